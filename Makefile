@@ -1,0 +1,36 @@
+# The two commands a fresh machine needs: `make generate` and `make test`.
+# Each creates .venv if it is missing and installs the project into it.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: generate test lint check-generated typecheck pytest clean
+
+generate: $(INSTALLED)
+	$(PY) -m generator generate
+
+test: lint check-generated typecheck pytest
+
+lint: $(INSTALLED)
+	$(PY) -m generator lint
+
+check-generated: $(INSTALLED)
+	$(PY) -m generator generate --check
+
+typecheck: $(INSTALLED)
+	$(PY) -m mypy generator
+	$(PY) -m mypy --strict generated tests/golden
+
+pytest: $(INSTALLED)
+	$(PY) -m pytest
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache

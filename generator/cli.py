@@ -1,0 +1,76 @@
+"""The command line: `python -m generator lint|generate`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from . import pipeline
+from .problems import GeneratorError
+from .write import apply, diff
+
+SPECS = Path("specs")
+
+
+def _specs(given: tuple[Path, ...]) -> list[Path]:
+    return list(given) or pipeline.discover(SPECS)
+
+
+def _fail(error: GeneratorError) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Generate typed Python clients from OpenAPI specs."""
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+def lint(specs: tuple[Path, ...], output: str) -> None:
+    """Check SPECS (default: every file in specs/); exit 1 on any problem."""
+    try:
+        paths = _specs(specs)
+    except GeneratorError as error:
+        _fail(error)
+        return
+    problems = pipeline.lint(paths)
+    if output == "json":
+        click.echo(json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        files = len({p.file for p in problems})
+        noun = "spec" if len(paths) == 1 else "specs"
+        click.echo(f"{len(problems)} problems in {files} of {len(paths)} {noun}" if problems else f"{len(paths)} {noun} checked: no problems")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("generated"), show_default=True, help="Output folder.")
+@click.option("--check", is_flag=True, help="Write nothing; show a diff and exit 1 if anything would change.")
+def generate(specs: tuple[Path, ...], out: Path, check: bool) -> None:
+    """Generate a client package per spec (default: every file in specs/)."""
+    try:
+        changes = pipeline.generate(_specs(specs), out, all_specs=not specs)
+    except GeneratorError as error:
+        _fail(error)
+        return
+    if check:
+        if changes:
+            click.echo(diff(changes), nl=False)
+            click.echo(f"{len(changes)} generated files are out of date; run 'make generate'", err=True)
+            sys.exit(1)
+        click.echo("generated files are up to date")
+        return
+    apply(changes)
+    removed = sum(1 for c in changes if c.new is None)
+    click.echo(f"{len(changes) - removed} files written, {removed} removed" if changes else "nothing to do")

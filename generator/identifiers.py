@@ -1,0 +1,148 @@
+"""The only way spec text becomes Python source: names, literals, docstrings.
+
+Templates may only emit `Code` values (and ints/bools); a plain string that
+came from a spec must pass through one of the functions here first. The
+renderer enforces that, so no spec text reaches a module unescaped.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from typing import Any
+
+
+class Code(str):
+    """A fragment of Python source that is safe to emit as it is."""
+
+
+_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+
+# Names a generated method body, or pydantic's BaseModel, already uses.
+RESERVED_PARAMETERS = frozenset(
+    {"self", "cls", "response", "body", "models", "datetime", "typing", "httpx", "options"}
+)
+RESERVED_FIELDS = frozenset(
+    {
+        "copy", "dict", "json", "parse_obj", "parse_raw", "parse_file", "schema",
+        "schema_json", "construct", "validate", "update_forward_refs", "fields",
+        "from_orm", "model_config", "model_fields", "model_computed_fields",
+        "model_extra", "model_fields_set", "model_construct", "model_copy",
+        "model_dump", "model_dump_json", "model_json_schema", "model_parametrized_name",
+        "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
+        "model_validate_strings", "register",
+    }
+)  # fmt: skip
+
+
+def words(text: str) -> list[str]:
+    """Split any spec name into ASCII words: camelCase, snake_case, kebab, spaces."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _WORDS.findall(ascii_text)
+
+
+def snake_case(text: str) -> str:
+    """`meetingId` -> `meeting_id`; always a valid, non-keyword identifier."""
+    name = "_".join(w.lower() for w in words(text)) or "value"
+    if name[0].isdigit():
+        name = "n_" + name
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name += "_"
+    return name
+
+
+def class_name(text: str) -> str:
+    """`join.me meeting` -> `JoinMeMeeting`; always a valid identifier."""
+    name = "".join(w[:1].upper() + w[1:] for w in words(text)) or "Model"
+    if name[0].isdigit():
+        name = "N" + name
+    return name
+
+
+def constant_name(text: str) -> str:
+    """`in progress` -> `IN_PROGRESS`, for enum members."""
+    name = "_".join(w.upper() for w in words(text)) or "EMPTY"
+    if name[0].isdigit():
+        name = "N_" + name
+    return name
+
+
+class NameScope:
+    """Hands out distinct names in one namespace, deterministically.
+
+    A name already taken (or reserved) gets the first free suffix `_2`, `_3`...
+    Comparison ignores case when `fold_case` is set (file names, class names
+    on case-insensitive file systems).
+    """
+
+    def __init__(self, reserved: frozenset[str] = frozenset(), fold_case: bool = False) -> None:
+        self._fold = fold_case
+        self._taken = {self._key(r) for r in reserved}
+
+    def _key(self, name: str) -> str:
+        return name.casefold() if self._fold else name
+
+    def claim(self, name: str) -> Code:
+        candidate, n = name, 1
+        separator = "" if name.endswith("_") else "_"
+        while self._key(candidate) in self._taken:
+            n += 1
+            candidate = f"{name}{separator}{n}"
+        self._taken.add(self._key(candidate))
+        return Code(candidate)
+
+
+def literal(value: Any) -> Code:
+    """A Python literal for a JSON value (str, number, bool, null, list, dict)."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return Code(repr(value))
+    if isinstance(value, str):
+        return Code(_string(value))
+    if isinstance(value, list):
+        return Code("[" + ", ".join(literal(v) for v in value) + "]")
+    if isinstance(value, dict):
+        items = (f"{_string(str(k))}: {literal(v)}" for k, v in value.items())
+        return Code("{" + ", ".join(items) + "}")
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def _string(text: str) -> str:
+    """A double-quoted literal; non-printable characters become escapes."""
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+    return '"' + "".join(out) + '"'
+
+
+def docstring(text: str | None, indent: int = 0) -> Code:
+    """The body of a triple-quoted docstring that shows `text` and nothing else.
+
+    Lines after the first are indented by `indent` spaces.
+    """
+    if not text:
+        return Code("")
+    lines = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n"):
+        escaped = []
+        for char in line.rstrip():
+            if char == "\\":
+                escaped.append("\\\\")
+            elif char == '"':
+                escaped.append('\\"')  # no run of quotes can close the docstring
+            elif char.isprintable() or char == "\t":
+                escaped.append(char)
+            else:
+                escaped.append(char.encode("unicode_escape").decode("ascii"))
+        lines.append("".join(escaped))
+    return Code(("\n" + " " * indent).join(lines))
+
+
+def comment(text: str) -> Code:
+    """A single-line comment body: line breaks and control characters dropped."""
+    return Code("".join(c if c.isprintable() else " " for c in text))

@@ -1,0 +1,176 @@
+"""Load a YAML or JSON spec, remembering the line of every JSON pointer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+# A document may not expand to more nodes than this: it stops alias bombs
+# ("billion laughs") before they eat the machine's memory.
+MAX_NODES = 5_000_000
+
+
+def escape(token: str) -> str:
+    """Escape one JSON-pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join(pointer: str, *tokens: str | int) -> str:
+    return pointer + "".join("/" + escape(str(t)) for t in tokens)
+
+
+@dataclass
+class Document:
+    """A parsed spec: its data and the 1-based line of each pointer in it."""
+
+    path: Path
+    display: str
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, pointer: str) -> int:
+        """The line of `pointer`, or of its nearest ancestor that exists."""
+        while pointer:
+            if pointer in self.lines:
+                return self.lines[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.lines.get("", 1)
+
+    def problem(self, pointer: str, message: str, rule: str = "") -> Problem:
+        return Problem(self.display, self.line_of(pointer), pointer, message, rule)
+
+    def resolve(self, pointer: str) -> Any:
+        """The value at a local pointer; raises KeyError if there is none."""
+        node = self.data
+        for token in pointer.split("/")[1:] if pointer else []:
+            token = unescape(token)
+            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            elif isinstance(node, dict) and token in node:
+                node = node[token]
+            else:
+                raise KeyError(pointer)
+        return node
+
+
+def display_path(path: Path) -> str:
+    """The path as the user should see it: relative to the working directory."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load(path: Path) -> Document | Problem:
+    """Parse `path`; a problem if it cannot be read or parsed."""
+    display = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Problem(display, 1, "", f"cannot read the file: {exc}")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return Problem(display, line, "", f"malformed YAML: {exc.problem or exc}")
+    except yaml.YAMLError as exc:
+        return Problem(display, 1, "", f"malformed YAML: {exc}")
+    if root is None:
+        return Problem(display, 1, "", "the file is empty")
+    document = Document(path, display, None)
+    try:
+        document.data = _construct(root, document.lines)
+    except _LoadError as exc:
+        return Problem(display, exc.line, exc.pointer, exc.message)
+    return document
+
+
+class _LoadError(Exception):
+    def __init__(self, line: int, pointer: str, message: str) -> None:
+        self.line, self.pointer, self.message = line, pointer, message
+
+
+_SCALARS = yaml.SafeLoader("")
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _scalar(node: yaml.ScalarNode, pointer: str) -> Any:
+    """A scalar as JSON would see it: dates stay strings, no custom tags."""
+    if node.tag == _TIMESTAMP:
+        return node.value
+    construct = _SCALARS.yaml_constructors.get(node.tag)
+    if construct is None:
+        raise _LoadError(node.start_mark.line + 1, pointer, f"unsupported YAML tag {node.tag}")
+    return construct(_SCALARS, node)
+
+
+def _construct(root: yaml.Node, lines: dict[str, int]) -> Any:
+    """Build plain Python data from a YAML node graph, without recursion."""
+    count = 0
+    result: list[Any] = [None]
+    # Each entry: (node, pointer, container, key to store into, line); a
+    # mapping value is located at its key's line.
+    stack: list[tuple[yaml.Node, str, Any, Any, int]] = [(root, "", result, 0, 1)]
+    while stack:
+        node, pointer, parent, key, line = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise _LoadError(
+                node.start_mark.line + 1,
+                pointer,
+                f"the document expands to more than {MAX_NODES} nodes "
+                "(YAML aliases nested too deeply?)",
+            )
+        lines[pointer] = line
+        value: Any
+        if isinstance(node, yaml.MappingNode):
+            value = {}
+            for key_node, value_node in reversed(node.value):
+                name = _key(key_node, pointer)
+                entry = (value_node, join(pointer, name), value, name, key_node.start_mark.line + 1)
+                stack.append(entry)
+            # Keys are pushed in reverse so they pop, and so insert, in order.
+            parent[key] = value
+            _reorder(value, node, pointer)
+        elif isinstance(node, yaml.SequenceNode):
+            value = [None] * len(node.value)
+            for index in reversed(range(len(node.value))):
+                item = node.value[index]
+                stack.append((item, join(pointer, index), value, index, item.start_mark.line + 1))
+            parent[key] = value
+        else:
+            assert isinstance(node, yaml.ScalarNode)
+            parent[key] = _scalar(node, pointer)
+    return result[0]
+
+
+def _key(node: yaml.Node, pointer: str) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise _LoadError(node.start_mark.line + 1, pointer, "a mapping key must be a scalar")
+    if node.value == "<<" and node.tag == "tag:yaml.org,2002:merge":
+        raise _LoadError(node.start_mark.line + 1, pointer, "YAML merge keys (<<) are not supported")
+    # OpenAPI keys are strings: status codes such as 200 stay "200".
+    return str(node.value)
+
+
+def _reorder(mapping: dict[str, Any], node: yaml.MappingNode, pointer: str) -> None:
+    """Pre-fill keys in document order and reject duplicates."""
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        name = str(key_node.value)
+        if name in seen:
+            raise _LoadError(
+                key_node.start_mark.line + 1, join(pointer, name), f"duplicate key {name!r}"
+            )
+        seen.add(name)
+        mapping[name] = None

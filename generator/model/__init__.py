@@ -1,0 +1,66 @@
+"""The typed intermediate model between a spec and the templates."""
+
+from __future__ import annotations
+
+import re
+
+from ..identifiers import Code, NameScope, class_name
+from ..load import Document
+from ..problems import Problem
+from .api import Api, Body, Operation, Parameter, Response, SecurityScheme
+from .operations import OperationParser, first_requirement
+from .schemas import SchemaParser
+from .security import parse_schemes
+from .types import Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf
+
+__all__ = [
+    "Api", "Body", "Enum", "EnumMember", "Field", "ListOf", "MapOf", "Model", "Named",
+    "Operation", "Parameter", "PyType", "Response", "Scalar", "SecurityScheme", "UnionOf",
+    "build_api",
+]  # fmt: skip
+
+# Names the generated models module defines itself.
+RESERVED_CLASSES = frozenset({"BaseModel"})
+
+
+def build_api(document: Document, package: str) -> Api | list[Problem]:
+    """The `Api` for a validated document, or every problem that stops it."""
+    data = document.data
+    info = data.get("info") or {}
+    schemas = SchemaParser(document, NameScope(RESERVED_CLASSES))
+    schemas.reserve_components()
+    default_security = first_requirement(data.get("security"))
+    operations, problems = OperationParser(schemas, default_security).parse_all()
+    used = list(dict.fromkeys(name for op in operations for name in op.security))
+    security = parse_schemes(document, package, used)
+    if isinstance(security, Problem):
+        problems.append(security)
+    problems += schemas.parse_components()
+    if problems or isinstance(security, Problem):
+        return sorted(set(problems))
+    title = str(info.get("title") or package)
+    client_name = class_name(str(data.get("x-client-name") or title))
+    return Api(
+        source=document.display,
+        package=Code(package),
+        client_name=Code(re.sub(r"Client$", "", client_name) or client_name),
+        title=title,
+        version=str(info.get("version", "")),
+        description=info.get("description"),
+        base_url=_base_url(data.get("servers")),
+        models=schemas.models,
+        enums=schemas.enums,
+        operations=operations,
+        security_schemes=security,
+    )
+
+
+def _base_url(servers: object) -> str:
+    """The first server's URL, with each variable at its default."""
+    if not isinstance(servers, list) or not servers:
+        return ""
+    server = servers[0]
+    url = str(server.get("url", ""))
+    for name, variable in (server.get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    return url.rstrip("/")

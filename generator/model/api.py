@@ -1,0 +1,129 @@
+"""The API as the templates see it: operations, parameters, security."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..identifiers import Code
+from .types import Enum, Model, PyType, nullable
+
+Location = Literal["path", "query", "header", "cookie"]
+
+
+@dataclass
+class Parameter:
+    name: Code
+    wire_name: str
+    location: Location
+    type: PyType
+    required: bool
+    default: Code | None
+    description: str | None
+
+    @property
+    def annotation(self) -> Code:
+        """The argument's annotation in the client module."""
+        type_ = self.type if self.required or self.default else nullable(self.type)
+        return type_.annotation("models.")
+
+
+@dataclass
+class Body:
+    type: PyType
+    required: bool
+    media_type: str
+    description: str | None
+
+    @property
+    def annotation(self) -> Code:
+        type_ = self.type if self.required else nullable(self.type)
+        return type_.annotation("models.")
+
+
+@dataclass
+class Response:
+    status: str  # "200", "4XX" or "default"
+    type: PyType | None
+    description: str | None
+
+
+@dataclass
+class Operation:
+    operation_id: str
+    method_name: Code
+    http_method: str
+    path: str
+    summary: str | None
+    description: str | None
+    deprecated: bool
+    parameters: list[Parameter]
+    body: Body | None
+    success: Response | None
+    errors: list[Response]
+    security: list[str]  # keys of the schemes whose credentials are sent
+
+    @property
+    def path_parameters(self) -> list[Parameter]:
+        return [p for p in self.parameters if p.location == "path"]
+
+    @property
+    def keyword_parameters(self) -> list[Parameter]:
+        """Query, header and cookie parameters: required ones first."""
+        rest = [p for p in self.parameters if p.location != "path"]
+        return sorted(rest, key=lambda p: not (p.required and p.default is None))
+
+    def in_location(self, location: Location) -> list[Parameter]:
+        return [p for p in self.parameters if p.location == location]
+
+    @property
+    def return_annotation(self) -> Code:
+        if self.success is None or self.success.type is None:
+            return Code("None")
+        return self.success.type.annotation("models.")
+
+    @property
+    def typed_errors(self) -> list[Response]:
+        return [r for r in self.errors if r.type is not None]
+
+
+@dataclass
+class SecurityScheme:
+    """A credential the client sends: where, under which name, and how."""
+
+    key: str  # the name in components.securitySchemes
+    kind: Literal["bearer", "api_key", "basic"]
+    location: Literal["header", "query"]
+    wire_name: str  # header or query parameter name
+    params: list[Code]  # constructor arguments that carry the credential
+    env_vars: list[str]  # environment variables that may supply them instead
+    description: str | None
+
+
+@dataclass
+class Api:
+    source: str
+    package: Code
+    client_name: Code
+    title: str
+    version: str
+    description: str | None
+    base_url: str
+    models: list[Model] = field(default_factory=list)
+    enums: list[Enum] = field(default_factory=list)
+    operations: list[Operation] = field(default_factory=list)
+    security_schemes: list[SecurityScheme] = field(default_factory=list)
+
+    @property
+    def credential_arguments(self) -> list[Code]:
+        return [param for scheme in self.security_schemes for param in scheme.params]
+
+    def client_uses(self, module: str) -> bool:
+        """Whether an annotation in the client module names `module`."""
+        annotations = [
+            a
+            for op in self.operations
+            for a in (op.return_annotation, *(p.annotation for p in op.parameters))
+        ]
+        annotations += [op.body.annotation for op in self.operations if op.body]
+        return any(module + "." in a for a in annotations)

@@ -1,0 +1,173 @@
+"""Build `Operation`s from the spec's paths."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from ..identifiers import RESERVED_PARAMETERS, Code, NameScope, class_name, snake_case
+from ..load import join
+from ..problems import Problem
+from ..validate import ref_target
+from .api import Body, Location, Operation, Parameter, Response
+from .schemas import SchemaParser
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+LOCATIONS = ("path", "query", "header")
+RESERVED_METHODS = frozenset({"close", "aclose"})
+
+
+def is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
+class OperationParser:
+    def __init__(self, schemas: SchemaParser, default_security: list[str]) -> None:
+        self.schemas = schemas
+        self.document = schemas.document
+        self.default_security = default_security
+        self.methods = NameScope(RESERVED_METHODS)
+
+    def parse_all(self) -> tuple[list[Operation], list[Problem]]:
+        operations: list[Operation] = []
+        problems: list[Problem] = []
+        for path, item in (self.document.data.get("paths") or {}).items():
+            item_pointer = join("/paths", path)
+            item, item_pointer = self._deref(item, item_pointer)
+            for method in METHODS:
+                if method in (item or {}):
+                    result = self.parse(path, method, item, join(item_pointer, method))
+                    if isinstance(result, Problem):
+                        problems.append(result)
+                    else:
+                        operations.append(result)
+        return operations, problems
+
+    def _deref(self, node: Any, pointer: str) -> tuple[Any, str]:
+        """Follow `$ref`s (already checked to resolve) to the node they name."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            target = ref_target(node["$ref"]) or ""
+            if target in seen:
+                break
+            seen.add(target)
+            node, pointer = self.document.resolve(target), target
+        return node, pointer
+
+    def parse(self, path: str, method: str, item: dict[str, Any], pointer: str) -> Operation | Problem:
+        spec = item[method]
+        operation_id = spec.get("operationId") or f"{method}{class_name(path)}"
+        hint = class_name(operation_id)
+        scope = NameScope(RESERVED_PARAMETERS)
+        parameters: list[Parameter] = []
+        for raw, raw_pointer in self._parameters(item, spec, pointer):
+            parameter = self._parameter(raw, raw_pointer, hint, scope)
+            if isinstance(parameter, Problem):
+                return parameter
+            parameters.append(parameter)
+        body = self._body(spec.get("requestBody"), join(pointer, "requestBody"), hint)
+        if isinstance(body, Problem):
+            return body
+        responses: list[Response] = []
+        for status, raw in (spec.get("responses") or {}).items():
+            response = self._response(status, raw, join(pointer, "responses", status), hint)
+            if isinstance(response, Problem):
+                return response
+            responses.append(response)
+        successes = [r for r in responses if r.status.startswith("2")]
+        success_types = {r.type for r in successes}
+        if len(success_types) > 1:
+            return self.document.problem(
+                join(pointer, "responses"), "success responses with different bodies are not supported yet"
+            )
+        security = spec.get("security")
+        return Operation(
+            operation_id=operation_id,
+            method_name=self.methods.claim(snake_case(operation_id)),
+            http_method=method.upper(),
+            path=path,
+            summary=spec.get("summary"),
+            description=spec.get("description"),
+            deprecated=bool(spec.get("deprecated")),
+            parameters=parameters,
+            body=body,
+            success=successes[0] if successes else None,
+            errors=[r for r in responses if not r.status.startswith("2")],
+            security=self.default_security if security is None else first_requirement(security),
+        )
+
+    def _parameters(self, item: dict[str, Any], spec: dict[str, Any], pointer: str) -> list[tuple[Any, str]]:
+        """Path-item parameters overridden by the operation's, by (name, in)."""
+        item_pointer = pointer.rsplit("/", 1)[0]
+        merged: dict[tuple[str, str], tuple[Any, str]] = {}
+        for owner, owner_pointer in ((item, item_pointer), (spec, pointer)):
+            for index, raw in enumerate(owner.get("parameters") or []):
+                resolved, resolved_pointer = self._deref(raw, join(owner_pointer, "parameters", index))
+                merged[(resolved.get("name", ""), resolved.get("in", ""))] = (resolved, resolved_pointer)
+        return list(merged.values())
+
+    def _parameter(self, raw: dict[str, Any], pointer: str, hint: str, scope: NameScope) -> Parameter | Problem:
+        location = raw.get("in")
+        if location not in LOCATIONS:
+            return self.document.problem(join(pointer, "in"), f"{location!r} parameters are not supported yet")
+        if "schema" not in raw:
+            return self.document.problem(pointer, "parameters without a 'schema' are not supported yet")
+        wire_name = str(raw["name"])
+        schema_pointer = join(pointer, "schema")
+        type_ = self.schemas.parse(raw["schema"], schema_pointer, hint + class_name(wire_name))
+        if isinstance(type_, Problem):
+            return type_
+        schema = raw["schema"] if isinstance(raw["schema"], dict) else {}
+        default = self.schemas.default(type_, schema, schema_pointer, "models.")
+        if isinstance(default, Problem):
+            return default
+        return Parameter(
+            name=scope.claim(snake_case(wire_name)),
+            wire_name=wire_name,
+            location=cast(Location, location),
+            type=type_,
+            required=bool(raw.get("required")) or location == "path",
+            default=default,
+            description=raw.get("description"),
+        )
+
+    def _body(self, raw: Any, pointer: str, hint: str) -> Body | Problem | None:
+        if raw is None:
+            return None
+        raw, pointer = self._deref(raw, pointer)
+        content = raw.get("content") or {}
+        media_type = next((m for m in content if is_json(m)), None)
+        if media_type is None:
+            kinds = ", ".join(content) or "no content"
+            return self.document.problem(join(pointer, "content"), f"request bodies of {kinds} are not supported yet")
+        schema_pointer = join(pointer, "content", media_type, "schema")
+        type_ = self.schemas.parse(content[media_type].get("schema", True), schema_pointer, hint + "Request")
+        if isinstance(type_, Problem):
+            return type_
+        return Body(type_, bool(raw.get("required")), media_type, raw.get("description"))
+
+    def _response(self, status: str, raw: Any, pointer: str, hint: str) -> Response | Problem:
+        raw, pointer = self._deref(raw, pointer)
+        content = raw.get("content") or {}
+        description = raw.get("description")
+        if not content:
+            return Response(status, None, description)
+        media_type = next((m for m in content if is_json(m)), None)
+        if media_type is None:
+            if status.startswith("2"):
+                kinds = ", ".join(content)
+                return self.document.problem(join(pointer, "content"), f"responses of {kinds} are not supported yet")
+            return Response(status, None, description)  # an error body we keep as text
+        suffix = "Response" if status.startswith("2") else f"Error{class_name(status)}"
+        schema_pointer = join(pointer, "content", media_type, "schema")
+        type_ = self.schemas.parse(content[media_type].get("schema", True), schema_pointer, hint + suffix)
+        if isinstance(type_, Problem):
+            return type_
+        return Response(status, type_, description)
+
+
+def first_requirement(security: Any) -> list[str]:
+    """Scheme names of the first alternative; none when auth is optional."""
+    if not isinstance(security, list) or not security or not isinstance(security[0], dict):
+        return []
+    return list(security[0])

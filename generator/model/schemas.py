@@ -1,0 +1,246 @@
+"""Map JSON Schemas to Python types, collecting the model and enum classes they need."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..identifiers import (
+    RESERVED_FIELDS,
+    Code,
+    NameScope,
+    class_name,
+    constant_name,
+    literal,
+    snake_case,
+)
+from ..load import Document, join
+from ..problems import Problem
+from ..validate import ref_target
+from .types import ANY, NONE, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf, nullable
+
+UNSUPPORTED = ("oneOf", "anyOf", "allOf", "not", "if", "discriminator", "patternProperties", "const")
+STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date"}
+SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+MAX_DEPTH = 64  # nested schemas and $ref chains deeper than this are rejected
+
+
+class SchemaParser:
+    """Turns schemas into `PyType`s; classes land in `models` and `enums`.
+
+    A schema reached by `$ref` is parsed once and shared. A model is
+    registered before its fields are parsed, so recursive schemas work.
+    """
+
+    def __init__(self, document: Document, classes: NameScope) -> None:
+        self.document = document
+        self.classes = classes
+        self.models: list[Model] = []
+        self.enums: list[Enum] = []
+        self._by_pointer: dict[str, PyType] = {}
+        self._names: dict[str, Code] = {}
+        self._resolving: set[str] = set()
+        self._depth = 0
+
+    def reserve_components(self) -> None:
+        """Give component schemas their own names before any inline schema."""
+        schemas = (self.document.data.get("components") or {}).get("schemas") or {}
+        for name in schemas:
+            self._names[join("/components/schemas", name)] = self.classes.claim(class_name(name))
+
+    def parse_components(self) -> list[Problem]:
+        """Parse every component schema: unused ones are part of the API too."""
+        problems = []
+        for pointer in self._names:
+            result = self._resolved(pointer)
+            if isinstance(result, Problem):
+                problems.append(result)
+        return problems
+
+    def parse(self, schema: Any, pointer: str, hint: str) -> PyType | Problem:
+        """The type for `schema` at `pointer`; `hint` names an inline class."""
+        if self._depth >= MAX_DEPTH:
+            return self._problem(pointer, f"schema is nested more than {MAX_DEPTH} levels deep")
+        self._depth += 1
+        try:
+            return self._parse(schema, pointer, hint)
+        finally:
+            self._depth -= 1
+
+    def _parse(self, schema: Any, pointer: str, hint: str) -> PyType | Problem:
+        if schema is True or schema == {}:
+            return ANY
+        if not isinstance(schema, dict):
+            return self._problem(pointer, "a schema must be an object")
+        if "$ref" in schema:
+            return self._ref(schema["$ref"], pointer)
+        for keyword in UNSUPPORTED:
+            if keyword in schema:
+                return self._problem(join(pointer, keyword), f"'{keyword}' is not supported yet")
+        type_ = self._typed(schema, pointer, hint)
+        if isinstance(type_, Problem):
+            return type_
+        return nullable(type_) if schema.get("nullable") is True else type_
+
+    def _typed(self, schema: dict[str, Any], pointer: str, hint: str) -> PyType | Problem:
+        declared = schema.get("type")
+        types = declared if isinstance(declared, list) else [declared] if declared else []
+        if "enum" in schema:
+            return self._enum(schema, pointer, hint, types)
+        if not types:
+            types = ["object"] if "properties" in schema else []
+        if not types:
+            return ANY
+        options: list[PyType] = []
+        for name in types:
+            option = self._single(name, schema, pointer, hint)
+            if isinstance(option, Problem):
+                return option
+            options.append(option)
+        non_null = [o for o in options if o != NONE]
+        if not non_null:
+            return NONE
+        result: PyType = non_null[0] if len(non_null) == 1 else UnionOf(tuple(non_null))
+        return nullable(result) if NONE in options else result
+
+    def _single(self, name: str, schema: dict[str, Any], pointer: str, hint: str) -> PyType | Problem:
+        if name == "string":
+            return Scalar(STRING_FORMATS.get(schema.get("format", ""), "str"))
+        if name in SCALARS:
+            return Scalar(SCALARS[name])
+        if name == "array":
+            items = schema.get("items", True)
+            item = self.parse(items, join(pointer, "items"), hint + "Item")
+            return item if isinstance(item, Problem) else ListOf(item)
+        if name == "object":
+            return self._object(schema, pointer, hint)
+        return self._problem(join(pointer, "type"), f"unknown type {name!r}")
+
+    def _ref(self, ref: Any, pointer: str) -> PyType | Problem:
+        target = ref_target(ref) if isinstance(ref, str) else None
+        if target is None:
+            return self._problem(join(pointer, "$ref"), f"$ref {ref!r} is not a local reference")
+        return self._resolved(target, join(pointer, "$ref"))
+
+    def _resolved(self, target: str, ref_pointer: str = "") -> PyType | Problem:
+        """The type of the schema at `target`, parsed once."""
+        if target in self._by_pointer:
+            return self._by_pointer[target]
+        if target in self._resolving:
+            return self._problem(ref_pointer or target, f"$ref cycle through {target!r} with no schema between")
+        try:
+            schema = self.document.resolve(target)
+        except KeyError:
+            return self._problem(ref_pointer or target, f"$ref to {target!r} does not resolve")
+        self._resolving.add(target)
+        try:
+            type_ = self.parse(schema, target, target.rsplit("/", 1)[-1])
+        finally:
+            self._resolving.discard(target)
+        if not isinstance(type_, Problem):
+            self._by_pointer[target] = type_
+        return type_
+
+    def _class_name(self, pointer: str, hint: str) -> Code:
+        return self._names.get(pointer) or self.classes.claim(class_name(hint))
+
+    def _object(self, schema: dict[str, Any], pointer: str, hint: str) -> PyType | Problem:
+        properties = schema.get("properties") or {}
+        if not properties:
+            extra = schema.get("additionalProperties", True)
+            value = self.parse(extra, join(pointer, "additionalProperties"), hint + "Value")
+            return value if isinstance(value, Problem) else MapOf(value)
+        model = Model(self._class_name(pointer, hint), schema.get("description"), pointer)
+        named = Named(model.name)
+        self._by_pointer[pointer] = named  # before the fields: they may refer back
+        required = set(schema.get("required") or [])
+        scope = NameScope(RESERVED_FIELDS)
+        for wire_name, sub in properties.items():
+            sub_pointer = join(pointer, "properties", wire_name)
+            type_ = self.parse(sub, sub_pointer, model.name + class_name(wire_name))
+            if isinstance(type_, Problem):
+                del self._by_pointer[pointer]
+                return type_
+            field_schema = sub if isinstance(sub, dict) else {}
+            default = self.default(type_, field_schema, sub_pointer, "")
+            if isinstance(default, Problem):
+                return default
+            is_required = wire_name in required and default is None
+            model.fields.append(
+                Field(
+                    name=scope.claim(snake_case(wire_name)),
+                    wire_name=wire_name,
+                    type=type_,
+                    required=is_required,
+                    default=None if is_required else default or Code("None"),
+                    description=self._description(field_schema),
+                )
+            )
+        self.models.append(model)
+        return named
+
+    def _enum(self, schema: dict[str, Any], pointer: str, hint: str, types: list[str]) -> PyType | Problem:
+        values = schema["enum"]
+        present = [v for v in values if v is not None]
+        if all(isinstance(v, str) for v in present):
+            base = "str"
+        elif all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+            base = "int"
+        else:
+            return self._problem(join(pointer, "enum"), "enum values must be all strings or all integers")
+        if not present:
+            return NONE
+        scope = NameScope()
+        members = [EnumMember(scope.claim(constant_name(str(v))), v) for v in dict.fromkeys(present)]
+        enum = Enum(self._class_name(pointer, hint), schema.get("description"), Code(base), members)
+        self.enums.append(enum)
+        named = Named(enum.name, is_enum=True)
+        self._by_pointer[pointer] = named
+        return nullable(named) if None in values or "null" in types else named
+
+    def enum_for(self, type_: PyType) -> Enum | None:
+        if isinstance(type_, Named) and type_.is_enum:
+            return next(e for e in self.enums if e.name == type_.name)
+        return None
+
+    def default(self, type_: PyType, schema: dict[str, Any], pointer: str, prefix: str) -> Code | Problem | None:
+        """Source for the schema's default value, or None if it has none."""
+        if "default" not in schema or schema["default"] is None:
+            return None
+        value = schema["default"]
+        enum = self.enum_for(type_)
+        if enum is not None:
+            member = enum.member_for(value)
+            if member is None:
+                return self._problem(join(pointer, "default"), f"default {value!r} is not one of the enum's values")
+            return Code(f"{prefix}{enum.name}.{member.name}")
+        if not _fits(type_, value):
+            return self._problem(
+                join(pointer, "default"), f"default {value!r} does not match the type {type_.annotation()}"
+            )
+        return literal(value)
+
+    @staticmethod
+    def _description(schema: dict[str, Any]) -> str | None:
+        text = schema.get("description") or schema.get("title")
+        return text if isinstance(text, str) else None
+
+    def _problem(self, pointer: str, message: str) -> Problem:
+        return self.document.problem(pointer, message)
+
+
+def _fits(type_: PyType, value: Any) -> bool:
+    """Whether a JSON value is a valid default for `type_`."""
+    if isinstance(type_, UnionOf):
+        return any(_fits(option, value) for option in type_.options)
+    if type_ == ANY:
+        return True
+    if isinstance(type_, ListOf):
+        return isinstance(value, list) and all(_fits(type_.item, v) for v in value)
+    if isinstance(type_, MapOf):
+        return isinstance(value, dict) and all(_fits(type_.value, v) for v in value.values())
+    if isinstance(type_, Scalar):
+        if isinstance(value, bool):
+            return type_.python == "bool"
+        kinds: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}
+        return isinstance(value, kinds.get(type_.python, ()))
+    return False

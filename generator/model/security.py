@@ -1,0 +1,52 @@
+"""Build `SecurityScheme`s: what credentials the client asks for and sends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..identifiers import Code, NameScope, constant_name
+from ..load import Document, join
+from ..problems import Problem
+from .api import SecurityScheme
+
+# Constructor arguments the client itself uses.
+RESERVED_ARGUMENTS = frozenset({"self", "base_url", "timeout", "http_client"})
+
+
+def parse_schemes(document: Document, package: str, used: list[str]) -> list[SecurityScheme] | Problem:
+    """The schemes that some operation uses, in `used` order."""
+    declared = (document.data.get("components") or {}).get("securitySchemes") or {}
+    scope = NameScope(RESERVED_ARGUMENTS)
+    schemes: list[SecurityScheme] = []
+    for key in used:
+        pointer = join("/components/securitySchemes", key)
+        raw = declared.get(key)
+        if not isinstance(raw, dict):
+            return document.problem("/components/securitySchemes", f"security scheme {key!r} is not declared")
+        scheme = _scheme(document, key, raw, pointer, package, scope)
+        if isinstance(scheme, Problem):
+            return scheme
+        schemes.append(scheme)
+    return schemes
+
+
+def _scheme(
+    document: Document, key: str, raw: dict[str, Any], pointer: str, package: str, scope: NameScope
+) -> SecurityScheme | Problem:
+    kind = raw.get("type")
+    description = raw.get("description")
+
+    def arguments(*names: str) -> tuple[list[Code], list[str]]:
+        params = [scope.claim(n) for n in names]
+        return params, [constant_name(f"{package}_{p}") for p in params]
+
+    if kind in ("oauth2", "openIdConnect") or (kind == "http" and str(raw.get("scheme")).lower() == "bearer"):
+        params, env = arguments("access_token")
+        return SecurityScheme(key, "bearer", "header", "Authorization", params, env, description)
+    if kind == "http" and str(raw.get("scheme")).lower() == "basic":
+        params, env = arguments("username", "password")
+        return SecurityScheme(key, "basic", "header", "Authorization", params, env, description)
+    if kind == "apiKey" and raw.get("in") in ("header", "query"):
+        params, env = arguments("api_key")
+        return SecurityScheme(key, "api_key", raw["in"], str(raw.get("name")), params, env, description)
+    return document.problem(pointer, f"security scheme of type {kind!r} is not supported yet")

@@ -1,0 +1,95 @@
+"""The pipeline in the order data flows: load, validate, model, render, format, write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePosixPath
+
+from .identifiers import snake_case
+from .load import Document, load
+from .model import Api, build_api
+from .problems import GeneratorError, Problem
+from .render import environment, render
+from .format import format_file
+from .validate import validate
+from .write import Change, plan
+
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def discover(folder: Path) -> list[Path]:
+    """Every spec file directly in `folder`, sorted by name."""
+    if not folder.is_dir():
+        raise GeneratorError([Problem(folder.as_posix(), 1, "", "no such folder of specs")])
+    return sorted(p for p in folder.iterdir() if p.suffix in SPEC_SUFFIXES)
+
+
+def package_name(path: Path) -> str:
+    """The generated package's name: the spec's file name as an identifier."""
+    return snake_case(path.stem)
+
+
+def check_spec(path: Path) -> Api | list[Problem]:
+    """Load, validate and model one spec: its `Api` or its problems."""
+    document = load(path)
+    if isinstance(document, Problem):
+        return [document]
+    problems = validate(document)
+    if problems:
+        return problems
+    return build_api(document, package_name(path))
+
+
+def lint(paths: Sequence[Path]) -> list[Problem]:
+    """Every problem in every spec, sorted by file and line."""
+    problems: list[Problem] = []
+    for path in paths:
+        result = check_spec(path)
+        if not isinstance(result, Api):
+            problems.extend(result)
+    return sorted(problems)
+
+
+def build(paths: Sequence[Path]) -> list[Api]:
+    """The `Api` of every spec; raises with all problems if any spec has one."""
+    apis: list[Api] = []
+    problems: list[Problem] = []
+    packages: dict[str, Document | Path] = {}
+    for path in paths:
+        name = package_name(path)
+        if name in packages:
+            problems.append(Problem(str(path), 1, "", f"generates package {name!r}, as {packages[name]} does"))
+        packages[name] = path
+        result = check_spec(path)
+        if isinstance(result, Api):
+            apis.append(result)
+        else:
+            problems.extend(result)
+    if problems:
+        raise GeneratorError(problems)
+    return apis
+
+
+def render_all(apis: Iterable[Api]) -> dict[PurePosixPath, str]:
+    """Every generated file, formatted, in memory."""
+    env = environment()
+    files: dict[PurePosixPath, str] = {}
+    for api in apis:
+        for path, source in render(api, env).items():
+            try:
+                files[path] = format_file(path, source)
+            except ValueError as exc:
+                raise GeneratorError([Problem(api.source, 1, "", f"internal error: {exc}")]) from exc
+    return files
+
+
+def generate(paths: Sequence[Path], out: Path, *, all_specs: bool) -> list[Change]:
+    """The changes that bring `out` up to date with `paths`; writes nothing.
+
+    With `all_specs`, every generated file under `out` that no spec renders any
+    more is stale; otherwise only those in the rendered packages are.
+    """
+    apis = build(paths)
+    files = render_all(apis)
+    owned = [out] if all_specs else [out / api.package for api in apis]
+    return plan(out, files, [folder for folder in owned if folder.is_dir()])

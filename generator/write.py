@@ -1,0 +1,90 @@
+"""Compare rendered files with the output tree, show the difference, write it."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .render import MARKER
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file to create, replace (`new` set) or remove (`new` None)."""
+
+    path: Path
+    old: bytes | None
+    new: bytes | None
+
+
+def is_generated(path: Path) -> bool:
+    """Whether this generator wrote `path`: its first line carries the marker."""
+    try:
+        with path.open("rb") as file:
+            first = file.readline(1024)
+    except OSError:
+        return False
+    return MARKER.encode() in first
+
+
+def plan(out: Path, files: Mapping[PurePosixPath, str], owned: Iterable[Path]) -> list[Change]:
+    """What must change under `out` for it to hold exactly `files`.
+
+    Files in the `owned` folders that this generator once wrote and that are
+    no longer rendered are removed; nothing else is touched.
+    """
+    changes = []
+    for relative, text in sorted(files.items()):
+        path = out / relative
+        new = text.encode("utf-8")
+        old = path.read_bytes() if path.is_file() else None
+        if old != new:
+            changes.append(Change(path, old, new))
+    wanted = {out / relative for relative in files}
+    for folder in owned:
+        stale = (p for p in folder.rglob("*") if p.is_file() and p not in wanted and p.suffix != ".pyc")
+        changes.extend(Change(p, p.read_bytes(), None) for p in sorted(stale) if is_generated(p))
+    return changes
+
+
+def apply(changes: Iterable[Change]) -> None:
+    """Write each change atomically: a temporary file renamed over the target."""
+    for change in changes:
+        if change.new is None:
+            change.path.unlink()
+            continue
+        change.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=change.path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(change.new)
+            os.replace(temporary, change.path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+
+
+def diff(changes: Iterable[Change]) -> str:
+    """A unified diff of the changes, as `git diff` would show them."""
+    chunks: list[str] = []
+    for change in changes:
+        name = change.path.as_posix()
+        old = _lines(change.old)
+        new = _lines(change.new)
+        before = f"a/{name}" if change.old is not None else "/dev/null"
+        after = f"b/{name}" if change.new is not None else "/dev/null"
+        chunks.extend(difflib.unified_diff(old, new, before, after))
+    return "".join(chunks)
+
+
+def _lines(data: bytes | None) -> list[str]:
+    if data is None:
+        return []
+    lines = data.decode("utf-8", errors="replace").splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
