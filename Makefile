@@ -8,8 +8,11 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: generate test lint check-generated typecheck pytest clean
 
+FIXTURES := $(wildcard tests/fixtures/*.yaml)
+
 generate: $(INSTALLED)
 	$(PY) -m generator generate
+	$(PY) -m generator generate --out tests/golden $(FIXTURES)
 
 test: lint check-generated typecheck pytest
 
@@ -18,6 +21,7 @@ lint: $(INSTALLED)
 
 check-generated: $(INSTALLED)
 	$(PY) -m generator generate --check
+	$(PY) -m generator generate --check --out tests/golden $(FIXTURES)
 
 typecheck: $(INSTALLED)
 	$(PY) -m mypy generator

@@ -78,17 +78,24 @@ class NameScope:
 
     def __init__(self, reserved: frozenset[str] = frozenset(), fold_case: bool = False) -> None:
         self._fold = fold_case
-        self._taken = {self._key(r) for r in reserved}
+        self._reserved = {self._key(r) for r in reserved}
+        self._taken: set[str] = set()
 
     def _key(self, name: str) -> str:
         return name.casefold() if self._fold else name
 
+    def _free(self, name: str) -> bool:
+        key = self._key(name)
+        return key not in self._taken and key not in self._reserved
+
     def claim(self, name: str) -> Code:
-        candidate, n = name, 1
-        separator = "" if name.endswith("_") else "_"
-        while self._key(candidate) in self._taken:
+        """`name`, or `name_` if it is reserved, or the first free `name_2`..."""
+        base = name + "_" if self._key(name) in self._reserved else name
+        separator = "" if base.endswith("_") else "_"
+        candidate, n = base, 1
+        while not self._free(candidate):
             n += 1
-            candidate = f"{name}{separator}{n}"
+            candidate = f"{base}{separator}{n}"
         self._taken.add(self._key(candidate))
         return Code(candidate)
 

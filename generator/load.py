@@ -85,6 +85,8 @@ def load(path: Path) -> Document | Problem:
         return Problem(display, line, "", f"malformed YAML: {exc.problem or exc}")
     except yaml.YAMLError as exc:
         return Problem(display, 1, "", f"malformed YAML: {exc}")
+    except RecursionError:  # PyYAML's composer recurses once per nesting level
+        return Problem(display, 1, "", "the document is nested too deeply to parse")
     if root is None:
         return Problem(display, 1, "", "the file is empty")
     document = Document(path, display, None)
@@ -102,6 +104,7 @@ class _LoadError(Exception):
 
 _SCALARS = yaml.SafeLoader("")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def _scalar(node: yaml.ScalarNode, pointer: str) -> Any:
@@ -133,6 +136,8 @@ def _construct(root: yaml.Node, lines: dict[str, int]) -> Any:
             )
         lines[pointer] = line
         value: Any
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTIONS:
+            raise _LoadError(node.start_mark.line + 1, pointer, f"unsupported YAML tag {node.tag}")
         if isinstance(node, yaml.MappingNode):
             value = {}
             for key_node, value_node in reversed(node.value):

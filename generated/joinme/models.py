@@ -25,6 +25,7 @@ class BaseModel(pydantic.BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         extra="allow",
+        protected_namespaces=(),  # clashes are renamed by the generator instead
     )
 
 

@@ -1,0 +1,54 @@
+"""Shared helpers: spec files in a temporary folder, the CLI, mock transports."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+ROOT = Path(__file__).resolve().parent.parent
+# The fixture packages in tests/golden import as top-level packages.
+sys.path.insert(0, str(ROOT / "tests" / "golden"))
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+@pytest.fixture
+def write_spec(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a spec (dedented YAML) into tmp_path and return its path."""
+
+    def write(text: str, name: str = "api.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result]:
+    """Run `python -m generator ARGS` in tmp_path; returns click's Result."""
+    from generator.cli import main
+
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return run
+
+
+def minimal_spec(paths: str = "", components: str = "") -> str:
+    """A valid OpenAPI 3.1 document with the given paths and components blocks."""
+    return (
+        "openapi: 3.1.0\n"
+        "info: {title: Mini, version: '1'}\n"
+        "servers: [{url: 'https://mini.example'}]\n"
+        f"paths:\n{textwrap.indent(textwrap.dedent(paths), '  ') if paths else '  {}'}\n"
+        + (f"components:\n{textwrap.indent(textwrap.dedent(components), '  ')}\n" if components else "")
+    )

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from generator.identifiers import NameScope, class_name, comment, constant_name, docstring, literal, snake_case
+
+HOSTILE = [
+    'ends with a quote"',
+    'triple """ quotes """',
+    "back\\slash \\n not a newline",
+    "nul \x00 and bell \x07",
+    "line\nbreaks\r\nand\rcarriage",
+    "unicode: héllo — 日本語 \u2028 separator",
+    "'); import os; os.system('rm -rf /')  #",
+    "{{ jinja }} {% raw %}",
+    "\\",
+    '"""',
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("meetingId", "meeting_id"),
+        ("startWithPersonalUrl", "start_with_personal_url"),
+        ("X-Request-Id", "x_request_id"),
+        ("HTTPServer", "http_server"),
+        ("class", "class_"),
+        ("match", "match_"),
+        ("2fa code", "n_2fa_code"),
+        ("", "value"),
+        ("???", "value"),
+        ("héllo wörld", "hello_world"),
+    ],
+)
+def test_snake_case(text: str, expected: str) -> None:
+    assert snake_case(text) == expected
+    assert snake_case(text).isidentifier()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("join.me", "JoinMe"), ("meeting list", "MeetingList"), ("3d", "N3d"), ("", "Model"), ("ErrorBody", "ErrorBody")],
+)
+def test_class_name(text: str, expected: str) -> None:
+    assert class_name(text) == expected
+
+
+def test_constant_name() -> None:
+    assert [constant_name(v) for v in ["in progress", "e-book", "3d", ""]] == ["IN_PROGRESS", "E_BOOK", "N_3D", "EMPTY"]
+
+
+def test_name_scope_is_deterministic_and_distinct() -> None:
+    scope = NameScope(frozenset({"self", "json"}))
+    names = [scope.claim(n) for n in ["json", "json", "self", "a", "a", "a"]]
+    assert names == ["json_", "json_2", "self_", "a", "a_2", "a_3"]
+
+
+def test_name_scope_can_fold_case() -> None:
+    scope = NameScope(fold_case=True)
+    assert [scope.claim("Meeting"), scope.claim("meeting")] == ["Meeting", "meeting_2"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_string_literal_round_trips(text: str) -> None:
+    assert ast.literal_eval(literal(text)) == text
+    assert "\n" not in literal(text)
+
+
+def test_literal_of_json_values() -> None:
+    value = {"a": [1, 2.5, True, None, "x"], 'q"': {}}
+    assert ast.literal_eval(literal(value)) == value
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_docstring_shows_the_text_and_never_closes_early(text: str) -> None:
+    source = f'def f():\n    """{docstring(text, 4)}"""\n    return 1\n'
+    tree = ast.parse(source)
+    function = tree.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    assert len(function.body) == 2  # the docstring and the return: nothing escaped
+    shown = ast.get_docstring(function, clean=False) or ""
+    expected = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n"))
+    assert [line.strip() for line in shown.split("\n")] == [line.strip() for line in expected.split("\n")]
+
+
+def test_comment_is_one_line() -> None:
+    assert "\n" not in comment("a\nb\rc\x00")

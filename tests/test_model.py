@@ -1,0 +1,155 @@
+"""Unit tests of the model layer: specs in, typed intermediate model out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from conftest import minimal_spec
+from generator.load import Document, load
+from generator.model import Api, Enum, ListOf, MapOf, Named, Scalar, UnionOf, build_api
+from generator.problems import Problem
+
+
+def build(write_spec: Callable[..., Path], text: str) -> Api | list[Problem]:
+    document = load(write_spec(text))
+    assert isinstance(document, Document)
+    return build_api(document, "mini")
+
+
+def api_of(write_spec: Callable[..., Path], text: str) -> Api:
+    api = build(write_spec, text)
+    assert isinstance(api, Api), api
+    return api
+
+
+GET_THING = """
+/things/{thingId}:
+  get:
+    operationId: getThing
+    parameters:
+      - {name: thingId, in: path, required: true, schema: {type: integer}}
+      - {name: verbose, in: query, schema: {type: boolean}}
+      - {name: mode, in: query, required: true, schema: {type: string, enum: [fast, slow]}}
+      - {name: Trace-Id, in: header, schema: {type: string}}
+    responses:
+      "200":
+        description: ok
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Thing"}
+      "404":
+        description: missing
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Error"}
+"""
+COMPONENTS = """
+schemas:
+  Thing:
+    type: object
+    required: [thingId]
+    properties:
+      thingId: {type: integer}
+      thing_id: {type: string}
+      when: {type: string, format: date-time}
+      tags: {type: array, items: {type: string}}
+      meta: {type: object, additionalProperties: {type: number}}
+      parent: {$ref: "#/components/schemas/Thing"}
+      size: {type: [integer, "null"]}
+      color: {type: string, enum: [red, green], default: green}
+  Error:
+    type: object
+    properties:
+      message: {type: string}
+"""
+
+
+def test_operation_names_locations_and_order(write_spec: Callable[..., Path]) -> None:
+    op = api_of(write_spec, minimal_spec(GET_THING, COMPONENTS)).operations[0]
+    assert (op.method_name, op.http_method, op.path) == ("get_thing", "GET", "/things/{thingId}")
+    assert [p.name for p in op.path_parameters] == ["thing_id"]
+    # Required keyword parameters come first; the rest keep spec order.
+    assert [p.name for p in op.keyword_parameters] == ["mode", "verbose", "trace_id"]
+    assert [(p.wire_name, p.location) for p in op.in_location("header")] == [("Trace-Id", "header")]
+    assert op.return_annotation == "models.Thing"
+    assert [(r.status, r.type) for r in op.typed_errors] == [("404", Named("Error"))]
+
+
+def test_schema_types(write_spec: Callable[..., Path]) -> None:
+    api = api_of(write_spec, minimal_spec(GET_THING, COMPONENTS))
+    thing = next(m for m in api.models if m.name == "Thing")
+    fields = {f.wire_name: f for f in thing.fields}
+    assert fields["thingId"].name == "thing_id" and fields["thingId"].required
+    assert fields["thing_id"].name == "thing_id_2"  # distinct after snake_case
+    assert fields["when"].type == Scalar("datetime.datetime")
+    assert fields["tags"].type == ListOf(Scalar("str"))
+    assert fields["meta"].type == MapOf(Scalar("float"))
+    assert fields["parent"].type == Named("Thing")  # recursion by name
+    assert fields["size"].type == UnionOf((Scalar("int"), Scalar("None")))
+    assert fields["color"].default == "ThingColor.GREEN"
+    assert fields["when"].annotation == "datetime.datetime | None"
+
+
+def test_enums_become_classes(write_spec: Callable[..., Path]) -> None:
+    api = api_of(write_spec, minimal_spec(GET_THING, COMPONENTS))
+    names = {e.name: e for e in api.enums}
+    assert set(names) == {"GetThingMode", "ThingColor"}
+    mode: Enum = names["GetThingMode"]
+    assert [(m.name, m.value) for m in mode.members] == [("FAST", "fast"), ("SLOW", "slow")]
+
+
+def test_client_name_base_url_and_security(write_spec: Callable[..., Path]) -> None:
+    spec = minimal_spec(GET_THING, COMPONENTS + "securitySchemes:\n  token: {type: http, scheme: bearer}\n")
+    spec = spec.replace("servers: [{url: 'https://mini.example'}]", (
+        "servers: [{url: 'https://{host}/v1/', variables: {host: {default: api.example}}}]\n"
+        "security: [{token: []}]\nx-client-name: Tiny Thing"
+    ))  # fmt: skip
+    api = api_of(write_spec, spec)
+    assert (api.client_name, api.base_url) == ("TinyThing", "https://api.example/v1")
+    (scheme,) = api.security_schemes
+    assert (scheme.kind, scheme.params, scheme.env_vars) == ("bearer", ["access_token"], ["MINI_ACCESS_TOKEN"])
+    assert api.operations[0].security == ["token"]
+
+
+def test_unsupported_construct_is_a_located_problem(write_spec: Callable[..., Path]) -> None:
+    components = "schemas:\n  Pet:\n    oneOf:\n      - {type: string}\n      - {type: integer}\n"
+    problems = build(write_spec, minimal_spec("", components))
+    assert isinstance(problems, list)
+    assert [(p.line, p.pointer, p.message) for p in problems] == [
+        (9, "/components/schemas/Pet/oneOf", "'oneOf' is not supported yet")
+    ]
+
+
+def test_ref_cycle_without_a_schema_is_a_problem(write_spec: Callable[..., Path]) -> None:
+    components = "schemas:\n  A: {$ref: '#/components/schemas/B'}\n  B: {$ref: '#/components/schemas/A'}\n"
+    problems = build(write_spec, minimal_spec("", components))
+    assert isinstance(problems, list)
+    assert problems and all("cycle" in p.message for p in problems)
+
+
+def test_a_default_of_the_wrong_type_is_a_problem(write_spec: Callable[..., Path]) -> None:
+    components = "schemas:\n  A:\n    type: object\n    properties:\n      n: {type: integer, default: 'ten'}\n"
+    problems = build(write_spec, minimal_spec("", components))
+    assert isinstance(problems, list)
+    assert [p.pointer for p in problems] == ["/components/schemas/A/properties/n/default"]
+
+
+def test_inline_schemas_are_named_after_their_place(write_spec: Callable[..., Path]) -> None:
+    paths = """
+    /x:
+      post:
+        operationId: makeX
+        requestBody:
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  inner: {type: object, properties: {a: {type: string}}}
+        responses:
+          "200": {description: ok}
+    """
+    api = api_of(write_spec, minimal_spec(paths))
+    assert [m.name for m in api.models] == ["MakeXRequestInner", "MakeXRequest"]
+    assert api.operations[0].return_annotation == "None"
