@@ -103,8 +103,8 @@ def test_client_name_base_url_and_security(write_spec: Callable[..., Path]) -> N
     spec = minimal_spec(GET_THING, COMPONENTS + "securitySchemes:\n  token: {type: http, scheme: bearer}\n")
     spec = spec.replace("servers: [{url: 'https://mini.example'}]", (
         "servers: [{url: 'https://{host}/v1/', variables: {host: {default: api.example}}}]\n"
-        "security: [{token: []}]\nx-client-name: Tiny Thing"
-    ))  # fmt: skip
+        "security: [{token: []}]"
+    )).replace("info: {title: Mini,", "info: {x-client-name: Tiny Thing, title: Mini,")  # fmt: skip
     api = api_of(write_spec, spec)
     assert (api.client_name, api.base_url) == ("TinyThing", "https://api.example/v1")
     (scheme,) = api.security_schemes

@@ -39,7 +39,7 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     if problems or isinstance(security, Problem):
         return sorted(set(problems))
     title = str(info.get("title") or package)
-    client_name = class_name(str(data.get("x-client-name") or title))
+    client_name = class_name(str(info.get("x-client-name") or title))
     return Api(
         source=document.display,
         package=Code(package),
