@@ -11,6 +11,7 @@ import click
 
 from . import pipeline
 from .problems import GeneratorError
+from .rules import RULES
 from .write import apply, diff
 
 SPECS = Path("specs")
@@ -34,8 +35,17 @@ def main() -> None:
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="Output format.")
-def lint(specs: tuple[Path, ...], output: str) -> None:
-    """Check SPECS (default: every file in specs/); exit 1 on any problem."""
+@click.option("--list-rules", is_flag=True, help="List the project's lint rules and exit.")
+def lint(specs: tuple[Path, ...], output: str, list_rules: bool) -> None:
+    """Check SPECS (default: every file in specs/); exit 1 on any problem.
+
+    Runs openapi-spec-validator, then the project's rules (see --list-rules),
+    then the generator's own checks of what it can turn into code.
+    """
+    if list_rules:
+        for rule in RULES:
+            click.echo(f"{rule.id}: {rule.summary}")
+        return
     try:
         paths = _specs(specs)
     except GeneratorError as error:

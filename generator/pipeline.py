@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from .identifiers import snake_case
-from .load import Document, load
+from .load import load
 from .model import Api, build_api
 from .problems import GeneratorError, Problem
 from .render import environment, render
+from .rules import check_rules
 from .format import format_file
 from .validate import validate
 from .write import Change, plan
@@ -30,14 +31,18 @@ def package_name(path: Path) -> str:
 
 
 def check_spec(path: Path) -> Api | list[Problem]:
-    """Load, validate and model one spec: its `Api` or its problems."""
+    """Load, validate, lint and model one spec: its `Api` or its problems."""
     document = load(path)
     if isinstance(document, Problem):
         return [document]
     problems = validate(document)
-    if problems:
+    if problems:  # the rules and the model need a valid document
         return problems
-    return build_api(document, package_name(path))
+    problems = check_rules(document)
+    api = build_api(document, package_name(path))
+    if isinstance(api, list):
+        return sorted(set(problems + api))
+    return problems or api
 
 
 def lint(paths: Sequence[Path]) -> list[Problem]:
@@ -54,7 +59,7 @@ def build(paths: Sequence[Path]) -> list[Api]:
     """The `Api` of every spec; raises with all problems if any spec has one."""
     apis: list[Api] = []
     problems: list[Problem] = []
-    packages: dict[str, Document | Path] = {}
+    packages: dict[str, Path] = {}
     for path in paths:
         name = package_name(path)
         if name in packages:

@@ -54,8 +54,22 @@ BROKEN = {
         "$ref '#/components/schemas/Nope' does not resolve",
     ),
     "unsupported-construct": (
-        minimal_spec("", "schemas:\n  Pet:\n    anyOf: [{type: string}, {type: integer}]\n"),
-        "api.yaml:9: /components/schemas/Pet/anyOf: 'anyOf' is not supported yet",
+        minimal_spec(
+            """
+            /pets:
+              get:
+                operationId: getPets
+                security: []
+                responses:
+                  "200":
+                    description: ok
+                    content:
+                      application/json:
+                        schema: {$ref: "#/components/schemas/Pet"}
+            """,
+            "schemas:\n  Pet:\n    anyOf: [{type: string}, {type: integer}]\n",
+        ),
+        "api.yaml:20: /components/schemas/Pet/anyOf: 'anyOf' is not supported yet",
     ),
     "swagger-2": (
         "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",

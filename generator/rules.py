@@ -1,0 +1,417 @@
+"""Project lint rules: what a spec needs, beyond OpenAPI validity, to give a good client.
+
+The rules run only on documents that passed `validate.validate` (dangling
+`$ref`s are reported there), but never trust the shape of anything they read.
+Each rule is one small generator of (pointer, message) findings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from jsonschema import Draft202012Validator, FormatChecker, validators  # type: ignore[import-untyped]
+from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .identifiers import snake_case
+from .load import Document, join
+from .model.operations import METHODS
+from .problems import Problem
+from .validate import iter_refs, ref_target
+
+COMPONENT_KINDS = (
+    "schemas", "parameters", "responses", "requestBodies", "headers", "examples", "securitySchemes",
+)  # fmt: skip
+CAMEL_CASE = re.compile(r"[a-z][a-zA-Z0-9]*")
+TEMPLATE = re.compile(r"\{([^{}]+)\}")
+SUCCESS = re.compile(r"2(\d\d|XX)", re.IGNORECASE)
+DOCUMENT_URI = "urn:openapi-document"  # the base URI examples' schemas resolve against
+
+Node = dict[str, Any]
+Finding = tuple[str, str]  # (pointer, message)
+Finder = Callable[[Document], Iterator[Finding]]
+Parameters = dict[tuple[str, str], tuple[str, Node]]  # (name, in) -> (pointer of the use, parameter)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # short kebab-case id, e.g. "operation-id-camel-case"
+    summary: str  # one-line explanation
+    check: Callable[[Document], Iterator[Problem]]
+
+
+_RULES: list[Rule] = []
+
+
+def rule(rule_id: str, summary: str) -> Callable[[Finder], Finder]:
+    """Register a function yielding findings as a rule that yields located problems."""
+
+    def register(find: Finder) -> Finder:
+        def check(document: Document) -> Iterator[Problem]:
+            problems = (document.problem(p, m, rule_id) for p, m in find(document))
+            yield from dict.fromkeys(problems)  # shared path items repeat findings
+
+        _RULES.append(Rule(rule_id, summary, check))
+        return find
+
+    return register
+
+
+def check_rules(document: Document) -> list[Problem]:
+    """Every finding of every rule, sorted by (file, line, pointer)."""
+    return sorted({problem for r in RULES for problem in r.check(document)})
+
+
+# --- walking the document -------------------------------------------------
+
+
+def _get(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def _entries(value: Any) -> list[tuple[str, Any]]:
+    """(key or index, item) of a mapping or a list; nothing for anything else."""
+    if isinstance(value, dict):
+        return list(value.items())
+    if isinstance(value, list):
+        return [(str(i), item) for i, item in enumerate(value)]
+    return []
+
+
+def _deref(document: Document, pointer: str, node: Any) -> tuple[str, Any]:
+    """Follow local `$ref`s from `node`: (pointer, value) of what it finally stands for."""
+    seen: set[str] = set()
+    while isinstance(_get(node, "$ref"), str):
+        target = ref_target(node["$ref"])
+        if target is None or target in seen:
+            break
+        seen.add(target)
+        try:
+            pointer, node = target, document.resolve(target)
+        except KeyError:
+            break
+    return pointer, node
+
+
+def _parameters(document: Document, pointer: str, node: Any) -> Parameters:
+    """The parameters declared at `pointer`, keyed by (name, in), $refs followed."""
+    found: Parameters = {}
+    for index, entry in _entries(_get(node, "parameters")):
+        site = join(pointer, "parameters", index)
+        parameter = _deref(document, site, entry)[1]
+        if isinstance(_get(parameter, "name"), str):
+            found[(parameter["name"], str(parameter.get("in")))] = (site, parameter)
+    return found
+
+
+@dataclass(frozen=True)
+class PathItem:
+    path: str | None  # the path template; None for webhooks and callbacks
+    pointer: str
+    node: Node
+    parameters: Parameters
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str | None
+    pointer: str
+    node: Node
+    parameters: Parameters  # the path item's, overridden by the operation's
+
+
+def _path_items(document: Document) -> Iterator[PathItem]:
+    """Every path item of paths, webhooks and callbacks, $refs followed."""
+    queue: list[tuple[str | None, str, Any]] = [
+        (path, join("/paths", path), item) for path, item in _entries(_get(document.data, "paths"))
+    ]
+    queue += [(None, join("/webhooks", k), v) for k, v in _entries(_get(document.data, "webhooks"))]
+    seen: set[str] = set()
+    while queue:
+        path, pointer, item = queue.pop(0)
+        pointer, item = _deref(document, pointer, item)
+        if not isinstance(item, dict) or (path is None and pointer in seen):
+            continue  # callbacks may lead back to themselves
+        seen.add(pointer)
+        yield PathItem(path, pointer, item, _parameters(document, pointer, item))
+        for method in METHODS:
+            for name, callback in _entries(_get(item.get(method), "callbacks")):
+                base, callback = _deref(document, join(pointer, method, "callbacks", name), callback)
+                queue += [(None, join(base, expression), v) for expression, v in _entries(callback)]
+
+
+def _item_operations(document: Document, item: PathItem) -> Iterator[Operation]:
+    for method in METHODS:
+        node = item.node.get(method)
+        if isinstance(node, dict):
+            pointer = join(item.pointer, method)
+            parameters = item.parameters | _parameters(document, pointer, node)
+            yield Operation(method, item.path, pointer, node, parameters)
+
+
+def _operations(document: Document) -> Iterator[Operation]:
+    """Every operation, with its effective parameters."""
+    for item in _path_items(document):
+        yield from _item_operations(document, item)
+
+
+# How a walk goes down from each kind of object: (key, "one" or "many", child
+# kind); the key "" is the object itself (a callback is a map of path items).
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_ONES = (
+    "items", "additionalProperties", "not", "contains", "if", "then", "else",
+    "propertyNames", "unevaluatedItems", "unevaluatedProperties",
+)  # fmt: skip
+_CHILDREN: dict[str, list[tuple[str, str, str]]] = {
+    "pathitem": [("parameters", "many", "parameter")] + [(m, "one", "operation") for m in METHODS],
+    "operation": [
+        ("parameters", "many", "parameter"), ("requestBody", "one", "requestBody"),
+        ("responses", "many", "response"), ("callbacks", "many", "callback"),
+    ],
+    "callback": [("", "many", "pathitem")],
+    "parameter": [("schema", "one", "schema"), ("content", "many", "media")],
+    "header": [("schema", "one", "schema"), ("content", "many", "media")],
+    "requestBody": [("content", "many", "media")],
+    "response": [("headers", "many", "header"), ("content", "many", "media")],
+    "media": [("schema", "one", "schema")],
+    "schema": [(k, "many", "schema") for k in _SCHEMA_MAPS + _SCHEMA_LISTS]
+    + [(k, "one", "schema") for k in _SCHEMA_ONES],
+}  # fmt: skip
+_ROOTS = {
+    "/paths": "pathitem", "/webhooks": "pathitem", "/components/pathItems": "pathitem",
+    "/components/callbacks": "callback", "/components/parameters": "parameter",
+    "/components/headers": "header", "/components/requestBodies": "requestBody",
+    "/components/responses": "response", "/components/schemas": "schema",
+}  # fmt: skip
+
+
+def _objects(document: Document) -> Iterator[tuple[str, str, Node]]:
+    """(kind, pointer, object) of every object written in the document, in order.
+
+    `$ref`s are not followed: their targets are visited where they are written.
+    """
+    stack: list[tuple[str, str, Any]] = []
+    for root, kind in reversed(_ROOTS.items()):
+        try:
+            entries = _entries(document.resolve(root))
+        except KeyError:
+            continue
+        stack += [(kind, join(root, key), value) for key, value in reversed(entries)]
+    while stack:
+        kind, pointer, node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        yield kind, pointer, node
+        children: list[tuple[str, str, Any]] = []
+        for key, shape, child in _CHILDREN.get(kind, []):
+            if shape == "one":
+                children.append((child, join(pointer, key), node.get(key)))
+            else:
+                base, value = (join(pointer, key), node.get(key)) if key else (pointer, node)
+                children += [(child, join(base, k), v) for k, v in _entries(value)]
+        stack += reversed(children)
+
+
+def _security_requirements(document: Document) -> Iterator[tuple[str, str]]:
+    """(pointer, scheme name) of every entry of every security requirement."""
+    owners = [("", document.data)] + [(op.pointer, op.node) for op in _operations(document)]
+    for pointer, owner in owners:
+        for index, requirement in _entries(_get(owner, "security")):
+            for name in requirement if isinstance(requirement, dict) else {}:
+                yield join(pointer, "security", index, name), name
+
+
+# --- the rules ------------------------------------------------------------
+
+
+@rule("operation-id-required", "Every operation has an operationId.")
+def _operation_id_required(document: Document) -> Iterator[Finding]:
+    for op in _operations(document):
+        if "operationId" not in op.node:
+            yield op.pointer, f"{op.method.upper()} operation has no operationId"
+
+
+@rule("operation-id-unique", "operationIds are unique across paths, webhooks and callbacks.")
+def _operation_id_unique(document: Document) -> Iterator[Finding]:
+    first: dict[str, str] = {}
+    for op in _operations(document):
+        name, pointer = op.node.get("operationId"), join(op.pointer, "operationId")
+        if isinstance(name, str) and first.setdefault(name, pointer) != pointer:
+            yield pointer, f"operationId {name!r} is already used at {first[name]}"
+
+
+@rule("operation-id-camel-case", "operationIds are camelCase: ^[a-z][a-zA-Z0-9]*$.")
+def _operation_id_camel_case(document: Document) -> Iterator[Finding]:
+    for op in _operations(document):
+        name = op.node.get("operationId")
+        if isinstance(name, str) and not CAMEL_CASE.fullmatch(name):
+            yield join(op.pointer, "operationId"), f"operationId {name!r} is not camelCase"
+
+
+@rule("path-params-declared", "Every {name} of a path template is declared as an `in: path` parameter.")
+def _path_params_declared(document: Document) -> Iterator[Finding]:
+    for item in _path_items(document):
+        if item.path is None:
+            continue
+        # Each operation must declare every name; a path item with none, itself.
+        scopes = [(op.pointer, op.parameters) for op in _item_operations(document, item)]
+        for pointer, parameters in scopes or [(item.pointer, item.parameters)]:
+            declared = {name for name, where in parameters if where == "path"}
+            for name in dict.fromkeys(TEMPLATE.findall(item.path)):
+                if name not in declared:
+                    yield pointer, f"{{{name}}} in {item.path!r} has no `in: path` parameter"
+
+
+@rule("path-params-in-template", "Every `in: path` parameter appears as {name} in its path template.")
+def _path_params_in_template(document: Document) -> Iterator[Finding]:
+    for item in _path_items(document):
+        if item.path is None:
+            continue
+        names = set(TEMPLATE.findall(item.path))
+        scopes = [item.parameters] + [op.parameters for op in _item_operations(document, item)]
+        for (name, where), (site, _) in (entry for scope in scopes for entry in scope.items()):
+            if where == "path" and name not in names:
+                yield site, f"path parameter {name!r} does not appear in {item.path!r}"
+
+
+@rule("success-response", "Every operation documents a 2xx (or 2XX) response.")
+def _success_response(document: Document) -> Iterator[Finding]:
+    for op in _operations(document):
+        codes = _get(op.node, "responses")
+        if not any(SUCCESS.fullmatch(code) for code in (codes if isinstance(codes, dict) else {})):
+            pointer = join(op.pointer, "responses") if "responses" in op.node else op.pointer
+            yield pointer, f"{op.method.upper()} operation has no 2xx response"
+
+
+@rule("response-schema", "Every media type of a response's content has a schema.")
+def _response_schema(document: Document) -> Iterator[Finding]:
+    for kind, pointer, response in _objects(document):
+        for media_type, media in _entries(response.get("content")) if kind == "response" else []:
+            site = join(pointer, "content", media_type)
+            media = _deref(document, site, media)[1]
+            if isinstance(media, dict) and "schema" not in media:
+                yield site, f"response content {media_type!r} has no schema"
+
+
+def _allow_null(check: Any) -> Any:
+    """A keyword check that also accepts null when the schema says `nullable: true`."""
+
+    def nullable(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        if instance is None and _get(schema, "nullable") is True:
+            return
+        yield from check(validator, value, instance, schema)
+
+    return nullable
+
+
+_Validator = validators.extend(
+    Draft202012Validator, {k: _allow_null(Draft202012Validator.VALIDATORS[k]) for k in ("type", "enum")}
+)
+
+
+def _examples(document: Document) -> Iterator[tuple[str, str, Any]]:
+    """(pointer of the example, pointer of its schema, value) of every example."""
+    for kind, pointer, node in _objects(document):
+        if kind == "schema":
+            if "example" in node:
+                yield join(pointer, "example"), pointer, node["example"]
+            if isinstance(node.get("examples"), list):
+                yield from ((join(pointer, "examples", i), pointer, v) for i, v in _entries(node["examples"]))
+        elif kind in ("parameter", "header", "media") and "schema" in node:
+            schema = join(pointer, "schema")
+            if "example" in node:
+                yield join(pointer, "example"), schema, node["example"]
+            for name, entry in _entries(node.get("examples")):
+                site = join(pointer, "examples", name)
+                target, example = _deref(document, site, entry)
+                if isinstance(example, dict) and "value" in example:
+                    yield (join(site, "value") if target == site else site), schema, example["value"]
+
+
+@rule("example-valid", "Every example validates against its schema, formats included.")
+def _example_valid(document: Document) -> Iterator[Finding]:
+    resource = Resource.from_contents(document.data, default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource(DOCUMENT_URI, resource)
+    checker = FormatChecker()
+    for pointer, schema, value in _examples(document):
+        root = {"$ref": f"{DOCUMENT_URI}#{quote(schema)}"}
+        validator = _Validator(root, registry=registry, format_checker=checker)
+        try:
+            error = best_match(validator.iter_errors(value))
+        except Exception as exc:  # e.g. a pattern Python cannot compile
+            yield pointer, f"the example cannot be checked against its schema: {exc}"
+            continue
+        if error is not None:
+            where = join("", *error.absolute_path)
+            text = " ".join(error.message.split())
+            text = text if len(text) <= 200 else text[:197] + "..."
+            yield pointer, f"the example does not match its schema{' at ' + where if where else ''}: {text}"
+
+
+@rule("component-unused", "Every component is referenced (security schemes: named in a requirement).")
+def _component_unused(document: Document) -> Iterator[Finding]:
+    targets = {target for _, ref in iter_refs(document.data) if (target := ref_target(ref)) is not None}
+    schemes = {name for _, name in _security_requirements(document)}
+    components = _get(document.data, "components")
+    for kind in COMPONENT_KINDS:
+        for name, _ in _entries(_get(components, kind)):
+            pointer = join("/components", kind, name)
+            if kind == "securitySchemes":
+                used = name in schemes
+            else:
+                used = any(t == pointer or t.startswith(pointer + "/") for t in targets)
+            if not used:
+                yield pointer, f"{kind} component {name!r} is never used"
+
+
+@rule("security-required", "Every operation has a security requirement (`security: []` if public).")
+def _security_required(document: Document) -> Iterator[Finding]:
+    if _entries(_get(document.data, "security")):
+        return
+    for op in _operations(document):
+        if "security" not in op.node:
+            message = "has no security requirement and there is no top-level one (`security: []` if public)"
+            yield op.pointer, f"{op.method.upper()} operation {message}"
+
+
+@rule("security-scheme-defined", "Every security requirement names a declared security scheme.")
+def _security_scheme_defined(document: Document) -> Iterator[Finding]:
+    schemes = _get(_get(document.data, "components"), "securitySchemes")
+    for pointer, name in _security_requirements(document):
+        if not isinstance(schemes, dict) or name not in schemes:
+            yield pointer, f"security scheme {name!r} is not declared in components.securitySchemes"
+
+
+def _clashes(named: list[tuple[str, str, str]]) -> Iterator[Finding]:
+    """(pointer, wire name, label) entries whose Python names collide: the later ones."""
+    first: dict[str, str] = {}
+    for pointer, name, label in named:
+        python = snake_case(name)
+        if python in first:
+            yield pointer, f"{first[python]} and {label} both become the Python name {python!r}"
+        else:
+            first[python] = label
+
+
+@rule(
+    "python-name-clash",
+    "No two properties of an object, or parameters of an operation, get one Python name.",
+)
+def _python_name_clash(document: Document) -> Iterator[Finding]:
+    for kind, pointer, node in _objects(document):
+        if kind == "schema":
+            names = [name for name, _ in _entries(node.get("properties"))]
+            yield from _clashes([(join(pointer, "properties", n), n, f"property {n!r}") for n in names])
+    for op in _operations(document):
+        parameters = op.parameters.items()
+        yield from _clashes([(site, n, f"{where} parameter {n!r}") for (n, where), (site, _) in parameters])
+
+
+RULES: tuple[Rule, ...] = tuple(_RULES)
