@@ -21,7 +21,8 @@ _WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 
 # Names a generated method body, or pydantic's BaseModel, already uses.
 RESERVED_PARAMETERS = frozenset(
-    {"self", "cls", "response", "body", "models", "datetime", "typing", "httpx", "options"}
+    {"self", "cls", "response", "body", "models", "datetime", "typing", "httpx",
+     "extra_headers", "timeout", "max_retries"}
 )
 RESERVED_FIELDS = frozenset(
     {
@@ -108,6 +109,8 @@ def literal(value: Any) -> Code:
         return Code(_string(value))
     if isinstance(value, list):
         return Code("[" + ", ".join(literal(v) for v in value) + "]")
+    if isinstance(value, tuple):
+        return Code("(" + "".join(literal(v) + ", " for v in value) + ")")
     if isinstance(value, dict):
         items = (f"{_string(str(k))}: {literal(v)}" for k, v in value.items())
         return Code("{" + ", ".join(items) + "}")

@@ -31,12 +31,17 @@ class Variant:
     def_: Code  # "def" or "async def"
     await_: Code  # "" or "await "
     with_: Code  # "with" or "async with"
+    iterator: Code  # what an auto-paging method returns
+    raw_wrapper: Code  # the runtime's raw-response wrapper
 
 
 VARIANTS = (
-    Variant(Code(""), Code("SyncAPIClient"), Code("def"), Code(""), Code("with")),
-    Variant(Code("Async"), Code("AsyncAPIClient"), Code("async def"), Code("await "), Code("async with")),
-)
+    Variant(Code(""), Code("SyncAPIClient"), Code("def"), Code(""), Code("with"), Code("Iterator"), Code("raw_response_wrapper")),
+    Variant(
+        Code("Async"), Code("AsyncAPIClient"), Code("async def"), Code("await "), Code("async with"),
+        Code("AsyncIterator"), Code("async_raw_response_wrapper"),
+    ),
+)  # fmt: skip
 
 
 def _only_code(value: Any) -> Any:
@@ -58,6 +63,9 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
     )
     env.filters["literal"] = identifiers.literal
     env.filters["docstring"] = identifiers.docstring
+    # `{{ some_macro(...) | macro }}`: a macro's output is template text whose
+    # spec parts already went through the filters above. Never use it on data.
+    env.filters["macro"] = Code
     return env
 
 

@@ -199,7 +199,7 @@ def test_error_status_raises_its_exception(
 ) -> None:
     transport = Recorder(httpx.Response(status, headers=headers, content=content))
     with pytest.raises(error) as caught:
-        RUNNERS[mode](lambda c: c.get_scheduled_meeting(7), transport)
+        RUNNERS[mode](lambda c: c.get_scheduled_meeting(7, max_retries=0), transport)
     exc: Any = caught.value
     assert exc.status_code == status
     assert exc.response.status_code == status
@@ -276,7 +276,10 @@ def test_path_parameters_are_positional_and_the_rest_keyword_only() -> None:
 
     signature = inspect.signature(JoinMeClient.update_meeting)
     kinds = {name: p.kind.name for name, p in signature.parameters.items()}
-    assert kinds == {"self": "POSITIONAL_OR_KEYWORD", "meeting_id": "POSITIONAL_OR_KEYWORD", "body": "KEYWORD_ONLY"}
+    assert kinds == {
+        "self": "POSITIONAL_OR_KEYWORD", "meeting_id": "POSITIONAL_OR_KEYWORD", "body": "KEYWORD_ONLY",
+        "extra_headers": "KEYWORD_ONLY", "timeout": "KEYWORD_ONLY", "max_retries": "KEYWORD_ONLY",
+    }  # fmt: skip
     assert inspect.signature(AsyncJoinMeClient.update_meeting).parameters.keys() == signature.parameters.keys()
     assert JoinMeClient.update_meeting.__doc__ is not None
     assert JoinMeClient.update_meeting.__doc__.startswith("Update a meeting\n\n        Updates a meeting")

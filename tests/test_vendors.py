@@ -47,7 +47,8 @@ class Vendor:
         assert isinstance(built, Api), built
         self.api = built
         self.package: ModuleType = importlib.import_module(f"generated.{built.package}")
-        self.namespace = {"models": self.package.models, "datetime": datetime, "typing": typing}
+        models = importlib.import_module(f"generated.{built.package}.models")
+        self.namespace = {"models": models, "datetime": datetime, "typing": typing}
 
     def operation_spec(self, op: Operation) -> dict[str, Any]:
         item = self.document.data["paths"][op.path]
@@ -104,12 +105,14 @@ def call(vendor: Vendor, op: Operation, handler: Any, mode: str) -> Any:
     """Call `op` with sample arguments on a client whose transport is `handler`."""
     positional = [_python(vendor, p.type) for p in op.path_parameters]
     keywords = {p.name: _python(vendor, p.type) for p in op.keyword_parameters if p.required}
+    keywords["max_retries"] = 0  # retries have tests of their own
     if op.body is not None:
         data = vendor.example(vendor.operation_spec(op)["requestBody"])
         data = vendor.sample(op.body.type) if data is None else data
         keywords["body"] = pydantic.TypeAdapter(vendor.type_of(op.body.type.annotation("models."))).validate_python(data)
     credentials = {name: f"secret-{name}" for name in vendor.api.credential_arguments}
     client_name = vendor.api.client_name + "Client"
+    handler = with_token_endpoint(vendor, handler)
     if mode == "sync":
         with httpx.Client(transport=httpx.MockTransport(handler)) as http:
             client = getattr(vendor.package, client_name)(http_client=http, **credentials)
@@ -121,6 +124,18 @@ def call(vendor: Vendor, op: Operation, handler: Any, mode: str) -> Any:
             return await getattr(client, op.method_name)(*positional, **keywords)
 
     return asyncio.run(run())
+
+
+def with_token_endpoint(vendor: Vendor, handler: Any) -> Any:
+    """`handler`, with the vendor's OAuth token endpoint (if any) in front of it."""
+    token_url = vendor.api.oauth.token_url if vendor.api.oauth else None
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == token_url:
+            return httpx.Response(200, json={"access_token": "secret-token", "expires_in": 3600})
+        return typing.cast(httpx.Response, handler(request))
+
+    return handle
 
 
 def _python(vendor: Vendor, type_: PyType) -> Any:
@@ -160,7 +175,7 @@ def test_operation_round_trip(vendor: Vendor, op: Operation, mode: str) -> None:
     for scheme in vendor.api.security_schemes:
         if scheme.key in op.security:
             sent = request.headers if scheme.location == "header" else request.url.params
-            assert "secret-" in sent[scheme.wire_name]
+            assert "secret-" in sent[scheme.wire_name] or scheme.kind == "basic"
     if op.body is not None:
         sent_body = json.loads(request.content)
         expected = vendor.example(vendor.operation_spec(op)["requestBody"])

@@ -4,22 +4,36 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import os
+import typing
+from collections.abc import Mapping
 
 import httpx
 
-from . import models
 from ._base_client import (
+    DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
+    Auth,
     Credential,
     SyncAPIClient,
+    async_raw_response_wrapper,
+    lazy_module,
     parse,
+    raw_response_wrapper,
 )
+from ._base_client import OAuthClientCredentials
+
+if typing.TYPE_CHECKING:
+    from . import models
+else:
+    models = lazy_module(__package__ + ".models")  # loaded on first use
 
 __all__ = ["AsyncGenesysClient", "GenesysClient"]
 
 DEFAULT_BASE_URL = "https://api.inindca.com"
+DEFAULT_TOKEN_URL = "https://login.mypurecloud.com/oauth/token"
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -31,11 +45,14 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
     return value
 
 
-def _credentials(access_token: str | None) -> dict[str, Credential]:
-    credentials: dict[str, Credential] = {}
-    access_token = _credential(access_token, "access_token", "GENESYS_ACCESS_TOKEN")
-    credentials["PureCloudOAuth"] = Credential(
-        "header", "Authorization", "Bearer " + access_token
+def _credentials(
+    client_id: str | None, client_secret: str | None, token_url: str
+) -> dict[str, Auth]:
+    credentials: dict[str, Auth] = {}
+    client_id = _credential(client_id, "client_id", "GENESYS_CLIENT_ID")
+    client_secret = _credential(client_secret, "client_secret", "GENESYS_CLIENT_SECRET")
+    credentials["PureCloudOAuth"] = OAuthClientCredentials(
+        token_url, client_id, client_secret, []
     )
     return credentials
 
@@ -49,30 +66,49 @@ class GenesysClient(SyncAPIClient):
     def __init__(
         self,
         *,
-        access_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
+        token_url: str = DEFAULT_TOKEN_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
         """Create a client.
 
         Args:
-            access_token: PureCloudOAuth credential; defaults to the environment variable GENESYS_ACCESS_TOKEN.
+            client_id: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_ID.
+            client_secret: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_SECRET.
             base_url: The server to call; defaults to https://api.inindca.com.
+            token_url: Where OAuth tokens come from; defaults to https://login.mypurecloud.com/oauth/token.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(access_token),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(client_id, client_secret, token_url),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> GenesysClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return GenesysClientWithRawResponse(self)
 
     def post_meetings(
         self,
         *,
         body: models.Meeting,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Create a Meeting
 
@@ -80,6 +116,10 @@ class GenesysClient(SyncAPIClient):
 
         Args:
             body: Meeting to create
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "POST",
@@ -100,12 +140,19 @@ class GenesysClient(SyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
     def get_meeting(
         self,
         meeting_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Get a Meeting based on ID
 
@@ -113,6 +160,10 @@ class GenesysClient(SyncAPIClient):
 
         Args:
             meeting_id: Meeting ID
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -132,6 +183,9 @@ class GenesysClient(SyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
@@ -140,6 +194,9 @@ class GenesysClient(SyncAPIClient):
         meeting_id: str,
         *,
         body: models.Meeting,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Update a Meeting
 
@@ -148,6 +205,10 @@ class GenesysClient(SyncAPIClient):
         Args:
             body: Meeting to update
             meeting_id: Meeting ID
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "PUT",
@@ -169,12 +230,19 @@ class GenesysClient(SyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
     def delete_meeting(
         self,
         meeting_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete a Meeting
 
@@ -182,6 +250,10 @@ class GenesysClient(SyncAPIClient):
 
         Args:
             meeting_id: Meeting ID
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "DELETE",
@@ -201,12 +273,19 @@ class GenesysClient(SyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_meeting_occurrence(
         self,
         meeting_id: str,
         occurrence_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingOccurrence:
         """Get a Meeting Occurrence based on Occurrence ID
 
@@ -215,6 +294,10 @@ class GenesysClient(SyncAPIClient):
         Args:
             meeting_id: Meeting ID
             occurrence_id: Meeting Occurrence ID
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -234,6 +317,9 @@ class GenesysClient(SyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingOccurrence)
 
@@ -244,6 +330,9 @@ class GenesysClient(SyncAPIClient):
         *,
         body: models.MeetingOccurrence,
         series: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingOccurrence:
         """Update a Meeting Occurrence
 
@@ -254,6 +343,10 @@ class GenesysClient(SyncAPIClient):
             meeting_id: Meeting ID
             occurrence_id: Meeting Occurrence ID
             series: Set this to true to apply updates to the entire series
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "PUT",
@@ -276,6 +369,9 @@ class GenesysClient(SyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingOccurrence)
 
@@ -285,6 +381,9 @@ class GenesysClient(SyncAPIClient):
         occurrence_id: str,
         *,
         series: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete a Meeting Occurrence
 
@@ -294,6 +393,10 @@ class GenesysClient(SyncAPIClient):
             meeting_id: Meeting ID
             occurrence_id: Meeting Occurrence ID
             series: Set this to true to delete entire series
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "DELETE",
@@ -314,6 +417,9 @@ class GenesysClient(SyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_user_meetings(
@@ -322,6 +428,9 @@ class GenesysClient(SyncAPIClient):
         *,
         start_date: datetime.datetime,
         end_date: datetime.datetime,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingOccurrenceEntityListing:
         """Get all user's meetings
 
@@ -333,6 +442,10 @@ class GenesysClient(SyncAPIClient):
             user_id: User ID
             start_date: Meeting's start date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
             end_date: Meeting's end date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -353,8 +466,31 @@ class GenesysClient(SyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingOccurrenceEntityListing)
+
+
+class GenesysClientWithRawResponse:
+    """The operations of `GenesysClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: GenesysClient) -> None:
+        self.post_meetings = raw_response_wrapper(client.post_meetings)
+        self.get_meeting = raw_response_wrapper(client.get_meeting)
+        self.put_meeting = raw_response_wrapper(client.put_meeting)
+        self.delete_meeting = raw_response_wrapper(client.delete_meeting)
+        self.get_meeting_occurrence = raw_response_wrapper(
+            client.get_meeting_occurrence
+        )
+        self.put_meeting_occurrence = raw_response_wrapper(
+            client.put_meeting_occurrence
+        )
+        self.delete_meeting_occurrence = raw_response_wrapper(
+            client.delete_meeting_occurrence
+        )
+        self.get_user_meetings = raw_response_wrapper(client.get_user_meetings)
 
 
 class AsyncGenesysClient(AsyncAPIClient):
@@ -366,30 +502,49 @@ class AsyncGenesysClient(AsyncAPIClient):
     def __init__(
         self,
         *,
-        access_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
+        token_url: str = DEFAULT_TOKEN_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         """Create a client.
 
         Args:
-            access_token: PureCloudOAuth credential; defaults to the environment variable GENESYS_ACCESS_TOKEN.
+            client_id: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_ID.
+            client_secret: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_SECRET.
             base_url: The server to call; defaults to https://api.inindca.com.
+            token_url: Where OAuth tokens come from; defaults to https://login.mypurecloud.com/oauth/token.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(access_token),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(client_id, client_secret, token_url),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncGenesysClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return AsyncGenesysClientWithRawResponse(self)
 
     async def post_meetings(
         self,
         *,
         body: models.Meeting,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Create a Meeting
 
@@ -397,6 +552,10 @@ class AsyncGenesysClient(AsyncAPIClient):
 
         Args:
             body: Meeting to create
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "POST",
@@ -417,12 +576,19 @@ class AsyncGenesysClient(AsyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
     async def get_meeting(
         self,
         meeting_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Get a Meeting based on ID
 
@@ -430,6 +596,10 @@ class AsyncGenesysClient(AsyncAPIClient):
 
         Args:
             meeting_id: Meeting ID
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -449,6 +619,9 @@ class AsyncGenesysClient(AsyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
@@ -457,6 +630,9 @@ class AsyncGenesysClient(AsyncAPIClient):
         meeting_id: str,
         *,
         body: models.Meeting,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Update a Meeting
 
@@ -465,6 +641,10 @@ class AsyncGenesysClient(AsyncAPIClient):
         Args:
             body: Meeting to update
             meeting_id: Meeting ID
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "PUT",
@@ -486,12 +666,19 @@ class AsyncGenesysClient(AsyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
     async def delete_meeting(
         self,
         meeting_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete a Meeting
 
@@ -499,6 +686,10 @@ class AsyncGenesysClient(AsyncAPIClient):
 
         Args:
             meeting_id: Meeting ID
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "DELETE",
@@ -518,12 +709,19 @@ class AsyncGenesysClient(AsyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_meeting_occurrence(
         self,
         meeting_id: str,
         occurrence_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingOccurrence:
         """Get a Meeting Occurrence based on Occurrence ID
 
@@ -532,6 +730,10 @@ class AsyncGenesysClient(AsyncAPIClient):
         Args:
             meeting_id: Meeting ID
             occurrence_id: Meeting Occurrence ID
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -551,6 +753,9 @@ class AsyncGenesysClient(AsyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingOccurrence)
 
@@ -561,6 +766,9 @@ class AsyncGenesysClient(AsyncAPIClient):
         *,
         body: models.MeetingOccurrence,
         series: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingOccurrence:
         """Update a Meeting Occurrence
 
@@ -571,6 +779,10 @@ class AsyncGenesysClient(AsyncAPIClient):
             meeting_id: Meeting ID
             occurrence_id: Meeting Occurrence ID
             series: Set this to true to apply updates to the entire series
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "PUT",
@@ -593,6 +805,9 @@ class AsyncGenesysClient(AsyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingOccurrence)
 
@@ -602,6 +817,9 @@ class AsyncGenesysClient(AsyncAPIClient):
         occurrence_id: str,
         *,
         series: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete a Meeting Occurrence
 
@@ -611,6 +829,10 @@ class AsyncGenesysClient(AsyncAPIClient):
             meeting_id: Meeting ID
             occurrence_id: Meeting Occurrence ID
             series: Set this to true to delete entire series
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "DELETE",
@@ -631,6 +853,9 @@ class AsyncGenesysClient(AsyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_user_meetings(
@@ -639,6 +864,9 @@ class AsyncGenesysClient(AsyncAPIClient):
         *,
         start_date: datetime.datetime,
         end_date: datetime.datetime,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingOccurrenceEntityListing:
         """Get all user's meetings
 
@@ -650,6 +878,10 @@ class AsyncGenesysClient(AsyncAPIClient):
             user_id: User ID
             start_date: Meeting's start date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
             end_date: Meeting's end date. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -670,5 +902,28 @@ class AsyncGenesysClient(AsyncAPIClient):
                 "503": models.ErrorBody,
                 "504": models.ErrorBody,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingOccurrenceEntityListing)
+
+
+class AsyncGenesysClientWithRawResponse:
+    """The operations of `AsyncGenesysClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncGenesysClient) -> None:
+        self.post_meetings = async_raw_response_wrapper(client.post_meetings)
+        self.get_meeting = async_raw_response_wrapper(client.get_meeting)
+        self.put_meeting = async_raw_response_wrapper(client.put_meeting)
+        self.delete_meeting = async_raw_response_wrapper(client.delete_meeting)
+        self.get_meeting_occurrence = async_raw_response_wrapper(
+            client.get_meeting_occurrence
+        )
+        self.put_meeting_occurrence = async_raw_response_wrapper(
+            client.put_meeting_occurrence
+        )
+        self.delete_meeting_occurrence = async_raw_response_wrapper(
+            client.delete_meeting_occurrence
+        )
+        self.get_user_meetings = async_raw_response_wrapper(client.get_user_meetings)

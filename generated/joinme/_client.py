@@ -4,18 +4,30 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import os
+import typing
+from collections.abc import Mapping
 
 import httpx
 
-from . import models
 from ._base_client import (
+    DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
+    Auth,
     Credential,
     SyncAPIClient,
+    async_raw_response_wrapper,
+    lazy_module,
     parse,
+    raw_response_wrapper,
 )
+
+if typing.TYPE_CHECKING:
+    from . import models
+else:
+    models = lazy_module(__package__ + ".models")  # loaded on first use
 
 __all__ = ["AsyncJoinMeClient", "JoinMeClient"]
 
@@ -31,8 +43,10 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
     return value
 
 
-def _credentials(access_token: str | None) -> dict[str, Credential]:
-    credentials: dict[str, Credential] = {}
+def _credentials(
+    access_token: str | None,
+) -> dict[str, Auth]:
+    credentials: dict[str, Auth] = {}
     access_token = _credential(access_token, "access_token", "JOINME_ACCESS_TOKEN")
     credentials["bearerAuth"] = Credential(
         "header", "Authorization", "Bearer " + access_token
@@ -52,6 +66,8 @@ class JoinMeClient(SyncAPIClient):
         access_token: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
         """Create a client.
@@ -60,19 +76,34 @@ class JoinMeClient(SyncAPIClient):
             access_token: bearerAuth credential; defaults to the environment variable JOINME_ACCESS_TOKEN.
             base_url: The server to call; defaults to https://api.join.me/v1.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(access_token),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(
+                access_token,
+            ),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> JoinMeClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return JoinMeClientWithRawResponse(self)
 
     def get_scheduled_meetings(
         self,
         *,
         end_date: datetime.datetime | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingList:
         """Get scheduled meetings
 
@@ -80,12 +111,19 @@ class JoinMeClient(SyncAPIClient):
 
         Args:
             end_date: If provided, returns meetings up until the given date only; otherwise returns all upcoming meetings (ISO 8601, UTC).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
             "/meetings",
             params={"endDate": end_date},
             security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingList)
 
@@ -93,6 +131,9 @@ class JoinMeClient(SyncAPIClient):
         self,
         *,
         body: models.NewMeeting,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Schedule a new meeting
 
@@ -100,6 +141,10 @@ class JoinMeClient(SyncAPIClient):
 
         Args:
             body: The request body.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "POST",
@@ -107,12 +152,19 @@ class JoinMeClient(SyncAPIClient):
             body=body,
             has_body=True,
             security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
     def get_scheduled_meeting(
         self,
         meeting_id: int,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Get scheduled meeting
 
@@ -120,18 +172,29 @@ class JoinMeClient(SyncAPIClient):
 
         Args:
             meeting_id: The ID of the meeting.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
             "/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
             security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
     def delete_meeting(
         self,
         meeting_id: int,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete a meeting
 
@@ -139,12 +202,19 @@ class JoinMeClient(SyncAPIClient):
 
         Args:
             meeting_id: The ID of the meeting.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "DELETE",
             "/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
             security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_meeting(
@@ -152,6 +222,9 @@ class JoinMeClient(SyncAPIClient):
         meeting_id: int,
         *,
         body: models.MeetingUpdate,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Update a meeting
 
@@ -160,6 +233,10 @@ class JoinMeClient(SyncAPIClient):
         Args:
             body: The request body.
             meeting_id: The ID of the meeting.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "PATCH",
@@ -168,8 +245,24 @@ class JoinMeClient(SyncAPIClient):
             body=body,
             has_body=True,
             security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
+
+
+class JoinMeClientWithRawResponse:
+    """The operations of `JoinMeClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: JoinMeClient) -> None:
+        self.get_scheduled_meetings = raw_response_wrapper(
+            client.get_scheduled_meetings
+        )
+        self.schedule_meeting = raw_response_wrapper(client.schedule_meeting)
+        self.get_scheduled_meeting = raw_response_wrapper(client.get_scheduled_meeting)
+        self.delete_meeting = raw_response_wrapper(client.delete_meeting)
+        self.update_meeting = raw_response_wrapper(client.update_meeting)
 
 
 class AsyncJoinMeClient(AsyncAPIClient):
@@ -184,6 +277,8 @@ class AsyncJoinMeClient(AsyncAPIClient):
         access_token: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         """Create a client.
@@ -192,19 +287,34 @@ class AsyncJoinMeClient(AsyncAPIClient):
             access_token: bearerAuth credential; defaults to the environment variable JOINME_ACCESS_TOKEN.
             base_url: The server to call; defaults to https://api.join.me/v1.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(access_token),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(
+                access_token,
+            ),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncJoinMeClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return AsyncJoinMeClientWithRawResponse(self)
 
     async def get_scheduled_meetings(
         self,
         *,
         end_date: datetime.datetime | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingList:
         """Get scheduled meetings
 
@@ -212,12 +322,19 @@ class AsyncJoinMeClient(AsyncAPIClient):
 
         Args:
             end_date: If provided, returns meetings up until the given date only; otherwise returns all upcoming meetings (ISO 8601, UTC).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
             "/meetings",
             params={"endDate": end_date},
             security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingList)
 
@@ -225,6 +342,9 @@ class AsyncJoinMeClient(AsyncAPIClient):
         self,
         *,
         body: models.NewMeeting,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Schedule a new meeting
 
@@ -232,6 +352,10 @@ class AsyncJoinMeClient(AsyncAPIClient):
 
         Args:
             body: The request body.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "POST",
@@ -239,12 +363,19 @@ class AsyncJoinMeClient(AsyncAPIClient):
             body=body,
             has_body=True,
             security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
     async def get_scheduled_meeting(
         self,
         meeting_id: int,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Get scheduled meeting
 
@@ -252,18 +383,29 @@ class AsyncJoinMeClient(AsyncAPIClient):
 
         Args:
             meeting_id: The ID of the meeting.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
             "/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
             security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
     async def delete_meeting(
         self,
         meeting_id: int,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete a meeting
 
@@ -271,12 +413,19 @@ class AsyncJoinMeClient(AsyncAPIClient):
 
         Args:
             meeting_id: The ID of the meeting.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "DELETE",
             "/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
             security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_meeting(
@@ -284,6 +433,9 @@ class AsyncJoinMeClient(AsyncAPIClient):
         meeting_id: int,
         *,
         body: models.MeetingUpdate,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Update a meeting
 
@@ -292,6 +444,10 @@ class AsyncJoinMeClient(AsyncAPIClient):
         Args:
             body: The request body.
             meeting_id: The ID of the meeting.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "PATCH",
@@ -300,5 +456,23 @@ class AsyncJoinMeClient(AsyncAPIClient):
             body=body,
             has_body=True,
             security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
+
+
+class AsyncJoinMeClientWithRawResponse:
+    """The operations of `AsyncJoinMeClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncJoinMeClient) -> None:
+        self.get_scheduled_meetings = async_raw_response_wrapper(
+            client.get_scheduled_meetings
+        )
+        self.schedule_meeting = async_raw_response_wrapper(client.schedule_meeting)
+        self.get_scheduled_meeting = async_raw_response_wrapper(
+            client.get_scheduled_meeting
+        )
+        self.delete_meeting = async_raw_response_wrapper(client.delete_meeting)
+        self.update_meeting = async_raw_response_wrapper(client.update_meeting)

@@ -3,18 +3,30 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import typing
+from collections.abc import Mapping
 
 import httpx
 
-from . import models
 from ._base_client import (
+    DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
+    Auth,
     Credential,
     SyncAPIClient,
+    async_raw_response_wrapper,
+    lazy_module,
     parse,
+    raw_response_wrapper,
 )
+
+if typing.TYPE_CHECKING:
+    from . import models
+else:
+    models = lazy_module(__package__ + ".models")  # loaded on first use
 
 __all__ = ["AsyncPortSipClient", "PortSipClient"]
 
@@ -30,8 +42,10 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
     return value
 
 
-def _credentials(access_token: str | None) -> dict[str, Credential]:
-    credentials: dict[str, Credential] = {}
+def _credentials(
+    access_token: str | None,
+) -> dict[str, Auth]:
+    credentials: dict[str, Auth] = {}
     access_token = _credential(access_token, "access_token", "PORTSIP_ACCESS_TOKEN")
     credentials["bearerAuth"] = Credential(
         "header", "Authorization", "Bearer " + access_token
@@ -51,6 +65,8 @@ class PortSipClient(SyncAPIClient):
         access_token: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
         """Create a client.
@@ -59,14 +75,26 @@ class PortSipClient(SyncAPIClient):
             access_token: bearerAuth credential; defaults to the environment variable PORTSIP_ACCESS_TOKEN.
             base_url: The server to call; defaults to https://pbx.example.com:8887/api.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(access_token),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(
+                access_token,
+            ),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> PortSipClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return PortSipClientWithRawResponse(self)
 
     def list_user_meetings(
         self,
@@ -76,6 +104,9 @@ class PortSipClient(SyncAPIClient):
         orderby: str | None = None,
         skip: int = 0,
         top: int = 100,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingList:
         """List user meetings
 
@@ -88,6 +119,10 @@ class PortSipClient(SyncAPIClient):
                 returned from server. The default order is ascending order.
             skip: Use the skip query parameter to set the number of items to skip at the start of a collection.
             top: Use the top query parameter to specify the page size of the result set.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -107,6 +142,9 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingList)
 
@@ -114,6 +152,9 @@ class PortSipClient(SyncAPIClient):
         self,
         *,
         body: models.CreateMeetingRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.CreateMeetingResponse:
         """Create a Meeting
 
@@ -121,6 +162,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             body: The request body.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "POST",
@@ -135,12 +180,19 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.CreateMeetingResponse)
 
     def get_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Retrieve a meeting
 
@@ -148,6 +200,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -162,6 +218,9 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
@@ -170,6 +229,9 @@ class PortSipClient(SyncAPIClient):
         id: str,
         *,
         body: models.UpdateMeetingRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Update a meeting
 
@@ -178,6 +240,10 @@ class PortSipClient(SyncAPIClient):
         Args:
             body: The request body.
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -194,11 +260,18 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def delete_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete a meeting
 
@@ -206,6 +279,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -220,11 +297,18 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_user_meeting_status(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingStatus:
         """Retrieve the status of a meeting
 
@@ -232,6 +316,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -246,12 +334,19 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingStatus)
 
     def mute_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Mute a meeting
 
@@ -259,6 +354,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -273,11 +372,18 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def unmute_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Unmute a meeting
 
@@ -285,6 +391,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -299,11 +409,18 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def lock_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Lock a meeting
 
@@ -311,6 +428,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -325,11 +446,18 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def unlock_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Unlock a meeting
 
@@ -337,6 +465,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -351,11 +483,18 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Start a meeting
 
@@ -363,6 +502,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -377,11 +520,18 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def stop_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Stop a meeting
 
@@ -389,6 +539,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -403,11 +557,18 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def start_recording_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Start recording a meeting
 
@@ -415,6 +576,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -429,11 +594,18 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def stop_recording_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Stop recording a meeting
 
@@ -441,6 +613,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -455,11 +631,18 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def list_meeting_participants(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingParticipantList:
         """List meeting participants
 
@@ -467,6 +650,10 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -481,6 +668,9 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingParticipantList)
 
@@ -489,6 +679,9 @@ class PortSipClient(SyncAPIClient):
         id: str,
         *,
         body: models.MeetingParticipantsLayout,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Update the participants layout
 
@@ -497,6 +690,10 @@ class PortSipClient(SyncAPIClient):
         Args:
             body: The request body.
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -513,6 +710,9 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def invite_meeting_participant(
@@ -520,6 +720,9 @@ class PortSipClient(SyncAPIClient):
         id: str,
         *,
         body: models.InviteMeetingParticipantRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Invite a participant
 
@@ -528,6 +731,10 @@ class PortSipClient(SyncAPIClient):
         Args:
             body: The request body.
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -544,12 +751,19 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_meeting_participant(
         self,
         id: str,
         participant_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingParticipant:
         """Retrieve a meeting participant
 
@@ -558,6 +772,10 @@ class PortSipClient(SyncAPIClient):
         Args:
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -572,6 +790,9 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingParticipant)
 
@@ -579,6 +800,10 @@ class PortSipClient(SyncAPIClient):
         self,
         id: str,
         participant_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Mute a participant
 
@@ -587,6 +812,10 @@ class PortSipClient(SyncAPIClient):
         Args:
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -601,12 +830,19 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def unmute_meeting_participant(
         self,
         id: str,
         participant_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Unmute a participant
 
@@ -615,6 +851,10 @@ class PortSipClient(SyncAPIClient):
         Args:
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -629,12 +869,19 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def transfer_meeting_ownership(
         self,
         id: str,
         participant_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Make a participant the chairman
 
@@ -643,6 +890,10 @@ class PortSipClient(SyncAPIClient):
         Args:
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -657,6 +908,9 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def set_meeting_participant_position(
@@ -665,6 +919,9 @@ class PortSipClient(SyncAPIClient):
         participant_id: str,
         *,
         body: models.MeetingParticipantPosition,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Set a participant's position
 
@@ -674,6 +931,10 @@ class PortSipClient(SyncAPIClient):
             body: The request body.
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -690,12 +951,19 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def kick_out_meeting_participant(
         self,
         id: str,
         participant_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Kick out a participant
 
@@ -704,6 +972,10 @@ class PortSipClient(SyncAPIClient):
         Args:
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -718,6 +990,62 @@ class PortSipClient(SyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class PortSipClientWithRawResponse:
+    """The operations of `PortSipClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: PortSipClient) -> None:
+        self.list_user_meetings = raw_response_wrapper(client.list_user_meetings)
+        self.create_meeting = raw_response_wrapper(client.create_meeting)
+        self.get_meeting = raw_response_wrapper(client.get_meeting)
+        self.update_meeting = raw_response_wrapper(client.update_meeting)
+        self.delete_meeting = raw_response_wrapper(client.delete_meeting)
+        self.get_user_meeting_status = raw_response_wrapper(
+            client.get_user_meeting_status
+        )
+        self.mute_meeting = raw_response_wrapper(client.mute_meeting)
+        self.unmute_meeting = raw_response_wrapper(client.unmute_meeting)
+        self.lock_meeting = raw_response_wrapper(client.lock_meeting)
+        self.unlock_meeting = raw_response_wrapper(client.unlock_meeting)
+        self.start_meeting = raw_response_wrapper(client.start_meeting)
+        self.stop_meeting = raw_response_wrapper(client.stop_meeting)
+        self.start_recording_meeting = raw_response_wrapper(
+            client.start_recording_meeting
+        )
+        self.stop_recording_meeting = raw_response_wrapper(
+            client.stop_recording_meeting
+        )
+        self.list_meeting_participants = raw_response_wrapper(
+            client.list_meeting_participants
+        )
+        self.update_meeting_participants_layout = raw_response_wrapper(
+            client.update_meeting_participants_layout
+        )
+        self.invite_meeting_participant = raw_response_wrapper(
+            client.invite_meeting_participant
+        )
+        self.get_meeting_participant = raw_response_wrapper(
+            client.get_meeting_participant
+        )
+        self.mute_meeting_participant = raw_response_wrapper(
+            client.mute_meeting_participant
+        )
+        self.unmute_meeting_participant = raw_response_wrapper(
+            client.unmute_meeting_participant
+        )
+        self.transfer_meeting_ownership = raw_response_wrapper(
+            client.transfer_meeting_ownership
+        )
+        self.set_meeting_participant_position = raw_response_wrapper(
+            client.set_meeting_participant_position
+        )
+        self.kick_out_meeting_participant = raw_response_wrapper(
+            client.kick_out_meeting_participant
         )
 
 
@@ -733,6 +1061,8 @@ class AsyncPortSipClient(AsyncAPIClient):
         access_token: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         """Create a client.
@@ -741,14 +1071,26 @@ class AsyncPortSipClient(AsyncAPIClient):
             access_token: bearerAuth credential; defaults to the environment variable PORTSIP_ACCESS_TOKEN.
             base_url: The server to call; defaults to https://pbx.example.com:8887/api.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(access_token),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(
+                access_token,
+            ),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncPortSipClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return AsyncPortSipClientWithRawResponse(self)
 
     async def list_user_meetings(
         self,
@@ -758,6 +1100,9 @@ class AsyncPortSipClient(AsyncAPIClient):
         orderby: str | None = None,
         skip: int = 0,
         top: int = 100,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingList:
         """List user meetings
 
@@ -770,6 +1115,10 @@ class AsyncPortSipClient(AsyncAPIClient):
                 returned from server. The default order is ascending order.
             skip: Use the skip query parameter to set the number of items to skip at the start of a collection.
             top: Use the top query parameter to specify the page size of the result set.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -789,6 +1138,9 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingList)
 
@@ -796,6 +1148,9 @@ class AsyncPortSipClient(AsyncAPIClient):
         self,
         *,
         body: models.CreateMeetingRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.CreateMeetingResponse:
         """Create a Meeting
 
@@ -803,6 +1158,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             body: The request body.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "POST",
@@ -817,12 +1176,19 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.CreateMeetingResponse)
 
     async def get_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Meeting:
         """Retrieve a meeting
 
@@ -830,6 +1196,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -844,6 +1214,9 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Meeting)
 
@@ -852,6 +1225,9 @@ class AsyncPortSipClient(AsyncAPIClient):
         id: str,
         *,
         body: models.UpdateMeetingRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Update a meeting
 
@@ -860,6 +1236,10 @@ class AsyncPortSipClient(AsyncAPIClient):
         Args:
             body: The request body.
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -876,11 +1256,18 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def delete_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete a meeting
 
@@ -888,6 +1275,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -902,11 +1293,18 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_user_meeting_status(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingStatus:
         """Retrieve the status of a meeting
 
@@ -914,6 +1312,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -928,12 +1330,19 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingStatus)
 
     async def mute_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Mute a meeting
 
@@ -941,6 +1350,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -955,11 +1368,18 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def unmute_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Unmute a meeting
 
@@ -967,6 +1387,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -981,11 +1405,18 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def lock_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Lock a meeting
 
@@ -993,6 +1424,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1007,11 +1442,18 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def unlock_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Unlock a meeting
 
@@ -1019,6 +1461,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1033,11 +1479,18 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Start a meeting
 
@@ -1045,6 +1498,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1059,11 +1516,18 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def stop_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Stop a meeting
 
@@ -1071,6 +1535,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1085,11 +1553,18 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def start_recording_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Start recording a meeting
 
@@ -1097,6 +1572,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1111,11 +1590,18 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def stop_recording_meeting(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Stop recording a meeting
 
@@ -1123,6 +1609,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1137,11 +1627,18 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def list_meeting_participants(
         self,
         id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingParticipantList:
         """List meeting participants
 
@@ -1149,6 +1646,10 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -1163,6 +1664,9 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingParticipantList)
 
@@ -1171,6 +1675,9 @@ class AsyncPortSipClient(AsyncAPIClient):
         id: str,
         *,
         body: models.MeetingParticipantsLayout,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Update the participants layout
 
@@ -1179,6 +1686,10 @@ class AsyncPortSipClient(AsyncAPIClient):
         Args:
             body: The request body.
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1195,6 +1706,9 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def invite_meeting_participant(
@@ -1202,6 +1716,9 @@ class AsyncPortSipClient(AsyncAPIClient):
         id: str,
         *,
         body: models.InviteMeetingParticipantRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Invite a participant
 
@@ -1210,6 +1727,10 @@ class AsyncPortSipClient(AsyncAPIClient):
         Args:
             body: The request body.
             id: The unique ID of conference room (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1226,12 +1747,19 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_meeting_participant(
         self,
         id: str,
         participant_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingParticipant:
         """Retrieve a meeting participant
 
@@ -1240,6 +1768,10 @@ class AsyncPortSipClient(AsyncAPIClient):
         Args:
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -1254,6 +1786,9 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingParticipant)
 
@@ -1261,6 +1796,10 @@ class AsyncPortSipClient(AsyncAPIClient):
         self,
         id: str,
         participant_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Mute a participant
 
@@ -1269,6 +1808,10 @@ class AsyncPortSipClient(AsyncAPIClient):
         Args:
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1283,12 +1826,19 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def unmute_meeting_participant(
         self,
         id: str,
         participant_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Unmute a participant
 
@@ -1297,6 +1847,10 @@ class AsyncPortSipClient(AsyncAPIClient):
         Args:
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1311,12 +1865,19 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def transfer_meeting_ownership(
         self,
         id: str,
         participant_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Make a participant the chairman
 
@@ -1325,6 +1886,10 @@ class AsyncPortSipClient(AsyncAPIClient):
         Args:
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1339,6 +1904,9 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def set_meeting_participant_position(
@@ -1347,6 +1915,9 @@ class AsyncPortSipClient(AsyncAPIClient):
         participant_id: str,
         *,
         body: models.MeetingParticipantPosition,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Set a participant's position
 
@@ -1356,6 +1927,10 @@ class AsyncPortSipClient(AsyncAPIClient):
             body: The request body.
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1372,12 +1947,19 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def kick_out_meeting_participant(
         self,
         id: str,
         participant_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Kick out a participant
 
@@ -1386,6 +1968,10 @@ class AsyncPortSipClient(AsyncAPIClient):
         Args:
             id: The unique ID of conference room (an opaque string).
             participant_id: The unique ID of the participant in the meeting (an opaque string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -1400,4 +1986,60 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "429": models.ErrorResponse,
                 "500": models.ErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+
+class AsyncPortSipClientWithRawResponse:
+    """The operations of `AsyncPortSipClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncPortSipClient) -> None:
+        self.list_user_meetings = async_raw_response_wrapper(client.list_user_meetings)
+        self.create_meeting = async_raw_response_wrapper(client.create_meeting)
+        self.get_meeting = async_raw_response_wrapper(client.get_meeting)
+        self.update_meeting = async_raw_response_wrapper(client.update_meeting)
+        self.delete_meeting = async_raw_response_wrapper(client.delete_meeting)
+        self.get_user_meeting_status = async_raw_response_wrapper(
+            client.get_user_meeting_status
+        )
+        self.mute_meeting = async_raw_response_wrapper(client.mute_meeting)
+        self.unmute_meeting = async_raw_response_wrapper(client.unmute_meeting)
+        self.lock_meeting = async_raw_response_wrapper(client.lock_meeting)
+        self.unlock_meeting = async_raw_response_wrapper(client.unlock_meeting)
+        self.start_meeting = async_raw_response_wrapper(client.start_meeting)
+        self.stop_meeting = async_raw_response_wrapper(client.stop_meeting)
+        self.start_recording_meeting = async_raw_response_wrapper(
+            client.start_recording_meeting
+        )
+        self.stop_recording_meeting = async_raw_response_wrapper(
+            client.stop_recording_meeting
+        )
+        self.list_meeting_participants = async_raw_response_wrapper(
+            client.list_meeting_participants
+        )
+        self.update_meeting_participants_layout = async_raw_response_wrapper(
+            client.update_meeting_participants_layout
+        )
+        self.invite_meeting_participant = async_raw_response_wrapper(
+            client.invite_meeting_participant
+        )
+        self.get_meeting_participant = async_raw_response_wrapper(
+            client.get_meeting_participant
+        )
+        self.mute_meeting_participant = async_raw_response_wrapper(
+            client.mute_meeting_participant
+        )
+        self.unmute_meeting_participant = async_raw_response_wrapper(
+            client.unmute_meeting_participant
+        )
+        self.transfer_meeting_ownership = async_raw_response_wrapper(
+            client.transfer_meeting_ownership
+        )
+        self.set_meeting_participant_position = async_raw_response_wrapper(
+            client.set_meeting_participant_position
+        )
+        self.kick_out_meeting_participant = async_raw_response_wrapper(
+            client.kick_out_meeting_participant
         )

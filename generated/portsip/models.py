@@ -50,6 +50,16 @@ class MeetingMode(str, enum.Enum):
     AUDIO = "AUDIO"
     VIDEO = "VIDEO"
 
+    @classmethod
+    def _missing_(cls, value: object) -> MeetingMode | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class MeetingControl(str, enum.Enum):
     """The conference control type. FREE: the free mode; MASTER: the master
@@ -57,6 +67,16 @@ class MeetingControl(str, enum.Enum):
 
     FREE = "FREE"
     MASTER = "MASTER"
+
+    @classmethod
+    def _missing_(cls, value: object) -> MeetingControl | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class MeetingLayout(str, enum.Enum):
@@ -71,6 +91,16 @@ class MeetingLayout(str, enum.Enum):
     LAYOU_T6 = "LAYOUT6"
     LAYOU_T9 = "LAYOUT9"
 
+    @classmethod
+    def _missing_(cls, value: object) -> MeetingLayout | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class MeetingOnlineStatus(str, enum.Enum):
     """The live state of the meeting room."""
@@ -78,6 +108,16 @@ class MeetingOnlineStatus(str, enum.Enum):
     ONLINE = "ONLINE"
     OFFLINE = "OFFLINE"
     ON_CALL = "ON_CALL"
+
+    @classmethod
+    def _missing_(cls, value: object) -> MeetingOnlineStatus | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class OutboundCallerId(BaseModel):

@@ -3,18 +3,30 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import typing
+from collections.abc import Mapping
 
 import httpx
 
-from . import models
 from ._base_client import (
+    DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
+    Auth,
     Credential,
     SyncAPIClient,
+    async_raw_response_wrapper,
+    lazy_module,
     parse,
+    raw_response_wrapper,
 )
+
+if typing.TYPE_CHECKING:
+    from . import models
+else:
+    models = lazy_module(__package__ + ".models")  # loaded on first use
 
 __all__ = ["AsyncPyasClient", "PyasClient"]
 
@@ -30,8 +42,10 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
     return value
 
 
-def _credentials(api_key: str | None) -> dict[str, Credential]:
-    credentials: dict[str, Credential] = {}
+def _credentials(
+    api_key: str | None,
+) -> dict[str, Auth]:
+    credentials: dict[str, Auth] = {}
     api_key = _credential(api_key, "api_key", "PYAS_API_KEY")
     credentials["apiKeyAuth"] = Credential("header", "x-api-key", api_key)
     return credentials
@@ -49,6 +63,8 @@ class PyasClient(SyncAPIClient):
         api_key: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
         """Create a client.
@@ -57,14 +73,26 @@ class PyasClient(SyncAPIClient):
             api_key: apiKeyAuth credential; defaults to the environment variable PYAS_API_KEY.
             base_url: The server to call; defaults to https://api.pyas.io.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(api_key),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(
+                api_key,
+            ),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> PyasClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return PyasClientWithRawResponse(self)
 
     def list_meetings(
         self,
@@ -76,6 +104,9 @@ class PyasClient(SyncAPIClient):
         max_results: int | None = None,
         type: models.MeetingListType | None = None,
         page_number: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.ListMeetingsResponse:
         """Get List of Meetings
 
@@ -89,6 +120,10 @@ class PyasClient(SyncAPIClient):
             max_results: Max number of results to return per page.
             type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
             page_number: The page number of the current page in the returned records.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -108,6 +143,9 @@ class PyasClient(SyncAPIClient):
                 "401": models.UnauthorizedErrorResponse,
                 "404": models.NotFoundErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.ListMeetingsResponse)
 
@@ -115,6 +153,9 @@ class PyasClient(SyncAPIClient):
         self,
         *,
         body: models.CreateMeetingRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.CreateMeetingResponse:
         """Create Meeting
 
@@ -122,6 +163,10 @@ class PyasClient(SyncAPIClient):
 
         Args:
             body: The Pyas account id and the meeting data.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "POST",
@@ -134,6 +179,9 @@ class PyasClient(SyncAPIClient):
                 "401": models.UnauthorizedErrorResponse,
                 "404": models.NotFoundErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.CreateMeetingResponse)
 
@@ -142,6 +190,9 @@ class PyasClient(SyncAPIClient):
         id: str,
         *,
         account_id: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.GetMeetingResponse:
         """Get Meeting by ID
 
@@ -150,6 +201,10 @@ class PyasClient(SyncAPIClient):
         Args:
             id: The meeting id (Zoom's numeric meeting id, as a string).
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -162,6 +217,9 @@ class PyasClient(SyncAPIClient):
                 "401": models.UnauthorizedErrorResponse,
                 "404": models.NotFoundErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.GetMeetingResponse)
 
@@ -170,6 +228,9 @@ class PyasClient(SyncAPIClient):
         id: str,
         *,
         account_id: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete Meeting
 
@@ -178,6 +239,10 @@ class PyasClient(SyncAPIClient):
         Args:
             id: The meeting id (Zoom's numeric meeting id, as a string).
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "DELETE",
@@ -185,6 +250,9 @@ class PyasClient(SyncAPIClient):
             path_params={"id": id},
             params={"accountId": account_id},
             security=("apiKeyAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def update_meeting(
@@ -192,6 +260,9 @@ class PyasClient(SyncAPIClient):
         id: str,
         *,
         body: models.UpdateMeetingRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Update Meeting
 
@@ -200,6 +271,10 @@ class PyasClient(SyncAPIClient):
         Args:
             body: The Pyas account id and the meeting fields to update.
             id: The meeting id (Zoom's numeric meeting id, as a string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "PATCH",
@@ -212,7 +287,21 @@ class PyasClient(SyncAPIClient):
                 "400": models.ValidationErrorResponse,
                 "404": models.NotFoundErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
+
+
+class PyasClientWithRawResponse:
+    """The operations of `PyasClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: PyasClient) -> None:
+        self.list_meetings = raw_response_wrapper(client.list_meetings)
+        self.create_meeting = raw_response_wrapper(client.create_meeting)
+        self.get_meeting = raw_response_wrapper(client.get_meeting)
+        self.delete_meeting = raw_response_wrapper(client.delete_meeting)
+        self.update_meeting = raw_response_wrapper(client.update_meeting)
 
 
 class AsyncPyasClient(AsyncAPIClient):
@@ -227,6 +316,8 @@ class AsyncPyasClient(AsyncAPIClient):
         api_key: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         """Create a client.
@@ -235,14 +326,26 @@ class AsyncPyasClient(AsyncAPIClient):
             api_key: apiKeyAuth credential; defaults to the environment variable PYAS_API_KEY.
             base_url: The server to call; defaults to https://api.pyas.io.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(api_key),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(
+                api_key,
+            ),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncPyasClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return AsyncPyasClientWithRawResponse(self)
 
     async def list_meetings(
         self,
@@ -254,6 +357,9 @@ class AsyncPyasClient(AsyncAPIClient):
         max_results: int | None = None,
         type: models.MeetingListType | None = None,
         page_number: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.ListMeetingsResponse:
         """Get List of Meetings
 
@@ -267,6 +373,10 @@ class AsyncPyasClient(AsyncAPIClient):
             max_results: Max number of results to return per page.
             type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
             page_number: The page number of the current page in the returned records.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -286,6 +396,9 @@ class AsyncPyasClient(AsyncAPIClient):
                 "401": models.UnauthorizedErrorResponse,
                 "404": models.NotFoundErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.ListMeetingsResponse)
 
@@ -293,6 +406,9 @@ class AsyncPyasClient(AsyncAPIClient):
         self,
         *,
         body: models.CreateMeetingRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.CreateMeetingResponse:
         """Create Meeting
 
@@ -300,6 +416,10 @@ class AsyncPyasClient(AsyncAPIClient):
 
         Args:
             body: The Pyas account id and the meeting data.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "POST",
@@ -312,6 +432,9 @@ class AsyncPyasClient(AsyncAPIClient):
                 "401": models.UnauthorizedErrorResponse,
                 "404": models.NotFoundErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.CreateMeetingResponse)
 
@@ -320,6 +443,9 @@ class AsyncPyasClient(AsyncAPIClient):
         id: str,
         *,
         account_id: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.GetMeetingResponse:
         """Get Meeting by ID
 
@@ -328,6 +454,10 @@ class AsyncPyasClient(AsyncAPIClient):
         Args:
             id: The meeting id (Zoom's numeric meeting id, as a string).
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -340,6 +470,9 @@ class AsyncPyasClient(AsyncAPIClient):
                 "401": models.UnauthorizedErrorResponse,
                 "404": models.NotFoundErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.GetMeetingResponse)
 
@@ -348,6 +481,9 @@ class AsyncPyasClient(AsyncAPIClient):
         id: str,
         *,
         account_id: str,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete Meeting
 
@@ -356,6 +492,10 @@ class AsyncPyasClient(AsyncAPIClient):
         Args:
             id: The meeting id (Zoom's numeric meeting id, as a string).
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "DELETE",
@@ -363,6 +503,9 @@ class AsyncPyasClient(AsyncAPIClient):
             path_params={"id": id},
             params={"accountId": account_id},
             security=("apiKeyAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def update_meeting(
@@ -370,6 +513,9 @@ class AsyncPyasClient(AsyncAPIClient):
         id: str,
         *,
         body: models.UpdateMeetingRequest,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Update Meeting
 
@@ -378,6 +524,10 @@ class AsyncPyasClient(AsyncAPIClient):
         Args:
             body: The Pyas account id and the meeting fields to update.
             id: The meeting id (Zoom's numeric meeting id, as a string).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "PATCH",
@@ -390,4 +540,18 @@ class AsyncPyasClient(AsyncAPIClient):
                 "400": models.ValidationErrorResponse,
                 "404": models.NotFoundErrorResponse,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
+
+
+class AsyncPyasClientWithRawResponse:
+    """The operations of `AsyncPyasClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncPyasClient) -> None:
+        self.list_meetings = async_raw_response_wrapper(client.list_meetings)
+        self.create_meeting = async_raw_response_wrapper(client.create_meeting)
+        self.get_meeting = async_raw_response_wrapper(client.get_meeting)
+        self.delete_meeting = async_raw_response_wrapper(client.delete_meeting)
+        self.update_meeting = async_raw_response_wrapper(client.update_meeting)

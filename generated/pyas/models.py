@@ -61,6 +61,16 @@ class MeetingListType(str, enum.Enum):
     UPCOMING_MEETINGS = "upcoming_meetings"
     PREVIOUS_MEETINGS = "previous_meetings"
 
+    @classmethod
+    def _missing_(cls, value: object) -> MeetingListType | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class ZoomMeetingType(int, enum.Enum):
     """Type of meeting: `1` - an instant meeting; `2` - a scheduled meeting; `3` - a recurring meeting with no fixed time; `8` - a recurring meeting with fixed time."""
@@ -70,12 +80,32 @@ class ZoomMeetingType(int, enum.Enum):
     N_3 = 3
     N_8 = 8
 
+    @classmethod
+    def _missing_(cls, value: object) -> ZoomMeetingType | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class ZoomMeetingStatus(str, enum.Enum):
     """Meeting status."""
 
     WAITING = "waiting"
     STARTED = "started"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ZoomMeetingStatus | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class ZoomRecurrenceType(int, enum.Enum):
@@ -84,6 +114,16 @@ class ZoomRecurrenceType(int, enum.Enum):
     N_1 = 1
     N_2 = 2
     N_3 = 3
+
+    @classmethod
+    def _missing_(cls, value: object) -> ZoomRecurrenceType | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class ZoomRecurrenceMonthlyWeek(int, enum.Enum):
@@ -95,6 +135,16 @@ class ZoomRecurrenceMonthlyWeek(int, enum.Enum):
     N_3 = 3
     N_4 = 4
 
+    @classmethod
+    def _missing_(cls, value: object) -> ZoomRecurrenceMonthlyWeek | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class RecurrenceType(str, enum.Enum):
     """How the meeting recurs."""
@@ -102,6 +152,16 @@ class RecurrenceType(str, enum.Enum):
     DAILY = "daily"
     WEEKLY = "weekly"
     MONTHLY = "monthly"
+
+    @classmethod
+    def _missing_(cls, value: object) -> RecurrenceType | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class RecurrenceDaysOfWeekItem(str, enum.Enum):
@@ -114,6 +174,16 @@ class RecurrenceDaysOfWeekItem(str, enum.Enum):
     FRIDAY = "friday"
     SATURDAY = "saturday"
     SUNDAY = "sunday"
+
+    @classmethod
+    def _missing_(cls, value: object) -> RecurrenceDaysOfWeekItem | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class ZoomCountriesOrRegionsSetting(BaseModel):

@@ -3,18 +3,30 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import typing
+from collections.abc import Mapping
 
 import httpx
 
-from . import models
 from ._base_client import (
+    DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
+    Auth,
     Credential,
     SyncAPIClient,
+    async_raw_response_wrapper,
+    lazy_module,
     parse,
+    raw_response_wrapper,
 )
+
+if typing.TYPE_CHECKING:
+    from . import models
+else:
+    models = lazy_module(__package__ + ".models")  # loaded on first use
 
 __all__ = ["AsyncRingCentralClient", "RingCentralClient"]
 
@@ -30,8 +42,10 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
     return value
 
 
-def _credentials(access_token: str | None) -> dict[str, Credential]:
-    credentials: dict[str, Credential] = {}
+def _credentials(
+    access_token: str | None,
+) -> dict[str, Auth]:
+    credentials: dict[str, Auth] = {}
     access_token = _credential(access_token, "access_token", "RINGCENTRAL_ACCESS_TOKEN")
     credentials["OAuth2"] = Credential(
         "header", "Authorization", "Bearer " + access_token
@@ -51,6 +65,8 @@ class RingCentralClient(SyncAPIClient):
         access_token: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
         """Create a client.
@@ -59,19 +75,35 @@ class RingCentralClient(SyncAPIClient):
             access_token: OAuth2 credential; defaults to the environment variable RINGCENTRAL_ACCESS_TOKEN.
             base_url: The server to call; defaults to https://platform.ringcentral.com.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(access_token),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(
+                access_token,
+            ),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> RingCentralClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return RingCentralClientWithRawResponse(self)
 
     def list_meetings(
         self,
         account_id: str,
         extension_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingsResource:
         """Get Scheduled Meetings [Beta]
 
@@ -86,6 +118,10 @@ class RingCentralClient(SyncAPIClient):
         Args:
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -100,6 +136,9 @@ class RingCentralClient(SyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingsResource)
 
@@ -109,6 +148,9 @@ class RingCentralClient(SyncAPIClient):
         extension_id: str,
         *,
         body: models.MeetingRequestResource,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingResponseResource:
         """Create Meetings [Beta]
 
@@ -130,6 +172,10 @@ class RingCentralClient(SyncAPIClient):
             body: The meeting to create.
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "POST",
@@ -147,6 +193,9 @@ class RingCentralClient(SyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingResponseResource)
 
@@ -155,6 +204,10 @@ class RingCentralClient(SyncAPIClient):
         account_id: str,
         extension_id: str,
         meeting_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingResponseResource:
         """Get Meeting Info [Beta]
 
@@ -175,6 +228,10 @@ class RingCentralClient(SyncAPIClient):
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
             meeting_id: Internal identifier of a RingCentral meeting
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -193,6 +250,9 @@ class RingCentralClient(SyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingResponseResource)
 
@@ -203,6 +263,9 @@ class RingCentralClient(SyncAPIClient):
         meeting_id: str,
         *,
         body: models.MeetingRequestResource,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingResponseResource:
         """Update Meeting
 
@@ -225,6 +288,10 @@ class RingCentralClient(SyncAPIClient):
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
             meeting_id: Internal identifier of a RingCentral meeting
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "PUT",
@@ -246,6 +313,9 @@ class RingCentralClient(SyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingResponseResource)
 
@@ -254,6 +324,10 @@ class RingCentralClient(SyncAPIClient):
         account_id: str,
         extension_id: str,
         meeting_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete Meeting
 
@@ -269,6 +343,10 @@ class RingCentralClient(SyncAPIClient):
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
             meeting_id: Internal identifier of a RingCentral meeting
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "DELETE",
@@ -287,6 +365,9 @@ class RingCentralClient(SyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def end_meeting(
@@ -294,6 +375,10 @@ class RingCentralClient(SyncAPIClient):
         account_id: str,
         extension_id: str,
         meeting_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """End Meeting
 
@@ -314,6 +399,10 @@ class RingCentralClient(SyncAPIClient):
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
             meeting_id: Internal identifier of a RingCentral meeting
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "POST",
@@ -332,12 +421,19 @@ class RingCentralClient(SyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def load_meeting_service_info(
         self,
         account_id: str,
         extension_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingServiceInfoResource:
         """Get Meeting Service Info
 
@@ -358,6 +454,10 @@ class RingCentralClient(SyncAPIClient):
         Args:
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -372,8 +472,26 @@ class RingCentralClient(SyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingServiceInfoResource)
+
+
+class RingCentralClientWithRawResponse:
+    """The operations of `RingCentralClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: RingCentralClient) -> None:
+        self.list_meetings = raw_response_wrapper(client.list_meetings)
+        self.create_meeting = raw_response_wrapper(client.create_meeting)
+        self.load_meeting = raw_response_wrapper(client.load_meeting)
+        self.update_meeting = raw_response_wrapper(client.update_meeting)
+        self.delete_meeting = raw_response_wrapper(client.delete_meeting)
+        self.end_meeting = raw_response_wrapper(client.end_meeting)
+        self.load_meeting_service_info = raw_response_wrapper(
+            client.load_meeting_service_info
+        )
 
 
 class AsyncRingCentralClient(AsyncAPIClient):
@@ -388,6 +506,8 @@ class AsyncRingCentralClient(AsyncAPIClient):
         access_token: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         """Create a client.
@@ -396,19 +516,35 @@ class AsyncRingCentralClient(AsyncAPIClient):
             access_token: OAuth2 credential; defaults to the environment variable RINGCENTRAL_ACCESS_TOKEN.
             base_url: The server to call; defaults to https://platform.ringcentral.com.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(access_token),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(
+                access_token,
+            ),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncRingCentralClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return AsyncRingCentralClientWithRawResponse(self)
 
     async def list_meetings(
         self,
         account_id: str,
         extension_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingsResource:
         """Get Scheduled Meetings [Beta]
 
@@ -423,6 +559,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
         Args:
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -437,6 +577,9 @@ class AsyncRingCentralClient(AsyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingsResource)
 
@@ -446,6 +589,9 @@ class AsyncRingCentralClient(AsyncAPIClient):
         extension_id: str,
         *,
         body: models.MeetingRequestResource,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingResponseResource:
         """Create Meetings [Beta]
 
@@ -467,6 +613,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
             body: The meeting to create.
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "POST",
@@ -484,6 +634,9 @@ class AsyncRingCentralClient(AsyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingResponseResource)
 
@@ -492,6 +645,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
         account_id: str,
         extension_id: str,
         meeting_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingResponseResource:
         """Get Meeting Info [Beta]
 
@@ -512,6 +669,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
             meeting_id: Internal identifier of a RingCentral meeting
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -530,6 +691,9 @@ class AsyncRingCentralClient(AsyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingResponseResource)
 
@@ -540,6 +704,9 @@ class AsyncRingCentralClient(AsyncAPIClient):
         meeting_id: str,
         *,
         body: models.MeetingRequestResource,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingResponseResource:
         """Update Meeting
 
@@ -562,6 +729,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
             meeting_id: Internal identifier of a RingCentral meeting
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "PUT",
@@ -583,6 +754,9 @@ class AsyncRingCentralClient(AsyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingResponseResource)
 
@@ -591,6 +765,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
         account_id: str,
         extension_id: str,
         meeting_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Delete Meeting
 
@@ -606,6 +784,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
             meeting_id: Internal identifier of a RingCentral meeting
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "DELETE",
@@ -624,6 +806,9 @@ class AsyncRingCentralClient(AsyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def end_meeting(
@@ -631,6 +816,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
         account_id: str,
         extension_id: str,
         meeting_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """End Meeting
 
@@ -651,6 +840,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
             meeting_id: Internal identifier of a RingCentral meeting
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "POST",
@@ -669,12 +862,19 @@ class AsyncRingCentralClient(AsyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def load_meeting_service_info(
         self,
         account_id: str,
         extension_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.MeetingServiceInfoResource:
         """Get Meeting Service Info
 
@@ -695,6 +895,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
         Args:
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -709,5 +913,23 @@ class AsyncRingCentralClient(AsyncAPIClient):
                 "500": models.ApiErrorResponseModel,
                 "503": models.ApiErrorResponseModel,
             },
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.MeetingServiceInfoResource)
+
+
+class AsyncRingCentralClientWithRawResponse:
+    """The operations of `AsyncRingCentralClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncRingCentralClient) -> None:
+        self.list_meetings = async_raw_response_wrapper(client.list_meetings)
+        self.create_meeting = async_raw_response_wrapper(client.create_meeting)
+        self.load_meeting = async_raw_response_wrapper(client.load_meeting)
+        self.update_meeting = async_raw_response_wrapper(client.update_meeting)
+        self.delete_meeting = async_raw_response_wrapper(client.delete_meeting)
+        self.end_meeting = async_raw_response_wrapper(client.end_meeting)
+        self.load_meeting_service_info = async_raw_response_wrapper(
+            client.load_meeting_service_info
+        )

@@ -57,12 +57,32 @@ class MeetingType(str, enum.Enum):
     SCHEDULED_RECURRING = "ScheduledRecurring"
     RECURRING = "Recurring"
 
+    @classmethod
+    def _missing_(cls, value: object) -> MeetingType | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class MeetingAudioOption(str, enum.Enum):
     """An audio connection option of the meeting."""
 
     PHONE = "Phone"
     COMPUTER_AUDIO = "ComputerAudio"
+
+    @classmethod
+    def _missing_(cls, value: object) -> MeetingAudioOption | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class RecurrenceFrequency(str, enum.Enum):
@@ -71,6 +91,16 @@ class RecurrenceFrequency(str, enum.Enum):
     DAILY = "Daily"
     WEEKLY = "Weekly"
     MONTHLY = "Monthly"
+
+    @classmethod
+    def _missing_(cls, value: object) -> RecurrenceFrequency | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class WeekDay(str, enum.Enum):
@@ -84,6 +114,16 @@ class WeekDay(str, enum.Enum):
     FRIDAY = "Friday"
     SATURDAY = "Saturday"
 
+    @classmethod
+    def _missing_(cls, value: object) -> WeekDay | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class MonthlyByWeek(str, enum.Enum):
     """Week of the month on which a monthly meeting occurs."""
@@ -94,6 +134,16 @@ class MonthlyByWeek(str, enum.Enum):
     THIRD = "Third"
     FOURTH = "Fourth"
 
+    @classmethod
+    def _missing_(cls, value: object) -> MonthlyByWeek | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class MeetingAutoRecordType(str, enum.Enum):
     """Automatic recording of the meeting, locally, in the cloud, or not at all."""
@@ -101,6 +151,16 @@ class MeetingAutoRecordType(str, enum.Enum):
     LOCAL = "local"
     CLOUD = "cloud"
     NONE = "none"
+
+    @classmethod
+    def _missing_(cls, value: object) -> MeetingAutoRecordType | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class MeetingLinks(BaseModel):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..identifiers import Code
 from .types import Enum, Model, PyType, nullable
+
+if TYPE_CHECKING:
+    from .pagination import Pagination
 
 Location = Literal["path", "query", "header", "cookie"]
 
@@ -62,6 +65,13 @@ class Operation:
     success: Response | None
     errors: list[Response]
     security: list[str]  # keys of the schemes whose credentials are sent
+    pagination: Pagination | None = None
+    iter_method_name: Code | None = None  # the auto-paging twin, if it pages
+
+    @property
+    def paging_constant(self) -> Code:
+        """The module constant that describes how this operation pages."""
+        return Code(f"_{self.method_name.upper()}_PAGES")
 
     @property
     def path_parameters(self) -> list[Parameter]:
@@ -92,12 +102,14 @@ class SecurityScheme:
     """A credential the client sends: where, under which name, and how."""
 
     key: str  # the name in components.securitySchemes
-    kind: Literal["bearer", "api_key", "basic"]
+    kind: Literal["bearer", "api_key", "basic", "oauth2"]  # oauth2: the client-credentials grant
     location: Literal["header", "query"]
     wire_name: str  # header or query parameter name
     params: list[Code]  # constructor arguments that carry the credential
     env_vars: list[str]  # environment variables that may supply them instead
     description: str | None
+    token_url: str = ""  # oauth2: where tokens come from
+    scopes: list[str] = field(default_factory=list)  # oauth2: the scopes to ask for
 
 
 @dataclass
@@ -117,6 +129,15 @@ class Api:
     @property
     def credential_arguments(self) -> list[Code]:
         return [param for scheme in self.security_schemes for param in scheme.params]
+
+    @property
+    def oauth(self) -> SecurityScheme | None:
+        """The client-credentials scheme, whose token URL the client may override."""
+        return next((s for s in self.security_schemes if s.kind == "oauth2"), None)
+
+    @property
+    def paginated(self) -> list[Operation]:
+        return [op for op in self.operations if op.pagination is not None]
 
     def client_uses(self, module: str) -> bool:
         """Whether an annotation in the client module names `module`."""

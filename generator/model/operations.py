@@ -9,11 +9,12 @@ from ..load import join
 from ..problems import Problem
 from ..validate import ref_target
 from .api import Body, Location, Operation, Parameter, Response
+from .pagination import parse_pagination
 from .schemas import SchemaParser
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header")
-RESERVED_METHODS = frozenset({"close", "aclose"})
+RESERVED_METHODS = frozenset({"close", "with_options", "with_raw_response"})
 
 
 def is_json(media_type: str) -> bool:
@@ -80,10 +81,21 @@ class OperationParser:
             return self.document.problem(
                 join(pointer, "responses"), "success responses with different bodies are not supported yet"
             )
+        pagination = None
+        if "x-pagination" in spec:
+            success_type = successes[0].type if successes else None
+            paging = parse_pagination(
+                self.document, spec["x-pagination"], join(pointer, "x-pagination"),
+                success_type, parameters, self.schemas.models,
+            )  # fmt: skip
+            if isinstance(paging, Problem):
+                return paging
+            pagination = paging
+        method_name = self.methods.claim(snake_case(operation_id))
         security = spec.get("security")
         return Operation(
             operation_id=operation_id,
-            method_name=self.methods.claim(snake_case(operation_id)),
+            method_name=method_name,
             http_method=method.upper(),
             path=path,
             summary=spec.get("summary"),
@@ -94,6 +106,8 @@ class OperationParser:
             success=successes[0] if successes else None,
             errors=[r for r in responses if not r.status.startswith("2")],
             security=self.default_security if security is None else first_requirement(security),
+            pagination=pagination,
+            iter_method_name=self.methods.claim(method_name + "_iter") if pagination else None,
         )
 
     def _parameters(self, item: dict[str, Any], spec: dict[str, Any], pointer: str) -> list[tuple[Any, str]]:

@@ -10,7 +10,9 @@ from ..problems import Problem
 from .api import SecurityScheme
 
 # Constructor arguments the client itself uses.
-RESERVED_ARGUMENTS = frozenset({"self", "base_url", "timeout", "http_client"})
+RESERVED_ARGUMENTS = frozenset(
+    {"self", "base_url", "timeout", "max_retries", "retry_non_idempotent", "http_client", "token_url"}
+)
 
 
 def parse_schemes(document: Document, package: str, used: list[str]) -> list[SecurityScheme] | Problem:
@@ -40,6 +42,13 @@ def _scheme(
         params = [scope.claim(n) for n in names]
         return params, [constant_name(f"{package}_{p}") for p in params]
 
+    flow = ((raw.get("flows") or {}) if kind == "oauth2" else {}).get("clientCredentials")
+    if isinstance(flow, dict):
+        params, env = arguments("client_id", "client_secret")
+        return SecurityScheme(
+            key, "oauth2", "header", "Authorization", params, env, description,
+            token_url=str(flow.get("tokenUrl", "")), scopes=list(flow.get("scopes") or {}),
+        )  # fmt: skip
     if kind in ("oauth2", "openIdConnect") or (kind == "http" and str(raw.get("scheme")).lower() == "bearer"):
         params, env = arguments("access_token")
         return SecurityScheme(key, "bearer", "header", "Authorization", params, env, description)

@@ -4,19 +4,31 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import os
+import typing
+from collections.abc import Mapping
 
 import httpx
 
-from . import models
 from ._base_client import (
+    DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncAPIClient,
+    Auth,
     Credential,
     SyncAPIClient,
+    async_raw_response_wrapper,
+    lazy_module,
     parse,
+    raw_response_wrapper,
 )
 from ._base_client import basic_credentials
+
+if typing.TYPE_CHECKING:
+    from . import models
+else:
+    models = lazy_module(__package__ + ".models")  # loaded on first use
 
 __all__ = ["AsyncFeaturesClient", "FeaturesClient"]
 
@@ -33,9 +45,11 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
 
 
 def _credentials(
-    api_key: str | None, username: str | None, password: str | None
-) -> dict[str, Credential]:
-    credentials: dict[str, Credential] = {}
+    api_key: str | None,
+    username: str | None,
+    password: str | None,
+) -> dict[str, Auth]:
+    credentials: dict[str, Auth] = {}
     api_key = _credential(api_key, "api_key", "FEATURES_API_KEY")
     credentials["keyQuery"] = Credential("query", "api_key", api_key)
     username = _credential(username, "username", "FEATURES_USERNAME")
@@ -60,6 +74,8 @@ class FeaturesClient(SyncAPIClient):
         password: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
         """Create a client.
@@ -70,14 +86,28 @@ class FeaturesClient(SyncAPIClient):
             password: basicAuth credential; defaults to the environment variable FEATURES_PASSWORD.
             base_url: The server to call; defaults to https://eu.example.com/api.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(api_key, username, password),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(
+                api_key,
+                username,
+                password,
+            ),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> FeaturesClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return FeaturesClientWithRawResponse(self)
 
     def list_items(
         self,
@@ -87,6 +117,9 @@ class FeaturesClient(SyncAPIClient):
         kind: models.Kind | None = None,
         limit: int = 10,
         from_: datetime.date | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[models.Item]:
         """List items
 
@@ -96,6 +129,10 @@ class FeaturesClient(SyncAPIClient):
             kind: kind
             limit: limit
             from_: A Python keyword as a wire name.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "GET",
@@ -104,6 +141,9 @@ class FeaturesClient(SyncAPIClient):
             headers={"X-Request-Id": x_request_id},
             security=("keyQuery",),
             error_types={"400": models.Problem},
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, list[models.Item])
 
@@ -111,11 +151,18 @@ class FeaturesClient(SyncAPIClient):
         self,
         *,
         body: models.Item,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Item:
         """Create an item
 
         Args:
             body: The request body.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = self._request(
             "POST",
@@ -124,6 +171,9 @@ class FeaturesClient(SyncAPIClient):
             has_body=True,
             security=("basicAuth",),
             error_types={"4XX": models.Problem},
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Item)
 
@@ -133,6 +183,9 @@ class FeaturesClient(SyncAPIClient):
         note: str,
         *,
         body: models.PutNoteRequest | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Set a note, with an optional body
 
@@ -140,6 +193,10 @@ class FeaturesClient(SyncAPIClient):
             body: The request body.
             item_id: item-id
             note: note
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         self._request(
             "PUT",
@@ -148,17 +205,44 @@ class FeaturesClient(SyncAPIClient):
             body=body,
             has_body=body is not None,
             security=("keyQuery",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     def get_health(
         self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> dict[str, int]:
-        """Health, no credentials needed"""
+        """Health, no credentials needed
+
+        Args:
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
+        """
         response = self._request(
             "GET",
             "/health",
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, dict[str, int])
+
+
+class FeaturesClientWithRawResponse:
+    """The operations of `FeaturesClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: FeaturesClient) -> None:
+        self.list_items = raw_response_wrapper(client.list_items)
+        self.create_item = raw_response_wrapper(client.create_item)
+        self.put_note = raw_response_wrapper(client.put_note)
+        self.get_health = raw_response_wrapper(client.get_health)
 
 
 class AsyncFeaturesClient(AsyncAPIClient):
@@ -175,6 +259,8 @@ class AsyncFeaturesClient(AsyncAPIClient):
         password: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         """Create a client.
@@ -185,14 +271,28 @@ class AsyncFeaturesClient(AsyncAPIClient):
             password: basicAuth credential; defaults to the environment variable FEATURES_PASSWORD.
             base_url: The server to call; defaults to https://eu.example.com/api.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
+            max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
+            retry_non_idempotent: Retry POST and PATCH too; by default they are retried
+                only when the request never reached the server.
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
             base_url=base_url,
             timeout=timeout,
-            credentials=_credentials(api_key, username, password),
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            credentials=_credentials(
+                api_key,
+                username,
+                password,
+            ),
             http_client=http_client,
         )
+
+    @functools.cached_property
+    def with_raw_response(self) -> AsyncFeaturesClientWithRawResponse:
+        """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
+        return AsyncFeaturesClientWithRawResponse(self)
 
     async def list_items(
         self,
@@ -202,6 +302,9 @@ class AsyncFeaturesClient(AsyncAPIClient):
         kind: models.Kind | None = None,
         limit: int = 10,
         from_: datetime.date | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> list[models.Item]:
         """List items
 
@@ -211,6 +314,10 @@ class AsyncFeaturesClient(AsyncAPIClient):
             kind: kind
             limit: limit
             from_: A Python keyword as a wire name.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "GET",
@@ -219,6 +326,9 @@ class AsyncFeaturesClient(AsyncAPIClient):
             headers={"X-Request-Id": x_request_id},
             security=("keyQuery",),
             error_types={"400": models.Problem},
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, list[models.Item])
 
@@ -226,11 +336,18 @@ class AsyncFeaturesClient(AsyncAPIClient):
         self,
         *,
         body: models.Item,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> models.Item:
         """Create an item
 
         Args:
             body: The request body.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         response = await self._request(
             "POST",
@@ -239,6 +356,9 @@ class AsyncFeaturesClient(AsyncAPIClient):
             has_body=True,
             security=("basicAuth",),
             error_types={"4XX": models.Problem},
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, models.Item)
 
@@ -248,6 +368,9 @@ class AsyncFeaturesClient(AsyncAPIClient):
         note: str,
         *,
         body: models.PutNoteRequest | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> None:
         """Set a note, with an optional body
 
@@ -255,6 +378,10 @@ class AsyncFeaturesClient(AsyncAPIClient):
             body: The request body.
             item_id: item-id
             note: note
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
         """
         await self._request(
             "PUT",
@@ -263,14 +390,41 @@ class AsyncFeaturesClient(AsyncAPIClient):
             body=body,
             has_body=body is not None,
             security=("keyQuery",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
 
     async def get_health(
         self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
     ) -> dict[str, int]:
-        """Health, no credentials needed"""
+        """Health, no credentials needed
+
+        Args:
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+
+        """
         response = await self._request(
             "GET",
             "/health",
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         return parse(response, dict[str, int])
+
+
+class AsyncFeaturesClientWithRawResponse:
+    """The operations of `AsyncFeaturesClient`, each returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncFeaturesClient) -> None:
+        self.list_items = async_raw_response_wrapper(client.list_items)
+        self.create_item = async_raw_response_wrapper(client.create_item)
+        self.put_note = async_raw_response_wrapper(client.put_note)
+        self.get_health = async_raw_response_wrapper(client.get_health)

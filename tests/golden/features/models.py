@@ -40,21 +40,61 @@ class Kind(str, enum.Enum):
     E_BOOK = "e-book"
     N_3D_MODEL = "3d model"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Kind | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class Priority(int, enum.Enum):
     N_1 = 1
     N_2 = 2
     N_3 = 3
 
+    @classmethod
+    def _missing_(cls, value: object) -> Priority | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class ItemDimensionsUnit(str, enum.Enum):
     CM = "cm"
     IN = "in"
 
+    @classmethod
+    def _missing_(cls, value: object) -> ItemDimensionsUnit | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
 
 class ItemStatus(str, enum.Enum):
     ACTIVE = "active"
     ARCHIVED = "archived"
+
+    @classmethod
+    def _missing_(cls, value: object) -> ItemStatus | None:
+        """A value the spec does not list yet: kept, so the response still reads."""
+        if not isinstance(value, str) or isinstance(value, bool):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class ItemDimensions(BaseModel):
