@@ -119,7 +119,6 @@ class GenesysClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "POST",
@@ -163,7 +162,6 @@ class GenesysClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -208,7 +206,6 @@ class GenesysClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "PUT",
@@ -253,7 +250,6 @@ class GenesysClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "DELETE",
@@ -297,7 +293,6 @@ class GenesysClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -346,7 +341,6 @@ class GenesysClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "PUT",
@@ -396,7 +390,6 @@ class GenesysClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "DELETE",
@@ -445,7 +438,6 @@ class GenesysClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -555,7 +547,6 @@ class AsyncGenesysClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "POST",
@@ -599,7 +590,6 @@ class AsyncGenesysClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -644,7 +634,6 @@ class AsyncGenesysClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "PUT",
@@ -689,7 +678,6 @@ class AsyncGenesysClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "DELETE",
@@ -733,7 +721,6 @@ class AsyncGenesysClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -782,7 +769,6 @@ class AsyncGenesysClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "PUT",
@@ -832,7 +818,6 @@ class AsyncGenesysClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "DELETE",
@@ -881,7 +866,6 @@ class AsyncGenesysClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",

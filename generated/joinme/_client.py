@@ -43,9 +43,7 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
     return value
 
 
-def _credentials(
-    access_token: str | None,
-) -> dict[str, Auth]:
+def _credentials(access_token: str | None) -> dict[str, Auth]:
     credentials: dict[str, Auth] = {}
     access_token = _credential(access_token, "access_token", "JOINME_ACCESS_TOKEN")
     credentials["bearerAuth"] = Credential(
@@ -86,9 +84,7 @@ class JoinMeClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(
-                access_token,
-            ),
+            credentials=_credentials(access_token),
             http_client=http_client,
         )
 
@@ -114,7 +110,6 @@ class JoinMeClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -144,7 +139,6 @@ class JoinMeClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "POST",
@@ -175,7 +169,6 @@ class JoinMeClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -205,7 +198,6 @@ class JoinMeClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "DELETE",
@@ -236,7 +228,6 @@ class JoinMeClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "PATCH",
@@ -297,9 +288,7 @@ class AsyncJoinMeClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(
-                access_token,
-            ),
+            credentials=_credentials(access_token),
             http_client=http_client,
         )
 
@@ -325,7 +314,6 @@ class AsyncJoinMeClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -355,7 +343,6 @@ class AsyncJoinMeClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "POST",
@@ -386,7 +373,6 @@ class AsyncJoinMeClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -416,7 +402,6 @@ class AsyncJoinMeClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "DELETE",
@@ -447,7 +432,6 @@ class AsyncJoinMeClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "PATCH",

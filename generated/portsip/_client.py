@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -22,6 +22,7 @@ from ._base_client import (
     parse,
     raw_response_wrapper,
 )
+from ._base_client import Pagination
 
 if typing.TYPE_CHECKING:
     from . import models
@@ -31,6 +32,14 @@ else:
 __all__ = ["AsyncPortSipClient", "PortSipClient"]
 
 DEFAULT_BASE_URL = "https://pbx.example.com:8887/api"
+_LIST_USER_MEETINGS_PAGES = Pagination(
+    style="offset",
+    items=("items",),
+    param="skip",
+    position=(),
+    limit_param="top",
+    total=("count",),
+)
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -42,9 +51,7 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
     return value
 
 
-def _credentials(
-    access_token: str | None,
-) -> dict[str, Auth]:
+def _credentials(access_token: str | None) -> dict[str, Auth]:
     credentials: dict[str, Auth] = {}
     access_token = _credential(access_token, "access_token", "PORTSIP_ACCESS_TOKEN")
     credentials["bearerAuth"] = Credential(
@@ -85,9 +92,7 @@ class PortSipClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(
-                access_token,
-            ),
+            credentials=_credentials(access_token),
             http_client=http_client,
         )
 
@@ -122,7 +127,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -148,6 +152,46 @@ class PortSipClient(SyncAPIClient):
         )
         return parse(response, models.MeetingList)
 
+    def list_user_meetings_iter(
+        self,
+        *,
+        filter: str | None = None,
+        search: str | None = None,
+        orderby: str | None = None,
+        skip: int = 0,
+        top: int = 100,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.Meeting]:
+        """Every item of `list_user_meetings`, fetching each page only when it is reached.
+
+        Args:
+            filter: Use the filter query parameter to retrieve just a subset of a collection.
+            search: Use the search query parameter to restrict the results of a request to match a search criterion.
+            orderby: Use the orderby query parameter to specify the sort order of the items
+                returned from server. The default order is ascending order.
+            skip: Use the skip query parameter to set the number of items to skip at the start of a collection.
+            top: Use the top query parameter to specify the page size of the result set.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_user_meetings,
+            {
+                "filter": filter,
+                "search": search,
+                "orderby": orderby,
+                "skip": skip,
+                "top": top,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_USER_MEETINGS_PAGES,
+        )
+
     def create_meeting(
         self,
         *,
@@ -165,7 +209,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "POST",
@@ -203,7 +246,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -243,7 +285,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -282,7 +323,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -319,7 +359,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -357,7 +396,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -394,7 +432,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -431,7 +468,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -468,7 +504,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -505,7 +540,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -542,7 +576,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -579,7 +612,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -616,7 +648,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -653,7 +684,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -693,7 +723,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -734,7 +763,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -775,7 +803,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -815,7 +842,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -854,7 +880,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -893,7 +918,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -934,7 +958,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -975,7 +998,6 @@ class PortSipClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -1081,9 +1103,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(
-                access_token,
-            ),
+            credentials=_credentials(access_token),
             http_client=http_client,
         )
 
@@ -1118,7 +1138,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -1144,6 +1163,46 @@ class AsyncPortSipClient(AsyncAPIClient):
         )
         return parse(response, models.MeetingList)
 
+    def list_user_meetings_iter(
+        self,
+        *,
+        filter: str | None = None,
+        search: str | None = None,
+        orderby: str | None = None,
+        skip: int = 0,
+        top: int = 100,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.Meeting]:
+        """Every item of `list_user_meetings`, fetching each page only when it is reached.
+
+        Args:
+            filter: Use the filter query parameter to retrieve just a subset of a collection.
+            search: Use the search query parameter to restrict the results of a request to match a search criterion.
+            orderby: Use the orderby query parameter to specify the sort order of the items
+                returned from server. The default order is ascending order.
+            skip: Use the skip query parameter to set the number of items to skip at the start of a collection.
+            top: Use the top query parameter to specify the page size of the result set.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_user_meetings,
+            {
+                "filter": filter,
+                "search": search,
+                "orderby": orderby,
+                "skip": skip,
+                "top": top,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_USER_MEETINGS_PAGES,
+        )
+
     async def create_meeting(
         self,
         *,
@@ -1161,7 +1220,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "POST",
@@ -1199,7 +1257,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -1239,7 +1296,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1278,7 +1334,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1315,7 +1370,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -1353,7 +1407,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1390,7 +1443,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1427,7 +1479,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1464,7 +1515,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1501,7 +1551,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1538,7 +1587,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1575,7 +1623,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1612,7 +1659,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1649,7 +1695,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -1689,7 +1734,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1730,7 +1774,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1771,7 +1814,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -1811,7 +1853,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1850,7 +1891,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1889,7 +1929,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1930,7 +1969,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -1971,7 +2009,6 @@ class AsyncPortSipClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",

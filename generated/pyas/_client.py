@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -22,6 +22,7 @@ from ._base_client import (
     parse,
     raw_response_wrapper,
 )
+from ._base_client import Pagination
 
 if typing.TYPE_CHECKING:
     from . import models
@@ -31,6 +32,14 @@ else:
 __all__ = ["AsyncPyasClient", "PyasClient"]
 
 DEFAULT_BASE_URL = "https://api.pyas.io"
+_LIST_MEETINGS_PAGES = Pagination(
+    style="cursor",
+    items=("data", "meetings"),
+    param="next_page_token",
+    position=("data", "next_page_token"),
+    limit_param="",
+    total=(),
+)
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -42,9 +51,7 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
     return value
 
 
-def _credentials(
-    api_key: str | None,
-) -> dict[str, Auth]:
+def _credentials(api_key: str | None) -> dict[str, Auth]:
     credentials: dict[str, Auth] = {}
     api_key = _credential(api_key, "api_key", "PYAS_API_KEY")
     credentials["apiKeyAuth"] = Credential("header", "x-api-key", api_key)
@@ -83,9 +90,7 @@ class PyasClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(
-                api_key,
-            ),
+            credentials=_credentials(api_key),
             http_client=http_client,
         )
 
@@ -123,7 +128,6 @@ class PyasClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -149,6 +153,51 @@ class PyasClient(SyncAPIClient):
         )
         return parse(response, models.ListMeetingsResponse)
 
+    def list_meetings_iter(
+        self,
+        *,
+        account_id: str,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        next_page_token: str | None = None,
+        max_results: int | None = None,
+        type: models.MeetingListType | None = None,
+        page_number: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ZoomMeeting]:
+        """Every item of `list_meetings`, fetching each page only when it is reached.
+
+        Args:
+            account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
+            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date.
+            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date.
+            next_page_token: Token string used to get the next page of results (paginate), taken from `data.next_page_token` of the previous page. This token expires after 15 minutes.
+            max_results: Max number of results to return per page.
+            type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
+            page_number: The page number of the current page in the returned records.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_meetings,
+            {
+                "account_id": account_id,
+                "start_date": start_date,
+                "end_date": end_date,
+                "next_page_token": next_page_token,
+                "max_results": max_results,
+                "type": type,
+                "page_number": page_number,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_MEETINGS_PAGES,
+        )
+
     def create_meeting(
         self,
         *,
@@ -166,7 +215,6 @@ class PyasClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "POST",
@@ -204,7 +252,6 @@ class PyasClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -242,7 +289,6 @@ class PyasClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "DELETE",
@@ -274,7 +320,6 @@ class PyasClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "PATCH",
@@ -336,9 +381,7 @@ class AsyncPyasClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(
-                api_key,
-            ),
+            credentials=_credentials(api_key),
             http_client=http_client,
         )
 
@@ -376,7 +419,6 @@ class AsyncPyasClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -402,6 +444,51 @@ class AsyncPyasClient(AsyncAPIClient):
         )
         return parse(response, models.ListMeetingsResponse)
 
+    def list_meetings_iter(
+        self,
+        *,
+        account_id: str,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        next_page_token: str | None = None,
+        max_results: int | None = None,
+        type: models.MeetingListType | None = None,
+        page_number: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ZoomMeeting]:
+        """Every item of `list_meetings`, fetching each page only when it is reached.
+
+        Args:
+            account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
+            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date.
+            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date.
+            next_page_token: Token string used to get the next page of results (paginate), taken from `data.next_page_token` of the previous page. This token expires after 15 minutes.
+            max_results: Max number of results to return per page.
+            type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
+            page_number: The page number of the current page in the returned records.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_meetings,
+            {
+                "account_id": account_id,
+                "start_date": start_date,
+                "end_date": end_date,
+                "next_page_token": next_page_token,
+                "max_results": max_results,
+                "type": type,
+                "page_number": page_number,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_MEETINGS_PAGES,
+        )
+
     async def create_meeting(
         self,
         *,
@@ -419,7 +506,6 @@ class AsyncPyasClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "POST",
@@ -457,7 +543,6 @@ class AsyncPyasClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -495,7 +580,6 @@ class AsyncPyasClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "DELETE",
@@ -527,7 +611,6 @@ class AsyncPyasClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "PATCH",

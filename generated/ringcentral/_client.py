@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -22,6 +22,7 @@ from ._base_client import (
     parse,
     raw_response_wrapper,
 )
+from ._base_client import Pagination
 
 if typing.TYPE_CHECKING:
     from . import models
@@ -31,6 +32,14 @@ else:
 __all__ = ["AsyncRingCentralClient", "RingCentralClient"]
 
 DEFAULT_BASE_URL = "https://platform.ringcentral.com"
+_LIST_MEETINGS_PAGES = Pagination(
+    style="page",
+    items=("records",),
+    param="page",
+    position=("paging", "page"),
+    limit_param="",
+    total=("paging", "total_pages"),
+)
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -42,9 +51,7 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
     return value
 
 
-def _credentials(
-    access_token: str | None,
-) -> dict[str, Auth]:
+def _credentials(access_token: str | None) -> dict[str, Auth]:
     credentials: dict[str, Auth] = {}
     access_token = _credential(access_token, "access_token", "RINGCENTRAL_ACCESS_TOKEN")
     credentials["OAuth2"] = Credential(
@@ -85,9 +92,7 @@ class RingCentralClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(
-                access_token,
-            ),
+            credentials=_credentials(access_token),
             http_client=http_client,
         )
 
@@ -101,6 +106,8 @@ class RingCentralClient(SyncAPIClient):
         account_id: str,
         extension_id: str,
         *,
+        page: int = 1,
+        per_page: int = 100,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -118,15 +125,17 @@ class RingCentralClient(SyncAPIClient):
         Args:
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            page: The page to return, 1-based. Not in the seed: RingCentral's list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does.
+            per_page: How many records a page holds (RingCentral's paging convention; not in the seed).
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
             path_params={"accountId": account_id, "extensionId": extension_id},
+            params={"page": page, "perPage": per_page},
             security=("OAuth2",),
             error_types={
                 "401": models.ApiErrorResponseModel,
@@ -141,6 +150,42 @@ class RingCentralClient(SyncAPIClient):
             max_retries=max_retries,
         )
         return parse(response, models.MeetingsResource)
+
+    def list_meetings_iter(
+        self,
+        account_id: str,
+        extension_id: str,
+        *,
+        page: int = 1,
+        per_page: int = 100,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.MeetingResponseResource]:
+        """Every item of `list_meetings`, fetching each page only when it is reached.
+
+        Args:
+            account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
+            extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            page: The page to return, 1-based. Not in the seed: RingCentral's list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does.
+            per_page: How many records a page holds (RingCentral's paging convention; not in the seed).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_meetings,
+            {
+                "account_id": account_id,
+                "extension_id": extension_id,
+                "page": page,
+                "per_page": per_page,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_MEETINGS_PAGES,
+        )
 
     def create_meeting(
         self,
@@ -175,7 +220,6 @@ class RingCentralClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "POST",
@@ -231,7 +275,6 @@ class RingCentralClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -291,7 +334,6 @@ class RingCentralClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "PUT",
@@ -346,7 +388,6 @@ class RingCentralClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "DELETE",
@@ -402,7 +443,6 @@ class RingCentralClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "POST",
@@ -457,7 +497,6 @@ class RingCentralClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -526,9 +565,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(
-                access_token,
-            ),
+            credentials=_credentials(access_token),
             http_client=http_client,
         )
 
@@ -542,6 +579,8 @@ class AsyncRingCentralClient(AsyncAPIClient):
         account_id: str,
         extension_id: str,
         *,
+        page: int = 1,
+        per_page: int = 100,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -559,15 +598,17 @@ class AsyncRingCentralClient(AsyncAPIClient):
         Args:
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            page: The page to return, 1-based. Not in the seed: RingCentral's list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does.
+            per_page: How many records a page holds (RingCentral's paging convention; not in the seed).
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
             path_params={"accountId": account_id, "extensionId": extension_id},
+            params={"page": page, "perPage": per_page},
             security=("OAuth2",),
             error_types={
                 "401": models.ApiErrorResponseModel,
@@ -582,6 +623,42 @@ class AsyncRingCentralClient(AsyncAPIClient):
             max_retries=max_retries,
         )
         return parse(response, models.MeetingsResource)
+
+    def list_meetings_iter(
+        self,
+        account_id: str,
+        extension_id: str,
+        *,
+        page: int = 1,
+        per_page: int = 100,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.MeetingResponseResource]:
+        """Every item of `list_meetings`, fetching each page only when it is reached.
+
+        Args:
+            account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
+            extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            page: The page to return, 1-based. Not in the seed: RingCentral's list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does.
+            per_page: How many records a page holds (RingCentral's paging convention; not in the seed).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_meetings,
+            {
+                "account_id": account_id,
+                "extension_id": extension_id,
+                "page": page,
+                "per_page": per_page,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_MEETINGS_PAGES,
+        )
 
     async def create_meeting(
         self,
@@ -616,7 +693,6 @@ class AsyncRingCentralClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "POST",
@@ -672,7 +748,6 @@ class AsyncRingCentralClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -732,7 +807,6 @@ class AsyncRingCentralClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "PUT",
@@ -787,7 +861,6 @@ class AsyncRingCentralClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "DELETE",
@@ -843,7 +916,6 @@ class AsyncRingCentralClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "POST",
@@ -898,7 +970,6 @@ class AsyncRingCentralClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",

@@ -45,9 +45,7 @@ def _credential(argument: str | None, name: str, env_var: str) -> str:
 
 
 def _credentials(
-    api_key: str | None,
-    username: str | None,
-    password: str | None,
+    api_key: str | None, username: str | None, password: str | None
 ) -> dict[str, Auth]:
     credentials: dict[str, Auth] = {}
     api_key = _credential(api_key, "api_key", "FEATURES_API_KEY")
@@ -96,11 +94,7 @@ class FeaturesClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(
-                api_key,
-                username,
-                password,
-            ),
+            credentials=_credentials(api_key, username, password),
             http_client=http_client,
         )
 
@@ -132,7 +126,6 @@ class FeaturesClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -162,7 +155,6 @@ class FeaturesClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "POST",
@@ -196,7 +188,6 @@ class FeaturesClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         self._request(
             "PUT",
@@ -223,7 +214,6 @@ class FeaturesClient(SyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = self._request(
             "GET",
@@ -281,11 +271,7 @@ class AsyncFeaturesClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(
-                api_key,
-                username,
-                password,
-            ),
+            credentials=_credentials(api_key, username, password),
             http_client=http_client,
         )
 
@@ -317,7 +303,6 @@ class AsyncFeaturesClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
@@ -347,7 +332,6 @@ class AsyncFeaturesClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "POST",
@@ -381,7 +365,6 @@ class AsyncFeaturesClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         await self._request(
             "PUT",
@@ -408,7 +391,6 @@ class AsyncFeaturesClient(AsyncAPIClient):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
-
         """
         response = await self._request(
             "GET",
