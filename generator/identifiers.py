@@ -110,8 +110,8 @@ def literal(value: Any) -> Code:
     if isinstance(value, list):
         return Code("[" + ", ".join(literal(v) for v in value) + "]")
     if isinstance(value, tuple):
-        items = [literal(v) for v in value]
-        return Code("(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")")
+        members = [literal(v) for v in value]
+        return Code("(" + ", ".join(members) + ("," if len(members) == 1 else "") + ")")
     if isinstance(value, dict):
         items = (f"{_string(str(k))}: {literal(v)}" for k, v in value.items())
         return Code("{" + ", ".join(items) + "}")
