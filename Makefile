@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: generate test lint check-generated typecheck pytest clean
+.PHONY: generate test lint check-generated typecheck pytest bench clean
 
 FIXTURES := $(wildcard tests/fixtures/*.yaml)
 
@@ -29,6 +29,10 @@ typecheck: $(INSTALLED)
 
 pytest: $(INSTALLED)
 	$(PY) -m pytest
+
+# Speed targets live here, not in the tests; not part of `make test`.
+bench: $(INSTALLED)
+	$(PY) bench/import_time.py
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

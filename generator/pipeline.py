@@ -75,12 +75,24 @@ def build(paths: Sequence[Path]) -> list[Api]:
     return apis
 
 
-def render_all(apis: Iterable[Api]) -> dict[PurePosixPath, str]:
+def import_prefix(out: Path) -> str:
+    """`generated.` for an output folder `generated` below the working directory.
+
+    Empty when the folder is not an importable dotted path from here.
+    """
+    try:
+        parts = out.resolve().relative_to(Path.cwd().resolve()).parts
+    except ValueError:
+        return ""
+    return "".join(p + "." for p in parts) if all(p.isidentifier() for p in parts) else ""
+
+
+def render_all(apis: Iterable[Api], prefix: str = "") -> dict[PurePosixPath, str]:
     """Every generated file, formatted, in memory."""
     env = environment()
     files: dict[PurePosixPath, str] = {}
     for api in apis:
-        for path, source in render(api, env).items():
+        for path, source in render(api, env, prefix).items():
             try:
                 files[path] = format_file(path, source)
             except ValueError as exc:
@@ -95,6 +107,6 @@ def generate(paths: Sequence[Path], out: Path, *, all_specs: bool) -> list[Chang
     more is stale; otherwise only those in the rendered packages are.
     """
     apis = build(paths)
-    files = render_all(apis)
+    files = render_all(apis, import_prefix(out))
     owned = [out] if all_specs else [out / api.package for api in apis]
     return plan(out, files, [folder for folder in owned if folder.is_dir()])

@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from . import identifiers
+from . import examples, identifiers
 from .identifiers import Code
 from .model import Api
 
@@ -66,14 +66,25 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
     # `{{ some_macro(...) | macro }}`: a macro's output is template text whose
     # spec parts already went through the filters above. Never use it on data.
     env.filters["macro"] = Code
+    env.filters["text"] = identifiers.comment  # spec text in Markdown: one line, printable
+    env.globals.update(
+        example_operation=examples.example_operation,
+        example_arguments=examples.example_arguments,
+        credential_arguments=examples.credential_arguments,
+    )
     return env
 
 
-def render(api: Api, env: jinja2.Environment) -> dict[PurePosixPath, str]:
-    """Every file of `api`'s package, keyed by its path below the output root."""
+def render(api: Api, env: jinja2.Environment, import_prefix: str = "") -> dict[PurePosixPath, str]:
+    """Every file of `api`'s package, keyed by its path below the output root.
+
+    `import_prefix` is the dotted path of the output root (`generated.`), as the
+    package's README imports it.
+    """
     package = PurePosixPath(api.package)
     context = {
         "api": api,
+        "import_path": Code(import_prefix + api.package),
         "header": header(api.source),
         "user_agent": f"{api.package}/{api.version} ({GENERATOR_NAME})",
         "variants": VARIANTS,

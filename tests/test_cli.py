@@ -71,6 +71,30 @@ BROKEN = {
         ),
         "api.yaml:20: /components/schemas/Pet/anyOf: 'anyOf' is not supported yet",
     ),
+    "x-pagination": (
+        minimal_spec(
+            """
+            /pets:
+              get:
+                operationId: listPets
+                security: []
+                parameters:
+                  - {name: cursor, in: query, schema: {type: string}}
+                x-pagination: {style: cursor, items: /pets, param: cursor, cursor: /next}
+                responses:
+                  "200":
+                    description: ok
+                    content:
+                      application/json:
+                        schema:
+                          type: object
+                          properties:
+                            pets: {type: array, items: {type: string}}
+            """
+        ),
+        "api.yaml:12: /paths/~1pets/get/x-pagination/cursor: [x-pagination] "
+        "'/next' is not a pointer to a field of the response body",
+    ),
     "swagger-2": (
         "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
         "api.yaml:1: /swagger: Swagger 2.0 is not supported; convert it to OpenAPI 3 first, e.g. with "
@@ -127,10 +151,10 @@ def test_lint_json_has_the_same_findings(cli: Cli, write_spec: Callable[..., Pat
 
 def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path: Path) -> None:
     first = cli("generate")
-    assert (first.exit_code, first.stdout) == (0, "6 files written, 0 removed\n")
+    assert (first.exit_code, first.stdout) == (0, "7 files written, 0 removed\n")
     before = snapshot(tmp_path / "generated")
     assert sorted(before) == [
-        "joinme/__init__.py", "joinme/_base_client.py", "joinme/_client.py",
+        "joinme/README.md", "joinme/__init__.py", "joinme/_base_client.py", "joinme/_client.py",
         "joinme/_errors.py", "joinme/models.py", "joinme/py.typed",
     ]  # fmt: skip
     again = cli("generate")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import contextvars
@@ -32,6 +31,9 @@ from urllib.parse import quote
 
 import httpx
 import pydantic
+
+if typing.TYPE_CHECKING:
+    import asyncio  # imported when first needed: it is slow to import
 
 from ._errors import (
     APIConnectionError,
@@ -153,6 +155,8 @@ class OAuthClientCredentials:
                 return self._store(client.send(request))
 
     async def atoken(self, client: httpx.AsyncClient, force: bool = False) -> str:
+        import asyncio
+
         if self._async_lock is None:
             self._async_lock = asyncio.Lock()
         async with self._async_lock:
@@ -500,6 +504,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 
 class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     async def _sleep(self, seconds: float) -> None:
+        import asyncio
+
         await asyncio.sleep(seconds)
 
     def _new_client(self) -> httpx.AsyncClient:
