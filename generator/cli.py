@@ -11,6 +11,7 @@ import click
 
 from . import pipeline
 from .problems import GeneratorError
+from .model import pagination
 from .rules import RULES
 from .write import apply, diff
 
@@ -45,6 +46,7 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool) -> None:
     if list_rules:
         for rule in RULES:
             click.echo(f"{rule.id}: {rule.summary}")
+        click.echo(f"{pagination.RULE}: {pagination.SUMMARY}")
         return
     try:
         paths = _specs(specs)

@@ -378,9 +378,10 @@ class BaseClient(typing.Generic[_HttpClientT]):
                     (auth.name, auth.value)
                 )
         extra = parts.get("extra_headers") or {}
-        headers = [
-            (k, v) for k, v in headers if k.lower() not in {e.lower() for e in extra}
-        ] + list(extra.items())
+        overridden = {name.lower() for name in extra}
+        headers = [(k, v) for k, v in headers if k.lower() not in overridden] + list(
+            extra.items()
+        )
         timeout = parts.get("timeout")
         return self._client.build_request(
             method,
