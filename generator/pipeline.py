@@ -6,14 +6,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from .identifiers import snake_case
-from .load import load
-from .model import Api, build_api
 from .problems import GeneratorError, Problem
-from .render import environment, render
-from .rules import check_rules
-from .format import format_file
-from .validate import validate
-from .write import Change, plan
+
+# The stages, in the order data flows through them.
+from .load import load  # isort: skip
+from .validate import validate  # isort: skip
+from .rules import check_rules  # isort: skip
+from .model import Api, build_api  # isort: skip
+from .render import environment, render  # isort: skip
+from .format import format_file  # isort: skip
+from .write import Change, plan  # isort: skip
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
