@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from jsonschema import Draft202012Validator, FormatChecker, validators  # type: ignore[import-untyped]
-from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -311,7 +311,7 @@ def _allow_null(check: Any) -> Any:
     return nullable
 
 
-_Validator = validators.extend(
+_Validator = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator, {k: _allow_null(Draft202012Validator.VALIDATORS[k]) for k in ("type", "enum")}
 )
 

@@ -41,7 +41,7 @@ def validate(document: Document) -> list[Problem]:
     seen: set[Problem] = set()
     for error in errors:
         pointer = join("", *error.absolute_path)
-        problem = document.problem(pointer, error.message)
+        problem = document.problem(pointer, error.message.split("\n")[0])  # the rest is schema detail
         if problem not in seen:
             seen.add(problem)
             problems.append(problem)

@@ -35,7 +35,7 @@ BROKEN = {
     ),
     "invalid-spec": (
         minimal_spec().replace("version: '1'", "version: 1"),
-        "api.yaml:2: /info/version: 1 is not of type 'string'",
+        'api.yaml:2: /info/version: 1 is not of type "string"',
     ),
     "dangling-ref": (
         minimal_spec(
@@ -151,11 +151,12 @@ def test_lint_json_has_the_same_findings(cli: Cli, write_spec: Callable[..., Pat
 
 def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path: Path) -> None:
     first = cli("generate")
-    assert (first.exit_code, first.stdout) == (0, "7 files written, 0 removed\n")
+    assert (first.exit_code, first.stdout) == (0, "11 files written, 0 removed\n")
     before = snapshot(tmp_path / "generated")
     assert sorted(before) == [
         "joinme/README.md", "joinme/__init__.py", "joinme/_base_client.py", "joinme/_client.py",
-        "joinme/_errors.py", "joinme/models.py", "joinme/py.typed",
+        "joinme/_errors.py", "joinme/_fake.py", "joinme/_server_runtime.py", "joinme/_spec.py",
+        "joinme/models.py", "joinme/py.typed", "joinme/server.py",
     ]  # fmt: skip
     again = cli("generate")
     assert (again.exit_code, again.stdout) == (0, "nothing to do\n")
@@ -170,7 +171,7 @@ def test_only_changed_files_are_rewritten(cli: Cli, joinme: Path, tmp_path: Path
     inode = models.stat().st_ino
     joinme.write_text(joinme.read_text().replace("summary: Delete a meeting", "summary: Cancel a meeting"))
     result = cli("generate")
-    assert result.stdout == "1 files written, 0 removed\n"
+    assert result.stdout == "3 files written, 0 removed\n"  # the client, the server and the embedded spec
     assert models.stat().st_ino == inode  # untouched, not rewritten with the same bytes
 
 
@@ -188,7 +189,7 @@ def test_check_shows_a_diff_and_writes_nothing(cli: Cli, joinme: Path, tmp_path:
     assert "--- a/generated/joinme/_client.py" in result.stdout
     assert "+        Cancels the meeting for good." in result.stdout
     assert "-        Cancels an existing scheduled meeting." in result.stdout
-    assert result.stderr == "1 generated files are out of date; run 'make generate'\n"
+    assert result.stderr == "2 generated files are out of date; run 'make generate'\n"  # client and embedded spec
     assert snapshot(tmp_path / "generated") == before
 
 

@@ -23,6 +23,7 @@ class Parameter:
     required: bool
     default: Code | None
     description: str | None
+    schema_pointer: str = ""  # where its schema is in the spec
 
     @property
     def annotation(self) -> Code:
@@ -37,6 +38,7 @@ class Body:
     required: bool
     media_type: str
     description: str | None
+    schema_pointer: str = ""
 
     @property
     def annotation(self) -> Code:
@@ -67,6 +69,13 @@ class Operation:
     security: list[str]  # keys of the schemes whose credentials are sent
     pagination: Pagination | None = None
     iter_method_name: Code | None = None  # the auto-paging twin, if it pages
+    pointer: str = ""  # where the operation is in the spec
+
+    @property
+    def success_status(self) -> Code:
+        """The status of the (first) 2xx answer; 200 when the spec says 2XX."""
+        status = self.success.status if self.success else "200"
+        return Code(status if status.isdigit() else "200")
 
     @property
     def paging_constant(self) -> Code:
@@ -125,6 +134,7 @@ class Api:
     enums: list[Enum] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
     security_schemes: list[SecurityScheme] = field(default_factory=list)
+    spec_literal: Code = Code("{}")  # the whole spec as a Python literal, for the server
 
     @property
     def credential_arguments(self) -> list[Code]:

@@ -108,6 +108,7 @@ class OperationParser:
             security=self.default_security if security is None else first_requirement(security),
             pagination=pagination,
             iter_method_name=self.methods.claim(method_name + "_iter") if pagination else None,
+            pointer=pointer,
         )
 
     def _parameters(self, item: dict[str, Any], spec: dict[str, Any], pointer: str) -> list[tuple[Any, str]]:
@@ -143,6 +144,7 @@ class OperationParser:
             required=bool(raw.get("required")) or location == "path",
             default=default,
             description=raw.get("description"),
+            schema_pointer=schema_pointer,
         )
 
     def _body(self, raw: Any, pointer: str, hint: str) -> Body | Problem | None:
@@ -158,7 +160,7 @@ class OperationParser:
         type_ = self.schemas.parse(content[media_type].get("schema", True), schema_pointer, hint + "Request")
         if isinstance(type_, Problem):
             return type_
-        return Body(type_, bool(raw.get("required")), media_type, raw.get("description"))
+        return Body(type_, bool(raw.get("required")), media_type, raw.get("description"), schema_pointer)
 
     def _response(self, status: str, raw: Any, pointer: str, hint: str) -> Response | Problem:
         raw, pointer = self._deref(raw, pointer)
