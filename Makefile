@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: generate test lint check-generated typecheck pytest bench clean
+.PHONY: generate test lint check-generated typecheck pytest contract bench clean
 
 FIXTURES := $(wildcard tests/fixtures/*.yaml)
 
@@ -14,7 +14,7 @@ generate: $(INSTALLED)
 	$(PY) -m generator generate
 	$(PY) -m generator generate --out tests/golden $(FIXTURES)
 
-test: lint check-generated typecheck pytest
+test: lint check-generated typecheck pytest contract
 
 lint: $(INSTALLED)
 	$(PY) -m generator lint
@@ -29,6 +29,10 @@ typecheck: $(INSTALLED)
 
 pytest: $(INSTALLED)
 	$(PY) -m pytest
+
+# Schemathesis against each vendor's fake, served on loopback.
+contract: $(INSTALLED)
+	$(PY) tests/contract.py
 
 # Speed targets live here, not in the tests; not part of `make test`.
 bench: $(INSTALLED)

@@ -86,3 +86,25 @@ def generate(specs: tuple[Path, ...], out: Path, check: bool) -> None:
     apply(changes)
     removed = sum(1 for c in changes if c.new is None)
     click.echo(f"{len(changes) - removed} files written, {removed} removed" if changes else "nothing to do")
+
+
+@main.command()
+@click.argument("vendor")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("generated"), show_default=True, help="Where the generated packages are.")
+def serve(vendor: str, host: str, port: int, out: Path) -> None:
+    """Serve VENDOR's in-memory fake (its generated server) until Ctrl-C."""
+    import importlib
+    import sys
+
+    import uvicorn
+
+    sys.path.insert(0, str(out.resolve().parent))
+    try:
+        server = importlib.import_module(f"{out.name}.{vendor}.server")
+    except ModuleNotFoundError:
+        raise click.ClickException(f"no generated server for {vendor!r} in {out}/ (run 'make generate')") from None
+    base = server.base_path(server.SPEC) if hasattr(server, "base_path") else ""
+    click.echo(f"serving the {vendor} fake at http://{host}:{port}{base}; accepted credentials: {server.Credentials()}")
+    uvicorn.run(server.create_app(), host=host, port=port, log_level="info", access_log=True)

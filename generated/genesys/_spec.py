@@ -46,10 +46,38 @@ SPEC: dict[str, typing.Any] = {
             "description": "Meetings, meeting occurrences and a user's meetings (Genesys `MeetingApi`).",
         }
     ],
+    "x-server": {
+        "errors": {
+            "default": {"message": "{message}", "code": "{code}", "status": "{status}"}
+        },
+        "codes": {
+            "400": "bad.request",
+            "401": "authentication.required",
+            "403": "missing.permissions",
+            "404": "not.found",
+            "405": "method.not.allowed",
+            "501": "not.implemented",
+            "default": "internal.server.error",
+        },
+    },
+    "x-fake": {
+        "collections": {
+            "meetings": {
+                "schema": "/components/schemas/Meeting",
+                "id": {"field": "id", "kind": "uuid"},
+                "spawn": {"occurrences": {"embed": "meeting"}},
+            },
+            "occurrences": {
+                "schema": "/components/schemas/MeetingOccurrence",
+                "id": {"field": "id", "kind": "uuid"},
+            },
+        }
+    },
     "paths": {
         "/api/v2/meetings": {
             "post": {
                 "operationId": "postMeetings",
+                "x-fake": {"action": "create", "collection": "meetings"},
                 "summary": "Create a Meeting",
                 "description": "Create a Meeting. Requires no permissions.",
                 "tags": ["Meeting"],
@@ -140,6 +168,11 @@ SPEC: dict[str, typing.Any] = {
             "parameters": [{"$ref": "#/components/parameters/meetingId"}],
             "get": {
                 "operationId": "getMeeting",
+                "x-fake": {
+                    "action": "read",
+                    "collection": "meetings",
+                    "key": "meetingId",
+                },
                 "summary": "Get a Meeting based on ID",
                 "description": "Get a Meeting based on ID. Requires no permissions.",
                 "tags": ["Meeting"],
@@ -194,6 +227,11 @@ SPEC: dict[str, typing.Any] = {
             },
             "put": {
                 "operationId": "putMeeting",
+                "x-fake": {
+                    "action": "replace",
+                    "collection": "meetings",
+                    "key": "meetingId",
+                },
                 "summary": "Update a Meeting",
                 "description": "Update a Meeting. Requires no permissions.",
                 "tags": ["Meeting"],
@@ -282,6 +320,11 @@ SPEC: dict[str, typing.Any] = {
             },
             "delete": {
                 "operationId": "deleteMeeting",
+                "x-fake": {
+                    "action": "delete",
+                    "collection": "meetings",
+                    "key": "meetingId",
+                },
                 "summary": "Delete a Meeting",
                 "description": "Delete a Meeting. Requires no permissions.",
                 "tags": ["Meeting"],
@@ -310,6 +353,12 @@ SPEC: dict[str, typing.Any] = {
             ],
             "get": {
                 "operationId": "getMeetingOccurrence",
+                "x-fake": {
+                    "action": "read",
+                    "collection": "occurrences",
+                    "parent": {"collection": "meetings", "param": "meetingId"},
+                    "key": "occurrenceId",
+                },
                 "summary": "Get a Meeting Occurrence based on Occurrence ID",
                 "description": "Get a Meeting Occurrence based on Occurrence ID. Requires no permissions.",
                 "tags": ["Meeting"],
@@ -393,6 +442,15 @@ SPEC: dict[str, typing.Any] = {
             },
             "put": {
                 "operationId": "putMeetingOccurrence",
+                "x-fake": {
+                    "action": "replace",
+                    "collection": "occurrences",
+                    "parent": {"collection": "meetings", "param": "meetingId"},
+                    "key": "occurrenceId",
+                    "series": "series",
+                    "rename": {"meeting": None},
+                    "keep": ["meeting"],
+                },
                 "summary": "Update a Meeting Occurrence",
                 "description": "Update a Meeting Occurrence. Requires no permissions.",
                 "tags": ["Meeting"],
@@ -538,6 +596,13 @@ SPEC: dict[str, typing.Any] = {
             },
             "delete": {
                 "operationId": "deleteMeetingOccurrence",
+                "x-fake": {
+                    "action": "delete",
+                    "collection": "occurrences",
+                    "parent": {"collection": "meetings", "param": "meetingId"},
+                    "key": "occurrenceId",
+                    "series": "series",
+                },
                 "summary": "Delete a Meeting Occurrence",
                 "description": "Delete a Meeting Occurrence. Requires no permissions.",
                 "tags": ["Meeting"],
@@ -564,6 +629,18 @@ SPEC: dict[str, typing.Any] = {
             "parameters": [{"$ref": "#/components/parameters/userId"}],
             "get": {
                 "operationId": "getUserMeetings",
+                "x-fake": {
+                    "action": "list",
+                    "collection": "occurrences",
+                    "query": {"/organizer/id": "userId"},
+                    "range": {
+                        "field": "startDate",
+                        "from": "startDate",
+                        "to": "endDate",
+                    },
+                    "output": "/entities",
+                    "totals": ["/total"],
+                },
                 "summary": "Get all user's meetings",
                 "description": "Get all user's meetings: the meeting occurrences of the user between\nstartDate and endDate. The date range is the only filter; the listing\nhas no paging. Requires no permissions.\n",
                 "tags": ["Meeting"],

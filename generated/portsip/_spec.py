@@ -45,10 +45,34 @@ SPEC: dict[str, typing.Any] = {
             "description": "Participants currently in one of the user's meetings.",
         },
     ],
+    "x-server": {
+        "errors": {"default": {"errors": [{"code": "{code}", "message": "{message}"}]}},
+        "codes": {
+            "400": "VALIDATE_FAILED",
+            "401": "UNAUTHORIZED",
+            "403": "FORBIDDEN",
+            "404": "NOT_FOUND",
+            "429": "TOO_MANY_REQUESTS",
+            "default": "UNKNOWN",
+        },
+    },
+    "x-fake": {
+        "collections": {
+            "meetings": {
+                "schema": "/components/schemas/Meeting",
+                "id": {"field": "id", "kind": "token"},
+            },
+            "participants": {
+                "schema": "/components/schemas/MeetingParticipant",
+                "id": {"field": "id", "kind": "token"},
+            },
+        }
+    },
     "paths": {
         "/user/meetings": {
             "get": {
                 "operationId": "listUserMeetings",
+                "x-fake": {"action": "list", "collection": "meetings"},
                 "summary": "List user meetings",
                 "description": "Retrieve a collection of meetings.",
                 "tags": ["Meetings"],
@@ -125,6 +149,16 @@ SPEC: dict[str, typing.Any] = {
             },
             "post": {
                 "operationId": "createMeeting",
+                "x-fake": {
+                    "action": "create",
+                    "collection": "meetings",
+                    "values": {
+                        "status": "OFFLINE",
+                        "locked": False,
+                        "muted": False,
+                        "recording": False,
+                    },
+                },
                 "summary": "Create a Meeting",
                 "description": "Create a meeting.",
                 "tags": ["Meetings"],
@@ -193,6 +227,7 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}": {
             "get": {
                 "operationId": "getMeeting",
+                "x-fake": {"action": "read", "collection": "meetings", "key": "id"},
                 "summary": "Retrieve a meeting",
                 "description": "Retrieve a meeting.",
                 "tags": ["Meetings"],
@@ -250,6 +285,7 @@ SPEC: dict[str, typing.Any] = {
             },
             "post": {
                 "operationId": "updateMeeting",
+                "x-fake": {"action": "merge", "collection": "meetings", "key": "id"},
                 "summary": "Update a meeting",
                 "description": "Update a meeting. Only the fields present in the body are changed.",
                 "tags": ["Meetings"],
@@ -307,6 +343,7 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/destroy": {
             "post": {
                 "operationId": "deleteMeeting",
+                "x-fake": {"action": "delete", "collection": "meetings", "key": "id"},
                 "summary": "Delete a meeting",
                 "description": "Delete (destroy) a meeting.",
                 "tags": ["Meetings"],
@@ -325,6 +362,7 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/status": {
             "get": {
                 "operationId": "getUserMeetingStatus",
+                "x-fake": {"action": "read", "collection": "meetings", "key": "id"},
                 "summary": "Retrieve the status of a meeting",
                 "description": "Retrieve the live status of a meeting (online state, locked, muted, recording).",
                 "tags": ["Meetings"],
@@ -358,6 +396,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/mute": {
             "post": {
                 "operationId": "muteMeeting",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "meetings",
+                    "key": "id",
+                    "values": {"muted": True},
+                },
                 "summary": "Mute a meeting",
                 "description": "Mute all participants of a meeting.",
                 "tags": ["Meetings"],
@@ -376,6 +420,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/unmute": {
             "post": {
                 "operationId": "unmuteMeeting",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "meetings",
+                    "key": "id",
+                    "values": {"muted": False},
+                },
                 "summary": "Unmute a meeting",
                 "description": "Unmute all participants of a meeting.",
                 "tags": ["Meetings"],
@@ -394,6 +444,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/lock": {
             "post": {
                 "operationId": "lockMeeting",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "meetings",
+                    "key": "id",
+                    "values": {"locked": True},
+                },
                 "summary": "Lock a meeting",
                 "description": "Lock a meeting so that no new participants can join.",
                 "tags": ["Meetings"],
@@ -412,6 +468,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/unlock": {
             "post": {
                 "operationId": "unlockMeeting",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "meetings",
+                    "key": "id",
+                    "values": {"locked": False},
+                },
                 "summary": "Unlock a meeting",
                 "description": "Unlock a meeting so that participants can join again.",
                 "tags": ["Meetings"],
@@ -430,6 +492,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/start": {
             "post": {
                 "operationId": "startMeeting",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "meetings",
+                    "key": "id",
+                    "values": {"status": "ONLINE"},
+                },
                 "summary": "Start a meeting",
                 "description": "Start a meeting.",
                 "tags": ["Meetings"],
@@ -448,6 +516,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/stop": {
             "post": {
                 "operationId": "stopMeeting",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "meetings",
+                    "key": "id",
+                    "values": {"status": "OFFLINE", "recording": False},
+                },
                 "summary": "Stop a meeting",
                 "description": "Stop (end) a running meeting.",
                 "tags": ["Meetings"],
@@ -466,6 +540,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/start_recording": {
             "post": {
                 "operationId": "startRecordingMeeting",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "meetings",
+                    "key": "id",
+                    "values": {"recording": True},
+                },
                 "summary": "Start recording a meeting",
                 "description": "Start recording a meeting.",
                 "tags": ["Meetings"],
@@ -484,6 +564,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/stop_recording": {
             "post": {
                 "operationId": "stopRecordingMeeting",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "meetings",
+                    "key": "id",
+                    "values": {"recording": False},
+                },
                 "summary": "Stop recording a meeting",
                 "description": "Stop recording a meeting.",
                 "tags": ["Meetings"],
@@ -502,6 +588,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/participants": {
             "get": {
                 "operationId": "listMeetingParticipants",
+                "x-fake": {
+                    "action": "list",
+                    "collection": "participants",
+                    "parent": {"collection": "meetings", "param": "id"},
+                    "output": "/items",
+                },
                 "summary": "List meeting participants",
                 "description": "Retrieve the participants currently in a meeting.",
                 "tags": ["MeetingParticipants"],
@@ -547,6 +639,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/participants/layout": {
             "post": {
                 "operationId": "updateMeetingParticipantsLayout",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "meetings",
+                    "key": "id",
+                    "copy": {"participant_layout": "/items"},
+                },
                 "summary": "Update the participants layout",
                 "description": "Set which participants are shown in the video layout of a meeting.",
                 "tags": ["MeetingParticipants"],
@@ -581,6 +679,13 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/participants/invite": {
             "post": {
                 "operationId": "inviteMeetingParticipant",
+                "x-fake": {
+                    "action": "create",
+                    "collection": "participants",
+                    "parent": {"collection": "meetings", "param": "id"},
+                    "rename": {"number": "display_name"},
+                    "values": {"muted": False, "chairman": False, "position": -1},
+                },
                 "summary": "Invite a participant",
                 "description": "Invite a participant into a meeting by calling the given number.",
                 "tags": ["MeetingParticipants"],
@@ -610,6 +715,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/participants/{participant_id}": {
             "get": {
                 "operationId": "getMeetingParticipant",
+                "x-fake": {
+                    "action": "read",
+                    "collection": "participants",
+                    "parent": {"collection": "meetings", "param": "id"},
+                    "key": "participant_id",
+                },
                 "summary": "Retrieve a meeting participant",
                 "description": "Retrieve one participant of a meeting.",
                 "tags": ["MeetingParticipants"],
@@ -647,6 +758,13 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/participants/{participant_id}/mute": {
             "post": {
                 "operationId": "muteMeetingParticipant",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "participants",
+                    "parent": {"collection": "meetings", "param": "id"},
+                    "key": "participant_id",
+                    "values": {"muted": True},
+                },
                 "summary": "Mute a participant",
                 "description": "Mute one participant of a meeting.",
                 "tags": ["MeetingParticipants"],
@@ -668,6 +786,13 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/participants/{participant_id}/unmute": {
             "post": {
                 "operationId": "unmuteMeetingParticipant",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "participants",
+                    "parent": {"collection": "meetings", "param": "id"},
+                    "key": "participant_id",
+                    "values": {"muted": False},
+                },
                 "summary": "Unmute a participant",
                 "description": "Unmute one participant of a meeting.",
                 "tags": ["MeetingParticipants"],
@@ -689,6 +814,13 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/participants/{participant_id}/chairman": {
             "post": {
                 "operationId": "transferMeetingOwnership",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "participants",
+                    "parent": {"collection": "meetings", "param": "id"},
+                    "key": "participant_id",
+                    "values": {"chairman": True},
+                },
                 "summary": "Make a participant the chairman",
                 "description": "Transfer the meeting's chairman role (ownership) to the given participant.",
                 "tags": ["MeetingParticipants"],
@@ -710,6 +842,13 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/participants/{participant_id}/position": {
             "post": {
                 "operationId": "setMeetingParticipantPosition",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "participants",
+                    "parent": {"collection": "meetings", "param": "id"},
+                    "key": "participant_id",
+                    "copy": {"position": "/position"},
+                },
                 "summary": "Set a participant's position",
                 "description": "Set the position of a participant in the video layout of a meeting.",
                 "tags": ["MeetingParticipants"],
@@ -742,6 +881,12 @@ SPEC: dict[str, typing.Any] = {
         "/user/meetings/{id}/participants/{participant_id}/destroy": {
             "post": {
                 "operationId": "kickOutMeetingParticipant",
+                "x-fake": {
+                    "action": "delete",
+                    "collection": "participants",
+                    "parent": {"collection": "meetings", "param": "id"},
+                    "key": "participant_id",
+                },
                 "summary": "Kick out a participant",
                 "description": "Remove (kick out) a participant from a meeting.",
                 "tags": ["MeetingParticipants"],

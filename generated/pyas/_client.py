@@ -296,6 +296,11 @@ class PyasClient(SyncAPIClient):
             path_params={"id": id},
             params={"accountId": account_id},
             security=("apiKeyAuth",),
+            error_types={
+                "400": models.ValidationErrorResponse,
+                "401": models.UnauthorizedErrorResponse,
+                "404": models.NotFoundErrorResponse,
+            },
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -330,6 +335,7 @@ class PyasClient(SyncAPIClient):
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
+                "401": models.UnauthorizedErrorResponse,
                 "404": models.NotFoundErrorResponse,
             },
             extra_headers=extra_headers,
@@ -587,6 +593,11 @@ class AsyncPyasClient(AsyncAPIClient):
             path_params={"id": id},
             params={"accountId": account_id},
             security=("apiKeyAuth",),
+            error_types={
+                "400": models.ValidationErrorResponse,
+                "401": models.UnauthorizedErrorResponse,
+                "404": models.NotFoundErrorResponse,
+            },
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -621,6 +632,7 @@ class AsyncPyasClient(AsyncAPIClient):
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
+                "401": models.UnauthorizedErrorResponse,
                 "404": models.NotFoundErrorResponse,
             },
             extra_headers=extra_headers,

@@ -21,10 +21,42 @@ SPEC: dict[str, typing.Any] = {
             "description": "Zoom meetings of an account connected to Pyas.",
         }
     ],
+    "x-server": {
+        "errors": {
+            "400": {
+                "errors": [
+                    {
+                        "msg": "{message}",
+                        "param": "{parameter}",
+                        "location": "{location}",
+                    }
+                ]
+            },
+            "401": {"error": "{message}"},
+            "default": {"success": False, "error": "{message}", "code": "{status}"},
+        }
+    },
+    "x-fake": {
+        "collections": {
+            "meetings": {
+                "schema": "/components/schemas/ZoomMeeting",
+                "id": {"field": "id", "kind": "integer"},
+            }
+        }
+    },
     "paths": {
         "/zoom/meetings": {
             "get": {
                 "operationId": "listMeetings",
+                "x-fake": {
+                    "action": "list",
+                    "collection": "meetings",
+                    "query": {"accountId": "accountId"},
+                    "limit": "maxResults",
+                    "envelope": {"/success": True},
+                    "totals": ["/data/total_records"],
+                    "sizes": ["/data/page_size"],
+                },
                 "summary": "Get List of Meetings",
                 "description": "Gets all meetings for an account.",
                 "tags": ["Meetings"],
@@ -128,6 +160,21 @@ SPEC: dict[str, typing.Any] = {
             },
             "post": {
                 "operationId": "createMeeting",
+                "x-fake": {
+                    "action": "create",
+                    "collection": "meetings",
+                    "input": "/meetingData",
+                    "rename": {
+                        "title": "topic",
+                        "startDate": "start_time",
+                        "description": "agenda",
+                        "timeZone": "timezone",
+                        "recurrence": None,
+                    },
+                    "copy": {"accountId": "/accountId"},
+                    "output": "/data",
+                    "envelope": {"/success": True},
+                },
                 "summary": "Create Meeting",
                 "description": "Creates a new Zoom Meeting.",
                 "tags": ["Meetings"],
@@ -237,6 +284,13 @@ SPEC: dict[str, typing.Any] = {
         "/zoom/meetings/{id}": {
             "get": {
                 "operationId": "getMeeting",
+                "x-fake": {
+                    "action": "read",
+                    "collection": "meetings",
+                    "key": "id",
+                    "output": "/meeting",
+                    "envelope": {"/success": True},
+                },
                 "summary": "Get Meeting by ID",
                 "description": "Gets a calendar event by id (seed wording): returns the Zoom meeting under the `meeting` key.",
                 "tags": ["Meetings"],
@@ -326,6 +380,19 @@ SPEC: dict[str, typing.Any] = {
             },
             "patch": {
                 "operationId": "updateMeeting",
+                "x-fake": {
+                    "action": "merge",
+                    "collection": "meetings",
+                    "key": "id",
+                    "input": "/meetingData",
+                    "rename": {
+                        "title": "topic",
+                        "startDate": "start_time",
+                        "description": "agenda",
+                        "timeZone": "timezone",
+                        "recurrence": None,
+                    },
+                },
                 "summary": "Update Meeting",
                 "description": "Updates an existing meeting. Only the fields sent in `meetingData` are changed.",
                 "tags": ["Meetings"],
@@ -354,11 +421,13 @@ SPEC: dict[str, typing.Any] = {
                 "responses": {
                     "204": {"description": "No Content. Meeting updated successfully."},
                     "400": {"$ref": "#/components/responses/BadRequest"},
+                    "401": {"$ref": "#/components/responses/Unauthorized"},
                     "404": {"$ref": "#/components/responses/NotFound"},
                 },
             },
             "delete": {
                 "operationId": "deleteMeeting",
+                "x-fake": {"action": "delete", "collection": "meetings", "key": "id"},
                 "summary": "Delete Meeting",
                 "description": "Deletes an existing meeting.",
                 "tags": ["Meetings"],
@@ -369,7 +438,10 @@ SPEC: dict[str, typing.Any] = {
                 "responses": {
                     "204": {
                         "description": "No Content. Meeting was deleted successfully."
-                    }
+                    },
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "401": {"$ref": "#/components/responses/Unauthorized"},
+                    "404": {"$ref": "#/components/responses/NotFound"},
                 },
             },
         },

@@ -138,6 +138,7 @@ class RingCentralClient(SyncAPIClient):
             params={"page": page, "perPage": per_page},
             security=("OAuth2",),
             error_types={
+                "400": models.ApiErrorResponseModel,
                 "401": models.ApiErrorResponseModel,
                 "403": models.ApiErrorResponseModel,
                 "404": models.ApiErrorResponseModel,
@@ -611,6 +612,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
             params={"page": page, "perPage": per_page},
             security=("OAuth2",),
             error_types={
+                "400": models.ApiErrorResponseModel,
                 "401": models.ApiErrorResponseModel,
                 "403": models.ApiErrorResponseModel,
                 "404": models.ApiErrorResponseModel,

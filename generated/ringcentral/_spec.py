@@ -31,10 +31,47 @@ SPEC: dict[str, typing.Any] = {
             "description": "Dial-in numbers, support URIs and meeting account information of an extension.",
         },
     ],
+    "x-server": {
+        "errors": {
+            "default": {
+                "errors": [
+                    {
+                        "errorCode": "{code}",
+                        "message": "{message}",
+                        "parameterName": "{parameter}",
+                    }
+                ]
+            }
+        },
+        "codes": {
+            "400": "CMN-101",
+            "401": "OAU-123",
+            "403": "CMN-401",
+            "404": "CMN-102",
+            "405": "CMN-405",
+            "501": "CMN-501",
+            "default": "CMN-201",
+        },
+    },
+    "x-fake": {
+        "collections": {
+            "meetings": {
+                "schema": "/components/schemas/MeetingResponseResource",
+                "id": {"field": "id", "kind": "digits"},
+            }
+        }
+    },
     "paths": {
         "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting": {
             "get": {
                 "operationId": "listMeetings",
+                "x-fake": {
+                    "action": "list",
+                    "collection": "meetings",
+                    "limit": "perPage",
+                    "totals": ["/paging/totalElements"],
+                    "sizes": ["/paging/perPage"],
+                },
                 "summary": "Get Scheduled Meetings [Beta]",
                 "description": "Returns a list of meetings for a particular extension. The list of meetings does not include meetings of 'Instant' type.\nApp Permission\nMeetings\nUser Permission\nMeetings\nUsage Plan Group\nLight",
                 "tags": ["Meetings"],
@@ -116,6 +153,7 @@ SPEC: dict[str, typing.Any] = {
                             }
                         },
                     },
+                    "400": {"$ref": "#/components/responses/BadRequest"},
                     "401": {"$ref": "#/components/responses/Unauthorized"},
                     "403": {"$ref": "#/components/responses/Forbidden"},
                     "404": {"$ref": "#/components/responses/NotFound"},
@@ -126,6 +164,7 @@ SPEC: dict[str, typing.Any] = {
             },
             "post": {
                 "operationId": "createMeeting",
+                "x-fake": {"action": "create", "collection": "meetings"},
                 "summary": "Create Meetings [Beta]",
                 "description": "Creates a new meeting.\nApp Permission\nMeetings\nUser Permission\nMeetings\nUsage Plan Group\nMedium\nError Codes\n\n| HTTP Code | Error Code | Error Message |\n| --- | --- | --- |\n| 400 | CMN-101 | Parameter [schedule] value is invalid |\n| 404 | CMN-102 | Resource for parameter [extensionId] is not found |",
                 "tags": ["Meetings"],
@@ -217,6 +256,11 @@ SPEC: dict[str, typing.Any] = {
         "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}": {
             "get": {
                 "operationId": "loadMeeting",
+                "x-fake": {
+                    "action": "read",
+                    "collection": "meetings",
+                    "key": "meetingId",
+                },
                 "summary": "Get Meeting Info [Beta]",
                 "description": "Returns a particular meetings details by ID.\nApp Permission\nMeetings\nUser Permission\nMeetings\nUsage Plan Group\nLight\nError Codes\n\n| HTTP Code | Error Code | Error Message |\n| --- | --- | --- |\n| 404 | CMN-102 | Resource for parameter [meetingId] is not found |",
                 "tags": ["Meetings"],
@@ -303,6 +347,11 @@ SPEC: dict[str, typing.Any] = {
             },
             "put": {
                 "operationId": "updateMeeting",
+                "x-fake": {
+                    "action": "replace",
+                    "collection": "meetings",
+                    "key": "meetingId",
+                },
                 "summary": "Update Meeting",
                 "description": "Modifies a particular meeting.\nApp Permission\nMeetings\nUser Permission\nMeetings\nUsage Plan Group\nMedium\nError Codes\n\n| HTTP Code | Error Code | Error Message |\n| --- | --- | --- |\n| 400 | CMN-101 | Parameter [password] value is invalid |\n| 404 | CMN-102 | Resource for parameter [extensionId] is not found |",
                 "tags": ["Meetings"],
@@ -391,6 +440,11 @@ SPEC: dict[str, typing.Any] = {
             },
             "delete": {
                 "operationId": "deleteMeeting",
+                "x-fake": {
+                    "action": "delete",
+                    "collection": "meetings",
+                    "key": "meetingId",
+                },
                 "summary": "Delete Meeting",
                 "description": "Deletes a scheduled meeting.\nApp Permission\nMeetings\nUser Permission\nMeetings\nUsage Plan Group\nMedium",
                 "tags": ["Meetings"],
@@ -413,6 +467,12 @@ SPEC: dict[str, typing.Any] = {
         "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}/end": {
             "post": {
                 "operationId": "endMeeting",
+                "x-fake": {
+                    "action": "set",
+                    "collection": "meetings",
+                    "key": "meetingId",
+                    "values": {"status": "Ended"},
+                },
                 "summary": "End Meeting",
                 "description": "Ends a meetings which is in progress.\nApp Permission\nMeetings\nUser Permission\nMeetings\nUsage Plan Group\nMedium\nError Codes\n\n| HTTP Code | Error Code | Error Message |\n| --- | --- | --- |\n| 404 | CMN-102 | Resource for parameter [meetingId] is not found |",
                 "tags": ["Meetings"],
@@ -435,6 +495,7 @@ SPEC: dict[str, typing.Any] = {
         "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/service-info": {
             "get": {
                 "operationId": "loadMeetingServiceInfo",
+                "x-fake": {"action": "static"},
                 "summary": "Get Meeting Service Info",
                 "description": "Returns information on dial-in numbers for meetings, support and international dial-in numbers URIs and meeting account information.\nApp Permission\nMeetings\nUser Permission\nMeetings\nUsage Plan Group\nLight\nError Codes\n\n| HTTP Code | Error Code | Error Message |\n| --- | --- | --- |\n| 403 | CMN-401 | In order to call this API endpoint, application needs to have [Meetings] permission |\n| 403 | CMN-408 | In order to call this API endpoint, user needs to have [Meetings] permission for requested resource. |",
                 "tags": ["MeetingServiceInfo"],
