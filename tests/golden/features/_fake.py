@@ -12,7 +12,8 @@ Each operation's `x-fake` says what it does to which collection:
       rename: {title: topic}      # request field -> stored field (null drops it)
       values: {muted: true}       # fields to set (create: defaults)
       copy: {position: /position} # stored field <- request body pointer
-      query: {accountId: accountId}  # stored field <- query parameter; lists filter on it
+      query: {accountId: accountId}  # stored field (or /pointer) <- parameter; lists filter on it
+      envelope: {/success: true}  # constant fields of the response body
       range: {field: startDate, from: startDate, to: endDate}  # lists: a date window
       output: /data               # where the item goes in the response body
       limit: perPage              # lists: the page-size parameter
@@ -127,6 +128,12 @@ class Fake:
             for field, value in _defaults(operation, self._spec).items():
                 item.setdefault(config.get("rename", {}).get(field, field), value)
             item.update(copy.deepcopy(config.get("values") or {}))
+            item.update(
+                {
+                    field: pointer_get(body or {}, ptr)
+                    for field, ptr in (config.get("copy") or {}).items()
+                }
+            )
             for field, name in (config.get("query") or {}).items():
                 item[field] = params.get(name)
             return self._answer(
@@ -134,11 +141,29 @@ class Fake:
             )
         key = str(params.get(config.get("key", ""), ""))
         if config.get("series") and params.get(config["series"]) is True:
-            collection, parent, key = (
-                config["parent"]["collection"],
-                "",
-                parent,
-            )  # the whole series
+            if key not in self._data.get(collection, {}).get(parent, {}):
+                raise ServerError(
+                    404,
+                    f"Resource for parameter [{config['key']}] is not found",
+                    config["key"],
+                    "path",
+                )
+            series = {
+                **config,
+                "collection": config["parent"]["collection"],
+                "key": config["parent"]["param"],
+            }
+            del series["parent"], series["series"]
+            self._run(
+                operation, series, params, body
+            )  # the whole series, then the occurrence it left
+            return (
+                None
+                if action == "delete"
+                else self._answer(
+                    operation, config, self._data[collection][parent][key]
+                )
+            )
         items = self._data.get(collection, {}).get(parent, {})
         if key not in items:
             raise ServerError(
@@ -154,10 +179,10 @@ class Fake:
         if action == "read":
             return self._answer(operation, config, item)
         if action == "replace":
-            id_field = self._id_field(collection)
+            kept = [self._id_field(collection), *(config.get("keep") or [])]
             new = {
                 **self._input(config, body),
-                **({id_field: item[id_field]} if id_field in item else {}),
+                **{f: item[f] for f in kept if f in item},
             }
             item = self._store(collection, parent, new, key)
         elif action == "merge":
@@ -195,6 +220,19 @@ class Fake:
             else body
         )
         item = copy.deepcopy(source) if isinstance(source, dict) else {}
+        schema = (self._collections.get(config.get("collection", "")) or {}).get(
+            "schema"
+        )
+        properties = (
+            self._spec.resolve(pointer_get(self._spec.document, schema)).get(
+                "properties", {}
+            )
+            if schema
+            else {}
+        )
+        for name, property_schema in properties.items():
+            if self._spec.resolve(property_schema).get("readOnly"):
+                item.pop(name, None)  # the server's to set
         for old, new in (config.get("rename") or {}).items():
             if old in item:
                 value = item.pop(old)
@@ -293,7 +331,7 @@ class Fake:
         )
         for field, name in (config.get("query") or {}).items():
             if params.get(name) is not None:
-                items = [i for i in items if i.get(field) == params[name]]
+                items = [i for i in items if _field(i, field) == params[name]]
         window = config.get("range")
         if window:
             low, high = params.get(window.get("from", "")), params.get(
@@ -307,13 +345,22 @@ class Fake:
         )
         style = str(paging.get("style", ""))
         selector = params.get(paging.get("param", ""))
-        start = {
-            "cursor": int(selector or 0),
-            "offset": int(selector or 0),
-            "page": (int(selector or 1) - 1) * size,
-        }.get(style, 0)
+        try:
+            number = int(selector or (1 if style == "page" else 0))
+        except ValueError:
+            raise ServerError(
+                400,
+                f"{paging['param']} is not a page this server issued",
+                paging["param"],
+                "query",
+            ) from None
+        start = (
+            number
+            if style in ("cursor", "offset")
+            else (number - 1) * size if style == "page" else 0
+        )
         page = items[start : start + size] if style else items
-        answer = self._skeleton(operation)
+        answer = self._skeleton(operation, config)
         _put(
             answer,
             config.get("output") or paging.get("items") or "",
@@ -342,17 +389,26 @@ class Fake:
             )
         if style == "offset" and paging.get("total"):
             _put(answer, paging["total"], len(items))
-        return answer
+        return _project(answer, _success_schema(operation, self._spec), self._spec)
 
     def _answer(self, operation: JSON, config: JSON, item: JSON) -> JSON:
-        if not _success_schema(operation, self._spec):
-            return None
-        answer = self._skeleton(operation)
-        return _put(answer, config.get("output", ""), copy.deepcopy(item))
-
-    def _skeleton(self, operation: JSON) -> JSON:
         schema = _success_schema(operation, self._spec)
-        return _sample(schema, self._spec) if schema else None
+        if not schema:
+            return None
+        answer = _put(
+            self._skeleton(operation, config),
+            config.get("output", ""),
+            copy.deepcopy(item),
+        )
+        return _project(answer, schema, self._spec)
+
+    def _skeleton(self, operation: JSON, config: JSON) -> JSON:
+        """A response body the schema accepts, with the operation's constant fields."""
+        schema = _success_schema(operation, self._spec)
+        answer = _sample(schema, self._spec) if schema else None
+        for pointer, value in (config.get("envelope") or {}).items():
+            answer = _put(answer, pointer, copy.deepcopy(value))
+        return answer
 
     def _example(self, operation: JSON) -> JSON:
         for status, response in (operation.get("responses") or {}).items():
@@ -389,6 +445,33 @@ def _defaults(operation: JSON, spec: Spec) -> dict[str, JSON]:
         for k, v in properties.items()
         if "default" in spec.resolve(v)
     }
+
+
+def _field(item: JSON, name: str) -> JSON:
+    """A stored field by name, or by JSON pointer into the item."""
+    if not name.startswith("/"):
+        return item.get(name)
+    try:
+        return pointer_get(item, name)
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _project(value: JSON, schema: JSON, spec: Spec, depth: int = 0) -> JSON:
+    """Only what the schema declares: stored extras never leak into an answer."""
+    schema = spec.resolve(schema)
+    if depth > 8 or not isinstance(schema, dict):
+        return value
+    if isinstance(value, dict) and schema.get("properties"):
+        properties = schema["properties"]
+        return {
+            k: _project(v, properties[k], spec, depth + 1)
+            for k, v in value.items()
+            if k in properties
+        }
+    if isinstance(value, list) and "items" in schema:
+        return [_project(v, schema["items"], spec, depth + 1) for v in value]
+    return value
 
 
 def _put(document: JSON, pointer: str, value: JSON) -> JSON:

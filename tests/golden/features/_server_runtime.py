@@ -29,6 +29,16 @@ from referencing.jsonschema import DRAFT202012
 
 JSON = typing.Any
 
+# The standard formats, plus the integer widths OpenAPI adds.
+FORMATS = jsonschema.FormatChecker()
+FORMATS.checks("int32")(lambda v: not isinstance(v, int) or -(2**31) <= v < 2**31)
+FORMATS.checks("int64")(lambda v: not isinstance(v, int) or -(2**63) <= v < 2**63)
+# An absolute URI (RFC 3986): a scheme, then no spaces. jsonschema checks "uri" only with rfc3987 installed.
+FORMATS.checks("uri")(
+    lambda v: not isinstance(v, str)
+    or re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S*", v) is not None
+)
+
 
 class ServerError(Exception):
     """An error answer, rendered in the vendor's error shape."""
@@ -119,9 +129,7 @@ class Spec:
             if validator is None:
                 schema = {"$ref": "urn:spec#" + pointer}
                 validator = jsonschema.Draft202012Validator(
-                    schema,
-                    registry=self.registry,
-                    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+                    schema, registry=self.registry, format_checker=FORMATS
                 )
                 self._validators[pointer] = validator
         return sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))

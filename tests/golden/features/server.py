@@ -15,7 +15,14 @@ import fastapi
 
 from . import models
 from ._fake import Fake
-from ._server_runtime import Credentials, Param, Route, ServerError, build_app
+from ._server_runtime import (
+    Credentials,
+    Param,
+    Route,
+    ServerError,
+    base_path,
+    build_app,
+)
 from ._spec import SPEC
 
 __all__ = [
@@ -24,6 +31,7 @@ __all__ = [
     "Handlers",
     "ROUTES",
     "ServerError",
+    "base_path",
     "create_app",
     "create_fake",
 ]
