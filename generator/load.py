@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,19 @@ from .problems import Problem
 # A document may not expand to more nodes than this: it stops alias bombs
 # ("billion laughs") before they eat the machine's memory.
 MAX_NODES = 5_000_000
+# PyYAML's composer recurses a few frames per nesting level; it is pure Python,
+# so a higher limit costs no C stack. Deeper documents are rejected, cleanly.
+COMPOSE_RECURSION_LIMIT = 20_000
+
+
+@contextlib.contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, previous))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def escape(token: str) -> str:
@@ -78,7 +94,8 @@ def load(path: Path) -> Document | Problem:
     except (OSError, UnicodeDecodeError) as exc:
         return Problem(display, 1, "", f"cannot read the file: {exc}")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        with _recursion_limit(COMPOSE_RECURSION_LIMIT):
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -371,10 +371,10 @@ def _component_unused(document: Document) -> Iterator[Finding]:
                 yield pointer, f"{kind} component {name!r} is never used"
 
 
-@rule("security-required", "Every operation has a security requirement (`security: []` if public).")
+@rule("security-required", "Every operation has a security requirement (`security: []`, here or at the top, if public).")
 def _security_required(document: Document) -> Iterator[Finding]:
-    if _entries(_get(document.data, "security")):
-        return
+    if isinstance(document.data, dict) and isinstance(document.data.get("security"), list):
+        return  # decided at the top: a requirement, or `security: []` for a public API
     for op in _operations(document):
         if "security" not in op.node:
             message = "has no security requirement and there is no top-level one (`security: []` if public)"

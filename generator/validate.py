@@ -36,6 +36,8 @@ def validate(document: Document) -> list[Problem]:
         return problems
     try:
         errors = list(validator_class(data).iter_errors())
+    except RecursionError:
+        return [document.problem("", "the document nests too deeply for the OpenAPI validator")]
     except Exception as exc:  # the validator raises on some malformed input
         return [document.problem("", f"the OpenAPI validator failed: {exc}")]
     seen: set[Problem] = set()
@@ -55,8 +57,14 @@ def ref_target(ref: str) -> str | None:
     return unquote(ref[1:])
 
 
+MAX_REF_CHAIN = 100  # a $ref to a $ref to a $ref...: longer chains are rejected
+
+
 def check_refs(document: Document) -> Iterator[Problem]:
-    """A problem for every `$ref` that is not local or does not resolve."""
+    """A problem for every `$ref` that is not local, does not resolve, or only
+    leads to more `$ref`s (a cycle, or a chain too long to follow); each such
+    chain is reported once, where it starts."""
+    covered: set[str] = set()
     for pointer, ref in iter_refs(document.data):
         target = ref_target(ref)
         if target is None:
@@ -68,6 +76,33 @@ def check_refs(document: Document) -> Iterator[Problem]:
             document.resolve(target)
         except KeyError:
             yield document.problem(pointer, f"$ref {ref!r} does not resolve")
+            continue
+        if target in covered:
+            continue
+        chain, cycle = _chain(document, target)
+        if cycle or len(chain) > MAX_REF_CHAIN:
+            covered.update(chain)
+            why = "leads round a cycle of $refs with no schema in it" if cycle else (
+                f"starts a chain of {len(chain)} $refs (at most {MAX_REF_CHAIN} are followed)"
+            )
+            yield document.problem(pointer, f"$ref {ref!r} {why}")
+
+
+def _chain(document: Document, target: str) -> tuple[list[str], bool]:
+    """The targets a run of `$ref`s visits from `target`, and whether it loops."""
+    chain, seen = [target], {target}
+    node = document.resolve(target)
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        target = ref_target(node["$ref"]) or ""
+        if target in seen:
+            return chain, True
+        chain.append(target)
+        seen.add(target)
+        try:
+            node = document.resolve(target)
+        except KeyError:
+            break  # reported where that $ref is written
+    return chain, False
 
 
 def iter_refs(data: Any) -> Iterator[tuple[str, str]]:

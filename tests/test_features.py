@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from features import AsyncFeaturesClient, BadRequestError, FeaturesClient, UnprocessableEntityError
-from features.models import Item, ItemDimensions, ItemDimensionsUnit, Kind, Priority, Problem, PutNoteRequest
+from features.models import Item, ItemDimensions, ItemDimensionsUnit, ItemInput, Kind, Priority, Problem, PutNoteRequest
 
 ITEM = {"id": 1, "name": "Dune", "kind": "e-book", "priority": 2, "class": "fiction", "createdAt": None}
 
@@ -50,7 +50,7 @@ def test_query_lists_enums_dates_defaults_headers_and_query_auth() -> None:
 
 def test_basic_auth_body_aliases_and_defaults() -> None:
     recorder = Recorder(httpx.Response(201, json=ITEM))
-    body = Item(name="Dune", kind=Kind.BOOK, class_="sf", dimensions=ItemDimensions(width=1.5))
+    body = ItemInput(name="Dune", kind=Kind.BOOK, class_="sf", dimensions=ItemDimensions(width=1.5))
     client(recorder).create_item(body=body)
     request = recorder.requests[0]
     assert request.headers["Authorization"] == "Basic " + base64.b64encode(b"ann:s3cret").decode()
@@ -82,7 +82,7 @@ def test_an_operation_without_security_sends_no_credentials() -> None:
 def test_declared_error_bodies_are_parsed_into_models(status: int, error: type[Exception]) -> None:
     recorder = Recorder(httpx.Response(status, json={"code": "E1", "detail": "no"}))
     with pytest.raises(error) as caught:
-        client(recorder).create_item(body=Item(name="x", kind=Kind.BOOK))  # 4XX in the spec
+        client(recorder).create_item(body=ItemInput(name="x", kind=Kind.BOOK))  # 4XX in the spec
     assert caught.value.body == Problem(code="E1", detail="no")  # type: ignore[attr-defined]
 
 

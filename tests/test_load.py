@@ -62,8 +62,15 @@ def test_python_tags_are_not_constructed(write_spec: Callable[..., Path]) -> Non
     assert "unsupported YAML tag" in problem.message
 
 
-def test_deep_nesting_does_not_recurse(write_spec: Callable[..., Path]) -> None:
-    depth = 5000
+def test_deep_nesting_loads(write_spec: Callable[..., Path]) -> None:
+    depth = 3000
+    document = load(write_spec("a: " + "[" * depth + "]" * depth))
+    assert isinstance(document, Document)
+    assert document.line_of("/a" + "/0" * (depth - 1)) == 1
+
+
+def test_absurd_nesting_is_a_clear_problem_not_a_recursion_error(write_spec: Callable[..., Path]) -> None:
+    depth = 50_000
     problem = load(write_spec("a: " + "[" * depth + "]" * depth))
     assert isinstance(problem, Problem)
     assert problem.message == "the document is nested too deeply to parse"

@@ -113,7 +113,7 @@ async def genesys(c: Any) -> None:
     organizer = m.UserKey(id="user-1", key_type="user")
 
     def meeting(subject: str, days: int = 0) -> Any:
-        return m.Meeting(
+        return m.MeetingInput(
             organizer=organizer, subject=subject, description="d", attendees=[organizer],
             start_date=START + datetime.timedelta(days=days), duration=30.0,
         )  # fmt: skip
@@ -127,7 +127,7 @@ async def genesys(c: Any) -> None:
     assert (replaced.id, replaced.subject) == (first.id, "S0 again")
     occurrence = await call(c.get_meeting_occurrence(first.id, first.id))
     assert (occurrence.subject, occurrence.meeting.subject) == ("S0 again", "S0 again")
-    body = m.MeetingOccurrence.model_validate({**occurrence.model_dump(by_alias=True, exclude_none=True), "subject": "just this one"})
+    body = m.MeetingOccurrenceInput.model_validate({**occurrence.model_dump(by_alias=True, exclude_none=True), "subject": "just this one"})
     changed = await call(c.put_meeting_occurrence(first.id, first.id, body=body))
     assert (changed.subject, (await call(c.get_meeting(first.id))).subject) == ("just this one", "S0 again")
     series = await call(c.put_meeting_occurrence(first.id, first.id, body=body.model_copy(update={"subject": "all"}), series=True))

@@ -105,7 +105,7 @@ class GenesysClient(SyncAPIClient):
     def post_meetings(
         self,
         *,
-        body: models.Meeting,
+        body: models.MeetingInput,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -143,7 +143,7 @@ class GenesysClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     def get_meeting(
         self,
@@ -185,13 +185,13 @@ class GenesysClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     def put_meeting(
         self,
         meeting_id: str,
         *,
-        body: models.Meeting,
+        body: models.MeetingInput,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -231,7 +231,7 @@ class GenesysClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     def delete_meeting(
         self,
@@ -316,14 +316,16 @@ class GenesysClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingOccurrence)
+        return typing.cast(
+            models.MeetingOccurrence, parse(response, models.MeetingOccurrence)
+        )
 
     def put_meeting_occurrence(
         self,
         meeting_id: str,
         occurrence_id: str,
         *,
-        body: models.MeetingOccurrence,
+        body: models.MeetingOccurrenceInput,
         series: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -367,7 +369,9 @@ class GenesysClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingOccurrence)
+        return typing.cast(
+            models.MeetingOccurrence, parse(response, models.MeetingOccurrence)
+        )
 
     def delete_meeting_occurrence(
         self,
@@ -462,7 +466,10 @@ class GenesysClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingOccurrenceEntityListing)
+        return typing.cast(
+            models.MeetingOccurrenceEntityListing,
+            parse(response, models.MeetingOccurrenceEntityListing),
+        )
 
 
 class GenesysClientWithRawResponse:
@@ -533,7 +540,7 @@ class AsyncGenesysClient(AsyncAPIClient):
     async def post_meetings(
         self,
         *,
-        body: models.Meeting,
+        body: models.MeetingInput,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -571,7 +578,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     async def get_meeting(
         self,
@@ -613,13 +620,13 @@ class AsyncGenesysClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     async def put_meeting(
         self,
         meeting_id: str,
         *,
-        body: models.Meeting,
+        body: models.MeetingInput,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -659,7 +666,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     async def delete_meeting(
         self,
@@ -744,14 +751,16 @@ class AsyncGenesysClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingOccurrence)
+        return typing.cast(
+            models.MeetingOccurrence, parse(response, models.MeetingOccurrence)
+        )
 
     async def put_meeting_occurrence(
         self,
         meeting_id: str,
         occurrence_id: str,
         *,
-        body: models.MeetingOccurrence,
+        body: models.MeetingOccurrenceInput,
         series: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -795,7 +804,9 @@ class AsyncGenesysClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingOccurrence)
+        return typing.cast(
+            models.MeetingOccurrence, parse(response, models.MeetingOccurrence)
+        )
 
     async def delete_meeting_occurrence(
         self,
@@ -890,7 +901,10 @@ class AsyncGenesysClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingOccurrenceEntityListing)
+        return typing.cast(
+            models.MeetingOccurrenceEntityListing,
+            parse(response, models.MeetingOccurrenceEntityListing),
+        )
 
 
 class AsyncGenesysClientWithRawResponse:

@@ -11,10 +11,12 @@ import pydantic
 
 __all__ = [
     "UserKey",
+    "MeetingInput",
     "Meeting",
     "Detail",
     "ErrorBody",
     "MeetingOccurrence",
+    "MeetingOccurrenceInput",
     "MeetingOccurrenceEntityListing",
 ]
 
@@ -40,6 +42,42 @@ class UserKey(BaseModel):
         validation_alias="keyType", serialization_alias="keyType"
     )
     """The kind of key that `id` is; the SDK does not list the values."""
+
+
+class MeetingInput(BaseModel):
+    """A meeting (for a recurring meeting, the series)."""
+
+    name: str | None = None
+    """The name of the meeting."""
+    organizer: UserKey
+    subject: str
+    """The subject of the meeting."""
+    description: str
+    """The description of the meeting."""
+    attendees: list[UserKey]
+    """The users invited to the meeting."""
+    start_date: datetime.datetime = pydantic.Field(
+        validation_alias="startDate", serialization_alias="startDate"
+    )
+    """Start of the meeting. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z"""
+    end_date: datetime.datetime | None = pydantic.Field(
+        default=None, validation_alias="endDate", serialization_alias="endDate"
+    )
+    """End of the meeting. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z"""
+    duration: float
+    """Duration of the meeting in minutes."""
+    room_id: str | None = pydantic.Field(
+        default=None, validation_alias="roomId", serialization_alias="roomId"
+    )
+    """ID of the room the meeting takes place in."""
+    recurring_type: str | None = pydantic.Field(
+        default=None,
+        validation_alias="recurringType",
+        serialization_alias="recurringType",
+    )
+    """How the meeting recurs; the SDK does not list the values."""
+    version: int | None = None
+    """Version of the meeting, incremented on every update."""
 
 
 class Meeting(BaseModel):
@@ -185,6 +223,43 @@ class MeetingOccurrence(BaseModel):
     )
     """The URI for this object."""
     meeting: Meeting
+
+
+class MeetingOccurrenceInput(BaseModel):
+    """One occurrence of a meeting; it carries every Meeting field plus the meeting (series) it belongs to."""
+
+    name: str | None = None
+    """The name of the meeting."""
+    organizer: UserKey
+    subject: str
+    """The subject of the meeting."""
+    description: str
+    """The description of the meeting."""
+    attendees: list[UserKey]
+    """The users invited to the occurrence."""
+    start_date: datetime.datetime = pydantic.Field(
+        validation_alias="startDate", serialization_alias="startDate"
+    )
+    """Start of the occurrence. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z"""
+    end_date: datetime.datetime | None = pydantic.Field(
+        default=None, validation_alias="endDate", serialization_alias="endDate"
+    )
+    """End of the occurrence. Date time is represented as an ISO-8601 string. For example: yyyy-MM-ddTHH:mm:ss[.mmm]Z"""
+    duration: float
+    """Duration of the occurrence in minutes."""
+    room_id: str | None = pydantic.Field(
+        default=None, validation_alias="roomId", serialization_alias="roomId"
+    )
+    """ID of the room the occurrence takes place in."""
+    recurring_type: str | None = pydantic.Field(
+        default=None,
+        validation_alias="recurringType",
+        serialization_alias="recurringType",
+    )
+    """How the meeting recurs; the SDK does not list the values."""
+    version: int | None = None
+    """Version of the occurrence, incremented on every update."""
+    meeting: MeetingInput
 
 
 class MeetingOccurrenceEntityListing(BaseModel):

@@ -47,7 +47,7 @@ class Handlers:
     async def post_meetings(
         self,
         *,
-        body: models.Meeting,
+        body: models.MeetingInput,
     ) -> models.Meeting:
         """Create a Meeting"""
         raise NotImplementedError("postMeetings")
@@ -63,7 +63,7 @@ class Handlers:
         self,
         meeting_id: str,
         *,
-        body: models.Meeting,
+        body: models.MeetingInput,
     ) -> models.Meeting:
         """Update a Meeting"""
         raise NotImplementedError("putMeeting")
@@ -88,7 +88,7 @@ class Handlers:
         meeting_id: str,
         occurrence_id: str,
         *,
-        body: models.MeetingOccurrence,
+        body: models.MeetingOccurrenceInput,
         series: bool = False,
     ) -> models.MeetingOccurrence:
         """Update a Meeting Occurrence"""
@@ -124,7 +124,7 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1api~1v2~1meetings/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.Meeting,
+        body_type=models.MeetingInput,
         status=200,
         result_type=models.Meeting,
         security=("PureCloudOAuth",),
@@ -168,7 +168,7 @@ ROUTES: tuple[Route, ...] = (
         ),
         body_schema="/paths/~1api~1v2~1meetings~1{meetingId}/put/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.Meeting,
+        body_type=models.MeetingInput,
         status=200,
         result_type=models.Meeting,
         security=("PureCloudOAuth",),
@@ -258,7 +258,7 @@ ROUTES: tuple[Route, ...] = (
         ),
         body_schema="/paths/~1api~1v2~1meetings~1{meetingId}~1occurrences~1{occurrenceId}/put/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.MeetingOccurrence,
+        body_type=models.MeetingOccurrenceInput,
         status=200,
         result_type=models.MeetingOccurrence,
         security=("PureCloudOAuth",),

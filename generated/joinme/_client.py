@@ -120,7 +120,7 @@ class JoinMeClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingList)
+        return typing.cast(models.MeetingList, parse(response, models.MeetingList))
 
     def schedule_meeting(
         self,
@@ -150,7 +150,7 @@ class JoinMeClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     def get_scheduled_meeting(
         self,
@@ -179,7 +179,7 @@ class JoinMeClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     def delete_meeting(
         self,
@@ -240,7 +240,7 @@ class JoinMeClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
 
 class JoinMeClientWithRawResponse:
@@ -324,7 +324,7 @@ class AsyncJoinMeClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingList)
+        return typing.cast(models.MeetingList, parse(response, models.MeetingList))
 
     async def schedule_meeting(
         self,
@@ -354,7 +354,7 @@ class AsyncJoinMeClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     async def get_scheduled_meeting(
         self,
@@ -383,7 +383,7 @@ class AsyncJoinMeClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     async def delete_meeting(
         self,
@@ -444,7 +444,7 @@ class AsyncJoinMeClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
 
 class AsyncJoinMeClientWithRawResponse:

@@ -606,10 +606,10 @@ def _retry_after(value: str | None, now: float) -> float | None:
     return max(when.timestamp() - now, 0.0)
 
 
-def parse(response: httpx.Response, type_: type[T]) -> T:
-    """The response body as `type_`; a spec mismatch is an API error."""
+def parse(response: httpx.Response, type_: typing.Any) -> typing.Any:
+    """The response body as `type_` (a class, a generic or a union); a spec mismatch is an API error."""
     try:
-        return typing.cast(T, _adapter(type_).validate_json(response.content))
+        return _adapter(type_).validate_json(response.content)
     except pydantic.ValidationError as exc:
         raise APIResponseValidationError(
             response, f"response does not match the spec: {exc}"

@@ -150,7 +150,7 @@ class PortSipClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingList)
+        return typing.cast(models.MeetingList, parse(response, models.MeetingList))
 
     def list_user_meetings_iter(
         self,
@@ -227,7 +227,9 @@ class PortSipClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.CreateMeetingResponse)
+        return typing.cast(
+            models.CreateMeetingResponse, parse(response, models.CreateMeetingResponse)
+        )
 
     def get_meeting(
         self,
@@ -264,7 +266,7 @@ class PortSipClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     def update_meeting(
         self,
@@ -377,7 +379,7 @@ class PortSipClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingStatus)
+        return typing.cast(models.MeetingStatus, parse(response, models.MeetingStatus))
 
     def mute_meeting(
         self,
@@ -702,7 +704,10 @@ class PortSipClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingParticipantList)
+        return typing.cast(
+            models.MeetingParticipantList,
+            parse(response, models.MeetingParticipantList),
+        )
 
     def update_meeting_participants_layout(
         self,
@@ -821,7 +826,9 @@ class PortSipClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingParticipant)
+        return typing.cast(
+            models.MeetingParticipant, parse(response, models.MeetingParticipant)
+        )
 
     def mute_meeting_participant(
         self,
@@ -1161,7 +1168,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingList)
+        return typing.cast(models.MeetingList, parse(response, models.MeetingList))
 
     def list_user_meetings_iter(
         self,
@@ -1238,7 +1245,9 @@ class AsyncPortSipClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.CreateMeetingResponse)
+        return typing.cast(
+            models.CreateMeetingResponse, parse(response, models.CreateMeetingResponse)
+        )
 
     async def get_meeting(
         self,
@@ -1275,7 +1284,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Meeting)
+        return typing.cast(models.Meeting, parse(response, models.Meeting))
 
     async def update_meeting(
         self,
@@ -1388,7 +1397,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingStatus)
+        return typing.cast(models.MeetingStatus, parse(response, models.MeetingStatus))
 
     async def mute_meeting(
         self,
@@ -1713,7 +1722,10 @@ class AsyncPortSipClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingParticipantList)
+        return typing.cast(
+            models.MeetingParticipantList,
+            parse(response, models.MeetingParticipantList),
+        )
 
     async def update_meeting_participants_layout(
         self,
@@ -1832,7 +1844,9 @@ class AsyncPortSipClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingParticipant)
+        return typing.cast(
+            models.MeetingParticipant, parse(response, models.MeetingParticipant)
+        )
 
     async def mute_meeting_participant(
         self,

@@ -151,7 +151,9 @@ class PyasClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.ListMeetingsResponse)
+        return typing.cast(
+            models.ListMeetingsResponse, parse(response, models.ListMeetingsResponse)
+        )
 
     def list_meetings_iter(
         self,
@@ -231,7 +233,9 @@ class PyasClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.CreateMeetingResponse)
+        return typing.cast(
+            models.CreateMeetingResponse, parse(response, models.CreateMeetingResponse)
+        )
 
     def get_meeting(
         self,
@@ -268,7 +272,9 @@ class PyasClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.GetMeetingResponse)
+        return typing.cast(
+            models.GetMeetingResponse, parse(response, models.GetMeetingResponse)
+        )
 
     def delete_meeting(
         self,
@@ -448,7 +454,9 @@ class AsyncPyasClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.ListMeetingsResponse)
+        return typing.cast(
+            models.ListMeetingsResponse, parse(response, models.ListMeetingsResponse)
+        )
 
     def list_meetings_iter(
         self,
@@ -528,7 +536,9 @@ class AsyncPyasClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.CreateMeetingResponse)
+        return typing.cast(
+            models.CreateMeetingResponse, parse(response, models.CreateMeetingResponse)
+        )
 
     async def get_meeting(
         self,
@@ -565,7 +575,9 @@ class AsyncPyasClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.GetMeetingResponse)
+        return typing.cast(
+            models.GetMeetingResponse, parse(response, models.GetMeetingResponse)
+        )
 
     async def delete_meeting(
         self,

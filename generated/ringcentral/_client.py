@@ -150,7 +150,9 @@ class RingCentralClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingsResource)
+        return typing.cast(
+            models.MeetingsResource, parse(response, models.MeetingsResource)
+        )
 
     def list_meetings_iter(
         self,
@@ -242,7 +244,10 @@ class RingCentralClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingResponseResource)
+        return typing.cast(
+            models.MeetingResponseResource,
+            parse(response, models.MeetingResponseResource),
+        )
 
     def load_meeting(
         self,
@@ -298,7 +303,10 @@ class RingCentralClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingResponseResource)
+        return typing.cast(
+            models.MeetingResponseResource,
+            parse(response, models.MeetingResponseResource),
+        )
 
     def update_meeting(
         self,
@@ -360,7 +368,10 @@ class RingCentralClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingResponseResource)
+        return typing.cast(
+            models.MeetingResponseResource,
+            parse(response, models.MeetingResponseResource),
+        )
 
     def delete_meeting(
         self,
@@ -516,7 +527,10 @@ class RingCentralClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingServiceInfoResource)
+        return typing.cast(
+            models.MeetingServiceInfoResource,
+            parse(response, models.MeetingServiceInfoResource),
+        )
 
 
 class RingCentralClientWithRawResponse:
@@ -624,7 +638,9 @@ class AsyncRingCentralClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingsResource)
+        return typing.cast(
+            models.MeetingsResource, parse(response, models.MeetingsResource)
+        )
 
     def list_meetings_iter(
         self,
@@ -716,7 +732,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingResponseResource)
+        return typing.cast(
+            models.MeetingResponseResource,
+            parse(response, models.MeetingResponseResource),
+        )
 
     async def load_meeting(
         self,
@@ -772,7 +791,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingResponseResource)
+        return typing.cast(
+            models.MeetingResponseResource,
+            parse(response, models.MeetingResponseResource),
+        )
 
     async def update_meeting(
         self,
@@ -834,7 +856,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingResponseResource)
+        return typing.cast(
+            models.MeetingResponseResource,
+            parse(response, models.MeetingResponseResource),
+        )
 
     async def delete_meeting(
         self,
@@ -990,7 +1015,10 @@ class AsyncRingCentralClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.MeetingServiceInfoResource)
+        return typing.cast(
+            models.MeetingServiceInfoResource,
+            parse(response, models.MeetingServiceInfoResource),
+        )
 
 
 class AsyncRingCentralClientWithRawResponse:

@@ -11,10 +11,10 @@ from .api import Api, Body, Operation, Parameter, Response, SecurityScheme
 from .operations import OperationParser, first_requirement
 from .schemas import SchemaParser
 from .security import parse_schemes
-from .types import Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf
+from .types import Alias, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf
 
 __all__ = [
-    "Api", "Body", "Enum", "EnumMember", "Field", "ListOf", "MapOf", "Model", "Named",
+    "Alias", "Api", "Body", "Enum", "EnumMember", "Field", "ListOf", "MapOf", "Model", "Named",
     "Operation", "Parameter", "PyType", "Response", "Scalar", "SecurityScheme", "UnionOf",
     "build_api",
 ]  # fmt: skip
@@ -50,6 +50,7 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         base_url=_base_url(data.get("servers")),
         models=schemas.models,
         enums=schemas.enums,
+        aliases=schemas.aliases,
         operations=operations,
         security_schemes=security,
         spec_literal=literal(data),

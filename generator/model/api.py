@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from ..identifiers import Code
-from .types import Enum, Model, PyType, nullable
+from .types import Alias, Enum, Model, PyType, nullable
 
 if TYPE_CHECKING:
     from .pagination import Pagination
@@ -132,6 +132,7 @@ class Api:
     base_url: str
     models: list[Model] = field(default_factory=list)
     enums: list[Enum] = field(default_factory=list)
+    aliases: list[Alias] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     spec_literal: Code = Code("{}")  # the whole spec as a Python literal, for the server

@@ -61,12 +61,13 @@ class OperationParser:
         hint = class_name(operation_id)
         scope = NameScope(RESERVED_PARAMETERS)
         parameters: list[Parameter] = []
-        for raw, raw_pointer in self._parameters(item, spec, pointer):
-            parameter = self._parameter(raw, raw_pointer, hint, scope)
-            if isinstance(parameter, Problem):
-                return parameter
-            parameters.append(parameter)
-        body = self._body(spec.get("requestBody"), join(pointer, "requestBody"), hint)
+        with self.schemas.context("request"):
+            for raw, raw_pointer in self._parameters(item, spec, pointer):
+                parameter = self._parameter(raw, raw_pointer, hint, scope)
+                if isinstance(parameter, Problem):
+                    return parameter
+                parameters.append(parameter)
+            body = self._body(spec.get("requestBody"), join(pointer, "requestBody"), hint)
         if isinstance(body, Problem):
             return body
         responses: list[Response] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from ..identifiers import (
@@ -16,9 +18,9 @@ from ..identifiers import (
 from ..load import Document, join
 from ..problems import Problem
 from ..validate import ref_target
-from .types import ANY, NONE, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf, nullable
+from .types import ANY, NONE, Alias, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf, nullable
 
-UNSUPPORTED = ("oneOf", "anyOf", "allOf", "not", "if", "discriminator", "patternProperties", "const")
+UNSUPPORTED = ("not", "if", "patternProperties")
 STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date"}
 SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 MAX_DEPTH = 64  # nested schemas and $ref chains deeper than this are rejected
@@ -36,10 +38,49 @@ class SchemaParser:
         self.classes = classes
         self.models: list[Model] = []
         self.enums: list[Enum] = []
+        self.aliases: list[Alias] = []
         self._by_pointer: dict[str, PyType] = {}
         self._names: dict[str, Code] = {}
         self._resolving: set[str] = set()
         self._depth = 0
+        self._context = "response"  # or "request": which of readOnly/writeOnly fields to leave out
+        self._access_modes: dict[str, bool] = {}
+
+    @contextlib.contextmanager
+    def context(self, context: str) -> Iterator[None]:
+        """Parse as a request body or parameter (`request`) or as an answer (`response`)."""
+        previous, self._context = self._context, context
+        try:
+            yield
+        finally:
+            self._context = previous
+
+    def _key(self, pointer: str) -> str:
+        """The cache key of a schema: per context when its models differ by context."""
+        return f"{pointer}#{self._context}" if self._has_access_modes(pointer) else pointer
+
+    def _has_access_modes(self, pointer: str) -> bool:
+        """Whether a readOnly or writeOnly property is anywhere under the schema at `pointer`."""
+        if pointer not in self._access_modes:
+            self._access_modes[pointer] = False  # a cycle adds nothing
+            try:
+                root = self.document.resolve(pointer) if pointer else None
+            except KeyError:  # a property merged by allOf: its parent is looked at instead
+                return False
+            found, stack, seen = False, [root], 0
+            while stack and not found and seen < 10_000:
+                node, seen = stack.pop(), seen + 1
+                if isinstance(node, dict):
+                    found = node.get("readOnly") is True or node.get("writeOnly") is True
+                    ref = node.get("$ref")
+                    target = ref_target(ref) if isinstance(ref, str) else None
+                    if target is not None and target != pointer:
+                        found = found or self._has_access_modes(target)
+                    stack.extend(v for k, v in node.items() if k not in ("example", "examples", "default", "enum", "const"))
+                elif isinstance(node, list):
+                    stack.extend(node)
+            self._access_modes[pointer] = found
+        return self._access_modes[pointer]
 
     def reserve_components(self) -> None:
         """Give component schemas their own names before any inline schema."""
@@ -73,6 +114,9 @@ class SchemaParser:
             return self._problem(pointer, "a schema must be an object")
         if "$ref" in schema:
             return self._ref(schema["$ref"], pointer)
+        cached = self._by_pointer.get(self._key(pointer))
+        if cached is not None:  # an inline schema met again (in another context)
+            return cached
         for keyword in UNSUPPORTED:
             if keyword in schema:
                 return self._problem(join(pointer, keyword), f"'{keyword}' is not supported yet")
@@ -84,6 +128,13 @@ class SchemaParser:
     def _typed(self, schema: dict[str, Any], pointer: str, hint: str) -> PyType | Problem:
         declared = schema.get("type")
         types = declared if isinstance(declared, list) else [declared] if declared else []
+        if "const" in schema:
+            return self._const(schema["const"], pointer)
+        if "allOf" in schema:
+            return self._all_of(schema, pointer, hint)
+        for key in ("oneOf", "anyOf"):
+            if key in schema:
+                return self._union(schema, key, pointer, hint)
         if "enum" in schema:
             return self._enum(schema, pointer, hint, types)
         if not types:
@@ -123,8 +174,8 @@ class SchemaParser:
 
     def _resolved(self, target: str, ref_pointer: str = "") -> PyType | Problem:
         """The type of the schema at `target`, parsed once."""
-        if target in self._by_pointer:
-            return self._by_pointer[target]
+        if self._key(target) in self._by_pointer:
+            return self._by_pointer[self._key(target)]
         if target in self._resolving:
             return self._problem(ref_pointer or target, f"$ref cycle through {target!r} with no schema between")
         try:
@@ -137,11 +188,14 @@ class SchemaParser:
         finally:
             self._resolving.discard(target)
         if not isinstance(type_, Problem):
-            self._by_pointer[target] = type_
+            self._by_pointer[self._key(target)] = type_
         return type_
 
     def _class_name(self, pointer: str, hint: str) -> Code:
-        return self._names.get(pointer) or self.classes.claim(class_name(hint))
+        name = self._names.get(pointer)
+        if self._context == "request" and self._has_access_modes(pointer):
+            return self.classes.claim(class_name((name or hint) + "Input"))
+        return name or self.classes.claim(class_name(hint))
 
     def _object(self, schema: dict[str, Any], pointer: str, hint: str) -> PyType | Problem:
         properties = schema.get("properties") or {}
@@ -151,14 +205,17 @@ class SchemaParser:
             return value if isinstance(value, Problem) else MapOf(value)
         model = Model(self._class_name(pointer, hint), schema.get("description"), pointer)
         named = Named(model.name)
-        self._by_pointer[pointer] = named  # before the fields: they may refer back
+        self._by_pointer[self._key(pointer)] = named  # before the fields: they may refer back
         required = set(schema.get("required") or [])
         scope = NameScope(RESERVED_FIELDS)
+        left_out = "readOnly" if self._context == "request" else "writeOnly"
         for wire_name, sub in properties.items():
+            if isinstance(sub, dict) and sub.get(left_out) is True:
+                continue
             sub_pointer = join(pointer, "properties", wire_name)
             type_ = self.parse(sub, sub_pointer, model.name + class_name(wire_name))
             if isinstance(type_, Problem):
-                del self._by_pointer[pointer]
+                del self._by_pointer[self._key(pointer)]
                 return type_
             field_schema = sub if isinstance(sub, dict) else {}
             default = self.default(type_, field_schema, sub_pointer, "")
@@ -194,8 +251,83 @@ class SchemaParser:
         enum = Enum(self._class_name(pointer, hint), schema.get("description"), Code(base), members)
         self.enums.append(enum)
         named = Named(enum.name, is_enum=True)
-        self._by_pointer[pointer] = named
+        self._by_pointer[self._key(pointer)] = named
         return nullable(named) if None in values or "null" in types else named
+
+    def _const(self, value: Any, pointer: str) -> PyType | Problem:
+        if value is None:
+            return NONE
+        if not isinstance(value, (str, int, bool)):
+            return self._problem(join(pointer, "const"), "a const must be a string, integer, boolean or null")
+        return Scalar(f"typing.Literal[{literal(value)}]")
+
+    def _all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> PyType | Problem:
+        """One model with the properties and required fields of every part."""
+        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+        parts = [schema, *schema["allOf"]]
+        while parts:
+            part = parts.pop(0)
+            seen = 0
+            while isinstance(part, dict) and "$ref" in part and seen < MAX_DEPTH:
+                target = ref_target(part["$ref"]) if isinstance(part["$ref"], str) else None
+                part, seen = (self.document.resolve(target) if target else {}), seen + 1
+            if not isinstance(part, dict):
+                return self._problem(join(pointer, "allOf"), "every allOf part must be a schema object")
+            if part is not schema:
+                parts[:0] = part.get("allOf") or []
+            merged["properties"].update(part.get("properties") or {})
+            merged["required"] += [r for r in part.get("required") or [] if r not in merged["required"]]
+            for key in ("description", "additionalProperties"):
+                merged.setdefault(key, part.get(key)) if part.get(key) is not None else None
+        return self._object(merged, pointer, hint)
+
+    def _union(self, schema: dict[str, Any], key: str, pointer: str, hint: str) -> PyType | Problem:
+        options: list[PyType] = []
+        for index, option in enumerate(schema[key]):
+            name = option.get("title") if isinstance(option, dict) and isinstance(option.get("title"), str) else None
+            type_ = self.parse(option, join(pointer, key, index), hint + class_name(name or f"Option{index + 1}"))
+            if isinstance(type_, Problem):
+                return type_
+            if type_ not in options:
+                options.append(type_)
+        non_null = tuple(o for o in options if o != NONE)
+        is_nullable = NONE in options or "null" in (schema.get("type") or [])
+        if not non_null:
+            return NONE
+        discriminator = schema.get("discriminator")
+        if isinstance(discriminator, dict):
+            alias = self._tagged(discriminator, schema[key], non_null, pointer, hint)
+        elif pointer in self._names:  # a named component: keep its name
+            alias = Alias(self._class_name(pointer, hint), schema.get("description"), non_null)
+        else:
+            union: PyType = non_null[0] if len(non_null) == 1 else UnionOf(non_null)
+            return nullable(union) if is_nullable else union
+        if isinstance(alias, Problem):
+            return alias
+        self.aliases.append(alias)
+        named = Named(alias.name)
+        self._by_pointer[self._key(pointer)] = named
+        return nullable(named) if is_nullable else named
+
+    def _tagged(
+        self, discriminator: dict[str, Any], raw: list[Any], options: tuple[PyType, ...], pointer: str, hint: str
+    ) -> Alias | Problem:
+        """A tagged union: each option a model, each with its discriminator value."""
+        wire = discriminator.get("propertyName")
+        where = join(pointer, "discriminator")
+        models = {m.name: m for m in self.models}
+        targets = {v: k for k, v in (discriminator.get("mapping") or {}).items()}
+        tags, attribute = [], ""
+        for option, schema in zip(options, [r for r in raw if r != {"type": "null"}]):
+            model = models.get(option.name) if isinstance(option, Named) else None
+            field = next((f for f in model.fields if f.wire_name == wire), None) if model else None
+            ref = schema.get("$ref", "") if isinstance(schema, dict) else ""
+            if field is None or not ref:
+                return self._problem(where, f"every option needs a $ref to a model with the property {wire!r}")
+            attribute = field.name
+            tags.append(targets.get(ref, ref.rsplit("/", 1)[-1]))
+        description = self.document.resolve(pointer).get("description") if pointer else None
+        return Alias(self._class_name(pointer, hint), description, options, tuple(tags), str(wire), attribute)
 
     def enum_for(self, type_: PyType) -> Enum | None:
         if isinstance(type_, Named) and type_.is_enum:
@@ -239,6 +371,8 @@ def _fits(type_: PyType, value: Any) -> bool:
     if isinstance(type_, MapOf):
         return isinstance(value, dict) and all(_fits(type_.value, v) for v in value.values())
     if isinstance(type_, Scalar):
+        if type_.python.startswith("typing.Literal["):
+            return type_.python == f"typing.Literal[{literal(value)}]"
         if isinstance(value, bool):
             return type_.python == "bool"
         kinds: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}

@@ -104,6 +104,22 @@ class EnumMember:
 
 
 @dataclass
+class Alias:
+    """A named union of other types; `tags` make it a tagged union on `discriminator`."""
+
+    name: Code
+    description: str | None
+    options: tuple[PyType, ...]
+    tags: tuple[str, ...] = ()  # one discriminator value per option
+    discriminator: str = ""  # the discriminator property's wire name
+    attribute: str = ""  # and its Python name on the option models
+
+    @property
+    def tagged(self) -> list[tuple[PyType, str]]:
+        return list(zip(self.options, self.tags))
+
+
+@dataclass
 class Enum:
     name: Code
     description: str | None

@@ -138,12 +138,12 @@ class FeaturesClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, list[models.Item])
+        return typing.cast(list[models.Item], parse(response, list[models.Item]))
 
     def create_item(
         self,
         *,
-        body: models.Item,
+        body: models.ItemInput,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -167,7 +167,7 @@ class FeaturesClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Item)
+        return typing.cast(models.Item, parse(response, models.Item))
 
     def put_note(
         self,
@@ -222,7 +222,7 @@ class FeaturesClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, dict[str, int])
+        return typing.cast(dict[str, int], parse(response, dict[str, int]))
 
 
 class FeaturesClientWithRawResponse:
@@ -315,12 +315,12 @@ class AsyncFeaturesClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, list[models.Item])
+        return typing.cast(list[models.Item], parse(response, list[models.Item]))
 
     async def create_item(
         self,
         *,
-        body: models.Item,
+        body: models.ItemInput,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -344,7 +344,7 @@ class AsyncFeaturesClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, models.Item)
+        return typing.cast(models.Item, parse(response, models.Item))
 
     async def put_note(
         self,
@@ -399,7 +399,7 @@ class AsyncFeaturesClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return parse(response, dict[str, int])
+        return typing.cast(dict[str, int], parse(response, dict[str, int]))
 
 
 class AsyncFeaturesClientWithRawResponse:

@@ -180,7 +180,17 @@ SPEC: dict[str, typing.Any] = {
                 "description": "An item, with one field of each kind.",
                 "required": ["name", "kind"],
                 "properties": {
-                    "id": {"type": "integer", "readOnly": True},
+                    "id": {
+                        "type": "integer",
+                        "readOnly": True,
+                        "description": "Set by the server; not in ItemInput.",
+                    },
+                    "secret": {
+                        "type": "string",
+                        "writeOnly": True,
+                        "description": "Sent",
+                        "never shown; not in Item.": None,
+                    },
                     "name": {
                         "type": "string",
                         "description": 'A name; "quoted" and \\back\\slashed.',

@@ -17,6 +17,7 @@ __all__ = [
     "ItemDimensions",
     "Item",
     "Problem",
+    "ItemInput",
     "PutNoteRequest",
 ]
 
@@ -108,6 +109,7 @@ class Item(BaseModel):
     """An item, with one field of each kind."""
 
     id: int | None = None
+    """Set by the server; not in ItemInput."""
     name: str
     """A name; \"quoted\" and \\back\\slashed."""
     kind: Kind
@@ -140,6 +142,40 @@ class Item(BaseModel):
 class Problem(BaseModel):
     code: str
     detail: str | None = None
+
+
+class ItemInput(BaseModel):
+    """An item, with one field of each kind."""
+
+    secret: str | None = None
+    """Sent"""
+    name: str
+    """A name; \"quoted\" and \\back\\slashed."""
+    kind: Kind
+    priority: Priority | None = None
+    class_: str | None = pydantic.Field(
+        default=None, validation_alias="class", serialization_alias="class"
+    )
+    """A keyword as a property name."""
+    model_dump_: str | None = pydantic.Field(
+        default=None, validation_alias="model_dump", serialization_alias="model_dump"
+    )
+    """Shadows a pydantic method."""
+    created_at: datetime.datetime | None = pydantic.Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+    price: float | None = 9.5
+    tags: list[str] | None = []
+    attributes: dict[str, typing.Any] | None = None
+    """A free-form map."""
+    counts: dict[str, int] | None = None
+    dimensions: ItemDimensions | None = None
+    """An inline object, named after its parent."""
+    children: list[ItemInput] | None = None
+    """A recursive reference."""
+    anything: typing.Any = None
+    """Any JSON value."""
+    status: ItemStatus | None = None
 
 
 class PutNoteRequest(BaseModel):

@@ -59,7 +59,7 @@ class Handlers:
     async def create_item(
         self,
         *,
-        body: models.Item,
+        body: models.ItemInput,
     ) -> models.Item:
         """Create an item"""
         raise NotImplementedError("createItem")
@@ -144,7 +144,7 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1items/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.Item,
+        body_type=models.ItemInput,
         status=201,
         result_type=models.Item,
         security=("basicAuth",),
