@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from .pagination import Pagination
 
 Location = Literal["path", "query", "header", "cookie"]
+Encoding = Literal["json", "form", "multipart"]  # how a request body is sent
+Decoding = Literal["json", "bytes", "text"]  # how an answer is read
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Body:
     media_type: str
     description: str | None
     schema_pointer: str = ""
+    encoding: Encoding = "json"
 
     @property
     def annotation(self) -> Code:
@@ -51,6 +54,8 @@ class Response:
     status: str  # "200", "4XX" or "default"
     type: PyType | None
     description: str | None
+    decoding: Decoding = "json"
+    media_type: str = "application/json"
 
 
 @dataclass
@@ -100,6 +105,10 @@ class Operation:
         if self.success is None or self.success.type is None:
             return Code("None")
         return self.success.type.annotation("models.")
+
+    @property
+    def decoding(self) -> Decoding:
+        return self.success.decoding if self.success else "json"
 
     @property
     def typed_errors(self) -> list[Response]:

@@ -8,18 +8,26 @@ from ..identifiers import RESERVED_PARAMETERS, Code, NameScope, class_name, snak
 from ..load import join
 from ..problems import Problem
 from ..validate import ref_target
-from .api import Body, Location, Operation, Parameter, Response
+from .api import Body, Decoding, Encoding, Location, Operation, Parameter, Response
 from .pagination import parse_pagination
 from .schemas import SchemaParser
+from .types import Scalar
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-LOCATIONS = ("path", "query", "header")
+LOCATIONS = ("path", "query", "header", "cookie")
+ENCODINGS: dict[str, Encoding] = {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}
 RESERVED_METHODS = frozenset({"close", "with_options", "with_raw_response"})
 
 
 def is_json(media_type: str) -> bool:
     base = media_type.split(";")[0].strip().lower()
     return base == "application/json" or base.endswith("+json")
+
+
+def decoding(media_type: str) -> Decoding:
+    """How an answer of this media type is read: JSON, text or raw bytes."""
+    base = media_type.split(";")[0].strip().lower()
+    return "json" if is_json(base) else "text" if base.startswith("text/") else "bytes"
 
 
 class OperationParser:
@@ -153,7 +161,7 @@ class OperationParser:
             return None
         raw, pointer = self._deref(raw, pointer)
         content = raw.get("content") or {}
-        media_type = next((m for m in content if is_json(m)), None)
+        media_type = next((m for m in content if is_json(m)), None) or next((m for m in content if m in ENCODINGS), None)
         if media_type is None:
             kinds = ", ".join(content) or "no content"
             return self.document.problem(join(pointer, "content"), f"request bodies of {kinds} are not supported yet")
@@ -161,7 +169,8 @@ class OperationParser:
         type_ = self.schemas.parse(content[media_type].get("schema", True), schema_pointer, hint + "Request")
         if isinstance(type_, Problem):
             return type_
-        return Body(type_, bool(raw.get("required")), media_type, raw.get("description"), schema_pointer)
+        encoding = ENCODINGS.get(media_type, "json")
+        return Body(type_, bool(raw.get("required")), media_type, raw.get("description"), schema_pointer, encoding)
 
     def _response(self, status: str, raw: Any, pointer: str, hint: str) -> Response | Problem:
         raw, pointer = self._deref(raw, pointer)
@@ -171,9 +180,10 @@ class OperationParser:
             return Response(status, None, description)
         media_type = next((m for m in content if is_json(m)), None)
         if media_type is None:
-            if status.startswith("2"):
-                kinds = ", ".join(content)
-                return self.document.problem(join(pointer, "content"), f"responses of {kinds} are not supported yet")
+            other = next(iter(content))
+            if status.startswith("2"):  # a file or text: bytes or str, as it came
+                kind = decoding(other)
+                return Response(status, Scalar("str" if kind == "text" else "bytes"), description, kind, other)
             return Response(status, None, description)  # an error body we keep as text
         suffix = "Response" if status.startswith("2") else f"Error{class_name(status)}"
         schema_pointer = join(pointer, "content", media_type, "schema")

@@ -21,7 +21,7 @@ from ..validate import ref_target
 from .types import ANY, NONE, Alias, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf, nullable
 
 UNSUPPORTED = ("not", "if", "patternProperties")
-STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date"}
+STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "binary": "bytes"}
 SCALARS = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 MAX_DEPTH = 64  # nested schemas and $ref chains deeper than this are rejected
 
@@ -193,7 +193,8 @@ class SchemaParser:
 
     def _class_name(self, pointer: str, hint: str) -> Code:
         name = self._names.get(pointer)
-        if self._context == "request" and self._has_access_modes(pointer):
+        # A component can be met as a request and as an answer: its request twin gets "Input".
+        if self._context == "request" and pointer.startswith("/components/") and self._has_access_modes(pointer):
             return self.classes.claim(class_name((name or hint) + "Input"))
         return name or self.classes.claim(class_name(hint))
 

@@ -13,6 +13,7 @@ import email.utils
 import enum
 import functools
 import importlib.util
+import json
 import random
 import sys
 import threading
@@ -180,8 +181,10 @@ class RequestParts(typing.TypedDict, total=False):
     path_params: Mapping[str, object]
     params: Mapping[str, object]
     headers: Mapping[str, object]
+    cookies: Mapping[str, object]
     body: object
     has_body: bool
+    body_encoding: str  # json (default), form or multipart
     security: Sequence[str]
     error_types: Mapping[str, typing.Any]
     extra_headers: Mapping[str, str] | None
@@ -377,6 +380,11 @@ class BaseClient(typing.Generic[_HttpClientT]):
                 (headers if auth.location == "header" else query).append(
                     (auth.name, auth.value)
                 )
+        cookies = _pairs(parts.get("cookies", {}))
+        if cookies:
+            headers.append(
+                ("Cookie", "; ".join(f"{name}={value}" for name, value in cookies))
+            )
         extra = parts.get("extra_headers") or {}
         overridden = {name.lower() for name in extra}
         headers = [(k, v) for k, v in headers if k.lower() not in overridden] + list(
@@ -388,8 +396,8 @@ class BaseClient(typing.Generic[_HttpClientT]):
             self.base_url + path,
             params=tuple(query),
             headers=headers,
-            json=to_json(parts.get("body")) if parts.get("has_body") else None,
             timeout=self.timeout if timeout is None else timeout,
+            **_content(parts),
         )
 
     def _retry_delay(
@@ -652,6 +660,44 @@ def to_json(value: object) -> object:
     return _adapter(type(value)).dump_python(value, mode="json")
 
 
+def _content(parts: RequestParts) -> dict[str, typing.Any]:
+    """httpx's arguments for the request body: JSON, a form, or multipart parts."""
+    if not parts.get("has_body"):
+        return {}
+    body, encoding = parts.get("body"), parts.get("body_encoding", "json")
+    if encoding == "json":
+        return {"json": to_json(body)}
+    if isinstance(body, pydantic.BaseModel):
+        fields = body.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    else:
+        fields = dict(typing.cast(Mapping[str, object], body))
+    pairs = [
+        (k, v)
+        for k, value in fields.items()
+        for v in (value if isinstance(value, list) else [value])
+        if v is not None
+    ]
+    if encoding == "form":
+        form: dict[str, list[str]] = {}
+        for name, value in pairs:
+            form.setdefault(name, []).append(_text(value))
+        return {"data": form}
+    # Every field a part, so that the body is multipart even without a file.
+    return {
+        "files": [
+            (
+                k,
+                (
+                    (k, v, "application/octet-stream")
+                    if isinstance(v, bytes)
+                    else (None, _text(v))
+                ),
+            )
+            for k, v in pairs
+        ]
+    }
+
+
 def _pairs(values: Mapping[str, object]) -> list[tuple[str, str]]:
     """Query or header pairs: None left out, one pair per item of a list."""
     pairs: list[tuple[str, str]] = []
@@ -673,4 +719,6 @@ def _text(value: object) -> str:
         return _text(value.value)
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
     return str(value)

@@ -75,8 +75,10 @@ class Route:
     body_schema: str | None  # JSON pointer of the request body's schema
     body_required: bool
     body_type: typing.Any
+    body_encoding: str  # json, form or multipart
     status: int  # the success status
     result_type: typing.Any  # None for an empty answer
+    result_media: str  # its media type: JSON, or bytes or text as they are
     security: tuple[str, ...]
 
 
@@ -221,6 +223,13 @@ class Server:
             return self.spec.error_response(error)
         if route.result_type is None or result is None:
             return Response(status_code=route.status)
+        if (
+            isinstance(result, (bytes, str))
+            and route.result_media != "application/json"
+        ):
+            return Response(
+                result, status_code=route.status, media_type=route.result_media
+            )
         data = _adapter(route.result_type).dump_python(
             result, mode="json", by_alias=True, exclude_none=True
         )
@@ -267,7 +276,8 @@ class Server:
         arguments: dict[str, JSON] = {}
         for param in route.params:
             source: Mapping[str, str] = {
-                "path": request.path_params, "query": request.query_params, "header": request.headers
+                    "path": request.path_params, "query": request.query_params,
+                "header": request.headers, "cookie": request.cookies,
             }[param.location]  # fmt: skip
             if param.location == "query" and _schema_is_array(self.spec, param.schema):
                 raw: JSON = request.query_params.getlist(param.wire_name) or None
@@ -305,15 +315,51 @@ class Server:
                         self.validation_status, "a request body is required"
                     )
                 return arguments
-            try:
-                data = json.loads(body)
-            except ValueError as exc:
-                raise ServerError(
-                    self.validation_status, f"the body is not JSON: {exc}"
-                ) from exc
-            self._check(route.body_schema, data, "", "body")
+            data = (
+                await self._form(route, request)
+                if route.body_encoding != "json"
+                else _json(body, self.validation_status)
+            )
+            checked = (
+                {
+                    k: v.decode("latin-1") if isinstance(v, bytes) else v
+                    for k, v in data.items()
+                }
+                if isinstance(data, dict)
+                else data
+            )
+            self._check(route.body_schema, checked, "", "body")
             arguments["body"] = self._typed(route.body_type, data, "", "body")
         return arguments
+
+    async def _form(self, route: Route, request: fastapi.Request) -> dict[str, JSON]:
+        """A form or multipart body as JSON-like data: files as bytes, the rest by schema."""
+        assert route.body_schema is not None
+        schema = self.spec.resolve(pointer_get(self.spec.document, route.body_schema))
+        properties = schema.get("properties") or {} if isinstance(schema, dict) else {}
+        data: dict[str, JSON] = {}
+        async with request.form() as form:  # closes uploaded files when done
+            for name in form.keys():
+                values = [
+                    await v.read() if hasattr(v, "read") else v
+                    for v in form.getlist(name)
+                ]
+                prop = self.spec.resolve(properties.get(name, {}))
+                item_schema = (
+                    prop.get("items", {})
+                    if isinstance(prop, dict) and prop.get("type") == "array"
+                    else None
+                )
+                coerced = [
+                    (
+                        coerce(v, item_schema or prop, self.spec)
+                        if isinstance(v, str)
+                        else v
+                    )
+                    for v in values
+                ]
+                data[name] = coerced if item_schema is not None else coerced[-1]
+        return data
 
     def _check(self, pointer: str, value: JSON, name: str, location: str) -> None:
         errors = self.spec.errors(pointer, value)
@@ -340,6 +386,13 @@ class Server:
                 name,
                 location,
             ) from exc
+
+
+def _json(body: bytes, status: int) -> JSON:
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise ServerError(status, f"the body is not JSON: {exc}") from exc
 
 
 def _schema_is_array(spec: Spec, pointer: str) -> bool:

@@ -75,8 +75,10 @@ ROUTES: tuple[Route, ...] = (
         body_schema="/paths/~1pets/post/requestBody/content/application~1json/schema",
         body_required=True,
         body_type=models.Pet,
+        body_encoding="json",
         status=200,
         result_type=models.Pet,
+        result_media="application/json",
         security=(),
     ),
     Route(
@@ -97,8 +99,10 @@ ROUTES: tuple[Route, ...] = (
         body_schema=None,
         body_required=False,
         body_type=None,
+        body_encoding="json",
         status=200,
         result_type=str | int | None,
+        result_media="application/json",
         security=(),
     ),
     Route(
@@ -110,8 +114,10 @@ ROUTES: tuple[Route, ...] = (
         body_schema=None,
         body_required=False,
         body_type=None,
+        body_encoding="json",
         status=200,
         result_type=list[models.Owner],
+        result_media="application/json",
         security=(),
     ),
 )

@@ -132,8 +132,10 @@ ROUTES: tuple[Route, ...] = (
         body_schema=None,
         body_required=False,
         body_type=None,
+        body_encoding="json",
         status=200,
         result_type=list[models.Item],
+        result_media="application/json",
         security=("keyQuery",),
     ),
     Route(
@@ -145,8 +147,10 @@ ROUTES: tuple[Route, ...] = (
         body_schema="/paths/~1items/post/requestBody/content/application~1json/schema",
         body_required=True,
         body_type=models.ItemInput,
+        body_encoding="json",
         status=201,
         result_type=models.Item,
+        result_media="application/json",
         security=("basicAuth",),
     ),
     Route(
@@ -175,8 +179,10 @@ ROUTES: tuple[Route, ...] = (
         body_schema="/paths/~1items~1{item-id}~1notes~1{note}/put/requestBody/content/application~1json/schema",
         body_required=False,
         body_type=models.PutNoteRequest,
+        body_encoding="json",
         status=204,
         result_type=None,
+        result_media="application/json",
         security=("keyQuery",),
     ),
     Route(
@@ -188,8 +194,10 @@ ROUTES: tuple[Route, ...] = (
         body_schema=None,
         body_required=False,
         body_type=None,
+        body_encoding="json",
         status=200,
         result_type=dict[str, int],
+        result_media="application/json",
         security=(),
     ),
 )
