@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: generate test lint check-generated typecheck pytest contract bench clean
 
-FIXTURES := $(wildcard tests/fixtures/*.yaml)
+FIXTURES := $(wildcard tests/fixtures/*.yaml tests/fixtures/*.json)
 
 generate: $(INSTALLED)
 	$(PY) -m generator generate

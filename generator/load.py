@@ -52,6 +52,7 @@ class Document:
     display: str
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # pointer prefix -> file it came from
 
     def line_of(self, pointer: str) -> int:
         """The line of `pointer`, or of its nearest ancestor that exists."""
@@ -61,8 +62,13 @@ class Document:
             pointer = pointer.rsplit("/", 1)[0]
         return self.lines.get("", 1)
 
+    def file_of(self, pointer: str) -> str:
+        """The file a pointer's text is in: the spec, or a file it references."""
+        prefix = next((p for p in self.files if pointer == p or pointer.startswith(p + "/")), None)
+        return self.files[prefix] if prefix else self.display
+
     def problem(self, pointer: str, message: str, rule: str = "") -> Problem:
-        return Problem(self.display, self.line_of(pointer), pointer, message, rule)
+        return Problem(self.file_of(pointer), self.line_of(pointer), pointer, message, rule)
 
     def resolve(self, pointer: str) -> Any:
         """The value at a local pointer; raises KeyError if there is none."""
@@ -86,8 +92,23 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+BUNDLE = "/x-bundled"  # where the files a spec references are put into it
+
+
 def load(path: Path) -> Document | Problem:
-    """Parse `path`; a problem if it cannot be read or parsed."""
+    """Parse `path` and every local file its `$ref`s name; a problem if one cannot be read.
+
+    Each referenced file goes under `/x-bundled/<its path>` and the `$ref`s are
+    rewritten to point there, so the rest of the pipeline sees one document. A
+    `$ref` may only name files in the spec's own folder (and below it).
+    """
+    document = _load_file(path)
+    if isinstance(document, Problem):
+        return document
+    return _bundle(document)
+
+
+def _load_file(path: Path) -> Document | Problem:
     display = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -196,3 +217,51 @@ def _reorder(mapping: dict[str, Any], node: yaml.MappingNode, pointer: str) -> N
             )
         seen.add(name)
         mapping[name] = None
+
+
+def _bundle(root: Document) -> Document | Problem:
+    """Pull the files that `$ref`s name into `root`, rewriting the references."""
+    folder = root.path.resolve().parent
+    queue: list[tuple[str, Path]] = [("", root.path.resolve())]  # (pointer prefix, its file)
+    prefixes: dict[Path, str] = {root.path.resolve(): ""}
+    while queue:
+        prefix, source = queue.pop(0)
+        for node, pointer in _ref_holders(root.resolve(prefix) if prefix else root.data, prefix):
+            ref = node["$ref"]
+            location, _, fragment = ref.partition("#")
+            if not location:
+                node["$ref"] = "#" + prefix + fragment if prefix else ref
+                continue
+            if "://" in location or location.startswith("//"):
+                return root.problem(join(pointer, "$ref"), f"$ref {ref!r} is not a local file")
+            target = (source.parent / location).resolve()
+            if not target.is_relative_to(folder):
+                return root.problem(join(pointer, "$ref"), f"$ref {ref!r} leaves the spec's folder")
+            if target not in prefixes:
+                external = _load_file(target)
+                if isinstance(external, Problem):
+                    return external
+                relative = target.relative_to(folder).as_posix()
+                key = join(BUNDLE, relative)
+                prefixes[target] = key
+                root.data.setdefault("x-bundled", {})[relative] = external.data
+                root.lines.update({key + p: line for p, line in external.lines.items()})
+                root.files[key] = external.display
+                queue.append((key, target))
+            node["$ref"] = "#" + prefixes[target] + fragment
+    return root
+
+
+def _ref_holders(data: Any, prefix: str) -> list[tuple[dict[str, Any], str]]:
+    """Every mapping with a string `$ref` under `data`, with its pointer."""
+    found: list[tuple[dict[str, Any], str]] = []
+    stack: list[tuple[Any, str]] = [(data, prefix)]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                found.append((node, pointer))
+            stack.extend((v, join(pointer, k)) for k, v in node.items() if not (pointer == "" and k == "x-bundled"))
+        elif isinstance(node, list):
+            stack.extend((v, join(pointer, i)) for i, v in enumerate(node))
+    return found
