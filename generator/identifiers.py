@@ -58,6 +58,8 @@ def class_name(text: str) -> str:
     name = "".join(w[:1].upper() + w[1:] for w in words(text)) or "Model"
     if name[0].isdigit():
         name = "N" + name
+    if keyword.iskeyword(name):  # None, True, False
+        name += "_"
     return name
 
 

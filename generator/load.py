@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -143,6 +144,7 @@ class _LoadError(Exception):
 _SCALARS = yaml.SafeLoader("")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _scalar(node: yaml.ScalarNode, pointer: str) -> Any:
@@ -152,7 +154,12 @@ def _scalar(node: yaml.ScalarNode, pointer: str) -> Any:
     construct = _SCALARS.yaml_constructors.get(node.tag)
     if construct is None:
         raise _LoadError(node.start_mark.line + 1, pointer, f"unsupported YAML tag {node.tag}")
-    return construct(_SCALARS, node)
+    value = construct(_SCALARS, node)
+    if isinstance(value, str) and _SURROGATE.search(value):
+        # JSON writes characters beyond U+FFFF as "\ud83c\udf89"; YAML decodes
+        # each half on its own. Join the pairs; a lone half becomes U+FFFD.
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
 
 
 def _construct(root: yaml.Node, lines: dict[str, int]) -> Any:

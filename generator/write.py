@@ -38,8 +38,11 @@ def plan(out: Path, files: Mapping[PurePosixPath, str], owned: Iterable[Path]) -
     no longer rendered are removed; nothing else is touched.
     """
     changes = []
+    root = out.resolve()
     for relative, text in sorted(files.items()):
         path = out / relative
+        if not path.resolve().is_relative_to(root):  # names are sanitised; this is the last guard
+            raise ValueError(f"{relative} would be written outside {out}")
         new = text.encode("utf-8")
         old = path.read_bytes() if path.is_file() else None
         if old != new:

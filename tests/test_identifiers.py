@@ -42,7 +42,7 @@ def test_snake_case(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("join.me", "JoinMe"), ("meeting list", "MeetingList"), ("3d", "N3d"), ("", "Model"), ("ErrorBody", "ErrorBody")],
+    [("join.me", "JoinMe"), ("meeting list", "MeetingList"), ("3d", "N3d"), ("", "Model"), ("ErrorBody", "ErrorBody"), ("None", "None_"), ("true", "True_")],
 )
 def test_class_name(text: str, expected: str) -> None:
     assert class_name(text) == expected
