@@ -9,7 +9,7 @@ import pydantic
 import pytest
 
 from composition import CompositionClient
-from composition.models import Cat, Dog, Owner, Pet
+from composition.models import Cat, Dog, Entry, Folder, Owner, Pet
 from features.models import Item, ItemInput
 
 
@@ -51,3 +51,11 @@ def test_all_of_merges_the_parts_and_const_is_a_literal() -> None:
 def test_read_only_fields_are_left_out_of_requests_and_write_only_ones_out_of_answers() -> None:
     assert "id" in Item.model_fields and "secret" not in Item.model_fields
     assert "secret" in ItemInput.model_fields and "id" not in ItemInput.model_fields
+
+
+def test_mutually_recursive_models() -> None:
+    data = {"name": "/", "entries": [{"name": "docs", "folder": {"name": "docs", "entries": [{"name": "a.txt"}]}}]}
+    root = client(httpx.Response(200, json=data), []).get_root_folder()
+    assert root == Folder(name="/", entries=[Entry(name="docs", folder=Folder(name="docs", entries=[Entry(name="a.txt")]))])
+    assert root.entries and root.entries[0].folder and root.entries[0].folder.entries
+    assert root.entries[0].folder.entries[0].folder is None

@@ -162,6 +162,29 @@ class CompositionClient(SyncAPIClient):
         )
         return typing.cast(list[models.Owner], parse(response, list[models.Owner]))
 
+    def get_root_folder(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> models.Folder:
+        """Mutually recursive schemas
+
+        Args:
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        response = self._request(
+            "GET",
+            "/folders/root",
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return typing.cast(models.Folder, parse(response, models.Folder))
+
 
 class CompositionClientWithRawResponse:
     """The operations of `CompositionClient`, each returning a `RawResponse`."""
@@ -170,6 +193,7 @@ class CompositionClientWithRawResponse:
         self.add_pet = raw_response_wrapper(client.add_pet)
         self.get_tag = raw_response_wrapper(client.get_tag)
         self.list_owners = raw_response_wrapper(client.list_owners)
+        self.get_root_folder = raw_response_wrapper(client.get_root_folder)
 
 
 class AsyncCompositionClient(AsyncAPIClient):
@@ -287,6 +311,29 @@ class AsyncCompositionClient(AsyncAPIClient):
         )
         return typing.cast(list[models.Owner], parse(response, list[models.Owner]))
 
+    async def get_root_folder(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> models.Folder:
+        """Mutually recursive schemas
+
+        Args:
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        response = await self._request(
+            "GET",
+            "/folders/root",
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return typing.cast(models.Folder, parse(response, models.Folder))
+
 
 class AsyncCompositionClientWithRawResponse:
     """The operations of `AsyncCompositionClient`, each returning a `RawResponse`."""
@@ -295,3 +342,4 @@ class AsyncCompositionClientWithRawResponse:
         self.add_pet = async_raw_response_wrapper(client.add_pet)
         self.get_tag = async_raw_response_wrapper(client.get_tag)
         self.list_owners = async_raw_response_wrapper(client.list_owners)
+        self.get_root_folder = async_raw_response_wrapper(client.get_root_folder)

@@ -89,9 +89,47 @@ SPEC: dict[str, typing.Any] = {
                 },
             }
         },
+        "/folders/root": {
+            "get": {
+                "operationId": "getRootFolder",
+                "summary": "Mutually recursive schemas",
+                "responses": {
+                    "200": {
+                        "description": "The root folder.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Folder"}
+                            }
+                        },
+                    }
+                },
+            }
+        },
     },
     "components": {
         "schemas": {
+            "Folder": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "entries": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Entry"},
+                    },
+                },
+            },
+            "Entry": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "folder": {
+                        "description": "Set when the entry is itself a folder.",
+                        "$ref": "#/components/schemas/Folder",
+                    },
+                },
+            },
             "Pet": {
                 "description": "A cat or a dog, told apart by petType.",
                 "oneOf": [

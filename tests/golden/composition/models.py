@@ -13,6 +13,8 @@ __all__ = [
     "Cat",
     "Dog",
     "Owner",
+    "Entry",
+    "Folder",
     "Named",
     "Pet",
 ]
@@ -56,6 +58,17 @@ class Owner(BaseModel):
     contact: str | int | None = None
     """An e-mail address or a phone number, or nothing."""
     level: typing.Literal[3] | None = None
+
+
+class Entry(BaseModel):
+    name: str
+    folder: Folder | None = None
+    """Set when the entry is itself a folder."""
+
+
+class Folder(BaseModel):
+    name: str
+    entries: list[Entry] | None = None
 
 
 class Named(BaseModel):

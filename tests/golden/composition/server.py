@@ -64,6 +64,12 @@ class Handlers:
         """Owners, built with allOf"""
         raise NotImplementedError("listOwners")
 
+    async def get_root_folder(
+        self,
+    ) -> models.Folder:
+        """Mutually recursive schemas"""
+        raise NotImplementedError("getRootFolder")
+
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -117,6 +123,21 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         status=200,
         result_type=list[models.Owner],
+        result_media="application/json",
+        security=(),
+    ),
+    Route(
+        name="get_root_folder",
+        method="GET",
+        path="/folders/root",
+        pointer="/paths/~1folders~1root/get",
+        params=(),
+        body_schema=None,
+        body_required=False,
+        body_type=None,
+        body_encoding="json",
+        status=200,
+        result_type=models.Folder,
         result_media="application/json",
         security=(),
     ),
