@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -71,8 +72,15 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
         example_operation=examples.example_operation,
         example_arguments=examples.example_arguments,
         credential_arguments=examples.credential_arguments,
+        spec_json=spec_json,
     )
     return env
+
+
+def spec_json(api: Api, header: str) -> Code:
+    """The spec as JSON, with the generated-file marker as its first line."""
+    body = json.dumps(api.document, indent=1, ensure_ascii=False)
+    return Code('{"x-generated": ' + json.dumps(header, ensure_ascii=False) + ("," + body[1:] if len(body) > 2 else "}"))
 
 
 def render(api: Api, env: jinja2.Environment, import_prefix: str = "") -> dict[PurePosixPath, str]:

@@ -155,8 +155,8 @@ def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path
     before = snapshot(tmp_path / "generated")
     assert sorted(before) == [
         "joinme/README.md", "joinme/__init__.py", "joinme/_base_client.py", "joinme/_client.py",
-        "joinme/_errors.py", "joinme/_fake.py", "joinme/_server_runtime.py", "joinme/_spec.py",
-        "joinme/models.py", "joinme/py.typed", "joinme/server.py",
+        "joinme/_errors.py", "joinme/_fake.py", "joinme/_server_runtime.py",
+        "joinme/models.py", "joinme/openapi.json", "joinme/py.typed", "joinme/server.py",
     ]  # fmt: skip
     again = cli("generate")
     assert (again.exit_code, again.stdout) == (0, "nothing to do\n")

@@ -46,7 +46,7 @@ def test_every_file_says_it_is_generated_and_imports_relatively(case: str) -> No
         for path in files:
             text = path.read_text(encoding="utf-8")
             header = f"{MARKER}{spec.relative_to(ROOT).as_posix()}; do not edit: change the spec or templates and regenerate."
-            assert text.splitlines()[0] in (f"# {header}", f"<!-- {header} -->")
+            assert text.splitlines()[0] in (f"# {header}", f"<!-- {header} -->", f'{{"x-generated": "{header}",')
             if path.suffix == ".py":
                 assert "from generated" not in text and "import generated" not in text
         assert (package / "py.typed").exists()

@@ -365,7 +365,7 @@ def test_the_fake_can_be_seeded_and_reset() -> None:
 def test_the_server_serves_its_spec() -> None:
     with served(app_for("portsip")) as root:
         document = httpx.get(root + "/openapi.json").json()
-    assert document["info"]["title"] == importlib.import_module("generated.portsip._spec").SPEC["info"]["title"]
+    assert document["info"]["title"] == importlib.import_module("generated.portsip.server").SPEC["info"]["title"]
 
 
 def test_serve_answers_a_generated_client_and_stops_on_ctrl_c() -> None:

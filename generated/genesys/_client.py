@@ -33,6 +33,7 @@ else:
 __all__ = ["AsyncGenesysClient", "GenesysClient"]
 
 DEFAULT_BASE_URL = "https://api.inindca.com"
+USER_AGENT = "genesys/178.2.0 (meeting-clientgen)"
 DEFAULT_TOKEN_URL = "https://login.mypurecloud.com/oauth/token"
 
 
@@ -95,6 +96,7 @@ class GenesysClient(SyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(client_id, client_secret, token_url),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
@@ -530,6 +532,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(client_id, client_secret, token_url),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property

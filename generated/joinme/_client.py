@@ -32,6 +32,7 @@ else:
 __all__ = ["AsyncJoinMeClient", "JoinMeClient"]
 
 DEFAULT_BASE_URL = "https://api.join.me/v1"
+USER_AGENT = "joinme/1.0 (meeting-clientgen)"
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -86,6 +87,7 @@ class JoinMeClient(SyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(access_token),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
@@ -290,6 +292,7 @@ class AsyncJoinMeClient(AsyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(access_token),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property

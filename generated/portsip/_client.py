@@ -32,6 +32,7 @@ else:
 __all__ = ["AsyncPortSipClient", "PortSipClient"]
 
 DEFAULT_BASE_URL = "https://pbx.example.com:8887/api"
+USER_AGENT = "portsip/22.1 (meeting-clientgen)"
 _LIST_USER_MEETINGS_PAGES = Pagination(
     style="offset",
     items=("items",),
@@ -94,6 +95,7 @@ class PortSipClient(SyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(access_token),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
@@ -1112,6 +1114,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(access_token),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property

@@ -53,7 +53,6 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is cut to this
 TOKEN_REFRESH_MARGIN = 60.0  # a token this close to expiry is renewed first
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
-USER_AGENT = "pyas/1.0.0 (meeting-clientgen)"
 
 
 def lazy_module(name: str) -> types.ModuleType:
@@ -312,8 +311,10 @@ class BaseClient(typing.Generic[_HttpClientT]):
         retry_non_idempotent: bool,
         credentials: Mapping[str, Auth],
         http_client: _HttpClientT | None,
+        user_agent: str,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.user_agent = user_agent
         self.timeout = (
             timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         )
@@ -371,7 +372,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
             path = path.replace("{" + name + "}", quote(_text(value), safe=""))
         query = _pairs(parts.get("params", {}))
         headers = _pairs(parts.get("headers", {}))
-        headers.append(("User-Agent", USER_AGENT))
+        headers.append(("User-Agent", self.user_agent))
         for scheme in parts.get("security", ()):
             auth = self._credentials[scheme]
             if isinstance(auth, OAuthClientCredentials):

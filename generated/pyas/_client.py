@@ -32,6 +32,7 @@ else:
 __all__ = ["AsyncPyasClient", "PyasClient"]
 
 DEFAULT_BASE_URL = "https://api.pyas.io"
+USER_AGENT = "pyas/1.0.0 (meeting-clientgen)"
 _LIST_MEETINGS_PAGES = Pagination(
     style="cursor",
     items=("data", "meetings"),
@@ -92,6 +93,7 @@ class PyasClient(SyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(api_key),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
@@ -395,6 +397,7 @@ class AsyncPyasClient(AsyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(api_key),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property

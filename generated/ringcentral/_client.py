@@ -32,6 +32,7 @@ else:
 __all__ = ["AsyncRingCentralClient", "RingCentralClient"]
 
 DEFAULT_BASE_URL = "https://platform.ringcentral.com"
+USER_AGENT = "ringcentral/1.0.0 (meeting-clientgen)"
 _LIST_MEETINGS_PAGES = Pagination(
     style="page",
     items=("records",),
@@ -94,6 +95,7 @@ class RingCentralClient(SyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(access_token),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
@@ -582,6 +584,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(access_token),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..identifiers import Code, NameScope, class_name, literal
+from ..identifiers import Code, NameScope, class_name
 from ..load import Document
 from ..problems import Problem
 from .api import Api, Body, Operation, Parameter, Response, SecurityScheme
@@ -53,7 +53,7 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         aliases=schemas.aliases,
         operations=operations,
         security_schemes=security,
-        spec_literal=literal(data),
+        document=data,
     )
 
 

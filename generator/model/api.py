@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..identifiers import Code
 from .types import Alias, Enum, Model, PyType, nullable
@@ -144,7 +144,7 @@ class Api:
     aliases: list[Alias] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
     security_schemes: list[SecurityScheme] = field(default_factory=list)
-    spec_literal: Code = Code("{}")  # the whole spec as a Python literal, for the server
+    document: dict[str, Any] = field(default_factory=dict)  # the spec itself, served by the generated server
 
     @property
     def credential_arguments(self) -> list[Code]:

@@ -31,6 +31,7 @@ else:
 __all__ = ["AsyncBodiesClient", "BodiesClient"]
 
 DEFAULT_BASE_URL = "https://files.example/v2"
+USER_AGENT = "bodies/1 (meeting-clientgen)"
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -79,6 +80,7 @@ class BodiesClient(SyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
@@ -244,6 +246,7 @@ class AsyncBodiesClient(AsyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property

@@ -31,6 +31,7 @@ else:
 __all__ = ["AsyncCompositionClient", "CompositionClient"]
 
 DEFAULT_BASE_URL = "https://composition.example"
+USER_AGENT = "composition/1 (meeting-clientgen)"
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -79,6 +80,7 @@ class CompositionClient(SyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
@@ -228,6 +230,7 @@ class AsyncCompositionClient(AsyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property

@@ -33,6 +33,7 @@ else:
 __all__ = ["AsyncFeaturesClient", "FeaturesClient"]
 
 DEFAULT_BASE_URL = "https://eu.example.com/api"
+USER_AGENT = "features/2 (meeting-clientgen)"
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -96,6 +97,7 @@ class FeaturesClient(SyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(api_key, username, password),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
@@ -273,6 +275,7 @@ class AsyncFeaturesClient(AsyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(api_key, username, password),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property

@@ -9,6 +9,8 @@ regeneration never touches it. Run one with `python -m generator serve features`
 from __future__ import annotations
 
 import datetime
+import importlib.resources
+import json
 import typing
 
 import fastapi
@@ -23,13 +25,18 @@ from ._server_runtime import (
     base_path,
     build_app,
 )
-from ._spec import SPEC
+
+SPEC: dict[str, typing.Any] = json.loads(
+    importlib.resources.files(__package__).joinpath("openapi.json").read_text("utf-8")
+)
+"""The spec this package was generated from: the server validates against it and serves it."""
 
 __all__ = [
     "Credentials",
     "Fake",
     "Handlers",
     "ROUTES",
+    "SPEC",
     "ServerError",
     "base_path",
     "create_app",

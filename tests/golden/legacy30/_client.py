@@ -31,6 +31,7 @@ else:
 __all__ = ["AsyncLegacyClient", "LegacyClient"]
 
 DEFAULT_BASE_URL = "https://legacy.example"
+USER_AGENT = "legacy30/1 (meeting-clientgen)"
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -79,6 +80,7 @@ class LegacyClient(SyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
@@ -152,6 +154,7 @@ class AsyncLegacyClient(AsyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property

@@ -31,6 +31,7 @@ else:
 __all__ = ["AsyncMultiFileClient", "MultiFileClient"]
 
 DEFAULT_BASE_URL = "https://multi.example"
+USER_AGENT = "multifile/1 (meeting-clientgen)"
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -79,6 +80,7 @@ class MultiFileClient(SyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
@@ -153,6 +155,7 @@ class AsyncMultiFileClient(AsyncAPIClient):
             retry_non_idempotent=retry_non_idempotent,
             credentials=_credentials(),
             http_client=http_client,
+            user_agent=USER_AGENT,
         )
 
     @functools.cached_property
