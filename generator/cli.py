@@ -9,17 +9,17 @@ from pathlib import Path
 
 import click
 
-from . import pipeline
+from . import sources
+from .cache import DEFAULT_DIR, Cache
 from .problems import GeneratorError
-from .model import pagination
-from .rules import RULES
-from .write import apply, diff
 
+# The pipeline's modules (black, Jinja2, the validator) are imported by the
+# commands that need them, so that a run with nothing to do is quick.
 SPECS = Path("specs")
 
 
 def _specs(given: tuple[Path, ...]) -> list[Path]:
-    return list(given) or pipeline.discover(SPECS)
+    return list(given) or sources.discover(SPECS)
 
 
 def _fail(error: GeneratorError) -> None:
@@ -43,6 +43,10 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool) -> None:
     Runs openapi-spec-validator, then the project's rules (see --list-rules),
     then the generator's own checks of what it can turn into code.
     """
+    from . import pipeline
+    from .model import pagination
+    from .rules import RULES
+
     if list_rules:
         for rule in RULES:
             click.echo(f"{rule.id}: {rule.summary}")
@@ -69,23 +73,35 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool) -> None:
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("generated"), show_default=True, help="Output folder.")
 @click.option("--check", is_flag=True, help="Write nothing; show a diff and exit 1 if anything would change.")
-def generate(specs: tuple[Path, ...], out: Path, check: bool) -> None:
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DIR, show_default=True, help="Where formatted output and finished runs are remembered.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+def generate(specs: tuple[Path, ...], out: Path, check: bool, cache_dir: Path, no_cache: bool) -> None:
     """Generate a client package per spec (default: every file in specs/)."""
+    up_to_date = "generated files are up to date" if check else "nothing to do"
     try:
-        changes = pipeline.generate(_specs(specs), out, all_specs=not specs)
+        paths = _specs(specs)
+        cache = Cache(None if no_cache else cache_dir)
+        key = cache.run_key(paths, out, not specs)
+        owned = [out] if not specs else [out / sources.package_name(p) for p in paths]
+        if cache.unchanged(key, owned):  # the inputs and the output are as a finished run left them
+            click.echo(up_to_date)
+            return
+        from . import pipeline
+        from .write import apply, diff
+
+        changes, inputs = pipeline.generate(paths, out, all_specs=not specs, cache=cache)
     except GeneratorError as error:
         _fail(error)
         return
-    if check:
-        if changes:
-            click.echo(diff(changes), nl=False)
-            click.echo(f"{len(changes)} generated files are out of date; run 'make generate'", err=True)
-            sys.exit(1)
-        click.echo("generated files are up to date")
-        return
-    apply(changes)
+    if check and changes:
+        click.echo(diff(changes), nl=False)
+        click.echo(f"{len(changes)} generated files are out of date; run 'make generate'", err=True)
+        sys.exit(1)
+    if not check:
+        apply(changes)
+    cache.record(key, inputs, owned)
     removed = sum(1 for c in changes if c.new is None)
-    click.echo(f"{len(changes) - removed} files written, {removed} removed" if changes else "nothing to do")
+    click.echo(f"{len(changes) - removed} files written, {removed} removed" if changes else up_to_date)
 
 
 @main.command()

@@ -54,6 +54,7 @@ class Document:
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # pointer prefix -> file it came from
+    sources: list[Path] = field(default_factory=list)  # the other files it was read from
 
     def line_of(self, pointer: str) -> int:
         """The line of `pointer`, or of its nearest ancestor that exists."""
@@ -254,6 +255,7 @@ def _bundle(root: Document) -> Document | Problem:
                 root.data.setdefault("x-bundled", {})[relative] = external.data
                 root.lines.update({key + p: line for p, line in external.lines.items()})
                 root.files[key] = external.display
+                root.sources.append(target)
                 queue.append((key, target))
             node["$ref"] = "#" + prefixes[target] + fragment
     return root

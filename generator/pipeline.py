@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
-from .identifiers import snake_case
+from .cache import Cache
 from .problems import GeneratorError, Problem
+from .sources import discover, package_name
 
 # The stages, in the order data flows through them.
 from .load import load  # isort: skip
@@ -14,23 +15,8 @@ from .validate import validate  # isort: skip
 from .rules import check_rules  # isort: skip
 from .model import Api, build_api  # isort: skip
 from .render import environment, render  # isort: skip
-from .format import format_file  # isort: skip
+from .format import format_all  # isort: skip
 from .write import Change, plan  # isort: skip
-
-SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def discover(folder: Path) -> list[Path]:
-    """Every spec file directly in `folder`, sorted by name."""
-    if not folder.is_dir():
-        raise GeneratorError([Problem(folder.as_posix(), 1, "", "no such folder of specs")])
-    return sorted(p for p in folder.iterdir() if p.suffix in SPEC_SUFFIXES)
-
-
-def package_name(path: Path) -> str:
-    """The generated package's name: the spec's file name as an identifier."""
-    return snake_case(path.stem)
-
 
 def check_spec(path: Path) -> Api | list[Problem]:
     """Load, validate, lint and model one spec: its `Api` or its problems."""
@@ -44,6 +30,7 @@ def check_spec(path: Path) -> Api | list[Problem]:
     api = build_api(document, package_name(path))
     if isinstance(api, list):
         return sorted(set(problems + api))
+    api.sources = [path, *document.sources]
     return problems or api
 
 
@@ -89,26 +76,29 @@ def import_prefix(out: Path) -> str:
     return "".join(p + "." for p in parts) if all(p.isidentifier() for p in parts) else ""
 
 
-def render_all(apis: Iterable[Api], prefix: str = "") -> dict[PurePosixPath, str]:
+def render_all(apis: Iterable[Api], prefix: str = "", cache: Cache | None = None) -> dict[PurePosixPath, str]:
     """Every generated file, formatted, in memory."""
     env = environment()
-    files: dict[PurePosixPath, str] = {}
-    for api in apis:
-        for path, source in render(api, env, prefix).items():
-            try:
-                files[path] = format_file(path, source)
-            except ValueError as exc:
-                raise GeneratorError([Problem(api.source, 1, "", f"internal error: {exc}")]) from exc
-    return files
+    rendered = {path: source for api in apis for path, source in render(api, env, prefix).items()}
+    try:
+        return format_all(rendered, cache)
+    except ValueError as exc:
+        raise GeneratorError([Problem(str(exc).split(":")[0], 1, "", f"internal error: {exc}")]) from exc
 
 
-def generate(paths: Sequence[Path], out: Path, *, all_specs: bool) -> list[Change]:
-    """The changes that bring `out` up to date with `paths`; writes nothing.
+def owned_folders(paths: Sequence[Path], out: Path, all_specs: bool) -> list[Path]:
+    """Where stale generated files are looked for: all of `out`, or the specs' packages."""
+    return [out] if all_specs else [out / package_name(p) for p in paths]
+
+
+def generate(paths: Sequence[Path], out: Path, *, all_specs: bool, cache: Cache | None = None) -> tuple[list[Change], list[Path]]:
+    """The changes that bring `out` up to date with `paths` (writing nothing), and
+    every file the specs were read from.
 
     With `all_specs`, every generated file under `out` that no spec renders any
     more is stale; otherwise only those in the rendered packages are.
     """
     apis = build(paths)
-    files = render_all(apis, import_prefix(out))
-    owned = [out] if all_specs else [out / api.package for api in apis]
-    return plan(out, files, [folder for folder in owned if folder.is_dir()])
+    files = render_all(apis, import_prefix(out), cache)
+    owned = [f for f in owned_folders(paths, out, all_specs) if f.is_dir()]
+    return plan(out, files, owned), [source for api in apis for source in api.sources]

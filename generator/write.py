@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .render import MARKER
+from .sources import MARKER
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..identifiers import Code
@@ -145,6 +146,7 @@ class Api:
     operations: list[Operation] = field(default_factory=list)
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)  # the spec itself, served by the generated server
+    sources: list[Path] = field(default_factory=list)  # every file the spec was read from
 
     @property
     def credential_arguments(self) -> list[Code]:
