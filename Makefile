@@ -36,7 +36,7 @@ contract: $(INSTALLED)
 
 # Speed targets live here, not in the tests; not part of `make test`.
 bench: $(INSTALLED)
-	$(PY) bench/import_time.py
+	$(PY) bench/run.py
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

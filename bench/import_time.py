@@ -44,9 +44,9 @@ def measure(package: str, client: str) -> tuple[float, float]:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from generator import pipeline
+    from generator import pipeline, sources
 
-    apis = pipeline.build(pipeline.discover(ROOT / "specs"))
+    apis = pipeline.build(sources.discover(ROOT / "specs"))
     print(f"import time, median of {RUNS} fresh interpreters each")
     print(f"{'package':<14}{'httpx+pydantic':>16}{'+ package':>12}{'ratio':>8}")
     worst = 0.0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -16,10 +18,20 @@ from .problems import GeneratorError
 # The pipeline's modules (black, Jinja2, the validator) are imported by the
 # commands that need them, so that a run with nothing to do is quick.
 SPECS = Path("specs")
+T = TypeVar("T")
 
 
 def _specs(given: tuple[Path, ...]) -> list[Path]:
     return list(given) or sources.discover(SPECS)
+
+
+def _progress(items: Sequence[T], label: str) -> Iterable[T]:
+    """A progress bar on a terminal, for long steps; nothing otherwise."""
+    if not sys.stderr.isatty() or len(items) < 3:
+        yield from items
+        return
+    with click.progressbar(items, label=label, file=sys.stderr) as bar:
+        yield from bar
 
 
 def _fail(error: GeneratorError) -> None:
@@ -89,7 +101,7 @@ def generate(specs: tuple[Path, ...], out: Path, check: bool, cache_dir: Path, n
         from . import pipeline
         from .write import apply, diff
 
-        changes, inputs = pipeline.generate(paths, out, all_specs=not specs, cache=cache)
+        changes, inputs = pipeline.generate(paths, out, all_specs=not specs, cache=cache, progress=_progress)
     except GeneratorError as error:
         _fail(error)
         return

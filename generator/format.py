@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import PurePosixPath
 
@@ -19,7 +19,12 @@ MODE = black.Mode(target_versions={TargetVersion.PY311})
 PARALLEL_CHARACTERS = 200_000  # below this, starting workers costs more than it saves
 
 
-def format_all(files: Mapping[PurePosixPath, str], cache: Cache | None = None) -> dict[PurePosixPath, str]:
+Progress = Callable[[Sequence[str], str], Iterable[str]]
+
+
+def format_all(
+    files: Mapping[PurePosixPath, str], cache: Cache | None = None, progress: Progress = lambda items, label: items
+) -> dict[PurePosixPath, str]:
     """Every file formatted (Python by black; other files as they are).
 
     A module's first line, its one-line header comment, is set apart: black
@@ -35,7 +40,7 @@ def format_all(files: Mapping[PurePosixPath, str], cache: Cache | None = None) -
         if hit is not None:
             formatted[body] = hit
     missing = sorted(bodies - set(formatted), key=len, reverse=True)
-    results = _format_many(missing)
+    results = _format_many(missing, progress)
     for body, result in zip(missing, results):
         if isinstance(result, InvalidInput):
             path = next(p for p, (h, b) in split.items() if b == body)
@@ -61,13 +66,14 @@ def _key(body: str) -> str:
     return digest("black", black_version(), repr(MODE), body)
 
 
-def _format_many(sources: list[str]) -> list[str | InvalidInput]:
+def _format_many(sources: list[str], progress: Progress) -> list[str | InvalidInput]:
     workers = min(len(sources), os.cpu_count() or 1)
     if workers < 2 or sum(map(len, sources)) < PARALLEL_CHARACTERS:
-        return [_format(s) for s in sources]
+        return [_format(s) for s in progress(sources, "formatting")]
     context = multiprocessing.get_context("fork")  # the workers start with black imported
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_format, sources))
+        done = pool.map(_format, sources)
+        return [next(done) for _ in progress(sources, "formatting")]
 
 
 def _format(source: str) -> str | InvalidInput:

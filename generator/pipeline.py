@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 from pathlib import Path, PurePosixPath
 
 from .cache import Cache
@@ -44,12 +45,20 @@ def lint(paths: Sequence[Path]) -> list[Problem]:
     return sorted(problems)
 
 
-def build(paths: Sequence[Path]) -> list[Api]:
+T = TypeVar("T")
+Progress = Callable[[Sequence[T], str], Iterable[T]]  # shows progress over a sequence, or not
+
+
+def quiet(items: Sequence[T], label: str) -> Iterable[T]:
+    return items
+
+
+def build(paths: Sequence[Path], progress: Progress[Path] = quiet) -> list[Api]:
     """The `Api` of every spec; raises with all problems if any spec has one."""
     apis: list[Api] = []
     problems: list[Problem] = []
     packages: dict[str, Path] = {}
-    for path in paths:
+    for path in progress(paths, "checking specs"):
         name = package_name(path)
         if name in packages:
             problems.append(Problem(str(path), 1, "", f"generates package {name!r}, as {packages[name]} does"))
@@ -76,12 +85,14 @@ def import_prefix(out: Path) -> str:
     return "".join(p + "." for p in parts) if all(p.isidentifier() for p in parts) else ""
 
 
-def render_all(apis: Iterable[Api], prefix: str = "", cache: Cache | None = None) -> dict[PurePosixPath, str]:
+def render_all(
+    apis: Iterable[Api], prefix: str = "", cache: Cache | None = None, progress: Progress[str] = quiet
+) -> dict[PurePosixPath, str]:
     """Every generated file, formatted, in memory."""
     env = environment()
     rendered = {path: source for api in apis for path, source in render(api, env, prefix).items()}
     try:
-        return format_all(rendered, cache)
+        return format_all(rendered, cache, progress)
     except ValueError as exc:
         raise GeneratorError([Problem(str(exc).split(":")[0], 1, "", f"internal error: {exc}")]) from exc
 
@@ -91,14 +102,16 @@ def owned_folders(paths: Sequence[Path], out: Path, all_specs: bool) -> list[Pat
     return [out] if all_specs else [out / package_name(p) for p in paths]
 
 
-def generate(paths: Sequence[Path], out: Path, *, all_specs: bool, cache: Cache | None = None) -> tuple[list[Change], list[Path]]:
+def generate(
+    paths: Sequence[Path], out: Path, *, all_specs: bool, cache: Cache | None = None, progress: Progress[Any] = quiet
+) -> tuple[list[Change], list[Path]]:
     """The changes that bring `out` up to date with `paths` (writing nothing), and
     every file the specs were read from.
 
     With `all_specs`, every generated file under `out` that no spec renders any
     more is stale; otherwise only those in the rendered packages are.
     """
-    apis = build(paths)
-    files = render_all(apis, import_prefix(out), cache)
+    apis = build(paths, progress)
+    files = render_all(apis, import_prefix(out), cache, progress)
     owned = [f for f in owned_folders(paths, out, all_specs) if f.is_dir()]
     return plan(out, files, owned), [source for api in apis for source in api.sources]

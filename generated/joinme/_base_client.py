@@ -386,16 +386,19 @@ class BaseClient(typing.Generic[_HttpClientT]):
             headers.append(
                 ("Cookie", "; ".join(f"{name}={value}" for name, value in cookies))
             )
-        extra = parts.get("extra_headers") or {}
-        overridden = {name.lower() for name in extra}
-        headers = [(k, v) for k, v in headers if k.lower() not in overridden] + list(
-            extra.items()
-        )
+        extra = parts.get("extra_headers")
+        if extra:
+            overridden = {name.lower() for name in extra}
+            headers = [
+                (k, v) for k, v in headers if k.lower() not in overridden
+            ] + list(extra.items())
         timeout = parts.get("timeout")
         return self._client.build_request(
             method,
             self.base_url + path,
-            params=tuple(query),
+            params=(
+                tuple(query) if query else None
+            ),  # an empty one costs httpx a second URL parse
             headers=headers,
             timeout=self.timeout if timeout is None else timeout,
             **_content(parts),
