@@ -24,7 +24,7 @@ check-generated: $(INSTALLED)
 	$(PY) -m generator generate --check --out tests/golden $(FIXTURES)
 
 typecheck: $(INSTALLED)
-	$(PY) -m mypy generator
+	$(PY) -m mypy generator bench
 	$(PY) -m mypy --strict generated tests/golden
 
 pytest: $(INSTALLED)

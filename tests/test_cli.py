@@ -152,6 +152,7 @@ def test_lint_json_has_the_same_findings(cli: Cli, write_spec: Callable[..., Pat
 def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path: Path) -> None:
     first = cli("generate")
     assert (first.exit_code, first.stdout) == (0, "11 files written, 0 removed\n")
+    assert first.stderr == ""  # no progress bar when not on a terminal
     before = snapshot(tmp_path / "generated")
     assert sorted(before) == [
         "joinme/README.md", "joinme/__init__.py", "joinme/_base_client.py", "joinme/_client.py",
@@ -231,3 +232,14 @@ def test_out_writes_a_package_that_imports_from_anywhere(cli: Cli, joinme: Path,
         sys.path.pop(0)
         for name in [n for n in sys.modules if n == "joinme" or n.startswith("joinme.")]:
             del sys.modules[name]
+
+
+def test_an_unchanged_run_is_answered_from_the_cache_and_a_change_is_not(cli: Cli, joinme: Path, tmp_path: Path) -> None:
+    assert cli("generate").exit_code == 0
+    assert cli("generate").stdout == "nothing to do\n"
+    models = tmp_path / "generated" / "joinme" / "models.py"
+    models.write_text(models.read_text() + "# edited by hand\n")  # the output changed: no shortcut
+    assert cli("generate").stdout == "1 files written, 0 removed\n"
+    joinme.write_text(joinme.read_text().replace("summary: Delete a meeting", "summary: Drop a meeting"))
+    assert cli("generate").stdout == "3 files written, 0 removed\n"  # the spec changed: no shortcut
+    assert cli("generate", "--no-cache").stdout == "nothing to do\n"
