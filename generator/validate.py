@@ -69,7 +69,7 @@ def check_refs(document: Document) -> Iterator[Problem]:
         target = ref_target(ref)
         if target is None:
             yield document.problem(
-                pointer, f"$ref {ref!r} points outside this file; only local references are supported"
+                pointer, f"$ref {ref!r} is not a reference into this document (load bundles referenced files)"
             )
             continue
         try:

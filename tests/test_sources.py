@@ -38,12 +38,11 @@ def test_schemas_and_responses_from_other_files() -> None:
     assert caught.value.body == Error(code="gone", details=[Detail(field="name", owner=Person(name="Bob"))])
 
 
-def test_a_problem_in_a_referenced_file_names_that_file(cli: Callable[..., Result], write_spec: Callable[..., Path]) -> None:
-    write_spec("Thing:\n  type: object\n  properties:\n    size:\n      not: {type: string}\n", "parts/things.yaml")
-    write_spec(
-        """
+def referring_to(ref: str) -> str:
+    """A spec whose one answer's schema is `ref`."""
+    return f"""
         openapi: 3.1.0
-        info: {title: t, version: "1"}
+        info: {{title: t, version: "1"}}
         security: []
         paths:
           /thing:
@@ -54,9 +53,13 @@ def test_a_problem_in_a_referenced_file_names_that_file(cli: Callable[..., Resul
                   description: ok
                   content:
                     application/json:
-                      schema: {$ref: "parts/things.yaml#/Thing"}
+                      schema: {{$ref: "{ref}"}}
         """
-    )
+
+
+def test_a_problem_in_a_referenced_file_names_that_file(cli: Callable[..., Result], write_spec: Callable[..., Path]) -> None:
+    write_spec("Thing:\n  type: object\n  properties:\n    size:\n      not: {type: string}\n", "parts/things.yaml")
+    write_spec(referring_to("parts/things.yaml#/Thing"))
     result = cli("generate", "--out", "out", "api.yaml")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
@@ -77,24 +80,7 @@ def test_refs_to_files_outside_the_spec_folder_are_refused(
     ref: str, message: str, cli: Callable[..., Result], write_spec: Callable[..., Path], tmp_path: Path
 ) -> None:
     (tmp_path / "outside.yaml").write_text("Thing: {type: string}\n")
-    write_spec(
-        f"""
-        openapi: 3.1.0
-        info: {{title: t, version: "1"}}
-        security: []
-        paths:
-          /thing:
-            get:
-              operationId: getThing
-              responses:
-                "200":
-                  description: ok
-                  content:
-                    application/json:
-                      schema: {{$ref: "{ref}"}}
-        """,
-        "specs/api.yaml",
-    )
+    write_spec(referring_to(ref), "specs/api.yaml")
     result = cli("lint", "specs/api.yaml")
     assert result.exit_code == 1
     assert message in result.stdout.splitlines()[0]

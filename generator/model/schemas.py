@@ -279,7 +279,8 @@ class SchemaParser:
             merged["properties"].update(part.get("properties") or {})
             merged["required"] += [r for r in part.get("required") or [] if r not in merged["required"]]
             for key in ("description", "additionalProperties"):
-                merged.setdefault(key, part.get(key)) if part.get(key) is not None else None
+                if part.get(key) is not None:
+                    merged.setdefault(key, part[key])
         return self._object(merged, pointer, hint)
 
     def _union(self, schema: dict[str, Any], key: str, pointer: str, hint: str) -> PyType | Problem:

@@ -279,9 +279,9 @@ class Fake:
 
     def _delete(self, collection: str, parent: str, key: str) -> None:
         del self._data[collection][parent][key]
-        for child in self._data.values():
-            if not parent:
-                child.pop(key, None)  # an item's children go with it
+        if not parent:  # a top-level item's children go with it
+            for child in self._data.values():
+                child.pop(key, None)
 
     def _new_id(self, kind: str) -> JSON:
         number = next(self._ids)
@@ -377,16 +377,10 @@ class Fake:
                 str(start + size) if start + size < len(items) else "",
             )
         if style == "page":
-            (
-                _put(answer, paging.get("page", ""), start // size + 1)
-                if paging.get("page")
-                else None
-            )
-            (
-                _put(answer, paging.get("pages", ""), max(1, -(-len(items) // size)))
-                if paging.get("pages")
-                else None
-            )
+            if paging.get("page"):
+                _put(answer, paging["page"], start // size + 1)
+            if paging.get("pages"):
+                _put(answer, paging["pages"], max(1, -(-len(items) // size)))
         if style == "offset" and paging.get("total"):
             _put(answer, paging["total"], len(items))
         return _project(answer, _success_schema(operation, self._spec), self._spec)
