@@ -82,22 +82,23 @@ class Cache:
 
     # --- whole runs --------------------------------------------------------------------
 
-    def run_key(self, specs: Sequence[Path], out: Path, all_specs: bool) -> str:
+    def run_key(self, specs: Sequence[Path], out: Path, all_specs: bool, settings: str = "") -> str:
         inputs = [f"{p}:{file_digest(p)}" for p in specs]
-        return digest(self.version, str(out.resolve()), str(all_specs), *inputs)
+        return digest(self.version, str(out.resolve()), str(all_specs), settings, *inputs)
 
-    def unchanged(self, key: str, owned: Iterable[Path]) -> bool:
-        """Whether the last run with these inputs left the output as it still is."""
+    def unchanged(self, key: str, owned: Iterable[Path]) -> list[str] | None:
+        """The warnings of the last run with these inputs, if it left the output
+        as it still is; None otherwise."""
         recorded = self.get("runs", key)
         if recorded is None:
-            return False
+            return None
         entry = json.loads(recorded)
         if any(file_digest(Path(p)) != h for p, h in entry["inputs"].items()):
-            return False  # a file the specs reference changed
-        return bool(_listing(owned) == entry["outputs"])
+            return None  # a file the specs reference changed
+        return list(entry["warnings"]) if _listing(owned) == entry["outputs"] else None
 
-    def record(self, key: str, inputs: Iterable[Path], owned: Iterable[Path]) -> None:
-        entry = {"inputs": {str(p): file_digest(p) for p in inputs}, "outputs": _listing(owned)}
+    def record(self, key: str, inputs: Iterable[Path], owned: Iterable[Path], warnings: Sequence[str]) -> None:
+        entry = {"inputs": {str(p): file_digest(p) for p in inputs}, "outputs": _listing(owned), "warnings": warnings}
         self.put("runs", key, json.dumps(entry, sort_keys=True))
 
 

@@ -13,6 +13,7 @@ import click
 
 from . import sources
 from .cache import DEFAULT_DIR, Cache
+from .config import LintConfig, find_config, load_config
 from .problems import GeneratorError
 
 # The pipeline's modules (black, Jinja2, the validator) are imported by the
@@ -40,6 +41,38 @@ def _fail(error: GeneratorError) -> None:
     sys.exit(1)
 
 
+def _config(path: Path | None) -> LintConfig:
+    """The lint configuration: `--config`, or the nearest pyproject.toml with a [tool.clientgen] table."""
+    config = load_config(path or find_config(Path.cwd()))
+    from .rules import catalogue
+
+    config.check_rules(catalogue())
+    return config
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+SHOWN_WARNINGS = 5  # `generate` shows this many warnings; -v shows all
+
+
+def _report_warnings(warnings: Sequence[str], verbose: bool) -> None:
+    shown = warnings if verbose else warnings[:SHOWN_WARNINGS]
+    for line in shown:
+        click.echo(line, err=True)
+    if len(shown) < len(warnings):
+        click.echo(f"... {_plural(len(warnings), 'warning')} in all (-v shows every one)", err=True)
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A pyproject.toml with a [tool.clientgen.lint] table (default: the nearest one).",
+)
+
+
 @click.group()
 def main() -> None:
     """Generate typed Python clients from OpenAPI specs."""
@@ -48,37 +81,41 @@ def main() -> None:
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="Output format.")
-@click.option("--list-rules", is_flag=True, help="List the project's lint rules and exit.")
-def lint(specs: tuple[Path, ...], output: str, list_rules: bool) -> None:
-    """Check SPECS (default: every file in specs/); exit 1 on any problem.
+@click.option("--list-rules", is_flag=True, help="List every rule with its default severity and exit.")
+@config_option
+def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Path | None) -> None:
+    """Check SPECS (default: every file in specs/).
 
-    Runs openapi-spec-validator, then the project's rules (see --list-rules),
-    then the generator's own checks of what it can turn into code.
+    Exits 1 on any error, and on warnings too when the configuration says
+    `fail-on = "warning"`. Runs the OpenAPI schema, the house rules (see
+    --list-rules) and the generator's own checks of what it can turn into code.
     """
     from . import pipeline
-    from .model import pagination
-    from .rules import RULES
+    from .rules import catalogue
 
     if list_rules:
-        for rule in RULES:
-            click.echo(f"{rule.id}: {rule.summary}")
-        click.echo(f"{pagination.RULE}: {pagination.SUMMARY}")
+        for rule, (severity, summary) in catalogue().items():
+            click.echo(f"{rule} ({severity}): {summary}")
         return
     try:
+        config = _config(config_path)
         paths = _specs(specs)
     except GeneratorError as error:
         _fail(error)
         return
-    problems = pipeline.lint(paths)
+    problems = pipeline.lint(paths, config)
     if output == "json":
         click.echo(json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False))
     else:
         for problem in problems:
             click.echo(str(problem))
+        errors = sum(1 for p in problems if p.severity == "error")
+        counts = f"{_plural(errors, 'error')}, {_plural(len(problems) - errors, 'warning')}"
         files = len({p.file for p in problems})
-        noun = "spec" if len(paths) == 1 else "specs"
-        click.echo(f"{len(problems)} problems in {files} of {len(paths)} {noun}" if problems else f"{len(paths)} {noun} checked: no problems")
-    sys.exit(1 if problems else 0)
+        checked = _plural(len(paths), "spec")
+        click.echo(f"{counts} in {files} of {checked}" if problems else f"{checked} checked: no problems")
+    failing = ("error",) if config.fail_on == "error" else ("error", "warning")
+    sys.exit(1 if any(p.severity in failing for p in problems) else 0)
 
 
 @main.command()
@@ -87,31 +124,44 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool) -> None:
 @click.option("--check", is_flag=True, help="Write nothing; show a diff and exit 1 if anything would change.")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DIR, show_default=True, help="Where formatted output and finished runs are remembered.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-def generate(specs: tuple[Path, ...], out: Path, check: bool, cache_dir: Path, no_cache: bool) -> None:
-    """Generate a client package per spec (default: every file in specs/)."""
+@click.option("-v", "--verbose", is_flag=True, help=f"Show every warning, not only the first {SHOWN_WARNINGS}.")
+@config_option
+def generate(
+    specs: tuple[Path, ...], out: Path, check: bool, cache_dir: Path, no_cache: bool, verbose: bool, config_path: Path | None
+) -> None:
+    """Generate a client package per spec (default: every file in specs/).
+
+    Stops only on errors; warnings are reported and the code is written.
+    """
     up_to_date = "generated files are up to date" if check else "nothing to do"
     try:
+        config = _config(config_path)
         paths = _specs(specs)
         cache = Cache(None if no_cache else cache_dir)
-        key = cache.run_key(paths, out, not specs)
+        key = cache.run_key(paths, out, not specs, repr(config))
         owned = [out] if not specs else [out / sources.package_name(p) for p in paths]
-        if cache.unchanged(key, owned):  # the inputs and the output are as a finished run left them
+        recorded = cache.unchanged(key, owned)
+        if recorded is not None:  # the inputs and the output are as a finished run left them
+            _report_warnings(recorded, verbose)
             click.echo(up_to_date)
             return
         from . import pipeline
         from .write import apply, diff
 
-        changes, inputs = pipeline.generate(paths, out, all_specs=not specs, cache=cache, progress=_progress)
+        changes, inputs, warnings = pipeline.generate(
+            paths, out, all_specs=not specs, config=config, cache=cache, progress=_progress
+        )
     except GeneratorError as error:
         _fail(error)
         return
+    _report_warnings([str(w) for w in warnings], verbose)
     if check and changes:
         click.echo(diff(changes), nl=False)
         click.echo(f"{len(changes)} generated files are out of date; run 'make generate'", err=True)
         sys.exit(1)
     if not check:
         apply(changes)
-    cache.record(key, inputs, owned)
+    cache.record(key, inputs, owned, [str(w) for w in warnings])
     removed = sum(1 for c in changes if c.new is None)
     click.echo(f"{len(changes) - removed} files written, {removed} removed" if changes else up_to_date)
 

@@ -69,7 +69,7 @@ class Document:
         prefix = next((p for p in self.files if pointer == p or pointer.startswith(p + "/")), None)
         return self.files[prefix] if prefix else self.display
 
-    def problem(self, pointer: str, message: str, rule: str = "") -> Problem:
+    def problem(self, pointer: str, message: str, rule: str) -> Problem:
         return Problem(self.file_of(pointer), self.line_of(pointer), pointer, message, rule)
 
     def resolve(self, pointer: str) -> Any:
@@ -115,25 +115,25 @@ def _load_file(path: Path) -> Document | Problem:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return Problem(display, 1, "", f"cannot read the file: {exc}")
+        return Problem(display, 1, "", f"cannot read the file: {exc}", "file-unreadable")
     try:
         with _recursion_limit(COMPOSE_RECURSION_LIMIT):
             root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        return Problem(display, line, "", f"malformed YAML: {exc.problem or exc}")
+        return Problem(display, line, "", f"malformed YAML: {exc.problem or exc}", "syntax")
     except yaml.YAMLError as exc:
-        return Problem(display, 1, "", f"malformed YAML: {exc}")
+        return Problem(display, 1, "", f"malformed YAML: {exc}", "syntax")
     except RecursionError:  # PyYAML's composer recurses once per nesting level
-        return Problem(display, 1, "", "the document is nested too deeply to parse")
+        return Problem(display, 1, "", "the document is nested too deeply to parse", "syntax")
     if root is None:
-        return Problem(display, 1, "", "the file is empty")
+        return Problem(display, 1, "", "the file is empty", "file-unreadable")
     document = Document(path, display, None)
     try:
         document.data = _construct(root, document.lines)
     except _LoadError as exc:
-        return Problem(display, exc.line, exc.pointer, exc.message)
+        return Problem(display, exc.line, exc.pointer, exc.message, "syntax")
     return document
 
 
@@ -241,10 +241,10 @@ def _bundle(root: Document) -> Document | Problem:
                 node["$ref"] = "#" + prefix + fragment if prefix else ref
                 continue
             if "://" in location or location.startswith("//"):
-                return root.problem(join(pointer, "$ref"), f"$ref {ref!r} is not a local file")
+                return root.problem(join(pointer, "$ref"), f"$ref {ref!r} is not a local file", "ref-unresolved")
             target = (source.parent / location).resolve()
             if not target.is_relative_to(folder):
-                return root.problem(join(pointer, "$ref"), f"$ref {ref!r} leaves the spec's folder")
+                return root.problem(join(pointer, "$ref"), f"$ref {ref!r} leaves the spec's folder", "ref-unresolved")
             if target not in prefixes:
                 external = _load_file(target)
                 if isinstance(external, Problem):

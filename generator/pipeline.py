@@ -7,11 +7,13 @@ from typing import Any, TypeVar
 from pathlib import Path, PurePosixPath
 
 from .cache import Cache
+from .config import LintConfig
 from .problems import GeneratorError, Problem
 from .sources import discover, package_name
 
 # The stages, in the order data flows through them.
-from .load import load  # isort: skip
+from .load import Document, load  # isort: skip
+from .swagger2 import convert, is_swagger2  # isort: skip
 from .validate import validate  # isort: skip
 from .rules import check_rules  # isort: skip
 from .model import Api, build_api  # isort: skip
@@ -19,30 +21,49 @@ from .render import environment, render  # isort: skip
 from .format import format_all  # isort: skip
 from .write import Change, plan  # isort: skip
 
-def check_spec(path: Path) -> Api | list[Problem]:
-    """Load, validate, lint and model one spec: its `Api` or its problems."""
+DEFAULTS = LintConfig()
+
+
+def check_spec(path: Path, config: LintConfig = DEFAULTS) -> tuple[Api | None, list[Problem]]:
+    """Load, validate, lint and model one spec: its `Api` (None when any finding
+    is an error) and every finding that counts under `config`."""
     document = load(path)
     if isinstance(document, Problem):
-        return [document]
-    problems = validate(document)
-    if problems:  # the rules and the model need a valid document
-        return problems
-    problems = check_rules(document)
-    api = build_api(document, package_name(path))
-    if isinstance(api, list):
-        return sorted(set(problems + api))
+        return None, [document]
+    findings: list[Problem] = []
+    if is_swagger2(document.data):
+        document, findings = convert(document)
+    findings += validate(document)
+    settled = config.settle(findings, document.data)
+    if _errors(settled):  # the rules and the model need a usable document
+        return None, settled
+    findings += check_rules(document)
+    api = _model(document, package_name(path))
+    findings += api if isinstance(api, list) else api.warnings
+    settled = config.settle(findings, document.data)
+    if isinstance(api, list) or _errors(settled):
+        return None, settled
     api.sources = [path, *document.sources]
-    return problems or api
+    api.warnings = settled
+    return api, settled
 
 
-def lint(paths: Sequence[Path]) -> list[Problem]:
-    """Every problem in every spec, sorted by file and line."""
-    problems: list[Problem] = []
-    for path in paths:
-        result = check_spec(path)
-        if not isinstance(result, Api):
-            problems.extend(result)
-    return sorted(problems)
+def _errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def _model(document: Document, package: str) -> Api | list[Problem]:
+    """`build_api`, with any failure it did not foresee reported as one located line."""
+    try:
+        return build_api(document, package)
+    except (RecursionError, AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        message = f"the generator failed on this document ({type(exc).__name__}: {exc}); please report it"
+        return [document.problem("", message, "internal-error")]
+
+
+def lint(paths: Sequence[Path], config: LintConfig = DEFAULTS) -> list[Problem]:
+    """Every finding in every spec, sorted by file and line."""
+    return sorted(problem for path in paths for problem in check_spec(path, config)[1])
 
 
 T = TypeVar("T")
@@ -53,22 +74,23 @@ def quiet(items: Sequence[T], label: str) -> Iterable[T]:
     return items
 
 
-def build(paths: Sequence[Path], progress: Progress[Path] = quiet) -> list[Api]:
-    """The `Api` of every spec; raises with all problems if any spec has one."""
+def build(paths: Sequence[Path], config: LintConfig = DEFAULTS, progress: Progress[Path] = quiet) -> list[Api]:
+    """The `Api` of every spec (their warnings inside); raises with every finding
+    if any spec has an error."""
     apis: list[Api] = []
     problems: list[Problem] = []
     packages: dict[str, Path] = {}
     for path in progress(paths, "checking specs"):
         name = package_name(path)
         if name in packages:
-            problems.append(Problem(str(path), 1, "", f"generates package {name!r}, as {packages[name]} does"))
+            message = f"generates package {name!r}, as {packages[name]} does"
+            problems.append(Problem(str(path), 1, "", message, "package-clash"))
         packages[name] = path
-        result = check_spec(path)
-        if isinstance(result, Api):
-            apis.append(result)
-        else:
-            problems.extend(result)
-    if problems:
+        api, findings = check_spec(path, config)
+        problems += findings
+        if api is not None:
+            apis.append(api)
+    if _errors(problems):
         raise GeneratorError(problems)
     return apis
 
@@ -94,7 +116,7 @@ def render_all(
     try:
         return format_all(rendered, cache, progress)
     except ValueError as exc:
-        raise GeneratorError([Problem(str(exc).split(":")[0], 1, "", f"internal error: {exc}")]) from exc
+        raise GeneratorError([Problem(str(exc).split(":")[0], 1, "", f"internal error: {exc}", "internal-error")]) from exc
 
 
 def owned_folders(paths: Sequence[Path], out: Path, all_specs: bool) -> list[Path]:
@@ -103,15 +125,22 @@ def owned_folders(paths: Sequence[Path], out: Path, all_specs: bool) -> list[Pat
 
 
 def generate(
-    paths: Sequence[Path], out: Path, *, all_specs: bool, cache: Cache | None = None, progress: Progress[Any] = quiet
-) -> tuple[list[Change], list[Path]]:
-    """The changes that bring `out` up to date with `paths` (writing nothing), and
-    every file the specs were read from.
+    paths: Sequence[Path],
+    out: Path,
+    *,
+    all_specs: bool,
+    config: LintConfig = DEFAULTS,
+    cache: Cache | None = None,
+    progress: Progress[Any] = quiet,
+) -> tuple[list[Change], list[Path], list[Problem]]:
+    """The changes that bring `out` up to date with `paths` (writing nothing),
+    every file the specs were read from, and the warnings.
 
     With `all_specs`, every generated file under `out` that no spec renders any
     more is stale; otherwise only those in the rendered packages are.
     """
-    apis = build(paths, progress)
+    apis = build(paths, config, progress)
     files = render_all(apis, import_prefix(out), cache, progress)
     owned = [f for f in owned_folders(paths, out, all_specs) if f.is_dir()]
-    return plan(out, files, owned), [source for api in apis for source in api.sources]
+    warnings = sorted(w for api in apis for w in api.warnings)
+    return plan(out, files, owned), [source for api in apis for source in api.sources], warnings

@@ -1,9 +1,33 @@
-"""Problems found in a spec, and the one exception that carries them to the CLI."""
+"""Findings about a spec, the rules they come from, and the one exception that
+carries errors to the CLI."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+# Findings that mean no correct code can be made: always errors, never ignored.
+FATAL: dict[str, str] = {
+    "file-unreadable": "The spec file can be read and is not empty.",
+    "syntax": "The file is well-formed YAML or JSON (no duplicate keys, custom tags or alias bombs).",
+    "not-openapi": "The document is OpenAPI 3.0.x or 3.1.x (or Swagger 2.0, converted in memory).",
+    "ref-unresolved": "Every $ref resolves to a node in the spec or a file in its folder, without cycles.",
+    "package-clash": "No two specs generate the same package.",
+    "config": "The [tool.clientgen.lint] configuration is valid.",
+    "internal-error": "The generator produced valid Python (a failure here is a bug: please report it).",
+}
+# Generator findings that are warnings unless configured otherwise; the house
+# style rules in `rules.py` join them.
+GENERATOR: dict[str, str] = {
+    "oas-schema": "The document validates against the OpenAPI schema.",
+    "unsupported": "A construct the generator cannot type exactly becomes `typing.Any` (or `bytes`).",
+    "invalid-default": "A default matches its schema; one that does not is left out.",
+    "invalid-pattern": "A pattern compiles with Python's `re`; one that does not is left out.",
+    "x-pagination": "An x-pagination extension names a known style, fields of the 2xx body and query parameters.",
+    "swagger2-convert": "A Swagger 2.0 construct carries over to OpenAPI 3.0 exactly.",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -14,15 +38,12 @@ class Problem:
     line: int
     pointer: str
     message: str
-    rule: str = ""
+    rule: str
+    severity: Severity = "error"
 
     def __str__(self) -> str:
-        rule = f"[{self.rule}] " if self.rule else ""
         message = " ".join(self.message.split())  # always one line
-        return f"{self.file}:{self.line}: {self.pointer or '/'}: {rule}{message}"
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        return f"{self.file}:{self.line}: {self.pointer or '/'}: {self.severity} [{self.rule}] {message}"
 
 
 class GeneratorError(Exception):

@@ -21,7 +21,7 @@ from referencing.jsonschema import DRAFT202012
 from .identifiers import snake_case
 from .load import Document, join
 from .model.operations import METHODS
-from .problems import Problem
+from .problems import FATAL, GENERATOR, Problem, Severity
 from .validate import iter_refs, ref_target
 
 COMPONENT_KINDS = (
@@ -60,6 +60,13 @@ def rule(rule_id: str, summary: str) -> Callable[[Finder], Finder]:
         return find
 
     return register
+
+
+def catalogue() -> dict[str, tuple[Severity, str]]:
+    """Every rule id with its default severity and summary: fatal, the generator's, the house rules."""
+    found: dict[str, tuple[Severity, str]] = {rule: ("error", summary) for rule, summary in FATAL.items()}
+    found |= {rule: ("warning", summary) for rule, summary in GENERATOR.items()}
+    return found | {r.id: ("warning", r.summary) for r in RULES}
 
 
 def check_rules(document: Document) -> list[Problem]:

@@ -6,48 +6,57 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from jsonschema.exceptions import ValidationError, best_match
+from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_spec_validator.schemas.backend.jsonschema import create_validator
 
 from .load import Document, join
 from .problems import Problem
 
-SWAGGER_HINT = (
-    "Swagger 2.0 is not supported; convert it to OpenAPI 3 first, e.g. with "
-    "'npx swagger2openapi spec.yaml -o spec3.yaml' or the converter at converter.swagger.io"
-)
-
 
 def validate(document: Document) -> list[Problem]:
-    """Every problem that stops `document` from being a usable OpenAPI 3 spec."""
+    """Every problem that stops `document` from being OpenAPI 3 (`not-openapi`,
+    `ref-unresolved`), then where it breaks the OpenAPI schema (`oas-schema`).
+
+    Only the OpenAPI schema itself is checked here: what openapi-spec-validator's
+    keyword walk adds (defaults, operationIds, path parameters) the model and the
+    rules check with locations of their own.
+    """
     data = document.data
     if not isinstance(data, dict):
-        return [document.problem("", "an OpenAPI document must be a mapping")]
-    if "swagger" in data:
-        return [document.problem("/swagger", SWAGGER_HINT)]
+        return [document.problem("", "an OpenAPI document must be a mapping", "not-openapi")]
     version = str(data.get("openapi", ""))
     if version.startswith("3.1"):
-        validator_class: Any = OpenAPIV31SpecValidator
+        schema: Any = schema_v31
     elif version.startswith("3.0"):
-        validator_class = OpenAPIV30SpecValidator
+        schema = schema_v30
     else:
-        return [document.problem("/openapi", f"unsupported OpenAPI version {version!r}; use 3.0.x or 3.1.x")]
+        message = f"unsupported OpenAPI version {version!r}; use 3.0.x, 3.1.x or Swagger 2.0"
+        return [document.problem("/openapi", message, "not-openapi")]
     problems = list(check_refs(document))
-    if problems:  # the validator cannot report dangling references itself
+    if problems:  # the OpenAPI schema cannot be checked through dangling references
         return problems
     try:
-        errors = list(validator_class(data).iter_errors())
+        errors = list(create_validator(schema).iter_errors(data))
     except RecursionError:
-        return [document.problem("", "the document nests too deeply for the OpenAPI validator")]
-    except Exception as exc:  # the validator raises on some malformed input
-        return [document.problem("", f"the OpenAPI validator failed: {exc}")]
+        return [document.problem("", "the document nests too deeply to check", "not-openapi")]
     seen: set[Problem] = set()
     for error in errors:
-        pointer = join("", *error.absolute_path)
-        problem = document.problem(pointer, error.message.split("\n")[0])  # the rest is schema detail
+        problem = _located(document, error)
         if problem not in seen:
             seen.add(problem)
             problems.append(problem)
     return problems
+
+
+def _located(document: Document, error: ValidationError) -> Problem:
+    """A finding at the most specific place a schema error points to."""
+    specific = best_match([error]) or error
+    pointer = join("", *specific.absolute_path)
+    message = specific.message.split("\n")[0]  # the rest is schema detail
+    if len(message) > 200:
+        message = message[:197] + "..."
+    return document.problem(pointer, message, "oas-schema")
 
 
 def ref_target(ref: str) -> str | None:
@@ -69,13 +78,13 @@ def check_refs(document: Document) -> Iterator[Problem]:
         target = ref_target(ref)
         if target is None:
             yield document.problem(
-                pointer, f"$ref {ref!r} is not a reference into this document (load bundles referenced files)"
+                pointer, f"$ref {ref!r} is not a reference into this document (load bundles referenced files)", "ref-unresolved"
             )
             continue
         try:
             document.resolve(target)
         except KeyError:
-            yield document.problem(pointer, f"$ref {ref!r} does not resolve")
+            yield document.problem(pointer, f"$ref {ref!r} does not resolve", "ref-unresolved")
             continue
         if target in covered:
             continue
@@ -85,7 +94,7 @@ def check_refs(document: Document) -> Iterator[Problem]:
             why = "leads round a cycle of $refs with no schema in it" if cycle else (
                 f"starts a chain of {len(chain)} $refs (at most {MAX_REF_CHAIN} are followed)"
             )
-            yield document.problem(pointer, f"$ref {ref!r} {why}")
+            yield document.problem(pointer, f"$ref {ref!r} {why}", "ref-unresolved")
 
 
 def _chain(document: Document, target: str) -> tuple[list[str], bool]:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.config import LintConfig
 from generator.load import Document, load
 from generator.rules import RULES, check_rules
 from generator.validate import validate
@@ -38,61 +39,61 @@ def _write(tmp_path: Path, data: dict[str, Any]) -> Document:
 
 EXPECTED: dict[str, list[str]] = {
     "operation-id-required": [
-        "tests/fixtures/lint/operation-id-required.yaml:14: /paths/~1things/post: [operation-id-required] POST operation has no operationId",
+        "tests/fixtures/lint/operation-id-required.yaml:14: /paths/~1things/post: warning [operation-id-required] POST operation has no operationId",
     ],
     "operation-id-unique": [
-        "tests/fixtures/lint/operation-id-unique.yaml:18: /paths/~1things/post/callbacks/thingCreated/{$request.body#~1callbackUrl}/post/operationId: [operation-id-unique] operationId 'createThing' is already used at /paths/~1things/post/operationId",
-        "tests/fixtures/lint/operation-id-unique.yaml:25: /webhooks/thingChanged/post/operationId: [operation-id-unique] operationId 'createThing' is already used at /paths/~1things/post/operationId",
+        "tests/fixtures/lint/operation-id-unique.yaml:18: /paths/~1things/post/callbacks/thingCreated/{$request.body#~1callbackUrl}/post/operationId: warning [operation-id-unique] operationId 'createThing' is already used at /paths/~1things/post/operationId",
+        "tests/fixtures/lint/operation-id-unique.yaml:25: /webhooks/thingChanged/post/operationId: warning [operation-id-unique] operationId 'createThing' is already used at /paths/~1things/post/operationId",
     ],
     "operation-id-camel-case": [
-        "tests/fixtures/lint/operation-id-camel-case.yaml:10: /paths/~1things/get/operationId: [operation-id-camel-case] operationId 'list_things' is not camelCase",
-        "tests/fixtures/lint/operation-id-camel-case.yaml:15: /paths/~1things/post/operationId: [operation-id-camel-case] operationId 'CreateThing' is not camelCase",
+        "tests/fixtures/lint/operation-id-camel-case.yaml:10: /paths/~1things/get/operationId: warning [operation-id-camel-case] operationId 'list_things' is not camelCase",
+        "tests/fixtures/lint/operation-id-camel-case.yaml:15: /paths/~1things/post/operationId: warning [operation-id-camel-case] operationId 'CreateThing' is not camelCase",
     ],
     "path-params-declared": [
-        "tests/fixtures/lint/path-params-declared.yaml:9: /paths/~1things~1{thingId}: [path-params-declared] {thingId} in '/things/{thingId}' has no `in: path` parameter",
-        "tests/fixtures/lint/path-params-declared.yaml:11: /paths/~1things~1{thingId}~1parts~1{partId}: [path-params-declared] {partId} in '/things/{thingId}/parts/{partId}' has no `in: path` parameter",
+        "tests/fixtures/lint/path-params-declared.yaml:9: /paths/~1things~1{thingId}: warning [path-params-declared] {thingId} in '/things/{thingId}' has no `in: path` parameter",
+        "tests/fixtures/lint/path-params-declared.yaml:11: /paths/~1things~1{thingId}~1parts~1{partId}: warning [path-params-declared] {partId} in '/things/{thingId}/parts/{partId}' has no `in: path` parameter",
     ],
     "path-params-in-template": [
-        "tests/fixtures/lint/path-params-in-template.yaml:11: /paths/~1things/parameters/0: [path-params-in-template] path parameter 'thingId' does not appear in '/things'",
+        "tests/fixtures/lint/path-params-in-template.yaml:11: /paths/~1things/parameters/0: warning [path-params-in-template] path parameter 'thingId' does not appear in '/things'",
     ],
     "success-response": [
-        "tests/fixtures/lint/success-response.yaml:16: /paths/~1things/post/responses: [success-response] POST operation has no 2xx response",
+        "tests/fixtures/lint/success-response.yaml:16: /paths/~1things/post/responses: warning [success-response] POST operation has no 2xx response",
     ],
     "response-schema": [
-        "tests/fixtures/lint/response-schema.yaml:20: /paths/~1things/get/responses/200/content/text~1csv: [response-schema] response content 'text/csv' has no schema",
-        "tests/fixtures/lint/response-schema.yaml:29: /components/responses/Error/content/application~1problem+json: [response-schema] response content 'application/problem+json' has no schema",
+        "tests/fixtures/lint/response-schema.yaml:20: /paths/~1things/get/responses/200/content/text~1csv: warning [response-schema] response content 'text/csv' has no schema",
+        "tests/fixtures/lint/response-schema.yaml:29: /components/responses/Error/content/application~1problem+json: warning [response-schema] response content 'application/problem+json' has no schema",
     ],
     "example-valid": [
-        "tests/fixtures/lint/example-valid.yaml:17: /paths/~1things/get/parameters/0/example: [example-valid] the example does not match its schema: 500 is greater than the maximum of 100",
-        "tests/fixtures/lint/example-valid.yaml:27: /paths/~1things/get/parameters/1/examples/bad/value: [example-valid] the example does not match its schema: '2024-01-32T10:00:00Z' is not a 'date-time'",
-        "tests/fixtures/lint/example-valid.yaml:28: /paths/~1things/get/parameters/1/examples/shared: [example-valid] the example does not match its schema: 'yesterday' is not a 'date-time'",
-        "tests/fixtures/lint/example-valid.yaml:37: /paths/~1things/get/responses/200/headers/X-Total/example: [example-valid] the example does not match its schema: 'many' is not of type 'integer'",
-        "tests/fixtures/lint/example-valid.yaml:44: /paths/~1things/get/responses/200/content/application~1json/example: [example-valid] the example does not match its schema at /1/owner: 'nobody' is not a 'email'",
-        "tests/fixtures/lint/example-valid.yaml:66: /components/schemas/Thing/properties/owner/examples/1: [example-valid] the example does not match its schema: 'nobody' is not a 'email'",
-        "tests/fixtures/lint/example-valid.yaml:75: /components/schemas/Thing/properties/tags/items/example: [example-valid] the example does not match its schema: 'long' is too long",
-        "tests/fixtures/lint/example-valid.yaml:79: /components/schemas/Thing/examples/1: [example-valid] the example does not match its schema: 'id' is a required property",
+        "tests/fixtures/lint/example-valid.yaml:17: /paths/~1things/get/parameters/0/example: warning [example-valid] the example does not match its schema: 500 is greater than the maximum of 100",
+        "tests/fixtures/lint/example-valid.yaml:27: /paths/~1things/get/parameters/1/examples/bad/value: warning [example-valid] the example does not match its schema: '2024-01-32T10:00:00Z' is not a 'date-time'",
+        "tests/fixtures/lint/example-valid.yaml:28: /paths/~1things/get/parameters/1/examples/shared: warning [example-valid] the example does not match its schema: 'yesterday' is not a 'date-time'",
+        "tests/fixtures/lint/example-valid.yaml:37: /paths/~1things/get/responses/200/headers/X-Total/example: warning [example-valid] the example does not match its schema: 'many' is not of type 'integer'",
+        "tests/fixtures/lint/example-valid.yaml:44: /paths/~1things/get/responses/200/content/application~1json/example: warning [example-valid] the example does not match its schema at /1/owner: 'nobody' is not a 'email'",
+        "tests/fixtures/lint/example-valid.yaml:66: /components/schemas/Thing/properties/owner/examples/1: warning [example-valid] the example does not match its schema: 'nobody' is not a 'email'",
+        "tests/fixtures/lint/example-valid.yaml:75: /components/schemas/Thing/properties/tags/items/example: warning [example-valid] the example does not match its schema: 'long' is too long",
+        "tests/fixtures/lint/example-valid.yaml:79: /components/schemas/Thing/examples/1: warning [example-valid] the example does not match its schema: 'id' is a required property",
     ],
     "component-unused": [
-        "tests/fixtures/lint/component-unused.yaml:29: /components/schemas/Orphan: [component-unused] schemas component 'Orphan' is never used",
-        "tests/fixtures/lint/component-unused.yaml:37: /components/parameters/offset: [component-unused] parameters component 'offset' is never used",
-        "tests/fixtures/lint/component-unused.yaml:43: /components/responses/Gone: [component-unused] responses component 'Gone' is never used",
-        "tests/fixtures/lint/component-unused.yaml:46: /components/requestBodies/NewThing: [component-unused] requestBodies component 'NewThing' is never used",
-        "tests/fixtures/lint/component-unused.yaml:52: /components/headers/X-Total: [component-unused] headers component 'X-Total' is never used",
-        "tests/fixtures/lint/component-unused.yaml:56: /components/examples/Nothing: [component-unused] examples component 'Nothing' is never used",
-        "tests/fixtures/lint/component-unused.yaml:62: /components/securitySchemes/apiKey: [component-unused] securitySchemes component 'apiKey' is never used",
+        "tests/fixtures/lint/component-unused.yaml:29: /components/schemas/Orphan: warning [component-unused] schemas component 'Orphan' is never used",
+        "tests/fixtures/lint/component-unused.yaml:37: /components/parameters/offset: warning [component-unused] parameters component 'offset' is never used",
+        "tests/fixtures/lint/component-unused.yaml:43: /components/responses/Gone: warning [component-unused] responses component 'Gone' is never used",
+        "tests/fixtures/lint/component-unused.yaml:46: /components/requestBodies/NewThing: warning [component-unused] requestBodies component 'NewThing' is never used",
+        "tests/fixtures/lint/component-unused.yaml:52: /components/headers/X-Total: warning [component-unused] headers component 'X-Total' is never used",
+        "tests/fixtures/lint/component-unused.yaml:56: /components/examples/Nothing: warning [component-unused] examples component 'Nothing' is never used",
+        "tests/fixtures/lint/component-unused.yaml:62: /components/securitySchemes/apiKey: warning [component-unused] securitySchemes component 'apiKey' is never used",
     ],
     "security-required": [
-        "tests/fixtures/lint/security-required.yaml:20: /paths/~1things/delete: [security-required] DELETE operation has no security requirement and there is no top-level one (`security: []` if public)",
+        "tests/fixtures/lint/security-required.yaml:20: /paths/~1things/delete: warning [security-required] DELETE operation has no security requirement and there is no top-level one (`security: []` if public)",
     ],
     "security-scheme-defined": [
-        "tests/fixtures/lint/security-scheme-defined.yaml:7: /security/1/apiKey: [security-scheme-defined] security scheme 'apiKey' is not declared in components.securitySchemes",
-        "tests/fixtures/lint/security-scheme-defined.yaml:14: /paths/~1things/get/security/0/oauth: [security-scheme-defined] security scheme 'oauth' is not declared in components.securitySchemes",
+        "tests/fixtures/lint/security-scheme-defined.yaml:7: /security/1/apiKey: warning [security-scheme-defined] security scheme 'apiKey' is not declared in components.securitySchemes",
+        "tests/fixtures/lint/security-scheme-defined.yaml:14: /paths/~1things/get/security/0/oauth: warning [security-scheme-defined] security scheme 'oauth' is not declared in components.securitySchemes",
     ],
     "python-name-clash": [
-        "tests/fixtures/lint/python-name-clash.yaml:21: /paths/~1things/get/parameters/0: [python-name-clash] query parameter 'page-size' and query parameter 'pageSize' both become the Python name 'page_size'",
-        "tests/fixtures/lint/python-name-clash.yaml:29: /paths/~1things/get/parameters/2: [python-name-clash] query parameter 'id' and header parameter 'id' both become the Python name 'id'",
-        "tests/fixtures/lint/python-name-clash.yaml:47: /components/schemas/Thing/properties/thing_id: [python-name-clash] property 'thingId' and property 'thing_id' both become the Python name 'thing_id'",
-        "tests/fixtures/lint/python-name-clash.yaml:54: /components/schemas/Thing/properties/owner/properties/EMail: [python-name-clash] property 'e-mail' and property 'EMail' both become the Python name 'e_mail'",
+        "tests/fixtures/lint/python-name-clash.yaml:21: /paths/~1things/get/parameters/0: warning [python-name-clash] query parameter 'page-size' and query parameter 'pageSize' both become the Python name 'page_size'",
+        "tests/fixtures/lint/python-name-clash.yaml:29: /paths/~1things/get/parameters/2: warning [python-name-clash] query parameter 'id' and header parameter 'id' both become the Python name 'id'",
+        "tests/fixtures/lint/python-name-clash.yaml:47: /components/schemas/Thing/properties/thing_id: warning [python-name-clash] property 'thingId' and property 'thing_id' both become the Python name 'thing_id'",
+        "tests/fixtures/lint/python-name-clash.yaml:54: /components/schemas/Thing/properties/owner/properties/EMail: warning [python-name-clash] property 'e-mail' and property 'EMail' both become the Python name 'e_mail'",
     ],
 }  # fmt: skip
 
@@ -115,7 +116,7 @@ def test_every_rule_has_a_fixture_and_every_fixture_a_rule() -> None:
 def test_fixture_breaks_only_its_rule(rule_id: str) -> None:
     document = _load(FIXTURES / f"{rule_id}.yaml")
     assert validate(document) == []  # so the findings come from the rule alone
-    problems = check_rules(document)
+    problems = LintConfig().settle(check_rules(document))
     assert [str(problem) for problem in problems] == EXPECTED[rule_id]
     assert {problem.rule for problem in problems} == {rule_id}
 

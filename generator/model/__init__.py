@@ -24,7 +24,8 @@ RESERVED_CLASSES = frozenset({"BaseModel"})
 
 
 def build_api(document: Document, package: str) -> Api | list[Problem]:
-    """The `Api` for a validated document, or every problem that stops it."""
+    """The `Api` for a validated document (its `warnings` say what was typed
+    loosely or left out), or every error that stops it."""
     data = document.data
     info = data.get("info") or {}
     schemas = SchemaParser(document, NameScope(RESERVED_CLASSES))
@@ -32,11 +33,12 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     default_security = first_requirement(data.get("security"))
     operations, problems = OperationParser(schemas, default_security).parse_all()
     used = list(dict.fromkeys(name for op in operations for name in op.security))
-    security = parse_schemes(document, package, used)
-    if isinstance(security, Problem):
-        problems.append(security)
+    security, warnings = parse_schemes(document, package, used)
+    supported = {scheme.key for scheme in security}
+    for op in operations:
+        op.security = [key for key in op.security if key in supported]
     problems += schemas.parse_components()
-    if problems or isinstance(security, Problem):
+    if problems:
         return sorted(set(problems))
     title = str(info.get("title") or package)
     client_name = class_name(str(info.get("x-client-name") or title))
@@ -54,6 +56,7 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         operations=operations,
         security_schemes=security,
         document=data,
+        warnings=sorted(set(warnings + schemas.warnings)),
     )
 
 

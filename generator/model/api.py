@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..identifiers import Code
+from ..problems import Problem
 from .types import Alias, Enum, Model, PyType, nullable
 
 if TYPE_CHECKING:
@@ -147,6 +148,7 @@ class Api:
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)  # the spec itself, served by the generated server
     sources: list[Path] = field(default_factory=list)  # every file the spec was read from
+    warnings: list[Problem] = field(default_factory=list)  # what was typed loosely or left out
 
     @property
     def credential_arguments(self) -> list[Code]:

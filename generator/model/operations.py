@@ -74,7 +74,8 @@ class OperationParser:
                 parameter = self._parameter(raw, raw_pointer, hint, scope)
                 if isinstance(parameter, Problem):
                     return parameter
-                parameters.append(parameter)
+                if parameter is not None:
+                    parameters.append(parameter)
             body = self._body(spec.get("requestBody"), join(pointer, "requestBody"), hint)
         if isinstance(body, Problem):
             return body
@@ -85,11 +86,8 @@ class OperationParser:
                 return response
             responses.append(response)
         successes = [r for r in responses if r.status.startswith("2")]
-        success_types = {r.type for r in successes}
-        if len(success_types) > 1:
-            return self.document.problem(
-                join(pointer, "responses"), "success responses with different bodies are not supported yet"
-            )
+        if len({r.type for r in successes}) > 1:
+            self.schemas.warn(join(pointer, "responses"), "success responses with different bodies: the first is used")
         pagination = None
         if "x-pagination" in spec:
             success_type = successes[0].type if successes else None
@@ -98,8 +96,9 @@ class OperationParser:
                 success_type, parameters, self.schemas.models,
             )  # fmt: skip
             if isinstance(paging, Problem):
-                return paging
-            pagination = paging
+                self.schemas.warnings.append(paging)
+            else:
+                pagination = paging
         method_name = self.methods.claim(snake_case(operation_id))
         security = spec.get("security")
         return Operation(
@@ -130,21 +129,18 @@ class OperationParser:
                 merged[(resolved.get("name", ""), resolved.get("in", ""))] = (resolved, resolved_pointer)
         return list(merged.values())
 
-    def _parameter(self, raw: dict[str, Any], pointer: str, hint: str, scope: NameScope) -> Parameter | Problem:
+    def _parameter(self, raw: dict[str, Any], pointer: str, hint: str, scope: NameScope) -> Parameter | Problem | None:
         location = raw.get("in")
         if location not in LOCATIONS:
-            return self.document.problem(join(pointer, "in"), f"{location!r} parameters are not supported yet")
-        if "schema" not in raw:
-            return self.document.problem(pointer, "parameters without a 'schema' are not supported yet")
-        wire_name = str(raw["name"])
-        schema_pointer = join(pointer, "schema")
-        type_ = self.schemas.parse(raw["schema"], schema_pointer, hint + class_name(wire_name))
+            self.schemas.warn(join(pointer, "in"), f"{location!r} parameters are not supported; left out")
+            return None
+        wire_name = str(raw.get("name", ""))
+        schema_pointer, raw_schema = self._parameter_schema(raw, pointer)
+        type_ = self.schemas.parse(raw_schema, schema_pointer, hint + class_name(wire_name))
         if isinstance(type_, Problem):
             return type_
-        schema = raw["schema"] if isinstance(raw["schema"], dict) else {}
+        schema = raw_schema if isinstance(raw_schema, dict) else {}
         default = self.schemas.default(type_, schema, schema_pointer, "models.")
-        if isinstance(default, Problem):
-            return default
         return Parameter(
             name=scope.claim(snake_case(wire_name)),
             wire_name=wire_name,
@@ -156,6 +152,17 @@ class OperationParser:
             schema_pointer=schema_pointer,
         )
 
+    def _parameter_schema(self, raw: dict[str, Any], pointer: str) -> tuple[str, Any]:
+        """(pointer, schema) of a parameter: its `schema`, or that of its one `content` entry."""
+        if "schema" in raw:
+            return join(pointer, "schema"), raw["schema"]
+        content = raw.get("content")
+        for media_type, media in content.items() if isinstance(content, dict) else []:
+            if isinstance(media, dict) and "schema" in media:
+                return join(pointer, "content", media_type, "schema"), media["schema"]
+        self.schemas.warn(pointer, "a parameter without a schema is typed as str")
+        return join(pointer, "schema"), {"type": "string"}
+
     def _body(self, raw: Any, pointer: str, hint: str) -> Body | Problem | None:
         if raw is None:
             return None
@@ -164,7 +171,7 @@ class OperationParser:
         media_type = next((m for m in content if is_json(m)), None) or next((m for m in content if m in ENCODINGS), None)
         if media_type is None:
             kinds = ", ".join(content) or "no content"
-            return self.document.problem(join(pointer, "content"), f"request bodies of {kinds} are not supported yet")
+            return self.document.problem(join(pointer, "content"), f"request bodies of {kinds} are not supported yet", "unsupported")
         schema_pointer = join(pointer, "content", media_type, "schema")
         type_ = self.schemas.parse(content[media_type].get("schema", True), schema_pointer, hint + "Request")
         if isinstance(type_, Problem):

@@ -25,7 +25,6 @@ from .api import Parameter
 from .types import ListOf, Model, Named, PyType, UnionOf
 
 RULE = "x-pagination"
-SUMMARY = "An x-pagination extension names a known style, fields of the 2xx body and query parameters."
 KEYS = {
     "cursor": ({"items", "param", "cursor"}, set()),
     "offset": ({"items", "param"}, {"limit", "total"}),

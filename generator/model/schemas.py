@@ -45,6 +45,7 @@ class SchemaParser:
         self._depth = 0
         self._context = "response"  # or "request": which of readOnly/writeOnly fields to leave out
         self._access_modes: dict[str, bool] = {}
+        self.warnings: list[Problem] = []  # what was typed loosely or left out, and why
 
     @contextlib.contextmanager
     def context(self, context: str) -> Iterator[None]:
@@ -100,7 +101,7 @@ class SchemaParser:
     def parse(self, schema: Any, pointer: str, hint: str) -> PyType | Problem:
         """The type for `schema` at `pointer`; `hint` names an inline class."""
         if self._depth >= MAX_DEPTH:
-            return self._problem(pointer, f"schema is nested more than {MAX_DEPTH} levels deep")
+            return self.loose(pointer, f"schema is nested more than {MAX_DEPTH} levels deep")
         self._depth += 1
         try:
             return self._parse(schema, pointer, hint)
@@ -111,7 +112,7 @@ class SchemaParser:
         if schema is True or schema == {}:
             return ANY
         if not isinstance(schema, dict):
-            return self._problem(pointer, "a schema must be an object")
+            return self.loose(pointer, "a schema must be an object or a boolean")
         if "$ref" in schema:
             return self._ref(schema["$ref"], pointer)
         cached = self._by_pointer.get(self._key(pointer))
@@ -119,7 +120,7 @@ class SchemaParser:
             return cached
         for keyword in UNSUPPORTED:
             if keyword in schema:
-                return self._problem(join(pointer, keyword), f"'{keyword}' is not supported yet")
+                return self.loose(join(pointer, keyword), f"'{keyword}' is not supported yet")
         type_ = self._typed(schema, pointer, hint)
         if isinstance(type_, Problem):
             return type_
@@ -164,7 +165,7 @@ class SchemaParser:
             return item if isinstance(item, Problem) else ListOf(item)
         if name == "object":
             return self._object(schema, pointer, hint)
-        return self._problem(join(pointer, "type"), f"unknown type {name!r}")
+        return self.loose(join(pointer, "type"), f"unknown type {name!r}")
 
     def _ref(self, ref: Any, pointer: str) -> PyType | Problem:
         target = ref_target(ref) if isinstance(ref, str) else None
@@ -220,8 +221,6 @@ class SchemaParser:
                 return type_
             field_schema = sub if isinstance(sub, dict) else {}
             default = self.default(type_, field_schema, sub_pointer, "")
-            if isinstance(default, Problem):
-                return default
             is_required = wire_name in required and default is None
             model.fields.append(
                 Field(
@@ -244,7 +243,7 @@ class SchemaParser:
         elif all(isinstance(v, int) and not isinstance(v, bool) for v in present):
             base = "int"
         else:
-            return self._problem(join(pointer, "enum"), "enum values must be all strings or all integers")
+            return self.loose(join(pointer, "enum"), "enum values must be all strings or all integers")
         if not present:
             return NONE
         scope = NameScope()
@@ -259,7 +258,7 @@ class SchemaParser:
         if value is None:
             return NONE
         if not isinstance(value, (str, int, bool)):
-            return self._problem(join(pointer, "const"), "a const must be a string, integer, boolean or null")
+            return self.loose(join(pointer, "const"), "a const must be a string, integer, boolean or null")
         return Scalar(f"typing.Literal[{literal(value)}]")
 
     def _all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> PyType | Problem:
@@ -273,7 +272,8 @@ class SchemaParser:
                 target = ref_target(part["$ref"]) if isinstance(part["$ref"], str) else None
                 part, seen = (self.document.resolve(target) if target else {}), seen + 1
             if not isinstance(part, dict):
-                return self._problem(join(pointer, "allOf"), "every allOf part must be a schema object")
+                self.warn(join(pointer, "allOf"), "an allOf part that is not a schema object is left out")
+                continue
             if part is not schema:
                 parts[:0] = part.get("allOf") or []
             merged["properties"].update(part.get("properties") or {})
@@ -296,25 +296,28 @@ class SchemaParser:
         is_nullable = NONE in options or "null" in (schema.get("type") or [])
         if not non_null:
             return NONE
-        discriminator = schema.get("discriminator")
-        if isinstance(discriminator, dict):
-            alias = self._tagged(discriminator, schema[key], non_null, pointer, hint)
+        tagged = self._tagged(schema.get("discriminator"), schema[key], non_null, pointer, hint)
+        if tagged is not None:
+            alias = tagged
         elif pointer in self._names:  # a named component: keep its name
             alias = Alias(self._class_name(pointer, hint), schema.get("description"), non_null)
         else:
             union: PyType = non_null[0] if len(non_null) == 1 else UnionOf(non_null)
             return nullable(union) if is_nullable else union
-        if isinstance(alias, Problem):
-            return alias
         self.aliases.append(alias)
         named = Named(alias.name)
         self._by_pointer[self._key(pointer)] = named
         return nullable(named) if is_nullable else named
 
     def _tagged(
-        self, discriminator: dict[str, Any], raw: list[Any], options: tuple[PyType, ...], pointer: str, hint: str
-    ) -> Alias | Problem:
-        """A tagged union: each option a model, each with its discriminator value."""
+        self, discriminator: Any, raw: list[Any], options: tuple[PyType, ...], pointer: str, hint: str
+    ) -> Alias | None:
+        """A tagged union: each option a model, each with its discriminator value.
+
+        None when there is no discriminator, or it cannot tag every option (then
+        the union is left untagged, with a warning)."""
+        if not isinstance(discriminator, dict):
+            return None
         wire = discriminator.get("propertyName")
         where = join(pointer, "discriminator")
         models = {m.name: m for m in self.models}
@@ -325,7 +328,8 @@ class SchemaParser:
             field = next((f for f in model.fields if f.wire_name == wire), None) if model else None
             ref = schema.get("$ref", "") if isinstance(schema, dict) else ""
             if field is None or not ref:
-                return self._problem(where, f"every option needs a $ref to a model with the property {wire!r}")
+                self.warn(where, f"not every option is a $ref to a model with the property {wire!r}; the union is untagged")
+                return None
             attribute = field.name
             tags.append(targets.get(ref, ref.rsplit("/", 1)[-1]))
         description = self.document.resolve(pointer).get("description") if pointer else None
@@ -336,8 +340,9 @@ class SchemaParser:
             return next(e for e in self.enums if e.name == type_.name)
         return None
 
-    def default(self, type_: PyType, schema: dict[str, Any], pointer: str, prefix: str) -> Code | Problem | None:
-        """Source for the schema's default value, or None if it has none."""
+    def default(self, type_: PyType, schema: dict[str, Any], pointer: str, prefix: str) -> Code | None:
+        """Source for the schema's default value, or None if it has none (or a
+        default that does not fit, which is left out with a warning)."""
         if "default" not in schema or schema["default"] is None:
             return None
         value = schema["default"]
@@ -345,12 +350,12 @@ class SchemaParser:
         if enum is not None:
             member = enum.member_for(value)
             if member is None:
-                return self._problem(join(pointer, "default"), f"default {value!r} is not one of the enum's values")
+                self._leave_out(join(pointer, "default"), f"default {value!r} is not one of the enum's values")
+                return None
             return Code(f"{prefix}{enum.name}.{member.name}")
         if not _fits(type_, value):
-            return self._problem(
-                join(pointer, "default"), f"default {value!r} does not match the type {type_.annotation()}"
-            )
+            self._leave_out(join(pointer, "default"), f"default {value!r} does not match the type {type_.annotation()}")
+            return None
         return literal(value)
 
     @staticmethod
@@ -359,7 +364,18 @@ class SchemaParser:
         return text if isinstance(text, str) else None
 
     def _problem(self, pointer: str, message: str) -> Problem:
-        return self.document.problem(pointer, message)
+        return self.document.problem(pointer, message, "ref-unresolved")
+
+    def warn(self, pointer: str, message: str, rule: str = "unsupported") -> None:
+        self.warnings.append(self.document.problem(pointer, message, rule))
+
+    def loose(self, pointer: str, message: str) -> PyType:
+        """`typing.Any`, with a warning saying why the schema was not typed exactly."""
+        self.warn(pointer, f"{message}; typed as typing.Any")
+        return ANY
+
+    def _leave_out(self, pointer: str, message: str) -> None:
+        self.warn(pointer, f"{message}; left out", "invalid-default")
 
 
 def _fits(type_: PyType, value: Any) -> bool:

@@ -15,21 +15,26 @@ RESERVED_ARGUMENTS = frozenset(
 )
 
 
-def parse_schemes(document: Document, package: str, used: list[str]) -> list[SecurityScheme] | Problem:
-    """The schemes that some operation uses, in `used` order."""
+def parse_schemes(document: Document, package: str, used: list[str]) -> tuple[list[SecurityScheme], list[Problem]]:
+    """The schemes that some operation uses, in `used` order, and warnings about
+    those the client cannot send (left out: the caller adds such credentials itself)."""
     declared = (document.data.get("components") or {}).get("securitySchemes") or {}
     scope = NameScope(RESERVED_ARGUMENTS)
     schemes: list[SecurityScheme] = []
+    warnings: list[Problem] = []
     for key in used:
         pointer = join("/components/securitySchemes", key)
         raw = declared.get(key)
         if not isinstance(raw, dict):
-            return document.problem("/components/securitySchemes", f"security scheme {key!r} is not declared")
+            message = f"security scheme {key!r} is not declared; the client sends no credential for it"
+            warnings.append(document.problem("/components/securitySchemes", message, "unsupported"))
+            continue
         scheme = _scheme(document, key, raw, pointer, package, scope)
         if isinstance(scheme, Problem):
-            return scheme
-        schemes.append(scheme)
-    return schemes
+            warnings.append(scheme)
+        else:
+            schemes.append(scheme)
+    return schemes, warnings
 
 
 def _scheme(
@@ -58,4 +63,5 @@ def _scheme(
     if kind == "apiKey" and raw.get("in") in ("header", "query"):
         params, env = arguments("api_key")
         return SecurityScheme(key, "api_key", raw["in"], str(raw.get("name")), params, env, description)
-    return document.problem(pointer, f"security scheme of type {kind!r} is not supported yet")
+    message = f"security scheme of type {kind!r} is not supported; the client sends no credential for it"
+    return document.problem(pointer, message, "unsupported")
