@@ -18,6 +18,7 @@ errors and cannot be ignored.
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -105,12 +106,11 @@ class LintConfig:
         return config_error(self.source, message, token)
 
 
-def config_error(source: str, message: str, token: str = "") -> GeneratorError:
-    """A located error in the configuration file: the first line that names `token`."""
-    line = 1
+def config_error(source: str, message: str, token: str = "", line: int = 1) -> GeneratorError:
+    """A located error in the configuration file: at `line`, or the first line that names `token`."""
     try:
         lines = Path(source).read_text(encoding="utf-8").splitlines()
-        line = next((i for i, text in enumerate(lines, 1) if token and token in text), 1)
+        line = next((i for i, text in enumerate(lines, 1) if token and token in text), line)
     except OSError:
         pass
     return GeneratorError([Problem(source, line, "", message, "config")])
@@ -158,7 +158,9 @@ def _table(path: Path, keys: tuple[str, ...]) -> dict[str, Any] | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise config_error(display_path(path), f"cannot read the file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise config_error(display_path(path), f"malformed TOML: {exc}") from None
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else 1
+        raise config_error(display_path(path), f"malformed TOML: {exc}", line=line) from None
     for key in keys:
         data = data.get(key) if isinstance(data, dict) else None
     return data if isinstance(data, dict) else None

@@ -12,7 +12,7 @@ from .problems import GeneratorError, Problem
 from .sources import discover, package_name
 
 # The stages, in the order data flows through them.
-from .load import Document, load  # isort: skip
+from .load import Document, load, unescape  # isort: skip
 from .swagger2 import convert, is_swagger2  # isort: skip
 from .validate import validate  # isort: skip
 from .rules import check_rules  # isort: skip
@@ -45,7 +45,31 @@ def check_spec(path: Path, config: LintConfig = DEFAULTS) -> tuple[Api | None, l
         return None, settled
     api.sources = [path, *document.sources]
     api.warnings = settled
+    _leave_out(document, [p.pointer for p in findings if p.rule in LEFT_OUT])
     return api, settled
+
+
+# Values that break their schema but not the code: the served spec goes without them.
+LEFT_OUT = frozenset({"example-valid", "invalid-default", "invalid-pattern"})
+
+
+def _leave_out(document: Document, pointers: list[str]) -> None:
+    """Remove the values at `pointers` from the document; list items from the last one back."""
+    def order(pointer: str) -> tuple[str, int]:
+        parent, _, last = pointer.rpartition("/")
+        return parent, int(last) if last.isdigit() else -1
+
+    for pointer in sorted(set(pointers), key=order, reverse=True):
+        parent_pointer, _, token = pointer.rpartition("/")
+        try:
+            parent = document.resolve(parent_pointer)
+        except KeyError:
+            continue
+        key = unescape(token)
+        if isinstance(parent, dict):
+            parent.pop(key, None)
+        elif isinstance(parent, list) and key.isdigit() and int(key) < len(parent):
+            del parent[int(key)]
 
 
 def _errors(problems: list[Problem]) -> list[Problem]:

@@ -43,7 +43,7 @@ def test_malformed_yaml_names_the_line(write_spec: Callable[..., Path]) -> None:
 
 def test_duplicate_keys_are_rejected(write_spec: Callable[..., Path]) -> None:
     problem = load(write_spec("a:\n  b: 1\n  b: 2\n"))
-    assert problem == Problem(problem.file, 3, "/a/b", "duplicate key 'b'")  # type: ignore[union-attr]
+    assert problem == Problem(problem.file, 3, "/a/b", "duplicate key 'b'", "syntax")  # type: ignore[union-attr]
 
 
 def test_alias_bomb_is_rejected_without_expanding(write_spec: Callable[..., Path]) -> None:
