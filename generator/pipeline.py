@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 from pathlib import Path, PurePosixPath
 
@@ -39,9 +40,10 @@ def check_spec(path: Path, config: LintConfig = DEFAULTS) -> tuple[Api | None, l
         return None, settled
     findings += check_rules(document)
     api = _model(document, package_name(path))
-    findings += api if isinstance(api, list) else api.warnings
-    settled = config.settle(findings, document.data)
-    if isinstance(api, list) or _errors(settled):
+    if isinstance(api, list):  # what stops the model is an error, whatever its rule
+        return None, sorted(set(config.settle(findings)) | {replace(p, severity="error") for p in api})
+    settled = config.settle(findings + api.warnings, document.data)
+    if _errors(settled):
         return None, settled
     api.sources = [path, *document.sources]
     api.warnings = settled

@@ -36,8 +36,8 @@ class Vendor:
         document = load(path)
         assert isinstance(document, Document)
         self.document = document
-        built = pipeline.check_spec(path)
-        assert isinstance(built, Api), built
+        built, findings = pipeline.check_spec(path)
+        assert isinstance(built, Api), findings
         self.api = built
         self.package: ModuleType = importlib.import_module(f"generated.{built.package}")
         models = importlib.import_module(f"generated.{built.package}.models")
