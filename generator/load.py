@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -116,6 +117,10 @@ def _load_file(path: Path) -> Document | Problem:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return Problem(display, 1, "", f"cannot read the file: {exc}", "file-unreadable")
+    if path.suffix == ".json" and "\n" not in text.strip():
+        loaded = _load_json_line(path, display, text)
+        if loaded is not None:
+            return loaded
     try:
         with _recursion_limit(COMPOSE_RECURSION_LIMIT):
             root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -137,6 +142,57 @@ def _load_file(path: Path) -> Document | Problem:
     return document
 
 
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _load_json_line(path: Path, display: str, text: str) -> Document | Problem | None:
+    """A JSON document written on one line (as most published ones are): every
+    pointer is on line 1, so the standard library's parser does, many times faster."""
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in mapping:
+                raise _LoadError(1, "", f"duplicate key {key!r}")
+            mapping[key] = value
+        return mapping
+
+    try:
+        data = json.loads(text, object_pairs_hook=unique)
+    except (json.JSONDecodeError, RecursionError):
+        return None  # YAML, not JSON, or deeper than the standard library goes: the YAML path takes it
+    except _LoadError as exc:
+        return Problem(display, 1, "", exc.message, "syntax")
+    if _ESCAPED_SURROGATE.search(text):
+        data = _join_surrogates(data)
+    return Document(path, display, data, {"": 1})
+
+
+def _join_surrogates(data: Any) -> Any:
+    """Every string with surrogate halves joined into characters (a lone half: U+FFFD)."""
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, dict):
+            stack.append(value := {_text(k): v for k, v in value.items()})
+        elif isinstance(value, list):
+            stack.append(value := list(value))
+        return _text(value) if isinstance(value, str) else value
+
+    stack: list[Any] = []
+    root = fix(data)
+    while stack:
+        node = stack.pop()
+        for key, value in list(node.items()) if isinstance(node, dict) else list(enumerate(node)):
+            node[key] = fix(value)
+    return root
+
+
+def _text(value: str) -> str:
+    if not _SURROGATE.search(value):
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 class _LoadError(Exception):
     def __init__(self, line: int, pointer: str, message: str) -> None:
         self.line, self.pointer, self.message = line, pointer, message
@@ -156,11 +212,9 @@ def _scalar(node: yaml.ScalarNode, pointer: str) -> Any:
     if construct is None:
         raise _LoadError(node.start_mark.line + 1, pointer, f"unsupported YAML tag {node.tag}")
     value = construct(_SCALARS, node)
-    if isinstance(value, str) and _SURROGATE.search(value):
-        # JSON writes characters beyond U+FFFF as "\ud83c\udf89"; YAML decodes
-        # each half on its own. Join the pairs; a lone half becomes U+FFFD.
-        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return value
+    # JSON writes characters beyond U+FFFF as "\ud83c\udf89"; YAML decodes each
+    # half on its own. Join the pairs; a lone half becomes U+FFFD.
+    return _text(value) if isinstance(value, str) else value
 
 
 def _construct(root: yaml.Node, lines: dict[str, int]) -> Any:
@@ -211,14 +265,14 @@ def _key(node: yaml.Node, pointer: str) -> str:
     if node.value == "<<" and node.tag == "tag:yaml.org,2002:merge":
         raise _LoadError(node.start_mark.line + 1, pointer, "YAML merge keys (<<) are not supported")
     # OpenAPI keys are strings: status codes such as 200 stay "200".
-    return str(node.value)
+    return _text(str(node.value))
 
 
 def _reorder(mapping: dict[str, Any], node: yaml.MappingNode, pointer: str) -> None:
     """Pre-fill keys in document order and reject duplicates."""
     seen: set[str] = set()
     for key_node, _ in node.value:
-        name = str(key_node.value)
+        name = _text(str(key_node.value))
         if name in seen:
             raise _LoadError(
                 key_node.start_mark.line + 1, join(pointer, name), f"duplicate key {name!r}"

@@ -80,3 +80,17 @@ def test_missing_file_is_a_problem(tmp_path: Path) -> None:
     problem = load(tmp_path / "nope.yaml")
     assert isinstance(problem, Problem)
     assert problem.message.startswith("cannot read the file")
+
+
+def test_one_line_json_loads_as_the_yaml_path_would(write_spec: Callable[..., Path]) -> None:
+    text = '{"a": {"b": ["\\ud83c\\udf89", "\\ud800"]}, "\\ud83c\\udf89": 1, "n": 1.5, "t": "2024-01-01T00:00:00Z"}'
+    fast = load(write_spec(text, "api.json"))
+    slow = load(write_spec(text + "\n\n", "api.yaml"))  # the same text through PyYAML
+    assert isinstance(fast, Document) and isinstance(slow, Document)
+    assert fast.data == slow.data == {"a": {"b": ["🎉", "\ufffd"]}, "🎉": 1, "n": 1.5, "t": "2024-01-01T00:00:00Z"}
+    assert fast.line_of("/a/b/1") == 1
+
+
+def test_one_line_json_rejects_duplicate_keys(write_spec: Callable[..., Path]) -> None:
+    problem = load(write_spec('{"a": {"b": 1, "b": 2}}', "api.json"))
+    assert problem == Problem(problem.file, 1, "", "duplicate key 'b'", "syntax")  # type: ignore[union-attr]
