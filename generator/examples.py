@@ -7,6 +7,7 @@ from .model import Api, ListOf, MapOf, Named, Operation, PyType, Scalar, UnionOf
 
 SCALARS = {
     "str": '"..."',
+    "bytes": 'b"..."',
     "int": "1",
     "float": "1.0",
     "bool": "True",
@@ -20,6 +21,8 @@ SCALARS = {
 def example_value(api: Api, type_: PyType, depth: int = 0) -> Code:
     """A Python expression of `type_`: required fields only, first enum member."""
     if isinstance(type_, Scalar):
+        if type_.python.startswith("typing.Literal["):
+            return Code(type_.python.removeprefix("typing.Literal[").removesuffix("]"))
         return Code(SCALARS[type_.python])
     if isinstance(type_, ListOf):
         return Code(f"[{example_value(api, type_.item, depth + 1)}]" if depth < 3 else "[]")
@@ -44,11 +47,12 @@ def example_arguments(api: Api, op: Operation) -> Code:
     return Code(", ".join(parts))
 
 
-def example_operation(api: Api) -> Operation:
-    """The operation the README shows: a GET that returns something, if there is one."""
+def example_operation(api: Api) -> Operation | None:
+    """The operation the README shows: a GET that returns something, if there is one;
+    None for an API without operations."""
     reads = [op for op in api.operations if op.http_method == "GET" and op.return_annotation != "None"]
     plain = [op for op in reads if op.pagination is None]
-    return (plain or reads or api.operations)[0]
+    return next(iter(plain or reads or api.operations), None)
 
 
 def credential_arguments(api: Api) -> Code:

@@ -42,7 +42,8 @@ def check_spec(path: Path, config: LintConfig = DEFAULTS) -> tuple[Api | None, l
     api = _model(document, package_name(path))
     if isinstance(api, list):  # what stops the model is an error, whatever its rule
         return None, sorted(set(config.settle(findings)) | {replace(p, severity="error") for p in api})
-    settled = config.settle(findings + api.warnings, document.data)
+    findings += api.warnings
+    settled = config.settle(findings, document.data)
     if _errors(settled):
         return None, settled
     api.sources = [path, *document.sources]
@@ -138,7 +139,13 @@ def render_all(
 ) -> dict[PurePosixPath, str]:
     """Every generated file, formatted, in memory."""
     env = environment()
-    rendered = {path: source for api in apis for path, source in render(api, env, prefix).items()}
+    rendered: dict[PurePosixPath, str] = {}
+    for api in apis:
+        try:
+            rendered.update(render(api, env, prefix))
+        except Exception as exc:  # a template or a helper it calls failed: a bug, reported as one line
+            message = f"the templates failed on this spec ({type(exc).__name__}: {exc}); please report it"
+            raise GeneratorError([Problem(api.source, 1, "", message, "internal-error")]) from exc
     try:
         return format_all(rendered, cache, progress)
     except ValueError as exc:

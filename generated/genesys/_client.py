@@ -127,6 +127,7 @@ class GenesysClient(SyncAPIClient):
             "/api/v2/meetings",
             body=body,
             has_body=True,
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -169,6 +170,7 @@ class GenesysClient(SyncAPIClient):
             "GET",
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -215,6 +217,7 @@ class GenesysClient(SyncAPIClient):
             path_params={"meetingId": meeting_id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -257,6 +260,7 @@ class GenesysClient(SyncAPIClient):
             "DELETE",
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -300,6 +304,7 @@ class GenesysClient(SyncAPIClient):
             "GET",
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -353,6 +358,7 @@ class GenesysClient(SyncAPIClient):
             params={"series": series},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -402,6 +408,7 @@ class GenesysClient(SyncAPIClient):
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
             params={"series": series},
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -450,6 +457,7 @@ class GenesysClient(SyncAPIClient):
             "/api/v2/users/{userId}/meetings",
             path_params={"userId": user_id},
             params={"startDate": start_date, "endDate": end_date},
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -563,6 +571,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             "/api/v2/meetings",
             body=body,
             has_body=True,
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -605,6 +614,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             "GET",
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -651,6 +661,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             path_params={"meetingId": meeting_id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -693,6 +704,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             "DELETE",
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -736,6 +748,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             "GET",
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -789,6 +802,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             params={"series": series},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -838,6 +852,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
             params={"series": series},
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,
@@ -886,6 +901,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             "/api/v2/users/{userId}/meetings",
             path_params={"userId": user_id},
             params={"startDate": start_date, "endDate": end_date},
+            accept="application/json",
             security=("PureCloudOAuth",),
             error_types={
                 "400": models.ErrorBody,

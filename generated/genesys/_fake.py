@@ -99,7 +99,7 @@ class Fake:
                 if arguments.get(p.name) is not None
             }
             body = arguments.get("body")
-            if body is not None:
+            if body is not None and not isinstance(body, (bytes, str)):
                 body = _adapter(route.body_type).dump_python(
                     body, mode="json", by_alias=True, exclude_unset=True
                 )
@@ -405,25 +405,36 @@ class Fake:
         return answer
 
     def _example(self, operation: JSON) -> JSON:
-        for status, response in (operation.get("responses") or {}).items():
-            if status.startswith("2"):
-                media: JSON = next(
-                    iter((self._spec.resolve(response).get("content") or {}).values()),
-                    {},
-                )
-                if "example" in media:
-                    return copy.deepcopy(media["example"])
-                return _sample(self._spec.resolve(media.get("schema", {})), self._spec)
-        return None
+        media = _success_media(operation, self._spec)
+        if media is None:
+            return None
+        if "example" in media:
+            return copy.deepcopy(media["example"])
+        return _sample(self._spec.resolve(media.get("schema", {})), self._spec)
+
+
+def _json_first(content: Mapping[str, JSON]) -> JSON:
+    """The JSON media type's entry if there is one, else the first; None for no content."""
+    json_media = [
+        m
+        for m, media in content.items()
+        if m.split(";")[0].strip().lower().endswith("json")
+    ]
+    return content[json_media[0]] if json_media else next(iter(content.values()), None)
+
+
+def _success_media(operation: JSON, spec: Spec) -> JSON:
+    """The media type entry of the first 2xx answer with a body, JSON preferred."""
+    for status, response in (operation.get("responses") or {}).items():
+        content = spec.resolve(response).get("content") or {}
+        if status.startswith("2") and status not in ("204", "205") and content:
+            return _json_first(content)
+    return None
 
 
 def _success_schema(operation: JSON, spec: Spec) -> JSON:
-    for status, response in (operation.get("responses") or {}).items():
-        if status.startswith("2"):
-            content = spec.resolve(response).get("content") or {}
-            media = next(iter(content.values()), None)
-            return spec.resolve(media.get("schema")) if media else None
-    return None
+    media = _success_media(operation, spec)
+    return spec.resolve(media.get("schema")) if media else None
 
 
 def _defaults(operation: JSON, spec: Spec) -> dict[str, JSON]:
@@ -431,7 +442,7 @@ def _defaults(operation: JSON, spec: Spec) -> dict[str, JSON]:
     content: JSON = (
         spec.resolve(operation.get("requestBody") or {}).get("content") or {}
     )
-    media: JSON = next(iter(content.values()), {})
+    media: JSON = _json_first(content) or {}
     schema = spec.resolve(media.get("schema", {}))
     properties = schema.get("properties") or {} if isinstance(schema, dict) else {}
     return {

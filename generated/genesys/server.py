@@ -20,6 +20,7 @@ from ._fake import Fake
 from ._server_runtime import (
     Credentials,
     Param,
+    Result,
     Route,
     ServerError,
     base_path,
@@ -133,9 +134,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.MeetingInput,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        result_media="application/json",
         security=("PureCloudOAuth",),
     ),
     Route(
@@ -157,9 +157,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        result_media="application/json",
         security=("PureCloudOAuth",),
     ),
     Route(
@@ -181,9 +180,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.MeetingInput,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        result_media="application/json",
         security=("PureCloudOAuth",),
     ),
     Route(
@@ -205,9 +203,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=204,
+        results=(Result(204, "empty", None, ""),),
         result_type=None,
-        result_media="application/json",
         security=("PureCloudOAuth",),
     ),
     Route(
@@ -237,9 +234,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.MeetingOccurrence, "application/json"),),
         result_type=models.MeetingOccurrence,
-        result_media="application/json",
         security=("PureCloudOAuth",),
     ),
     Route(
@@ -277,9 +273,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.MeetingOccurrenceInput,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.MeetingOccurrence, "application/json"),),
         result_type=models.MeetingOccurrence,
-        result_media="application/json",
         security=("PureCloudOAuth",),
     ),
     Route(
@@ -317,9 +312,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=204,
+        results=(Result(204, "empty", None, ""),),
         result_type=None,
-        result_media="application/json",
         security=("PureCloudOAuth",),
     ),
     Route(
@@ -357,9 +351,12 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(
+            Result(
+                200, "json", models.MeetingOccurrenceEntityListing, "application/json"
+            ),
+        ),
         result_type=models.MeetingOccurrenceEntityListing,
-        result_media="application/json",
         security=("PureCloudOAuth",),
     ),
 )

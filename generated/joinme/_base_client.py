@@ -15,6 +15,7 @@ import functools
 import importlib.util
 import json
 import random
+import re
 import sys
 import threading
 import time
@@ -183,7 +184,9 @@ class RequestParts(typing.TypedDict, total=False):
     cookies: Mapping[str, object]
     body: object
     has_body: bool
-    body_encoding: str  # json (default), form or multipart
+    body_encoding: str  # json (default), form, multipart, bytes or text
+    content_type: str  # the body's Content-Type, where httpx does not set it
+    accept: str  # the Accept header: the answers' media types, the preferred first
     security: Sequence[str]
     error_types: Mapping[str, typing.Any]
     extra_headers: Mapping[str, str] | None
@@ -372,7 +375,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
             path = path.replace("{" + name + "}", quote(_text(value), safe=""))
         query = _pairs(parts.get("params", {}))
         headers = _pairs(parts.get("headers", {}))
-        headers.append(("User-Agent", self.user_agent))
+        headers += _defaults(headers, self.user_agent, parts)
         for scheme in parts.get("security", ()):
             auth = self._credentials[scheme]
             if isinstance(auth, OAuthClientCredentials):
@@ -619,13 +622,43 @@ def _retry_after(value: str | None, now: float) -> float | None:
 
 
 def parse(response: httpx.Response, type_: typing.Any) -> typing.Any:
-    """The response body as `type_` (a class, a generic or a union); a spec mismatch is an API error."""
+    """The response body as `type_` (a class, a generic or a union); a spec mismatch is an API error.
+
+    The Content-Type is not looked at: the client asked for the operation's
+    preferred media type (JSON) first, and a body that does not parse as it,
+    whatever other media type the server chose, raises `APIResponseValidationError`.
+    """
     try:
         return _adapter(type_).validate_json(response.content)
     except pydantic.ValidationError as exc:
         raise APIResponseValidationError(
             response, f"response does not match the spec: {exc}"
         ) from exc
+
+
+class Raw(enum.Enum):
+    """How `parse_by_status` reads an answer that is not JSON."""
+
+    BYTES = "bytes"  # the body as it came
+    TEXT = "text"  # the body decoded as its charset says
+
+
+def parse_by_status(
+    response: httpx.Response, types: Mapping[str, typing.Any]
+) -> typing.Any:
+    """The body read as the spec says for its status: a JSON type, `Raw.BYTES`, `Raw.TEXT`, or
+    None for no body. The status is looked up as it is, then as `2XX`, then `default`;
+    an undeclared one is read as the first declared."""
+    status = str(response.status_code)
+    key = next((k for k in (status, status[0] + "XX", "default") if k in types), None)
+    type_ = types[key] if key is not None else next(iter(types.values()))
+    if type_ is None:
+        return None
+    if type_ is Raw.BYTES:
+        return response.content
+    if type_ is Raw.TEXT:
+        return response.text
+    return parse(response, type_)
 
 
 _ADAPTERS: dict[object, pydantic.TypeAdapter[typing.Any]] = {}
@@ -664,13 +697,34 @@ def to_json(value: object) -> object:
     return _adapter(type(value)).dump_python(value, mode="json")
 
 
+def _defaults(
+    headers: list[tuple[str, str]], user_agent: str, parts: RequestParts
+) -> list[tuple[str, str]]:
+    """User-Agent, Accept and the body's Content-Type, unless a header parameter sets them."""
+    defaults = [("User-Agent", user_agent)]
+    if parts.get("accept"):
+        defaults.append(("Accept", parts["accept"]))
+    if parts.get("content_type") and parts.get("has_body"):
+        defaults.append(("Content-Type", parts["content_type"]))
+    if headers:
+        given = {name.lower() for name, _ in headers}
+        defaults = [
+            (name, value) for name, value in defaults if name.lower() not in given
+        ]
+    return defaults
+
+
 def _content(parts: RequestParts) -> dict[str, typing.Any]:
-    """httpx's arguments for the request body: JSON, a form, or multipart parts."""
+    """httpx's arguments for the request body: JSON, raw bytes or text, a form, or multipart parts."""
     if not parts.get("has_body"):
         return {}
     body, encoding = parts.get("body"), parts.get("body_encoding", "json")
     if encoding == "json":
         return {"json": to_json(body)}
+    if encoding == "bytes":
+        return {"content": body}
+    if encoding == "text":
+        return {"content": _encoded(body, parts.get("content_type", ""))}
     if isinstance(body, pydantic.BaseModel):
         fields = body.model_dump(mode="python", by_alias=True, exclude_unset=True)
     else:
@@ -700,6 +754,26 @@ def _content(parts: RequestParts) -> dict[str, typing.Any]:
             for k, v in pairs
         ]
     }
+
+
+def _encoded(text: object, content_type: str) -> bytes:
+    """A text body in the charset its Content-Type names; UTF-8 when it names none (or an unknown one)."""
+    if isinstance(text, bytes):
+        return text
+    charset = re.search(r"charset=\"?([\w.:-]+)", content_type, re.IGNORECASE)
+    try:
+        return str(text).encode(charset.group(1) if charset else "utf-8")
+    except LookupError:
+        return str(text).encode("utf-8")
+
+
+def json_value(value: object) -> str | None:
+    """A `content` parameter of a JSON media type: its value as JSON text (None stays out)."""
+    return (
+        None
+        if value is None
+        else json.dumps(to_json(value), separators=(",", ":"), ensure_ascii=False)
+    )
 
 
 def _pairs(values: Mapping[str, object]) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from ._fake import Fake
 from ._server_runtime import (
     Credentials,
     Param,
+    Result,
     Route,
     ServerError,
     base_path,
@@ -111,9 +112,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.MeetingList, "application/json"),),
         result_type=models.MeetingList,
-        result_media="application/json",
         security=("bearerAuth",),
     ),
     Route(
@@ -126,9 +126,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.NewMeeting,
         body_encoding="json",
-        status=201,
+        results=(Result(201, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        result_media="application/json",
         security=("bearerAuth",),
     ),
     Route(
@@ -150,9 +149,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        result_media="application/json",
         security=("bearerAuth",),
     ),
     Route(
@@ -174,9 +172,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=204,
+        results=(Result(204, "empty", None, ""),),
         result_type=None,
-        result_media="application/json",
         security=("bearerAuth",),
     ),
     Route(
@@ -198,9 +195,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.MeetingUpdate,
         body_encoding="json",
-        status=201,
+        results=(Result(201, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        result_media="application/json",
         security=("bearerAuth",),
     ),
 )

@@ -140,6 +140,7 @@ class PortSipClient(SyncAPIClient):
                 "skip": skip,
                 "top": top,
             },
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -217,6 +218,7 @@ class PortSipClient(SyncAPIClient):
             "/user/meetings",
             body=body,
             has_body=True,
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -255,6 +257,7 @@ class PortSipClient(SyncAPIClient):
             "GET",
             "/user/meetings/{id}",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -296,6 +299,7 @@ class PortSipClient(SyncAPIClient):
             path_params={"id": id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -332,6 +336,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/destroy",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -368,6 +373,7 @@ class PortSipClient(SyncAPIClient):
             "GET",
             "/user/meetings/{id}/status",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -405,6 +411,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/mute",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -441,6 +448,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/unmute",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -477,6 +485,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/lock",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -513,6 +522,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/unlock",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -549,6 +559,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/start",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -585,6 +596,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/stop",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -621,6 +633,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/start_recording",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -657,6 +670,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/stop_recording",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -693,6 +707,7 @@ class PortSipClient(SyncAPIClient):
             "GET",
             "/user/meetings/{id}/participants",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -737,6 +752,7 @@ class PortSipClient(SyncAPIClient):
             path_params={"id": id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -777,6 +793,7 @@ class PortSipClient(SyncAPIClient):
             path_params={"id": id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -815,6 +832,7 @@ class PortSipClient(SyncAPIClient):
             "GET",
             "/user/meetings/{id}/participants/{participant_id}",
             path_params={"id": id, "participant_id": participant_id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -856,6 +874,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/mute",
             path_params={"id": id, "participant_id": participant_id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -894,6 +913,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/unmute",
             path_params={"id": id, "participant_id": participant_id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -932,6 +952,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/chairman",
             path_params={"id": id, "participant_id": participant_id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -974,6 +995,7 @@ class PortSipClient(SyncAPIClient):
             path_params={"id": id, "participant_id": participant_id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1012,6 +1034,7 @@ class PortSipClient(SyncAPIClient):
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/destroy",
             path_params={"id": id, "participant_id": participant_id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1159,6 +1182,7 @@ class AsyncPortSipClient(AsyncAPIClient):
                 "skip": skip,
                 "top": top,
             },
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1236,6 +1260,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "/user/meetings",
             body=body,
             has_body=True,
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1274,6 +1299,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "GET",
             "/user/meetings/{id}",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1315,6 +1341,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             path_params={"id": id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1351,6 +1378,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/destroy",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1387,6 +1415,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "GET",
             "/user/meetings/{id}/status",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1424,6 +1453,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/mute",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1460,6 +1490,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/unmute",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1496,6 +1527,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/lock",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1532,6 +1564,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/unlock",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1568,6 +1601,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/start",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1604,6 +1638,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/stop",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1640,6 +1675,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/start_recording",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1676,6 +1712,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/stop_recording",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1712,6 +1749,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "GET",
             "/user/meetings/{id}/participants",
             path_params={"id": id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1756,6 +1794,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             path_params={"id": id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1796,6 +1835,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             path_params={"id": id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1834,6 +1874,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "GET",
             "/user/meetings/{id}/participants/{participant_id}",
             path_params={"id": id, "participant_id": participant_id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1875,6 +1916,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/mute",
             path_params={"id": id, "participant_id": participant_id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1913,6 +1955,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/unmute",
             path_params={"id": id, "participant_id": participant_id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1951,6 +1994,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/chairman",
             path_params={"id": id, "participant_id": participant_id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -1993,6 +2037,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             path_params={"id": id, "participant_id": participant_id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,
@@ -2031,6 +2076,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/destroy",
             path_params={"id": id, "participant_id": participant_id},
+            accept="application/json",
             security=("bearerAuth",),
             error_types={
                 "400": models.ErrorResponse,

@@ -143,6 +143,7 @@ class PyasClient(SyncAPIClient):
                 "type": type,
                 "pageNumber": page_number,
             },
+            accept="application/json",
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
@@ -225,6 +226,7 @@ class PyasClient(SyncAPIClient):
             "/zoom/meetings",
             body=body,
             has_body=True,
+            accept="application/json",
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
@@ -264,6 +266,7 @@ class PyasClient(SyncAPIClient):
             "/zoom/meetings/{id}",
             path_params={"id": id},
             params={"accountId": account_id},
+            accept="application/json",
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
@@ -303,6 +306,7 @@ class PyasClient(SyncAPIClient):
             "/zoom/meetings/{id}",
             path_params={"id": id},
             params={"accountId": account_id},
+            accept="application/json",
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
@@ -340,6 +344,7 @@ class PyasClient(SyncAPIClient):
             path_params={"id": id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
@@ -447,6 +452,7 @@ class AsyncPyasClient(AsyncAPIClient):
                 "type": type,
                 "pageNumber": page_number,
             },
+            accept="application/json",
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
@@ -529,6 +535,7 @@ class AsyncPyasClient(AsyncAPIClient):
             "/zoom/meetings",
             body=body,
             has_body=True,
+            accept="application/json",
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
@@ -568,6 +575,7 @@ class AsyncPyasClient(AsyncAPIClient):
             "/zoom/meetings/{id}",
             path_params={"id": id},
             params={"accountId": account_id},
+            accept="application/json",
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
@@ -607,6 +615,7 @@ class AsyncPyasClient(AsyncAPIClient):
             "/zoom/meetings/{id}",
             path_params={"id": id},
             params={"accountId": account_id},
+            accept="application/json",
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,
@@ -644,6 +653,7 @@ class AsyncPyasClient(AsyncAPIClient):
             path_params={"id": id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("apiKeyAuth",),
             error_types={
                 "400": models.ValidationErrorResponse,

@@ -19,6 +19,7 @@ from ._fake import Fake
 from ._server_runtime import (
     Credentials,
     Param,
+    Result,
     Route,
     ServerError,
     base_path,
@@ -168,9 +169,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.ListMeetingsResponse, "application/json"),),
         result_type=models.ListMeetingsResponse,
-        result_media="application/json",
         security=("apiKeyAuth",),
     ),
     Route(
@@ -183,9 +183,10 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.CreateMeetingRequest,
         body_encoding="json",
-        status=200,
+        results=(
+            Result(200, "json", models.CreateMeetingResponse, "application/json"),
+        ),
         result_type=models.CreateMeetingResponse,
-        result_media="application/json",
         security=("apiKeyAuth",),
     ),
     Route(
@@ -210,9 +211,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.GetMeetingResponse, "application/json"),),
         result_type=models.GetMeetingResponse,
-        result_media="application/json",
         security=("apiKeyAuth",),
     ),
     Route(
@@ -237,9 +237,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=204,
+        results=(Result(204, "empty", None, ""),),
         result_type=None,
-        result_media="application/json",
         security=("apiKeyAuth",),
     ),
     Route(
@@ -256,9 +255,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.UpdateMeetingRequest,
         body_encoding="json",
-        status=204,
+        results=(Result(204, "empty", None, ""),),
         result_type=None,
-        result_media="application/json",
         security=("apiKeyAuth",),
     ),
 )

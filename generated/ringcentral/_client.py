@@ -138,6 +138,7 @@ class RingCentralClient(SyncAPIClient):
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
             path_params={"accountId": account_id, "extensionId": extension_id},
             params={"page": page, "perPage": per_page},
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "400": models.ApiErrorResponseModel,
@@ -232,6 +233,7 @@ class RingCentralClient(SyncAPIClient):
             path_params={"accountId": account_id, "extensionId": extension_id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "400": models.ApiErrorResponseModel,
@@ -292,6 +294,7 @@ class RingCentralClient(SyncAPIClient):
                 "extensionId": extension_id,
                 "meetingId": meeting_id,
             },
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "401": models.ApiErrorResponseModel,
@@ -356,6 +359,7 @@ class RingCentralClient(SyncAPIClient):
             },
             body=body,
             has_body=True,
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "400": models.ApiErrorResponseModel,
@@ -411,6 +415,7 @@ class RingCentralClient(SyncAPIClient):
                 "extensionId": extension_id,
                 "meetingId": meeting_id,
             },
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "401": models.ApiErrorResponseModel,
@@ -466,6 +471,7 @@ class RingCentralClient(SyncAPIClient):
                 "extensionId": extension_id,
                 "meetingId": meeting_id,
             },
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "401": models.ApiErrorResponseModel,
@@ -516,6 +522,7 @@ class RingCentralClient(SyncAPIClient):
             "GET",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/service-info",
             path_params={"accountId": account_id, "extensionId": extension_id},
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "401": models.ApiErrorResponseModel,
@@ -627,6 +634,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
             path_params={"accountId": account_id, "extensionId": extension_id},
             params={"page": page, "perPage": per_page},
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "400": models.ApiErrorResponseModel,
@@ -721,6 +729,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
             path_params={"accountId": account_id, "extensionId": extension_id},
             body=body,
             has_body=True,
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "400": models.ApiErrorResponseModel,
@@ -781,6 +790,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
                 "extensionId": extension_id,
                 "meetingId": meeting_id,
             },
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "401": models.ApiErrorResponseModel,
@@ -845,6 +855,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
             },
             body=body,
             has_body=True,
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "400": models.ApiErrorResponseModel,
@@ -900,6 +911,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
                 "extensionId": extension_id,
                 "meetingId": meeting_id,
             },
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "401": models.ApiErrorResponseModel,
@@ -955,6 +967,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
                 "extensionId": extension_id,
                 "meetingId": meeting_id,
             },
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "401": models.ApiErrorResponseModel,
@@ -1005,6 +1018,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
             "GET",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/service-info",
             path_params={"accountId": account_id, "extensionId": extension_id},
+            accept="application/json",
             security=("OAuth2",),
             error_types={
                 "401": models.ApiErrorResponseModel,

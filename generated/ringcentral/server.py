@@ -19,6 +19,7 @@ from ._fake import Fake
 from ._server_runtime import (
     Credentials,
     Param,
+    Result,
     Route,
     ServerError,
     base_path,
@@ -162,9 +163,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.MeetingsResource, "application/json"),),
         result_type=models.MeetingsResource,
-        result_media="application/json",
         security=("OAuth2",),
     ),
     Route(
@@ -194,9 +194,10 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.MeetingRequestResource,
         body_encoding="json",
-        status=201,
+        results=(
+            Result(201, "json", models.MeetingResponseResource, "application/json"),
+        ),
         result_type=models.MeetingResponseResource,
-        result_media="application/json",
         security=("OAuth2",),
     ),
     Route(
@@ -234,9 +235,10 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(
+            Result(200, "json", models.MeetingResponseResource, "application/json"),
+        ),
         result_type=models.MeetingResponseResource,
-        result_media="application/json",
         security=("OAuth2",),
     ),
     Route(
@@ -274,9 +276,10 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.MeetingRequestResource,
         body_encoding="json",
-        status=200,
+        results=(
+            Result(200, "json", models.MeetingResponseResource, "application/json"),
+        ),
         result_type=models.MeetingResponseResource,
-        result_media="application/json",
         security=("OAuth2",),
     ),
     Route(
@@ -314,9 +317,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=204,
+        results=(Result(204, "empty", None, ""),),
         result_type=None,
-        result_media="application/json",
         security=("OAuth2",),
     ),
     Route(
@@ -354,9 +356,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=204,
+        results=(Result(204, "empty", None, ""),),
         result_type=None,
-        result_media="application/json",
         security=("OAuth2",),
     ),
     Route(
@@ -386,9 +387,10 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(
+            Result(200, "json", models.MeetingServiceInfoResource, "application/json"),
+        ),
         result_type=models.MeetingServiceInfoResource,
-        result_media="application/json",
         security=("OAuth2",),
     ),
 )

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ..identifiers import Code
 from ..problems import Problem
-from .types import Alias, Enum, Model, PyType, nullable
+from .types import ANY, NONE, Alias, Enum, Model, PyType, UnionOf, nullable
 
 if TYPE_CHECKING:
     from .pagination import Pagination
 
 Location = Literal["path", "query", "header", "cookie"]
-Encoding = Literal["json", "form", "multipart"]  # how a request body is sent
+Encoding = Literal["json", "form", "multipart", "bytes", "text"]  # how a request body is sent
 Decoding = Literal["json", "bytes", "text"]  # how an answer is read
+Reading = Literal["empty", "json", "bytes", "text", "by_status"]  # how a method reads its answer
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Parameter:
     default: Code | None
     description: str | None
     schema_pointer: str = ""  # where its schema is in the spec
+    json: bool = False  # a `content` parameter of a JSON media type: sent as JSON text
 
     @property
     def annotation(self) -> Code:
@@ -35,15 +37,21 @@ class Parameter:
         type_ = self.type if self.required or self.default else nullable(self.type)
         return type_.annotation("models.")
 
+    @property
+    def value(self) -> Code:
+        """The expression the client sends for it."""
+        return Code(f"json_value({self.name})" if self.json else self.name)
+
 
 @dataclass
 class Body:
     type: PyType
     required: bool
-    media_type: str
+    media_type: str  # the preferred of its media types
     description: str | None
-    schema_pointer: str = ""
+    schema_pointer: str = ""  # the schema the server checks it against; "" for none
     encoding: Encoding = "json"
+    content_type: str = ""  # the Content-Type the client sets; "" when httpx sets it
 
     @property
     def annotation(self) -> Code:
@@ -54,10 +62,32 @@ class Body:
 @dataclass
 class Response:
     status: str  # "200", "4XX" or "default"
-    type: PyType | None
+    type: PyType | None  # None: no body, or one that is not read
     description: str | None
     decoding: Decoding = "json"
-    media_type: str = "application/json"
+    media_type: str = ""  # the preferred of its media types; "" for none
+    media_types: tuple[str, ...] = ()  # every one it declares, preferred first
+
+    @property
+    def status_code(self) -> Code:
+        """The status a server answers with: 200 for `2XX` or `default`."""
+        return Code(self.status if self.status.isdigit() else "200")
+
+    @property
+    def kind(self) -> Code:
+        """How its body is read and written: empty, json, bytes or text."""
+        return Code("empty" if self.type is None else self.decoding)
+
+    @property
+    def annotation(self) -> Code:
+        return Code("None") if self.type is None else self.type.annotation("models.")
+
+    @property
+    def reader(self) -> Code:
+        """What the client's per-status table says for it: a type, `Raw.BYTES`, `Raw.TEXT` or None."""
+        if self.type is not None and self.decoding != "json":
+            return Code(f"Raw.{self.decoding.upper()}")
+        return self.annotation
 
 
 @dataclass
@@ -71,18 +101,23 @@ class Operation:
     deprecated: bool
     parameters: list[Parameter]
     body: Body | None
-    success: Response | None
+    successes: list[Response]  # the 2xx answers; `default` when there is none
     errors: list[Response]
     security: list[str]  # keys of the schemes whose credentials are sent
     pagination: Pagination | None = None
     iter_method_name: Code | None = None  # the auto-paging twin, if it pages
     pointer: str = ""  # where the operation is in the spec
+    accept: str = ""  # the Accept header: its media types, the preferred first
 
     @property
-    def success_status(self) -> Code:
-        """The status of the (first) 2xx answer; 200 when the spec says 2XX."""
-        status = self.success.status if self.success else "200"
-        return Code(status if status.isdigit() else "200")
+    def success(self) -> Response | None:
+        """The first success answer."""
+        return self.successes[0] if self.successes else None
+
+    @property
+    def results(self) -> list[Response]:
+        """What a server may answer: the successes, or an empty 200."""
+        return self.successes or [Response("200", None, None)]
 
     @property
     def paging_constant(self) -> Code:
@@ -103,18 +138,43 @@ class Operation:
         return [p for p in self.parameters if p.location == location]
 
     @property
-    def return_annotation(self) -> Code:
-        if self.success is None or self.success.type is None:
-            return Code("None")
-        return self.success.type.annotation("models.")
+    def return_type(self) -> PyType | None:
+        """The union of the success types (None for an empty answer); None when none has a body."""
+        if all(r.type is None for r in self.successes):
+            return None
+        types = [NONE if r.type is None else r.type for r in self.successes]
+        options = list(dict.fromkeys(o for t in types for o in (t.options if isinstance(t, UnionOf) else (t,))))
+        if ANY in options:
+            return ANY
+        rest = [o for o in options if o != NONE]
+        type_ = rest[0] if len(rest) == 1 else UnionOf(tuple(rest))
+        return nullable(type_) if NONE in options else type_
 
     @property
-    def decoding(self) -> Decoding:
-        return self.success.decoding if self.success else "json"
+    def return_annotation(self) -> Code:
+        type_ = self.return_type
+        return Code("None") if type_ is None else type_.annotation("models.")
+
+    @property
+    def reading(self) -> Reading:
+        """How the client reads the answer: one way for every success status, or by status."""
+        kinds = {(r.kind, r.type) for r in self.successes}
+        if len(kinds) > 1:
+            return "by_status"
+        return cast(Reading, next(iter(kinds))[0]) if kinds else "empty"
+
+    @property
+    def returns_doc(self) -> str:
+        """Which type comes back on which status, for the method's docstring."""
+        statuses: dict[str, list[str]] = {}
+        for response in self.successes:
+            statuses.setdefault(response.annotation, []).append(response.status)
+        return "; ".join(f"{annotation} on {', '.join(codes)}" for annotation, codes in statuses.items())
 
     @property
     def typed_errors(self) -> list[Response]:
-        return [r for r in self.errors if r.type is not None]
+        """Error answers with a JSON model, which an `APIStatusError` carries as its body."""
+        return [r for r in self.errors if r.type is not None and r.decoding == "json"]
 
 
 @dataclass
@@ -162,6 +222,24 @@ class Api:
     @property
     def paginated(self) -> list[Operation]:
         return [op for op in self.operations if op.pagination is not None]
+
+    @property
+    def client_runtime(self) -> list[Code]:
+        """Names the client module imports from the runtime only when some operation needs them."""
+        names = ["parse_by_status", "Raw"] if self.by_status else []
+        if any(p.json for op in self.operations for p in op.parameters):
+            names.append("json_value")
+        return [Code(name) for name in names]
+
+    @property
+    def by_status(self) -> list[Operation]:
+        """Operations whose answer's type depends on its status."""
+        return [op for op in self.operations if op.reading == "by_status"]
+
+    @property
+    def raw_bodies(self) -> list[Operation]:
+        """Operations whose request body is sent as bytes or text."""
+        return [op for op in self.operations if op.body is not None and op.body.encoding in ("bytes", "text")]
 
     def client_uses(self, module: str) -> bool:
         """Whether an annotation in the client module names `module`."""

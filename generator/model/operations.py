@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
-from ..identifiers import RESERVED_PARAMETERS, Code, NameScope, class_name, snake_case
+from ..identifiers import RESERVED_PARAMETERS, NameScope, class_name, snake_case
 from ..load import join
 from ..problems import Problem
 from ..validate import ref_target
@@ -17,17 +18,83 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")
 ENCODINGS: dict[str, Encoding] = {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}
 RESERVED_METHODS = frozenset({"close", "with_options", "with_raw_response"})
+# OpenAPI: header parameters of these names are ignored; the client sets them itself.
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+NO_BODY = frozenset({"204", "205", "304"})  # statuses whose answers have no body
+# Media types by preference, after application/json itself (0).
+RANKS: dict[Encoding, int] = {"json": 1, "form": 2, "multipart": 3, "text": 4, "bytes": 5}
+HEADER_SAFE = re.compile(r"[!-~](?:[ -~]*[!-~])?")  # printable ASCII, no line breaks
+
+
+def base_type(media_type: str) -> str:
+    """`Application/JSON; charset=utf-8` -> `application/json`."""
+    return media_type.split(";")[0].strip().lower()
 
 
 def is_json(media_type: str) -> bool:
-    base = media_type.split(";")[0].strip().lower()
+    base = base_type(media_type)
     return base == "application/json" or base.endswith("+json")
 
 
+def encoding(media_type: str) -> Encoding:
+    """How a body of this media type is sent: JSON, a form, multipart, text or raw bytes."""
+    base = base_type(media_type)
+    if is_json(base):
+        return "json"
+    if base in ENCODINGS:
+        return ENCODINGS[base]
+    return "text" if base.startswith("text/") or base == "application/xml" or base.endswith("+xml") else "bytes"
+
+
+def structured(media_type: str, media: dict[str, Any]) -> bool:
+    """Whether a wildcard media type (`*/*`, as springdoc writes for JSON) carries a
+    schema that is more than a string: then it is JSON in practice."""
+    schema = media.get("schema")
+    wildcard = "*" in base_type(media_type)
+    return wildcard and isinstance(schema, dict) and bool(schema) and schema.get("type") != "string"
+
+
 def decoding(media_type: str) -> Decoding:
-    """How an answer of this media type is read: JSON, text or raw bytes."""
-    base = media_type.split(";")[0].strip().lower()
-    return "json" if is_json(base) else "text" if base.startswith("text/") else "bytes"
+    """How an answer of this media type is read: JSON, text (forms too) or raw bytes."""
+    kind = encoding(media_type)
+    return "json" if kind == "json" else "bytes" if kind in ("bytes", "multipart") else "text"
+
+
+def rank(media_type: str) -> int:
+    """Preference: application/json, other JSON, form, multipart, text, binary."""
+    return 0 if base_type(media_type) == "application/json" else RANKS[encoding(media_type)]
+
+
+def header_safe(media_type: str) -> bool:
+    """Whether a media type can go into a header as it is."""
+    return HEADER_SAFE.fullmatch(media_type) is not None and "," not in media_type
+
+
+def content_type(media_type: str, kind: Encoding) -> str:
+    """The Content-Type the client sets for a body: "" where httpx sets it (JSON, forms,
+    multipart with its boundary); a concrete type for a wildcard or unsafe one."""
+    if kind in ("form", "multipart") or base_type(media_type) == "application/json":
+        return ""
+    if "*" in media_type or not header_safe(media_type):
+        return {"json": "", "text": "text/plain"}.get(kind, "application/octet-stream")
+    return media_type
+
+
+def accept(successes: list[Response], errors: list[Response]) -> str:
+    """An Accept header listing the answers' media types, the preferred success type first."""
+    ordered = sorted(dict.fromkeys(m for r in successes for m in r.media_types), key=rank)
+    ordered += sorted(dict.fromkeys(m for r in errors for m in r.media_types if m not in ordered), key=rank)
+    safe = [m for m in ordered if header_safe(m)]
+    return ", ".join(m if i == 0 else f"{m};q={max(10 - i, 1) / 10:g}" for i, m in enumerate(safe))
+
+
+def status_key(key: str) -> str:
+    """A response key as the runtime looks it up: `2xx` -> `2XX`."""
+    return key.upper() if re.fullmatch(r"[1-5][xX][xX]", key) else key
+
+
+def text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 class OperationParser:
@@ -40,12 +107,14 @@ class OperationParser:
     def parse_all(self) -> tuple[list[Operation], list[Problem]]:
         operations: list[Operation] = []
         problems: list[Problem] = []
-        for path, item in (self.document.data.get("paths") or {}).items():
-            item_pointer = join("/paths", path)
-            item, item_pointer = self._deref(item, item_pointer)
+        paths = self.document.data.get("paths")
+        for path, item in paths.items() if isinstance(paths, dict) else []:
+            item, item_pointer = self._deref(item, join("/paths", path))
+            if not isinstance(item, dict):
+                continue
             for method in METHODS:
-                if method in (item or {}):
-                    result = self.parse(path, method, item, join(item_pointer, method))
+                if method in item:
+                    result = self.parse(str(path), method, item, join(item_pointer, method))
                     if isinstance(result, Problem):
                         problems.append(result)
                     else:
@@ -60,12 +129,18 @@ class OperationParser:
             if target in seen:
                 break
             seen.add(target)
-            node, pointer = self.document.resolve(target), target
+            try:
+                node, pointer = self.document.resolve(target), target
+            except KeyError:
+                break
         return node, pointer
 
     def parse(self, path: str, method: str, item: dict[str, Any], pointer: str) -> Operation | Problem:
         spec = item[method]
-        operation_id = spec.get("operationId") or f"{method}{class_name(path)}"
+        if not isinstance(spec, dict):
+            self.schemas.warn(pointer, "an operation must be an object; it becomes a method without arguments")
+            spec = {}
+        operation_id = str(spec.get("operationId") or "") or f"{method}{class_name(path)}"
         hint = class_name(operation_id)
         scope = NameScope(RESERVED_PARAMETERS)
         parameters: list[Parameter] = []
@@ -79,18 +154,13 @@ class OperationParser:
             body = self._body(spec.get("requestBody"), join(pointer, "requestBody"), hint)
         if isinstance(body, Problem):
             return body
-        responses: list[Response] = []
-        for status, raw in (spec.get("responses") or {}).items():
-            response = self._response(status, raw, join(pointer, "responses", status), hint)
-            if isinstance(response, Problem):
-                return response
-            responses.append(response)
-        successes = [r for r in responses if r.status.startswith("2")]
-        if len({r.type for r in successes}) > 1:
-            self.schemas.warn(join(pointer, "responses"), "success responses with different bodies: the first is used")
+        answers = self._responses(spec.get("responses"), join(pointer, "responses"), hint)
+        if isinstance(answers, Problem):
+            return answers
+        successes, errors = answers
         pagination = None
         if "x-pagination" in spec:
-            success_type = successes[0].type if successes else None
+            success_type = next((r.type for r in successes if r.kind == "json"), None)
             paging = parse_pagination(
                 self.document, spec["x-pagination"], join(pointer, "x-pagination"),
                 success_type, parameters, self.schemas.models,
@@ -106,17 +176,18 @@ class OperationParser:
             method_name=method_name,
             http_method=method.upper(),
             path=path,
-            summary=spec.get("summary"),
-            description=spec.get("description"),
+            summary=text_or_none(spec.get("summary")),
+            description=text_or_none(spec.get("description")),
             deprecated=bool(spec.get("deprecated")),
             parameters=parameters,
             body=body,
-            success=successes[0] if successes else None,
-            errors=[r for r in responses if not r.status.startswith("2")],
+            successes=successes,
+            errors=errors,
             security=self.default_security if security is None else first_requirement(security),
             pagination=pagination,
             iter_method_name=self.methods.claim(method_name + "_iter") if pagination else None,
             pointer=pointer,
+            accept=accept(successes, errors),
         )
 
     def _parameters(self, item: dict[str, Any], spec: dict[str, Any], pointer: str) -> list[tuple[Any, str]]:
@@ -124,18 +195,34 @@ class OperationParser:
         item_pointer = pointer.rsplit("/", 1)[0]
         merged: dict[tuple[str, str], tuple[Any, str]] = {}
         for owner, owner_pointer in ((item, item_pointer), (spec, pointer)):
-            for index, raw in enumerate(owner.get("parameters") or []):
+            listed = owner.get("parameters")
+            for index, raw in enumerate(listed if isinstance(listed, list) else []):
                 resolved, resolved_pointer = self._deref(raw, join(owner_pointer, "parameters", index))
-                merged[(resolved.get("name", ""), resolved.get("in", ""))] = (resolved, resolved_pointer)
+                if isinstance(resolved, dict):
+                    key = (str(resolved.get("name", "")), str(resolved.get("in", "")))
+                else:  # not a parameter: reported by `_parameter`, never merged
+                    key = ("", resolved_pointer)
+                merged[key] = (resolved, resolved_pointer)
         return list(merged.values())
 
-    def _parameter(self, raw: dict[str, Any], pointer: str, hint: str, scope: NameScope) -> Parameter | Problem | None:
+    def _parameter(self, raw: Any, pointer: str, hint: str, scope: NameScope) -> Parameter | Problem | None:
+        if not isinstance(raw, dict):
+            self.schemas.warn(pointer, "a parameter must be an object; left out")
+            return None
         location = raw.get("in")
         if location not in LOCATIONS:
-            self.schemas.warn(join(pointer, "in"), f"{location!r} parameters are not supported; left out")
+            what = f"{location!r} parameters are not supported" if "in" in raw else "not a parameter (no 'in')"
+            self.schemas.warn(join(pointer, "in") if "in" in raw else pointer, f"{what}; left out")
             return None
-        wire_name = str(raw.get("name", ""))
-        schema_pointer, raw_schema = self._parameter_schema(raw, pointer)
+        if raw.get("name") in (None, ""):
+            self.schemas.warn(pointer, "a parameter without a name; left out")
+            return None
+        wire_name = str(raw["name"])
+        if location == "header" and wire_name.lower() in IGNORED_HEADERS:
+            message = f"a header parameter named {wire_name!r} is ignored (OpenAPI): the client sets it; extra_headers= overrides it"
+            self.schemas.warn(join(pointer, "name"), message)
+            return None
+        schema_pointer, raw_schema, as_json = self._parameter_schema(raw, pointer)
         type_ = self.schemas.parse(raw_schema, schema_pointer, hint + class_name(wire_name))
         if isinstance(type_, Problem):
             return type_
@@ -148,56 +235,92 @@ class OperationParser:
             type=type_,
             required=bool(raw.get("required")) or location == "path",
             default=default,
-            description=raw.get("description"),
+            description=text_or_none(raw.get("description")),
             schema_pointer=schema_pointer,
+            json=as_json,
         )
 
-    def _parameter_schema(self, raw: dict[str, Any], pointer: str) -> tuple[str, Any]:
-        """(pointer, schema) of a parameter: its `schema`, or that of its one `content` entry."""
+    def _parameter_schema(self, raw: dict[str, Any], pointer: str) -> tuple[str, Any, bool]:
+        """(pointer, schema, sent as JSON) of a parameter: its `schema`, or that of its `content` entry."""
         if "schema" in raw:
-            return join(pointer, "schema"), raw["schema"]
+            return join(pointer, "schema"), raw["schema"], False
         content = raw.get("content")
         for media_type, media in content.items() if isinstance(content, dict) else []:
             if isinstance(media, dict) and "schema" in media:
-                return join(pointer, "content", media_type, "schema"), media["schema"]
+                return join(pointer, "content", media_type, "schema"), media["schema"], is_json(str(media_type))
         self.schemas.warn(pointer, "a parameter without a schema is typed as str")
-        return join(pointer, "schema"), {"type": "string"}
+        return join(pointer, "schema"), {"type": "string"}, False
+
+    def _content(self, raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """A request body's or answer's media types (each a dict), preferred first."""
+        content = raw.get("content")
+        if not isinstance(content, dict):
+            return {}
+        media = {str(m): value if isinstance(value, dict) else {} for m, value in content.items()}
+        return {m: media[m] for m in sorted(media, key=rank)}
 
     def _body(self, raw: Any, pointer: str, hint: str) -> Body | Problem | None:
         if raw is None:
             return None
         raw, pointer = self._deref(raw, pointer)
-        content = raw.get("content") or {}
-        media_type = next((m for m in content if is_json(m)), None) or next((m for m in content if m in ENCODINGS), None)
-        if media_type is None:
-            kinds = ", ".join(content) or "no content"
-            return self.document.problem(join(pointer, "content"), f"request bodies of {kinds} are not supported yet", "unsupported")
-        schema_pointer = join(pointer, "content", media_type, "schema")
-        type_ = self.schemas.parse(content[media_type].get("schema", True), schema_pointer, hint + "Request")
+        raw = raw if isinstance(raw, dict) else {}
+        required, description = bool(raw.get("required")), text_or_none(raw.get("description"))
+        content = self._content(raw)
+        if not content:
+            self.schemas.warn(pointer, "a request body without content is sent as raw bytes (application/octet-stream)")
+            return Body(Scalar("bytes"), required, "application/octet-stream", description, "", "bytes", "application/octet-stream")
+        media_type = next(iter(content))
+        kind: Encoding = "json" if structured(media_type, content[media_type]) else encoding(media_type)
+        if kind in ("bytes", "text"):  # sent as it is: its schema says nothing more
+            raw_type = Scalar("bytes" if kind == "bytes" else "str")
+            return Body(raw_type, required, media_type, description, "", kind, content_type(media_type, kind))
+        media_pointer = join(pointer, "content", media_type)
+        schema_pointer = join(media_pointer, "schema") if "schema" in content[media_type] else ""
+        if schema_pointer:
+            type_ = self.schemas.parse(content[media_type]["schema"], schema_pointer, hint + "Request")
+        else:
+            type_ = self.schemas.loose(media_pointer, "a request body without a schema")
         if isinstance(type_, Problem):
             return type_
-        encoding = ENCODINGS.get(media_type, "json")
-        return Body(type_, bool(raw.get("required")), media_type, raw.get("description"), schema_pointer, encoding)
+        return Body(type_, required, media_type, description, schema_pointer, kind, content_type(media_type, kind))
+
+    def _responses(self, raw: Any, pointer: str, hint: str) -> tuple[list[Response], list[Response]] | Problem:
+        """(successes, errors): the 2xx answers (or `default` when there is none), and the rest."""
+        answers = {str(k): v for k, v in raw.items()} if isinstance(raw, dict) else {}
+        success_keys = [k for k in answers if k.startswith("2")] or [k for k in answers if k == "default"]
+        successes: list[Response] = []
+        errors: list[Response] = []
+        for key, value in answers.items():
+            index = success_keys.index(key) if key in success_keys else -1
+            suffix = f"Error{class_name(key)}" if index < 0 else "Response" if index == 0 else f"Response{key}"
+            response = self._response(status_key(key), value, join(pointer, key), hint + suffix)
+            if isinstance(response, Problem):
+                return response
+            if index >= 0:
+                successes.append(response)
+            if not key.startswith("2"):
+                errors.append(response)
+        return successes, errors
 
     def _response(self, status: str, raw: Any, pointer: str, hint: str) -> Response | Problem:
         raw, pointer = self._deref(raw, pointer)
-        content = raw.get("content") or {}
-        description = raw.get("description")
+        raw = raw if isinstance(raw, dict) else {}
+        description = text_or_none(raw.get("description"))
+        content = self._content(raw)
+        if status in NO_BODY and content:
+            self.schemas.warn(join(pointer, "content"), f"a {status} answer has no body; its content is ignored")
+            content = {}
         if not content:
             return Response(status, None, description)
-        media_type = next((m for m in content if is_json(m)), None)
-        if media_type is None:
-            other = next(iter(content))
-            if status.startswith("2"):  # a file or text: bytes or str, as it came
-                kind = decoding(other)
-                return Response(status, Scalar("str" if kind == "text" else "bytes"), description, kind, other)
-            return Response(status, None, description)  # an error body we keep as text
-        suffix = "Response" if status.startswith("2") else f"Error{class_name(status)}"
+        media_type = next(iter(content))
+        kind: Decoding = "json" if structured(media_type, content[media_type]) else decoding(media_type)
+        if kind != "json":  # a file or text: bytes or str, as it came
+            return Response(status, Scalar("str" if kind == "text" else "bytes"), description, kind, media_type, tuple(content))
         schema_pointer = join(pointer, "content", media_type, "schema")
-        type_ = self.schemas.parse(content[media_type].get("schema", True), schema_pointer, hint + suffix)
+        type_ = self.schemas.parse(content[media_type].get("schema", True), schema_pointer, hint)
         if isinstance(type_, Problem):
             return type_
-        return Response(status, type_, description)
+        return Response(status, type_, description, "json", media_type, tuple(content))
 
 
 def first_requirement(security: Any) -> list[str]:

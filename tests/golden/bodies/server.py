@@ -19,6 +19,7 @@ from ._fake import Fake
 from ._server_runtime import (
     Credentials,
     Param,
+    Result,
     Route,
     ServerError,
     base_path,
@@ -95,9 +96,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.LogInRequest,
         body_encoding="form",
-        status=200,
+        results=(Result(200, "json", models.LogInResponse, "application/json"),),
         result_type=models.LogInResponse,
-        result_media="application/json",
         security=(),
     ),
     Route(
@@ -110,9 +110,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.UploadFileRequest,
         body_encoding="multipart",
-        status=201,
+        results=(Result(201, "json", models.UploadFileResponse, "application/json"),),
         result_type=models.UploadFileResponse,
-        result_media="application/json",
         security=(),
     ),
     Route(
@@ -150,9 +149,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "bytes", bytes, "application/octet-stream"),),
         result_type=bytes,
-        result_media="application/octet-stream",
         security=(),
     ),
     Route(
@@ -174,9 +172,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "text", str, "text/plain"),),
         result_type=str,
-        result_media="text/plain",
         security=(),
     ),
 )

@@ -109,6 +109,7 @@ class CompositionClient(SyncAPIClient):
             "/pets",
             body=body,
             has_body=True,
+            accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -135,6 +136,7 @@ class CompositionClient(SyncAPIClient):
             "GET",
             "/pets/{petId}/tag",
             path_params={"petId": pet_id},
+            accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -158,6 +160,7 @@ class CompositionClient(SyncAPIClient):
         response = self._request(
             "GET",
             "/owners",
+            accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -181,6 +184,7 @@ class CompositionClient(SyncAPIClient):
         response = self._request(
             "GET",
             "/folders/root",
+            accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -259,6 +263,7 @@ class AsyncCompositionClient(AsyncAPIClient):
             "/pets",
             body=body,
             has_body=True,
+            accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -285,6 +290,7 @@ class AsyncCompositionClient(AsyncAPIClient):
             "GET",
             "/pets/{petId}/tag",
             path_params={"petId": pet_id},
+            accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -308,6 +314,7 @@ class AsyncCompositionClient(AsyncAPIClient):
         response = await self._request(
             "GET",
             "/owners",
+            accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -331,6 +338,7 @@ class AsyncCompositionClient(AsyncAPIClient):
         response = await self._request(
             "GET",
             "/folders/root",
+            accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,

@@ -16,6 +16,7 @@ import json
 import re
 import secrets
 import threading
+import types
 import typing
 from collections.abc import Mapping, Sequence
 from urllib.parse import unquote
@@ -63,6 +64,17 @@ class Param:
     required: bool
     schema: str  # JSON pointer of its schema in the spec
     type: typing.Any  # the Python type the handler receives
+    json: bool = False  # its value is JSON text (a `content` parameter)
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """One success answer an operation declares."""
+
+    status: int
+    kind: str  # empty, json, bytes or text
+    type: typing.Any  # the Python type of its body; None when empty
+    media: str  # its media type
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,13 +84,12 @@ class Route:
     path: str
     pointer: str  # JSON pointer of the operation in the spec
     params: tuple[Param, ...]
-    body_schema: str | None  # JSON pointer of the request body's schema
+    body_schema: str | None  # JSON pointer of the body's schema; None: not checked
     body_required: bool
-    body_type: typing.Any
-    body_encoding: str  # json, form or multipart
-    status: int  # the success status
-    result_type: typing.Any  # None for an empty answer
-    result_media: str  # its media type: JSON, or bytes or text as they are
+    body_type: typing.Any  # None: the operation takes no body
+    body_encoding: str  # json, form, multipart, bytes or text
+    results: tuple[Result, ...]  # the success answers, in the spec's order
+    result_type: typing.Any  # the handler's return type: their union (None: no body)
     security: tuple[str, ...]
 
 
@@ -221,19 +232,7 @@ class Server:
                 ) from exc
         except ServerError as error:
             return self.spec.error_response(error)
-        if route.result_type is None or result is None:
-            return Response(status_code=route.status)
-        if (
-            isinstance(result, (bytes, str))
-            and route.result_media != "application/json"
-        ):
-            return Response(
-                result, status_code=route.status, media_type=route.result_media
-            )
-        data = _adapter(route.result_type).dump_python(
-            result, mode="json", by_alias=True, exclude_none=True
-        )
-        return JSONResponse(data, status_code=route.status)
+        return answer(route, result)
 
     def authorize(self, route: Route, request: fastapi.Request) -> None:
         if not route.security:
@@ -279,7 +278,11 @@ class Server:
                     "path": request.path_params, "query": request.query_params,
                 "header": request.headers, "cookie": request.cookies,
             }[param.location]  # fmt: skip
-            if param.location == "query" and _schema_is_array(self.spec, param.schema):
+            if (
+                param.location == "query"
+                and not param.json
+                and _schema_is_array(self.spec, param.schema)
+            ):
                 raw: JSON = request.query_params.getlist(param.wire_name) or None
             else:
                 raw = source.get(param.wire_name)
@@ -292,22 +295,12 @@ class Server:
                         param.location,
                     )
                 continue
-            schema = pointer_get(self.spec.document, param.schema)
-            item_schema = (
-                self.spec.resolve(schema).get("items", {})
-                if isinstance(raw, list)
-                else schema
-            )
-            value = (
-                [coerce(r, item_schema, self.spec) for r in raw]
-                if isinstance(raw, list)
-                else coerce(raw, schema, self.spec)
-            )
+            value = self._value(param, raw)
             self._check(param.schema, value, param.wire_name, param.location)
             arguments[param.name] = self._typed(
                 param.type, value, param.wire_name, param.location
             )
-        if route.body_schema is not None:
+        if route.body_type is not None:
             body = await request.body()
             if not body:
                 if route.body_required:
@@ -315,11 +308,43 @@ class Server:
                         self.validation_status, "a request body is required"
                     )
                 return arguments
-            data = (
-                await self._form(route, request)
-                if route.body_encoding != "json"
-                else _json(body, self.validation_status)
+            arguments["body"] = await self._body(route, request, body)
+        return arguments
+
+    def _value(self, param: Param, raw: JSON) -> JSON:
+        """A parameter's text (or texts) as the JSON value its schema describes."""
+        if param.json:
+            try:
+                return json.loads(raw)
+            except ValueError as exc:
+                raise ServerError(
+                    self.validation_status,
+                    f"{param.wire_name} is not JSON",
+                    param.wire_name,
+                    param.location,
+                ) from exc
+        schema = pointer_get(self.spec.document, param.schema)
+        if isinstance(raw, list):
+            item_schema = self.spec.resolve(schema).get("items", {})
+            return [coerce(r, item_schema, self.spec) for r in raw]
+        return coerce(raw, schema, self.spec)
+
+    async def _body(
+        self, route: Route, request: fastapi.Request, body: bytes
+    ) -> typing.Any:
+        """The request body as the handler takes it: bytes or text as they came, else checked and typed."""
+        if route.body_encoding == "bytes":
+            return body
+        if route.body_encoding == "text":
+            return _decoded(
+                body, request.headers.get("Content-Type", ""), self.validation_status
             )
+        data = (
+            await self._form(route, request)
+            if route.body_encoding != "json"
+            else _json(body, self.validation_status)
+        )
+        if route.body_schema is not None:
             checked = (
                 {
                     k: v.decode("latin-1") if isinstance(v, bytes) else v
@@ -329,13 +354,15 @@ class Server:
                 else data
             )
             self._check(route.body_schema, checked, "", "body")
-            arguments["body"] = self._typed(route.body_type, data, "", "body")
-        return arguments
+        return self._typed(route.body_type, data, "", "body")
 
     async def _form(self, route: Route, request: fastapi.Request) -> dict[str, JSON]:
         """A form or multipart body as JSON-like data: files as bytes, the rest by schema."""
-        assert route.body_schema is not None
-        schema = self.spec.resolve(pointer_get(self.spec.document, route.body_schema))
+        schema = (
+            self.spec.resolve(pointer_get(self.spec.document, route.body_schema))
+            if route.body_schema
+            else {}
+        )
         properties = schema.get("properties") or {} if isinstance(schema, dict) else {}
         data: dict[str, JSON] = {}
         async with request.form() as form:  # closes uploaded files when done
@@ -386,6 +413,59 @@ class Server:
                 name,
                 location,
             ) from exc
+
+
+def answer(route: Route, value: object) -> Response:
+    """A handler's return value as the success answer it fits: its status, media type and body."""
+    result = _result_for(route.results, value)
+    if result.kind == "empty" or value is None:
+        return Response(status_code=result.status)
+    if result.kind in ("bytes", "text") and isinstance(value, (bytes, str)):
+        return Response(value, status_code=result.status, media_type=result.media)
+    data = _adapter(result.type).dump_python(
+        value, mode="json", by_alias=True, exclude_none=True
+    )
+    return JSONResponse(
+        data,
+        status_code=result.status,
+        media_type=result.media if result.kind == "json" else None,
+    )
+
+
+def _result_for(results: Sequence[Result], value: object) -> Result:
+    """The first declared answer whose type `value` has; else the first."""
+    if len(results) > 1:
+        for result in results:
+            if _fits(result, value):
+                return result
+    return results[0]
+
+
+def _fits(result: Result, value: object) -> bool:
+    if result.kind == "empty" or value is None:
+        return result.kind == "empty" and value is None
+    if result.kind in ("bytes", "text"):
+        return isinstance(value, bytes if result.kind == "bytes" else str)
+    if isinstance(result.type, type) and not isinstance(
+        result.type, types.GenericAlias
+    ):
+        return isinstance(value, result.type)
+    try:
+        _adapter(result.type).validate_python(value)
+    except pydantic.ValidationError:
+        return False
+    return True
+
+
+def _decoded(body: bytes, content_type: str, status: int) -> str:
+    """A text body, in the charset its Content-Type names (UTF-8 by default)."""
+    charset = re.search(r"charset=\"?([\w.:-]+)", content_type, re.IGNORECASE)
+    try:
+        return body.decode(charset.group(1) if charset else "utf-8")
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise ServerError(
+            status, f"the body is not text in its charset: {exc}"
+        ) from exc
 
 
 def _json(body: bytes, status: int) -> JSON:

@@ -19,6 +19,7 @@ from ._fake import Fake
 from ._server_runtime import (
     Credentials,
     Param,
+    Result,
     Route,
     ServerError,
     base_path,
@@ -89,9 +90,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.Pet,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.Pet, "application/json"),),
         result_type=models.Pet,
-        result_media="application/json",
         security=(),
     ),
     Route(
@@ -113,9 +113,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", str | int | None, "application/json"),),
         result_type=str | int | None,
-        result_media="application/json",
         security=(),
     ),
     Route(
@@ -128,9 +127,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", list[models.Owner], "application/json"),),
         result_type=list[models.Owner],
-        result_media="application/json",
         security=(),
     ),
     Route(
@@ -143,9 +141,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.Folder, "application/json"),),
         result_type=models.Folder,
-        result_media="application/json",
         security=(),
     ),
 )

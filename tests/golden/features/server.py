@@ -20,6 +20,7 @@ from ._fake import Fake
 from ._server_runtime import (
     Credentials,
     Param,
+    Result,
     Route,
     ServerError,
     base_path,
@@ -140,9 +141,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", list[models.Item], "application/json"),),
         result_type=list[models.Item],
-        result_media="application/json",
         security=("keyQuery",),
     ),
     Route(
@@ -155,9 +155,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
         body_type=models.ItemInput,
         body_encoding="json",
-        status=201,
+        results=(Result(201, "json", models.Item, "application/json"),),
         result_type=models.Item,
-        result_media="application/json",
         security=("basicAuth",),
     ),
     Route(
@@ -187,9 +186,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=models.PutNoteRequest,
         body_encoding="json",
-        status=204,
+        results=(Result(204, "empty", None, ""),),
         result_type=None,
-        result_media="application/json",
         security=("keyQuery",),
     ),
     Route(
@@ -202,9 +200,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", dict[str, int], "application/json"),),
         result_type=dict[str, int],
-        result_media="application/json",
         security=(),
     ),
 )

@@ -19,6 +19,7 @@ from ._fake import Fake
 from ._server_runtime import (
     Credentials,
     Param,
+    Result,
     Route,
     ServerError,
     base_path,
@@ -78,9 +79,8 @@ ROUTES: tuple[Route, ...] = (
         body_required=False,
         body_type=None,
         body_encoding="json",
-        status=200,
+        results=(Result(200, "json", models.Record, "application/json"),),
         result_type=models.Record,
-        result_media="application/json",
         security=(),
     ),
 )
