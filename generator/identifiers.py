@@ -33,8 +33,9 @@ RESERVED_FIELDS = frozenset(
         "model_dump", "model_dump_json", "model_json_schema", "model_parametrized_name",
         "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
         "model_validate_strings", "register",
-        # modules the models module uses: a field of that name would hide them
-        "datetime", "enum", "typing", "pydantic",
+        # modules the models module uses, and the built-in types its annotations
+        # name: a field of that name would hide them from the fields below it
+        "datetime", "enum", "typing", "pydantic", "str", "int", "float", "bool", "bytes", "list", "dict",
     }
 )  # fmt: skip
 

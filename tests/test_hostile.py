@@ -335,3 +335,22 @@ def test_lint_refuses_what_only_the_lower_layers_accept(tmp_path: Path) -> None:
         pipeline.build([spec], strict)
     rules = {p.rule for p in caught.value.problems}
     assert {"operation-id-camel-case", "python-name-clash"} <= rules
+
+
+def test_fields_named_like_builtins_do_not_hide_the_types_of_later_fields(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    names = ["int", "str", "float", "bool", "bytes", "list", "dict"]
+    properties = {name: {"type": "boolean"} for name in names} | {"count": {"type": "integer"}, "ratio": {"type": "number"}}
+    schema = {"type": "object", "properties": properties}
+    (tmp_path / "api.json").write_text(json.dumps(_spec({"Thing": schema}, {"$ref": "#/components/schemas/Thing"})))
+    assert cli("generate", "--out", "out", "api.json").exit_code == 0
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        models = importlib.import_module("api.models")
+        thing = models.Thing.model_validate({"int": True, "count": 2, "ratio": 0.5})
+        assert (thing.int_, thing.count, thing.ratio) == (True, 2, 0.5)
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+        for module in [m for m in sys.modules if m == "api" or m.startswith("api.")]:
+            del sys.modules[module]
