@@ -354,3 +354,14 @@ def test_fields_named_like_builtins_do_not_hide_the_types_of_later_fields(
         sys.path.remove(str(tmp_path / "out"))
         for module in [m for m in sys.modules if m == "api" or m.startswith("api.")]:
             del sys.modules[module]
+
+
+def test_a_list_that_contains_itself_generates_with_a_warning(write_spec: Callable[..., Path]) -> None:
+    # just-eat.co.uk: an array whose items hold the array again, with no model between the two
+    items = {"type": "array", "items": {"type": "object", "properties": {"Items": {"$ref": "#/components/schemas/Items"}}}}
+    path = write_spec(json.dumps(_spec({"Items": items}, {"$ref": "#/components/schemas/Items"})), "api.json")
+    api, findings = pipeline.check_spec(path)
+    assert api is not None
+    [warning] = [f for f in findings if f.rule == "unsupported"]
+    assert warning.pointer == "/components/schemas/Items/items/properties/Items/$ref"
+    assert "contains itself through a list or a union" in warning.message
