@@ -365,3 +365,19 @@ def test_a_list_that_contains_itself_generates_with_a_warning(write_spec: Callab
     [warning] = [f for f in findings if f.rule == "unsupported"]
     assert warning.pointer == "/components/schemas/Items/items/properties/Items/$ref"
     assert "contains itself through a list or a union" in warning.message
+
+
+def test_a_union_that_contains_itself_imports(cli: Callable[..., Result], tmp_path: Path) -> None:
+    # vercel.com: a oneOf component with a list of itself among its options
+    value = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/components/schemas/Value"}}]}
+    (tmp_path / "api.json").write_text(json.dumps(_spec({"Value": value}, {"$ref": "#/components/schemas/Value"})))
+    assert cli("generate", "--out", "out", "api.json").exit_code == 0
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        models = importlib.import_module("api.models")
+        assert "Value: typing.TypeAlias = typing.Union[str, list[typing.Any]]" in (tmp_path / "out" / "api" / "models.py").read_text()
+        assert models.Value is not None
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+        for module in [m for m in sys.modules if m == "api" or m.startswith("api.")]:
+            del sys.modules[module]
