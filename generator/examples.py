@@ -33,6 +33,9 @@ def example_value(api: Api, type_: PyType, depth: int = 0) -> Code:
     if type_.is_enum:
         enum = next(e for e in api.enums if e.name == type_.name)
         return Code(f"models.{enum.name}.{enum.members[0].name}")
+    alias = next((a for a in api.aliases if a.name == type_.name), None)
+    if alias is not None:  # a union: an example of its first option
+        return example_value(api, alias.options[0], depth)
     model = next(m for m in api.models if m.name == type_.name)
     fields = [f"{f.name}={example_value(api, f.type, depth + 1)}" for f in model.fields if f.required]
     return Code(f"models.{model.name}({', '.join(fields)})")

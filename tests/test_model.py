@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Callable
 
 from conftest import minimal_spec
+from generator import pipeline
+from generator.examples import example_arguments
 from generator.load import Document, load
 from generator.model import Api, Enum, ListOf, MapOf, Named, Scalar, UnionOf, build_api
 from generator.problems import Problem
@@ -112,27 +114,32 @@ def test_client_name_base_url_and_security(write_spec: Callable[..., Path]) -> N
     assert api.operations[0].security == ["token"]
 
 
-def test_unsupported_construct_is_a_located_problem(write_spec: Callable[..., Path]) -> None:
-    components = "schemas:\n  Pet:\n    not:\n      type: string\n"
-    problems = build(write_spec, minimal_spec("", components))
-    assert isinstance(problems, list)
-    assert [(p.line, p.pointer, p.message) for p in problems] == [
-        (9, "/components/schemas/Pet/not", "'not' is not supported yet")
-    ]
+def test_a_constraint_only_keyword_is_a_located_warning(write_spec: Callable[..., Path]) -> None:
+    components = "schemas:\n  Pet:\n    type: string\n    not:\n      const: ''\n"
+    api = api_of(write_spec, minimal_spec("", components))
+    assert [(p.line, p.pointer, p.rule) for p in api.warnings] == [(10, "/components/schemas/Pet/not", "unsupported")]
+    assert "only constrains" in api.warnings[0].message
+    assert api.models == [] and api.enums == []  # Pet is typed from its other keywords: str
 
 
 def test_ref_cycle_without_a_schema_is_a_problem(write_spec: Callable[..., Path]) -> None:
     components = "schemas:\n  A: {$ref: '#/components/schemas/B'}\n  B: {$ref: '#/components/schemas/A'}\n"
-    problems = build(write_spec, minimal_spec("", components))
-    assert isinstance(problems, list)
-    assert problems and all("cycle" in p.message for p in problems)
+    api, problems = pipeline.check_spec(write_spec(minimal_spec("", components)))
+    assert api is None
+    assert problems and all(p.rule == "ref-unresolved" and "cycle" in p.message for p in problems)
 
 
-def test_a_default_of_the_wrong_type_is_a_problem(write_spec: Callable[..., Path]) -> None:
+def test_a_list_that_contains_itself_is_a_warning(write_spec: Callable[..., Path]) -> None:
+    api = api_of(write_spec, minimal_spec("", "schemas:\n  A: {type: array, items: {$ref: '#/components/schemas/A'}}\n"))
+    assert [(p.pointer, p.rule) for p in api.warnings] == [("/components/schemas/A/items/$ref", "unsupported")]
+
+
+def test_a_default_of_the_wrong_type_is_a_located_warning_and_left_out(write_spec: Callable[..., Path]) -> None:
     components = "schemas:\n  A:\n    type: object\n    properties:\n      n: {type: integer, default: 'ten'}\n"
-    problems = build(write_spec, minimal_spec("", components))
-    assert isinstance(problems, list)
-    assert [p.pointer for p in problems] == ["/components/schemas/A/properties/n/default"]
+    api = api_of(write_spec, minimal_spec("", components))
+    assert [(p.pointer, p.rule) for p in api.warnings] == [("/components/schemas/A/properties/n/default", "invalid-default")]
+    (field,) = api.models[0].fields
+    assert (field.type, field.default) == (Scalar("int"), "None")
 
 
 def test_inline_schemas_are_named_after_their_place(write_spec: Callable[..., Path]) -> None:
@@ -153,3 +160,65 @@ def test_inline_schemas_are_named_after_their_place(write_spec: Callable[..., Pa
     api = api_of(write_spec, minimal_spec(paths))
     assert [m.name for m in api.models] == ["MakeXRequestInner", "MakeXRequest"]
     assert api.operations[0].return_annotation == "None"
+
+
+def test_a_union_component_may_refer_back_to_itself(write_spec: Callable[..., Path]) -> None:
+    components = """
+    schemas:
+      Node:
+        oneOf: [{$ref: '#/components/schemas/Leaf'}, {$ref: '#/components/schemas/Branch'}]
+      Leaf: {type: string}
+      Branch:
+        type: object
+        properties:
+          children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+    """
+    api = api_of(write_spec, minimal_spec("", components))
+    assert [(a.name, a.options) for a in api.aliases] == [("Node", (Scalar("str"), Named("Branch")))]
+    assert api.models[0].fields[0].type == ListOf(Named("Node"))
+
+
+def test_odd_schemas_become_warnings_not_failures(write_spec: Callable[..., Path]) -> None:
+    components = """
+    schemas:
+      Mixed:
+        allOf: [{type: object, properties: {a: {type: string}}}, {type: string, enum: [x]}]
+      Guarded:
+        type: string
+        not: {type: string, pattern: '(?<n>x)'}
+      Sloppy:
+        type: object
+        required: true
+        properties:
+          a: {type: {weird: 1}, format: {also: 1}}
+      Twice:
+        oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+        discriminator: {propertyName: kind, mapping: {cat: Cat, kitty: Cat, dog: Dog}}
+      Cat: {type: object, properties: {kind: {type: string}}}
+      Dog: {type: object, properties: {kind: {type: string}}}
+    """
+    api = api_of(write_spec, minimal_spec("", components))
+    found = sorted((p.rule, p.pointer) for p in api.warnings)
+    assert found == [
+        ("invalid-pattern", "/components/schemas/Guarded/not/pattern"),
+        ("unsupported", "/components/schemas/Guarded/not"),
+        ("unsupported", "/components/schemas/Mixed/allOf"),
+        ("unsupported", "/components/schemas/Sloppy/properties/a/type"),
+        ("unsupported", "/components/schemas/Twice/discriminator"),
+    ]
+    assert {e.name for e in api.enums} == {"Mixed"}
+    assert [a.tags for a in api.aliases] == [()]
+
+
+def test_the_readme_example_of_a_union_argument_is_one_of_its_options(write_spec: Callable[..., Path]) -> None:
+    paths = """
+    /things/{id}:
+      get:
+        operationId: getThing
+        parameters:
+          - {name: id, in: path, required: true, schema: {$ref: '#/components/schemas/Id'}}
+        responses:
+          "200": {description: ok}
+    """
+    api = api_of(write_spec, minimal_spec(paths, "schemas:\n  Id: {oneOf: [{type: string}, {type: integer}]}\n"))
+    assert example_arguments(api, api.operations[0]) == '"..."'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..identifiers import Code
@@ -69,6 +70,29 @@ def nullable(type_: PyType) -> PyType:
     return UnionOf((type_, NONE))
 
 
+def union(options: Iterable[PyType]) -> PyType:
+    """The union of `options`: flat, each once, None last; `typing.Any` absorbs the rest."""
+    flat: list[PyType] = []
+    for option in options:
+        for one in option.options if isinstance(option, UnionOf) else (option,):
+            if one not in flat:
+                flat.append(one)
+    if ANY in flat:
+        return ANY
+    rest = [o for o in flat if o != NONE]
+    if not rest:
+        return NONE
+    type_ = rest[0] if len(rest) == 1 else UnionOf(tuple(rest))
+    return nullable(type_) if NONE in flat else type_
+
+
+def without_none(type_: PyType) -> PyType:
+    """`X` for `X | None`; any other type as it is."""
+    if isinstance(type_, UnionOf) and NONE in type_.options:
+        return union(o for o in type_.options if o != NONE)
+    return type_
+
+
 @dataclass
 class Field:
     """One model attribute; `default` is None for a required field."""
@@ -100,7 +124,7 @@ class Model:
 @dataclass(frozen=True)
 class EnumMember:
     name: Code
-    value: str | int
+    value: str | int | float
 
 
 @dataclass
@@ -118,13 +142,31 @@ class Alias:
     def tagged(self) -> list[tuple[PyType, str]]:
         return list(zip(self.options, self.tags))
 
+    @property
+    def untagged(self) -> Code:
+        """The aliased type when it has no tags: its one option, or a `typing.Union`."""
+        if len(self.options) == 1:
+            return self.options[0].annotation()
+        return Code(f"typing.Union[{', '.join(o.annotation() for o in self.options)}]")
+
 
 @dataclass
 class Enum:
     name: Code
     description: str | None
-    base: Code  # "str" or "int"
+    base: Code  # "str", "int" or "float"
     members: list[EnumMember]
 
+    @property
+    def accepts(self) -> Code:
+        """The types of the values it reads (a float enum reads integers too)."""
+        return Code("(int, float)" if self.base == "float" else self.base)
+
+    @property
+    def unknown_value(self) -> Code:
+        """What an unknown member holds: a float enum's values are all floats."""
+        return Code("float(value)" if self.base == "float" else "value")
+
     def member_for(self, value: object) -> EnumMember | None:
-        return next((m for m in self.members if m.value == value), None)
+        """The member with this value (True is not 1 here)."""
+        return next((m for m in self.members if m.value == value and not isinstance(value, bool)), None)
