@@ -243,7 +243,7 @@ class TokenServer:
 def genesys_client(server: TokenServer, mode: str) -> Any:
     transport = httpx.MockTransport(server)
     http = httpx.AsyncClient(transport=transport) if mode == "async" else httpx.Client(transport=transport)
-    name = ("Async" if mode == "async" else "") + "GenesysClient"
+    name = ("Async" if mode == "async" else "") + GENESYS.api.client_name + "Client"
     return getattr(GENESYS.package, name)(client_id="app", client_secret="s3cret", http_client=http)
 
 

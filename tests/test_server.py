@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ import pytest
 import uvicorn
 
 from conftest import ROOT
+from spec_driven import VENDORS
 
 UTC = datetime.timezone.utc
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -56,16 +58,19 @@ def models(vendor: str) -> Any:
 def client(vendor: str, root: str, mode: str, **overrides: Any) -> Any:
     """The vendor's client for the fake at `root`, with the fake's default credentials."""
     server = importlib.import_module(f"generated.{vendor}.server")
-    options: dict[str, Any] = {
-        "joinme": {"access_token": "test-token"},
-        "genesys": {"client_id": "test-client", "client_secret": "test-secret", "token_url": root + "/oauth/token"},
-        "pyas": {"api_key": "test-key"},
-        "ringcentral": {"access_token": "test-token"},
-        "portsip": {"access_token": "test-token"},
-    }[vendor]
-    name = ("Async" if mode == "async" else "") + {
-        "joinme": "JoinMe", "genesys": "Genesys", "pyas": "Pyas", "ringcentral": "RingCentral", "portsip": "PortSip"
-    }[vendor] + "Client"  # fmt: skip
+    api = next(v.api for v in VENDORS if v.api.package == vendor)
+    accepted = server.Credentials()
+    options: dict[str, Any] = {}
+    for scheme in api.security_schemes:  # the first credential of each kind the fake accepts
+        if scheme.kind == "oauth2":
+            client_id, secret = next(iter(accepted.clients.items()))
+            token_path = urllib.parse.urlsplit(scheme.token_url).path
+            options |= {"client_id": client_id, "client_secret": secret, "token_url": root + token_path}
+        elif scheme.kind == "basic":
+            options |= dict(zip(scheme.params, next(iter(accepted.users.items()))))
+        else:
+            options[scheme.params[0]] = min(accepted.api_keys if scheme.kind == "api_key" else accepted.tokens)
+    name = ("Async" if mode == "async" else "") + api.client_name + "Client"
     base = root + server.base_path(server.SPEC)
     return getattr(package(vendor), name)(base_url=base, max_retries=0, **{**options, **overrides})
 
