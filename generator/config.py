@@ -67,12 +67,10 @@ class LintConfig:
                 if name in FATAL:
                     raise self._error(name, f"rule {name!r} is fatal: it cannot be ignored or made a warning")
 
-    def settle(self, problems: Iterable[Problem], document: Any = None) -> list[Problem]:
-        """The findings that count, each with its severity; `x-lint-ignore` in
-        `document` (the spec's data) suppresses findings at and below its node."""
-        problems = list(problems)
-        suppressible = document is not None and any(p.rule not in FATAL for p in problems)
-        suppressed = _inline(document) if suppressible else {}
+    def settle(self, problems: Iterable[Problem], suppressed: Mapping[str, frozenset[str]] | None = None) -> list[Problem]:
+        """The findings that count, each with its severity; `suppressed` (from
+        `inline_suppressions`) silences findings at and below its nodes."""
+        suppressed = suppressed or {}
         settled = set()
         for problem in problems:
             severity = self.severity(problem.rule, problem.file)
@@ -185,7 +183,7 @@ def _layer(source: str, raw: Any) -> Layer:
     return Layer(names("select") if "select" in raw else None, names("ignore"), severity)
 
 
-def _inline(data: Any) -> dict[str, frozenset[str]]:
+def inline_suppressions(data: Any) -> dict[str, frozenset[str]]:
     """Pointer -> the rule ids an `x-lint-ignore` there suppresses, for every node that has one."""
     found: dict[str, frozenset[str]] = {}
     stack: list[tuple[str, Any]] = [("", data)]

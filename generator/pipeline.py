@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pathlib import Path, PurePosixPath
 
 from .cache import Cache
-from .config import LintConfig
+from .config import LintConfig, inline_suppressions
 from .problems import GeneratorError, Problem
 from .sources import discover, package_name
 
@@ -35,15 +35,16 @@ def check_spec(path: Path, config: LintConfig = DEFAULTS) -> tuple[Api | None, l
     if is_swagger2(document.data):
         document, findings = convert(document)
     findings += validate(document)
-    settled = config.settle(findings, document.data)
+    suppressed = inline_suppressions(document.data)  # x-lint-ignore, read once
+    settled = config.settle(findings, suppressed)
     if _errors(settled):  # the rules and the model need a usable document
         return None, settled
     findings += check_rules(document)
     api = _model(document, package_name(path))
     if isinstance(api, list):  # what stops the model is an error, whatever its rule
-        return None, sorted(set(config.settle(findings)) | {replace(p, severity="error") for p in api})
+        return None, sorted(set(config.settle(findings, suppressed)) | {replace(p, severity="error") for p in api})
     findings += api.warnings
-    settled = config.settle(findings, document.data)
+    settled = config.settle(findings, suppressed)
     if _errors(settled):
         return None, settled
     api.sources = [path, *document.sources]
