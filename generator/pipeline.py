@@ -18,7 +18,7 @@ from .swagger2 import convert, is_swagger2  # isort: skip
 from .validate import validate  # isort: skip
 from .rules import check_rules  # isort: skip
 from .model import Api, build_api  # isort: skip
-from .render import environment, render  # isort: skip
+from .render import environment, render, runtime  # isort: skip
 from .format import format_all  # isort: skip
 from .write import Change, plan  # isort: skip
 
@@ -141,14 +141,16 @@ def render_all(
     """Every generated file, formatted, in memory."""
     env = environment()
     rendered: dict[PurePosixPath, str] = {}
+    copied: dict[PurePosixPath, str] = {}
     for api in apis:
+        copied.update(runtime(api))
         try:
             rendered.update(render(api, env, prefix))
         except Exception as exc:  # a template or a helper it calls failed: a bug, reported as one line
             message = f"the templates failed on this spec ({type(exc).__name__}: {exc}); please report it"
             raise GeneratorError([Problem(api.source, 1, "", message, "internal-error")]) from exc
     try:
-        return format_all(rendered, cache, progress)
+        return format_all(rendered, cache, progress) | copied
     except ValueError as exc:
         raise GeneratorError([Problem(str(exc).split(":")[0], 1, "", f"internal error: {exc}", "internal-error")]) from exc
 

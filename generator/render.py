@@ -16,6 +16,7 @@ from .model import Api
 from .sources import GENERATOR_NAME, MARKER
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+RUNTIME = Path(__file__).resolve().parent / "runtime"
 
 
 def header(source: str) -> Code:
@@ -102,3 +103,16 @@ def render(api: Api, env: jinja2.Environment, import_prefix: str = "") -> dict[P
         relative = PurePosixPath(name).relative_to("client")
         files[package / relative.with_suffix("")] = env.get_template(name).render(context)
     return files
+
+
+def runtime(api: Api) -> dict[PurePosixPath, str]:
+    """The runtime modules, copied into `api`'s package as they are but for a header line.
+
+    They are ordinary, formatted source (`generator/runtime/`), so they are never
+    formatted again.
+    """
+    first = f"# {header(api.source)}\n"
+    return {
+        PurePosixPath(api.package, path.name): first + path.read_text("utf-8")
+        for path in sorted(RUNTIME.glob("_[!_]*.py"))
+    }

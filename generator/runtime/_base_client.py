@@ -1,4 +1,3 @@
-# {{ header }}
 """The runtime every generated method goes through: auth, retries, errors, parsing."""
 
 from __future__ import annotations
@@ -21,7 +20,14 @@ import threading
 import time
 import types
 import typing
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from urllib.parse import quote
 
 import httpx
@@ -30,7 +36,12 @@ import pydantic
 if typing.TYPE_CHECKING:
     import asyncio  # imported when first needed: it is slow to import
 
-from ._errors import APIConnectionError, APIResponseValidationError, APITimeoutError, status_error
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    status_error,
+)
 
 T = typing.TypeVar("T")
 P = typing.ParamSpec("P")
@@ -82,7 +93,13 @@ class OAuthClientCredentials:
     answers 401. It never appears in a repr, a log line or an exception.
     """
 
-    def __init__(self, token_url: str, client_id: str, client_secret: str, scopes: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        scopes: Sequence[str] = (),
+    ) -> None:
         self.token_url = token_url
         self._client_id = client_id
         self._client_secret = client_secret
@@ -97,7 +114,11 @@ class OAuthClientCredentials:
         return f"OAuthClientCredentials(token_url={self.token_url!r})"
 
     def _cached(self, force: bool) -> str | None:
-        if force or self._token is None or self.clock() >= self._expires_at - TOKEN_REFRESH_MARGIN:
+        if (
+            force
+            or self._token is None
+            or self.clock() >= self._expires_at - TOKEN_REFRESH_MARGIN
+        ):
             return None
         return self._token
 
@@ -105,7 +126,9 @@ class OAuthClientCredentials:
         data = {"grant_type": "client_credentials"}
         if self._scopes:
             data["scope"] = self._scopes
-        headers = {"Authorization": basic_credentials(self._client_id, self._client_secret)}
+        headers = {
+            "Authorization": basic_credentials(self._client_id, self._client_secret)
+        }
         return httpx.Request("POST", self.token_url, data=data, headers=headers)
 
     def _store(self, response: httpx.Response) -> str:
@@ -116,7 +139,9 @@ class OAuthClientCredentials:
             token = str(payload["access_token"])
             lifetime = float(payload.get("expires_in", 3600))
         except (ValueError, KeyError, TypeError) as exc:
-            raise APIResponseValidationError(response, "the token endpoint sent no access_token") from exc
+            raise APIResponseValidationError(
+                response, "the token endpoint sent no access_token"
+            ) from exc
         self._token, self._expires_at = token, self.clock() + lifetime
         return token
 
@@ -188,7 +213,9 @@ class RawResponse(typing.Generic[T]):
         return self.http_response.content
 
 
-_CAPTURE: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar("capture", default=None)
+_CAPTURE: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
+    "capture", default=None
+)
 
 
 def raw_response_wrapper(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
@@ -207,7 +234,9 @@ def raw_response_wrapper(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
     return wrapped
 
 
-def async_raw_response_wrapper(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[RawResponse[T]]]:
+def async_raw_response_wrapper(
+    method: Callable[P, Awaitable[T]],
+) -> Callable[P, Awaitable[RawResponse[T]]]:
     """The async twin of `raw_response_wrapper`."""
 
     @functools.wraps(method)
@@ -230,11 +259,15 @@ class Pagination:
     style: str  # "cursor", "offset" or "page"
     items: tuple[str, ...]
     param: str  # the argument that selects the page (cursor, offset or page number)
-    position: tuple[str, ...] = ()  # cursor: the next cursor; page: the current page number
+    position: tuple[
+        str, ...
+    ] = ()  # cursor: the next cursor; page: the current page number
     limit_param: str = ""  # offset: the page-size argument
     total: tuple[str, ...] = ()  # offset: the item count; page: the page count
 
-    def next_arguments(self, page: object, arguments: dict[str, typing.Any], count: int) -> dict[str, typing.Any] | None:
+    def next_arguments(
+        self, page: object, arguments: dict[str, typing.Any], count: int
+    ) -> dict[str, typing.Any] | None:
         """The arguments of the call that fetches the next page, or None at the end."""
         if count == 0:
             return None
@@ -245,7 +278,9 @@ class Pagination:
             offset = (arguments.get(self.param) or 0) + count
             total = _dig(page, self.total)
             limit = arguments.get(self.limit_param)
-            if (total is not None and offset >= total) or (limit is not None and count < limit):
+            if (total is not None and offset >= total) or (
+                limit is not None and count < limit
+            ):
                 return None
             return {**arguments, self.param: offset}
         number = _dig(page, self.position) or arguments.get(self.param) or 1
@@ -282,12 +317,16 @@ class BaseClient(typing.Generic[_HttpClientT]):
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.user_agent = user_agent
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.timeout = (
+            timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        )
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
         self._credentials = dict(credentials)
         self._owns_client = http_client is None
-        self._client: _HttpClientT = self._new_client() if http_client is None else http_client
+        self._client: _HttpClientT = (
+            self._new_client() if http_client is None else http_client
+        )
         self._random: Callable[[], float] = random.random
         self._now: Callable[[], float] = time.time
 
@@ -309,7 +348,11 @@ class BaseClient(typing.Generic[_HttpClientT]):
         if base_url is not None:
             clone.base_url = base_url.rstrip("/")
         if timeout is not None:
-            clone.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            clone.timeout = (
+                timeout
+                if isinstance(timeout, httpx.Timeout)
+                else httpx.Timeout(timeout)
+            )
         if max_retries is not None:
             clone.max_retries = max_retries
         if retry_non_idempotent is not None:
@@ -318,9 +361,15 @@ class BaseClient(typing.Generic[_HttpClientT]):
 
     def _oauth(self, parts: RequestParts) -> dict[str, OAuthClientCredentials]:
         found = {key: self._credentials[key] for key in parts.get("security", ())}
-        return {key: auth for key, auth in found.items() if isinstance(auth, OAuthClientCredentials)}
+        return {
+            key: auth
+            for key, auth in found.items()
+            if isinstance(auth, OAuthClientCredentials)
+        }
 
-    def _build_request(self, method: str, path: str, parts: RequestParts, tokens: Mapping[str, str]) -> httpx.Request:
+    def _build_request(
+        self, method: str, path: str, parts: RequestParts, tokens: Mapping[str, str]
+    ) -> httpx.Request:
         for name, value in parts.get("path_params", {}).items():
             path = path.replace("{" + name + "}", quote(_text(value), safe=""))
         query = _pairs(parts.get("params", {}))
@@ -331,26 +380,39 @@ class BaseClient(typing.Generic[_HttpClientT]):
             if isinstance(auth, OAuthClientCredentials):
                 headers.append(("Authorization", "Bearer " + tokens[scheme]))
             else:
-                (headers if auth.location == "header" else query).append((auth.name, auth.value))
+                (headers if auth.location == "header" else query).append(
+                    (auth.name, auth.value)
+                )
         cookies = _pairs(parts.get("cookies", {}))
         if cookies:
-            headers.append(("Cookie", "; ".join(f"{name}={value}" for name, value in cookies)))
+            headers.append(
+                ("Cookie", "; ".join(f"{name}={value}" for name, value in cookies))
+            )
         extra = parts.get("extra_headers")
         if extra:
             overridden = {name.lower() for name in extra}
-            headers = [(k, v) for k, v in headers if k.lower() not in overridden] + list(extra.items())
+            headers = [
+                (k, v) for k, v in headers if k.lower() not in overridden
+            ] + list(extra.items())
         timeout = parts.get("timeout")
         return self._client.build_request(
             method,
             self.base_url + path,
-            params=tuple(query) if query else None,  # an empty one costs httpx a second URL parse
+            params=(
+                tuple(query) if query else None
+            ),  # an empty one costs httpx a second URL parse
             headers=headers,
             timeout=self.timeout if timeout is None else timeout,
             **_content(parts),
         )
 
     def _retry_delay(
-        self, attempt: int, method: str, parts: RequestParts, response: httpx.Response | None, error: Exception | None
+        self,
+        attempt: int,
+        method: str,
+        parts: RequestParts,
+        response: httpx.Response | None,
+        error: Exception | None,
     ) -> float | None:
         """Seconds to wait before trying again, or None to stop."""
         limit = parts.get("max_retries")
@@ -358,7 +420,9 @@ class BaseClient(typing.Generic[_HttpClientT]):
             return None
         repeatable = method in IDEMPOTENT_METHODS or self.retry_non_idempotent
         if error is not None:
-            unsent = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+            unsent = isinstance(
+                error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+            )
             if not (unsent or repeatable):
                 return None
         elif response is None or not repeatable or not _retryable(response.status_code):
@@ -367,7 +431,9 @@ class BaseClient(typing.Generic[_HttpClientT]):
             retry_after = _retry_after(response.headers.get("Retry-After"), self._now())
             if retry_after is not None:
                 return min(retry_after, MAX_RETRY_AFTER)
-        return min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY) * (1 - 0.25 * self._random())
+        return min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY) * (
+            1 - 0.25 * self._random()
+        )
 
     @staticmethod
     def _finish(response: httpx.Response, parts: RequestParts) -> httpx.Response:
@@ -375,7 +441,11 @@ class BaseClient(typing.Generic[_HttpClientT]):
         if not response.is_success:
             error_types = parts.get("error_types", {})
             status = str(response.status_code)
-            error_type = error_types.get(status) or error_types.get(status[0] + "XX") or error_types.get("default")
+            error_type = (
+                error_types.get(status)
+                or error_types.get(status[0] + "XX")
+                or error_types.get("default")
+            )
             raise status_error(response, _error_body(response, error_type))
         captured = _CAPTURE.get()
         if captured is not None:
@@ -390,11 +460,16 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     def _new_client(self) -> httpx.Client:
         return httpx.Client()
 
-    def _request(self, method: str, path: str, **parts: typing.Unpack[RequestParts]) -> httpx.Response:
+    def _request(
+        self, method: str, path: str, **parts: typing.Unpack[RequestParts]
+    ) -> httpx.Response:
         attempt, renewed = 0, False
         oauth = self._oauth(parts)
         while True:
-            tokens = {key: auth.token(self._client, force=renewed) for key, auth in oauth.items()}
+            tokens = {
+                key: auth.token(self._client, force=renewed)
+                for key, auth in oauth.items()
+            }
             request = self._build_request(method, path, parts, tokens)
             try:
                 response = self._client.send(request)
@@ -406,14 +481,23 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 if response.status_code == 401 and oauth and not renewed:
                     renewed = True  # the token may have been revoked: renew it once
                     continue
-                delay = None if response.is_success else self._retry_delay(attempt, method, parts, response, None)
+                delay = (
+                    None
+                    if response.is_success
+                    else self._retry_delay(attempt, method, parts, response, None)
+                )
                 if delay is None:
                     return self._finish(response, parts)
                 response.close()
             self._sleep(delay)
             attempt += 1
 
-    def _paginate(self, fetch: Callable[..., typing.Any], arguments: dict[str, typing.Any], paging: Pagination) -> Iterator[typing.Any]:
+    def _paginate(
+        self,
+        fetch: Callable[..., typing.Any],
+        arguments: dict[str, typing.Any],
+        paging: Pagination,
+    ) -> Iterator[typing.Any]:
         next_arguments: dict[str, typing.Any] | None = arguments
         while next_arguments is not None:
             page = fetch(**next_arguments)
@@ -442,11 +526,16 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     def _new_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient()
 
-    async def _request(self, method: str, path: str, **parts: typing.Unpack[RequestParts]) -> httpx.Response:
+    async def _request(
+        self, method: str, path: str, **parts: typing.Unpack[RequestParts]
+    ) -> httpx.Response:
         attempt, renewed = 0, False
         oauth = self._oauth(parts)
         while True:
-            tokens = {key: await auth.atoken(self._client, force=renewed) for key, auth in oauth.items()}
+            tokens = {
+                key: await auth.atoken(self._client, force=renewed)
+                for key, auth in oauth.items()
+            }
             request = self._build_request(method, path, parts, tokens)
             try:
                 response = await self._client.send(request)
@@ -458,7 +547,11 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 if response.status_code == 401 and oauth and not renewed:
                     renewed = True  # the token may have been revoked: renew it once
                     continue
-                delay = None if response.is_success else self._retry_delay(attempt, method, parts, response, None)
+                delay = (
+                    None
+                    if response.is_success
+                    else self._retry_delay(attempt, method, parts, response, None)
+                )
                 if delay is None:
                     return self._finish(response, parts)
                 await response.aclose()
@@ -466,7 +559,10 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
             attempt += 1
 
     async def _paginate(
-        self, fetch: Callable[..., Awaitable[typing.Any]], arguments: dict[str, typing.Any], paging: Pagination
+        self,
+        fetch: Callable[..., Awaitable[typing.Any]],
+        arguments: dict[str, typing.Any],
+        paging: Pagination,
     ) -> AsyncIterator[typing.Any]:
         next_arguments: dict[str, typing.Any] | None = arguments
         while next_arguments is not None:
@@ -497,7 +593,9 @@ def _transport_errors(request: httpx.Request) -> Iterator[None]:
         raise _transport_error(request, exc) from exc
 
 
-def _transport_error(request: httpx.Request, error: httpx.TransportError) -> APIConnectionError:
+def _transport_error(
+    request: httpx.Request, error: httpx.TransportError
+) -> APIConnectionError:
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(request)
     return APIConnectionError(request)
@@ -532,7 +630,9 @@ def parse(response: httpx.Response, type_: typing.Any) -> typing.Any:
     try:
         return _adapter(type_).validate_json(response.content)
     except pydantic.ValidationError as exc:
-        raise APIResponseValidationError(response, f"response does not match the spec: {exc}") from exc
+        raise APIResponseValidationError(
+            response, f"response does not match the spec: {exc}"
+        ) from exc
 
 
 class Raw(enum.Enum):
@@ -542,7 +642,9 @@ class Raw(enum.Enum):
     TEXT = "text"  # the body decoded as its charset says
 
 
-def parse_by_status(response: httpx.Response, types: Mapping[str, typing.Any]) -> typing.Any:
+def parse_by_status(
+    response: httpx.Response, types: Mapping[str, typing.Any]
+) -> typing.Any:
     """The body read as the spec says for its status: a JSON type, `Raw.BYTES`, `Raw.TEXT`, or
     None for no body. The status is looked up as it is, then as `2XX`, then `default`;
     an undeclared one is read as the first declared."""
@@ -594,7 +696,9 @@ def to_json(value: object) -> object:
     return _adapter(type(value)).dump_python(value, mode="json")
 
 
-def _defaults(headers: list[tuple[str, str]], user_agent: str, parts: RequestParts) -> list[tuple[str, str]]:
+def _defaults(
+    headers: list[tuple[str, str]], user_agent: str, parts: RequestParts
+) -> list[tuple[str, str]]:
     """User-Agent, Accept and the body's Content-Type, unless a header parameter sets them."""
     defaults = [("User-Agent", user_agent)]
     if parts.get("accept"):
@@ -603,7 +707,9 @@ def _defaults(headers: list[tuple[str, str]], user_agent: str, parts: RequestPar
         defaults.append(("Content-Type", parts["content_type"]))
     if headers:
         given = {name.lower() for name, _ in headers}
-        defaults = [(name, value) for name, value in defaults if name.lower() not in given]
+        defaults = [
+            (name, value) for name, value in defaults if name.lower() not in given
+        ]
     return defaults
 
 
@@ -622,14 +728,31 @@ def _content(parts: RequestParts) -> dict[str, typing.Any]:
         fields = body.model_dump(mode="python", by_alias=True, exclude_unset=True)
     else:
         fields = dict(typing.cast(Mapping[str, object], body))
-    pairs = [(k, v) for k, value in fields.items() for v in (value if isinstance(value, list) else [value]) if v is not None]
+    pairs = [
+        (k, v)
+        for k, value in fields.items()
+        for v in (value if isinstance(value, list) else [value])
+        if v is not None
+    ]
     if encoding == "form":
         form: dict[str, list[str]] = {}
         for name, value in pairs:
             form.setdefault(name, []).append(_text(value))
         return {"data": form}
     # Every field a part, so that the body is multipart even without a file.
-    return {"files": [(k, (k, v, "application/octet-stream") if isinstance(v, bytes) else (None, _text(v))) for k, v in pairs]}
+    return {
+        "files": [
+            (
+                k,
+                (
+                    (k, v, "application/octet-stream")
+                    if isinstance(v, bytes)
+                    else (None, _text(v))
+                ),
+            )
+            for k, v in pairs
+        ]
+    }
 
 
 def _encoded(text: object, content_type: str) -> bytes:
@@ -645,14 +768,22 @@ def _encoded(text: object, content_type: str) -> bytes:
 
 def json_value(value: object) -> str | None:
     """A `content` parameter of a JSON media type: its value as JSON text (None stays out)."""
-    return None if value is None else json.dumps(to_json(value), separators=(",", ":"), ensure_ascii=False)
+    return (
+        None
+        if value is None
+        else json.dumps(to_json(value), separators=(",", ":"), ensure_ascii=False)
+    )
 
 
 def _pairs(values: Mapping[str, object]) -> list[tuple[str, str]]:
     """Query or header pairs: None left out, one pair per item of a list."""
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():
-        items = value if isinstance(value, (list, tuple)) else [] if value is None else [value]
+        items = (
+            value
+            if isinstance(value, (list, tuple))
+            else [] if value is None else [value]
+        )
         pairs.extend((name, _text(item)) for item in items)
     return pairs
 

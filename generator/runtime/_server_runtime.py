@@ -1,4 +1,3 @@
-# {{ header }}
 """Serve an API from its spec: validated routes, vendor-shaped errors, typed handlers.
 
 The spec itself (`_spec.SPEC`) drives everything here: input is checked against
@@ -35,15 +34,25 @@ FORMATS = jsonschema.FormatChecker()
 FORMATS.checks("int32")(lambda v: not isinstance(v, int) or -(2**31) <= v < 2**31)
 FORMATS.checks("int64")(lambda v: not isinstance(v, int) or -(2**63) <= v < 2**63)
 # An absolute URI (RFC 3986): a scheme, then no spaces. jsonschema checks "uri" only with rfc3987 installed.
-FORMATS.checks("uri")(lambda v: not isinstance(v, str) or re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S*", v) is not None)
+FORMATS.checks("uri")(
+    lambda v: not isinstance(v, str)
+    or re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S*", v) is not None
+)
 
 
 class ServerError(Exception):
     """An error answer, rendered in the vendor's error shape."""
 
-    def __init__(self, status: int, message: str, parameter: str = "", location: str = "body") -> None:
+    def __init__(
+        self, status: int, message: str, parameter: str = "", location: str = "body"
+    ) -> None:
         super().__init__(message)
-        self.status, self.message, self.parameter, self.location = status, message, parameter, location
+        self.status, self.message, self.parameter, self.location = (
+            status,
+            message,
+            parameter,
+            location,
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,15 +98,21 @@ class Credentials:
 
     tokens: set[str] = dataclasses.field(default_factory=lambda: {"test-token"})
     api_keys: set[str] = dataclasses.field(default_factory=lambda: {"test-key"})
-    users: dict[str, str] = dataclasses.field(default_factory=lambda: {"user": "password"})
-    clients: dict[str, str] = dataclasses.field(default_factory=lambda: {"test-client": "test-secret"})
+    users: dict[str, str] = dataclasses.field(
+        default_factory=lambda: {"user": "password"}
+    )
+    clients: dict[str, str] = dataclasses.field(
+        default_factory=lambda: {"test-client": "test-secret"}
+    )
 
 
 def pointer_get(document: JSON, pointer: str) -> JSON:
     """The value at a JSON pointer (`~0`/`~1` unescaped); KeyError if absent."""
     for token in pointer.split("/")[1:] if pointer else []:
         token = token.replace("~1", "/").replace("~0", "~")
-        document = document[int(token)] if isinstance(document, list) else document[token]
+        document = (
+            document[int(token)] if isinstance(document, list) else document[token]
+        )
     return document
 
 
@@ -107,7 +122,8 @@ class Spec:
     def __init__(self, document: Mapping[str, JSON]) -> None:
         self.document = document
         self.registry: Registry[JSON] = Registry().with_resource(
-            "urn:spec", Resource.from_contents(document, default_specification=DRAFT202012)
+            "urn:spec",
+            Resource.from_contents(document, default_specification=DRAFT202012),
         )
         self.server: Mapping[str, JSON] = document.get("x-server") or {}
         self._validators: dict[str, jsonschema.protocols.Validator] = {}
@@ -124,7 +140,9 @@ class Spec:
             validator = self._validators.get(pointer)
             if validator is None:
                 schema = {"$ref": "urn:spec#" + pointer}
-                validator = jsonschema.Draft202012Validator(schema, registry=self.registry, format_checker=FORMATS)
+                validator = jsonschema.Draft202012Validator(
+                    schema, registry=self.registry, format_checker=FORMATS
+                )
                 self._validators[pointer] = validator
         return sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
 
@@ -132,7 +150,9 @@ class Spec:
         """The vendor's answer for an error: its status, body shape and headers."""
         templates = self.server.get("errors") or {}
         status = str(error.status)
-        template = templates[status] if status in templates else templates.get("default")
+        template = (
+            templates[status] if status in templates else templates.get("default")
+        )
         codes = self.server.get("codes") or {}
         values = {
             "status": error.status,
@@ -144,7 +164,9 @@ class Spec:
         headers = dict((self.server.get("headers") or {}).get(status) or {})
         if template is None:
             return Response(status_code=error.status, headers=headers)
-        return JSONResponse(_fill(template, values), status_code=error.status, headers=headers)
+        return JSONResponse(
+            _fill(template, values), status_code=error.status, headers=headers
+        )
 
 
 def _fill(template: JSON, values: Mapping[str, JSON]) -> JSON:
@@ -157,7 +179,9 @@ def _fill(template: JSON, values: Mapping[str, JSON]) -> JSON:
         whole = re.fullmatch(r"\{(\w+)\}", template)
         if whole and whole.group(1) in values:
             return values[whole.group(1)]
-        return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+        return re.sub(
+            r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template
+        )
     return template
 
 
@@ -202,7 +226,9 @@ class Server:
                 if inspect.isawaitable(result):
                     result = await result
             except NotImplementedError as exc:
-                raise ServerError(501, str(exc) or f"{route.name} is not implemented") from exc
+                raise ServerError(
+                    501, str(exc) or f"{route.name} is not implemented"
+                ) from exc
         except ServerError as error:
             return self.spec.error_response(error)
         return answer(route, result)
@@ -210,15 +236,23 @@ class Server:
     def authorize(self, route: Route, request: fastapi.Request) -> None:
         if not route.security:
             return
-        schemes = (self.spec.document.get("components") or {}).get("securitySchemes") or {}
+        schemes = (self.spec.document.get("components") or {}).get(
+            "securitySchemes"
+        ) or {}
         for key in route.security:
             if not self._presented(schemes.get(key) or {}, request):
-                raise ServerError(self.auth_status, "missing or invalid credentials", key, "header")
+                raise ServerError(
+                    self.auth_status, "missing or invalid credentials", key, "header"
+                )
 
     def _presented(self, scheme: Mapping[str, JSON], request: fastapi.Request) -> bool:
         kind = scheme.get("type")
         if kind == "apiKey":
-            source = request.headers if scheme.get("in") == "header" else request.query_params
+            source = (
+                request.headers
+                if scheme.get("in") == "header"
+                else request.query_params
+            )
             return source.get(str(scheme.get("name"))) in self.credentials.api_keys
         authorization = request.headers.get("Authorization", "")
         method, _, value = authorization.partition(" ")
@@ -227,10 +261,15 @@ class Server:
                 user, _, password = base64.b64decode(value).decode().partition(":")
             except (binascii.Error, UnicodeDecodeError):
                 return False
-            return method.lower() == "basic" and self.credentials.users.get(user) == password
+            return (
+                method.lower() == "basic"
+                and self.credentials.users.get(user) == password
+            )
         return method.lower() == "bearer" and value in self.credentials.tokens
 
-    async def arguments(self, route: Route, request: fastapi.Request) -> dict[str, JSON]:
+    async def arguments(
+        self, route: Route, request: fastapi.Request
+    ) -> dict[str, JSON]:
         """The handler's arguments, each checked against its schema and typed."""
         arguments: dict[str, JSON] = {}
         for param in route.params:
@@ -238,22 +277,35 @@ class Server:
                     "path": request.path_params, "query": request.query_params,
                 "header": request.headers, "cookie": request.cookies,
             }[param.location]  # fmt: skip
-            if param.location == "query" and not param.json and _schema_is_array(self.spec, param.schema):
+            if (
+                param.location == "query"
+                and not param.json
+                and _schema_is_array(self.spec, param.schema)
+            ):
                 raw: JSON = request.query_params.getlist(param.wire_name) or None
             else:
                 raw = source.get(param.wire_name)
             if raw is None:
                 if param.required:
-                    raise ServerError(self.validation_status, f"{param.wire_name} is required", param.wire_name, param.location)
+                    raise ServerError(
+                        self.validation_status,
+                        f"{param.wire_name} is required",
+                        param.wire_name,
+                        param.location,
+                    )
                 continue
             value = self._value(param, raw)
             self._check(param.schema, value, param.wire_name, param.location)
-            arguments[param.name] = self._typed(param.type, value, param.wire_name, param.location)
+            arguments[param.name] = self._typed(
+                param.type, value, param.wire_name, param.location
+            )
         if route.body_type is not None:
             body = await request.body()
             if not body:
                 if route.body_required:
-                    raise ServerError(self.validation_status, "a request body is required")
+                    raise ServerError(
+                        self.validation_status, "a request body is required"
+                    )
                 return arguments
             arguments["body"] = await self._body(route, request, body)
         return arguments
@@ -264,36 +316,74 @@ class Server:
             try:
                 return json.loads(raw)
             except ValueError as exc:
-                raise ServerError(self.validation_status, f"{param.wire_name} is not JSON", param.wire_name, param.location) from exc
+                raise ServerError(
+                    self.validation_status,
+                    f"{param.wire_name} is not JSON",
+                    param.wire_name,
+                    param.location,
+                ) from exc
         schema = pointer_get(self.spec.document, param.schema)
         if isinstance(raw, list):
             item_schema = self.spec.resolve(schema).get("items", {})
             return [coerce(r, item_schema, self.spec) for r in raw]
         return coerce(raw, schema, self.spec)
 
-    async def _body(self, route: Route, request: fastapi.Request, body: bytes) -> typing.Any:
+    async def _body(
+        self, route: Route, request: fastapi.Request, body: bytes
+    ) -> typing.Any:
         """The request body as the handler takes it: bytes or text as they came, else checked and typed."""
         if route.body_encoding == "bytes":
             return body
         if route.body_encoding == "text":
-            return _decoded(body, request.headers.get("Content-Type", ""), self.validation_status)
-        data = await self._form(route, request) if route.body_encoding != "json" else _json(body, self.validation_status)
+            return _decoded(
+                body, request.headers.get("Content-Type", ""), self.validation_status
+            )
+        data = (
+            await self._form(route, request)
+            if route.body_encoding != "json"
+            else _json(body, self.validation_status)
+        )
         if route.body_schema is not None:
-            checked = {k: v.decode("latin-1") if isinstance(v, bytes) else v for k, v in data.items()} if isinstance(data, dict) else data
+            checked = (
+                {
+                    k: v.decode("latin-1") if isinstance(v, bytes) else v
+                    for k, v in data.items()
+                }
+                if isinstance(data, dict)
+                else data
+            )
             self._check(route.body_schema, checked, "", "body")
         return self._typed(route.body_type, data, "", "body")
 
     async def _form(self, route: Route, request: fastapi.Request) -> dict[str, JSON]:
         """A form or multipart body as JSON-like data: files as bytes, the rest by schema."""
-        schema = self.spec.resolve(pointer_get(self.spec.document, route.body_schema)) if route.body_schema else {}
+        schema = (
+            self.spec.resolve(pointer_get(self.spec.document, route.body_schema))
+            if route.body_schema
+            else {}
+        )
         properties = schema.get("properties") or {} if isinstance(schema, dict) else {}
         data: dict[str, JSON] = {}
         async with request.form() as form:  # closes uploaded files when done
             for name in form.keys():
-                values = [await v.read() if hasattr(v, "read") else v for v in form.getlist(name)]
+                values = [
+                    await v.read() if hasattr(v, "read") else v
+                    for v in form.getlist(name)
+                ]
                 prop = self.spec.resolve(properties.get(name, {}))
-                item_schema = prop.get("items", {}) if isinstance(prop, dict) and prop.get("type") == "array" else None
-                coerced = [coerce(v, item_schema or prop, self.spec) if isinstance(v, str) else v for v in values]
+                item_schema = (
+                    prop.get("items", {})
+                    if isinstance(prop, dict) and prop.get("type") == "array"
+                    else None
+                )
+                coerced = [
+                    (
+                        coerce(v, item_schema or prop, self.spec)
+                        if isinstance(v, str)
+                        else v
+                    )
+                    for v in values
+                ]
                 data[name] = coerced if item_schema is not None else coerced[-1]
         return data
 
@@ -303,13 +393,25 @@ class Server:
             error = errors[0]
             path = ".".join(str(p) for p in error.absolute_path)
             where = ".".join(p for p in (name, path) if p)
-            raise ServerError(self.validation_status, f"{where or 'body'}: {error.message}", where, location)
+            raise ServerError(
+                self.validation_status,
+                f"{where or 'body'}: {error.message}",
+                where,
+                location,
+            )
 
-    def _typed(self, type_: typing.Any, value: JSON, name: str, location: str) -> typing.Any:
+    def _typed(
+        self, type_: typing.Any, value: JSON, name: str, location: str
+    ) -> typing.Any:
         try:
             return _adapter(type_).validate_python(value)
         except pydantic.ValidationError as exc:
-            raise ServerError(self.validation_status, f"{name or 'body'}: {exc.errors()[0]['msg']}", name, location) from exc
+            raise ServerError(
+                self.validation_status,
+                f"{name or 'body'}: {exc.errors()[0]['msg']}",
+                name,
+                location,
+            ) from exc
 
 
 def answer(route: Route, value: object) -> Response:
@@ -319,8 +421,14 @@ def answer(route: Route, value: object) -> Response:
         return Response(status_code=result.status)
     if result.kind in ("bytes", "text") and isinstance(value, (bytes, str)):
         return Response(value, status_code=result.status, media_type=result.media)
-    data = _adapter(result.type).dump_python(value, mode="json", by_alias=True, exclude_none=True)
-    return JSONResponse(data, status_code=result.status, media_type=result.media if result.kind == "json" else None)
+    data = _adapter(result.type).dump_python(
+        value, mode="json", by_alias=True, exclude_none=True
+    )
+    return JSONResponse(
+        data,
+        status_code=result.status,
+        media_type=result.media if result.kind == "json" else None,
+    )
 
 
 def _result_for(results: Sequence[Result], value: object) -> Result:
@@ -337,7 +445,9 @@ def _fits(result: Result, value: object) -> bool:
         return result.kind == "empty" and value is None
     if result.kind in ("bytes", "text"):
         return isinstance(value, bytes if result.kind == "bytes" else str)
-    if isinstance(result.type, type) and not isinstance(result.type, types.GenericAlias):
+    if isinstance(result.type, type) and not isinstance(
+        result.type, types.GenericAlias
+    ):
         return isinstance(value, result.type)
     try:
         _adapter(result.type).validate_python(value)
@@ -352,7 +462,9 @@ def _decoded(body: bytes, content_type: str, status: int) -> str:
     try:
         return body.decode(charset.group(1) if charset else "utf-8")
     except (LookupError, UnicodeDecodeError) as exc:
-        raise ServerError(status, f"the body is not text in its charset: {exc}") from exc
+        raise ServerError(
+            status, f"the body is not text in its charset: {exc}"
+        ) from exc
 
 
 def _json(body: bytes, status: int) -> JSON:
@@ -389,15 +501,30 @@ def base_path(document: Mapping[str, JSON]) -> str:
 
 def token_path(document: Mapping[str, JSON]) -> str | None:
     """Where the server issues OAuth client-credentials tokens, if the spec has such a scheme."""
-    for scheme in ((document.get("components") or {}).get("securitySchemes") or {}).values():
-        flow = (scheme.get("flows") or {}).get("clientCredentials") if isinstance(scheme, dict) else None
+    for scheme in (
+        (document.get("components") or {}).get("securitySchemes") or {}
+    ).values():
+        flow = (
+            (scheme.get("flows") or {}).get("clientCredentials")
+            if isinstance(scheme, dict)
+            else None
+        )
         if flow:
-            return re.sub(r"^[a-z]+://[^/]*", "", str(flow.get("tokenUrl", "/oauth/token"))) or "/oauth/token"
+            return (
+                re.sub(
+                    r"^[a-z]+://[^/]*", "", str(flow.get("tokenUrl", "/oauth/token"))
+                )
+                or "/oauth/token"
+            )
     return None
 
 
 def build_app(
-    document: Mapping[str, JSON], routes: Sequence[Route], handlers: object, credentials: Credentials | None, title: str
+    document: Mapping[str, JSON],
+    routes: Sequence[Route],
+    handlers: object,
+    credentials: Credentials | None,
+    title: str,
 ) -> fastapi.FastAPI:
     """A FastAPI app that serves `routes` under the spec's base path, and the spec."""
     spec = Spec(document)
@@ -414,7 +541,12 @@ def build_app(
 
     # Fixed paths before templated ones, so /meeting/service-info is not a {meetingId}.
     for route in sorted(routes, key=lambda r: r.path.count("{")):
-        app.add_api_route(prefix + route.path, endpoint(route), methods=[route.method], include_in_schema=False)
+        app.add_api_route(
+            prefix + route.path,
+            endpoint(route),
+            methods=[route.method],
+            include_in_schema=False,
+        )
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
@@ -435,7 +567,9 @@ def build_app(
                 return JSONResponse({"error": "invalid_client"}, status_code=401)
             token = secrets.token_urlsafe(24)
             server.credentials.tokens.add(token)
-            return JSONResponse({"access_token": token, "token_type": "bearer", "expires_in": 3600})
+            return JSONResponse(
+                {"access_token": token, "token_type": "bearer", "expires_in": 3600}
+            )
 
     @app.exception_handler(404)
     async def not_found(request: fastapi.Request, exc: Exception) -> Response:
@@ -443,6 +577,8 @@ def build_app(
 
     @app.exception_handler(405)
     async def not_allowed(request: fastapi.Request, exc: Exception) -> Response:
-        return spec.error_response(ServerError(405, f"{request.method} is not allowed on {request.url.path}"))
+        return spec.error_response(
+            ServerError(405, f"{request.method} is not allowed on {request.url.path}")
+        )
 
     return app

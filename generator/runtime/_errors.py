@@ -1,4 +1,3 @@
-# {{ header }}
 """Exceptions raised by the client: one base, one class per status family."""
 
 from __future__ import annotations
@@ -36,7 +35,9 @@ class APIError(Exception):
 class APIConnectionError(APIError):
     """The request could not be sent or no response arrived."""
 
-    def __init__(self, request: httpx.Request, message: str = "Connection error.") -> None:
+    def __init__(
+        self, request: httpx.Request, message: str = "Connection error."
+    ) -> None:
         super().__init__(message, request)
 
 
@@ -64,7 +65,10 @@ class APIStatusError(APIError):
     """
 
     def __init__(self, response: httpx.Response, body: typing.Any) -> None:
-        super().__init__(f"HTTP {response.status_code} from {response.request.method} {response.request.url}", response.request)
+        super().__init__(
+            f"HTTP {response.status_code} from {response.request.method} {response.request.url}",
+            response.request,
+        )
         self.response = response
         self.status_code = response.status_code
         self.headers = response.headers

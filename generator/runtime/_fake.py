@@ -1,4 +1,3 @@
-# {{ header }}
 """A stateful in-memory fake of the API, driven by the spec's `x-fake` extensions.
 
 Each operation's `x-fake` says what it does to which collection:
@@ -48,7 +47,9 @@ class Fake:
     def __init__(self, document: Mapping[str, JSON], routes: Sequence[Route]) -> None:
         self._spec = Spec(document)
         self._routes = {route.name: route for route in routes}
-        self._collections: Mapping[str, Mapping[str, JSON]] = (document.get("x-fake") or {}).get("collections") or {}
+        self._collections: Mapping[str, Mapping[str, JSON]] = (
+            document.get("x-fake") or {}
+        ).get("collections") or {}
         self._lock = threading.RLock()
         self._data: dict[str, dict[str, dict[str, JSON]]] = {}
         self._ids = itertools.count(1)
@@ -61,15 +62,21 @@ class Fake:
             self._data.clear()
             self._ids = itertools.count(1)
 
-    def seed(self, collection: str, items: Sequence[JSON], parent: str = "") -> list[JSON]:
+    def seed(
+        self, collection: str, items: Sequence[JSON], parent: str = ""
+    ) -> list[JSON]:
         """Store items (wire-format JSON); missing ids and required fields are filled in."""
         with self._lock:
-            return [self._store(collection, parent, copy.deepcopy(item)) for item in items]
+            return [
+                self._store(collection, parent, copy.deepcopy(item)) for item in items
+            ]
 
     def items(self, collection: str, parent: str = "") -> list[JSON]:
         """A copy of the items of a collection."""
         with self._lock:
-            return copy.deepcopy(list(self._data.get(collection, {}).get(parent, {}).values()))
+            return copy.deepcopy(
+                list(self._data.get(collection, {}).get(parent, {}).values())
+            )
 
     # --- the handler interface ------------------------------------------------------
 
@@ -84,13 +91,17 @@ class Fake:
             positional = [p for p in route.params if p.location == "path"]
             arguments.update({p.name: value for p, value in zip(positional, args)})
             params = {
-                p.wire_name: _adapter(p.type).dump_python(arguments[p.name], mode="json")
+                p.wire_name: _adapter(p.type).dump_python(
+                    arguments[p.name], mode="json"
+                )
                 for p in route.params
                 if arguments.get(p.name) is not None
             }
             body = arguments.get("body")
             if body is not None and not isinstance(body, (bytes, str)):
-                body = _adapter(route.body_type).dump_python(body, mode="json", by_alias=True, exclude_unset=True)
+                body = _adapter(route.body_type).dump_python(
+                    body, mode="json", by_alias=True, exclude_unset=True
+                )
             with self._lock:
                 data = self._run(operation, config, params, body)
             if route.result_type is None or data is None:
@@ -101,7 +112,9 @@ class Fake:
 
     # --- the actions --------------------------------------------------------------------
 
-    def _run(self, operation: JSON, config: JSON, params: dict[str, JSON], body: JSON) -> JSON:
+    def _run(
+        self, operation: JSON, config: JSON, params: dict[str, JSON], body: JSON
+    ) -> JSON:
         action = config["action"]
         if action == "static":
             return self._example(operation)
@@ -114,21 +127,50 @@ class Fake:
             for field, value in _defaults(operation, self._spec).items():
                 item.setdefault(config.get("rename", {}).get(field, field), value)
             item.update(copy.deepcopy(config.get("values") or {}))
-            item.update({field: pointer_get(body or {}, ptr) for field, ptr in (config.get("copy") or {}).items()})
+            item.update(
+                {
+                    field: pointer_get(body or {}, ptr)
+                    for field, ptr in (config.get("copy") or {}).items()
+                }
+            )
             for field, name in (config.get("query") or {}).items():
                 item[field] = params.get(name)
-            return self._answer(operation, config, self._store(collection, parent, item))
+            return self._answer(
+                operation, config, self._store(collection, parent, item)
+            )
         key = str(params.get(config.get("key", ""), ""))
         if config.get("series") and params.get(config["series"]) is True:
             if key not in self._data.get(collection, {}).get(parent, {}):
-                raise ServerError(404, f"Resource for parameter [{config['key']}] is not found", config["key"], "path")
-            series = {**config, "collection": config["parent"]["collection"], "key": config["parent"]["param"]}
+                raise ServerError(
+                    404,
+                    f"Resource for parameter [{config['key']}] is not found",
+                    config["key"],
+                    "path",
+                )
+            series = {
+                **config,
+                "collection": config["parent"]["collection"],
+                "key": config["parent"]["param"],
+            }
             del series["parent"], series["series"]
-            self._run(operation, series, params, body)  # the whole series, then the occurrence it left
-            return None if action == "delete" else self._answer(operation, config, self._data[collection][parent][key])
+            self._run(
+                operation, series, params, body
+            )  # the whole series, then the occurrence it left
+            return (
+                None
+                if action == "delete"
+                else self._answer(
+                    operation, config, self._data[collection][parent][key]
+                )
+            )
         items = self._data.get(collection, {}).get(parent, {})
         if key not in items:
-            raise ServerError(404, f"Resource for parameter [{config.get('key')}] is not found", config.get("key", ""), "path")
+            raise ServerError(
+                404,
+                f"Resource for parameter [{config.get('key')}] is not found",
+                config.get("key", ""),
+                "path",
+            )
         item = items[key]
         if action == "delete":
             self._delete(collection, parent, key)
@@ -137,13 +179,23 @@ class Fake:
             return self._answer(operation, config, item)
         if action == "replace":
             kept = [self._id_field(collection), *(config.get("keep") or [])]
-            new = {**self._input(config, body), **{f: item[f] for f in kept if f in item}}
+            new = {
+                **self._input(config, body),
+                **{f: item[f] for f in kept if f in item},
+            }
             item = self._store(collection, parent, new, key)
         elif action == "merge":
-            item = self._store(collection, parent, {**item, **self._input(config, body)}, key)
+            item = self._store(
+                collection, parent, {**item, **self._input(config, body)}, key
+            )
         elif action == "set":
             changes = copy.deepcopy(config.get("values") or {})
-            changes.update({field: pointer_get(body or {}, ptr) for field, ptr in (config.get("copy") or {}).items()})
+            changes.update(
+                {
+                    field: pointer_get(body or {}, ptr)
+                    for field, ptr in (config.get("copy") or {}).items()
+                }
+            )
             item = self._store(collection, parent, {**item, **changes}, key)
         else:
             raise ServerError(501, f"x-fake action {action!r} is not known")
@@ -155,14 +207,28 @@ class Fake:
         parent = str(params.get(config["parent"]["param"]))
         if parent not in self._data.get(config["parent"]["collection"], {}).get("", {}):
             name = config["parent"]["param"]
-            raise ServerError(404, f"Resource for parameter [{name}] is not found", name, "path")
+            raise ServerError(
+                404, f"Resource for parameter [{name}] is not found", name, "path"
+            )
         return parent
 
     def _input(self, config: JSON, body: JSON) -> dict[str, JSON]:
-        source = pointer_get(body, config["input"]) if body is not None and config.get("input") else body
+        source = (
+            pointer_get(body, config["input"])
+            if body is not None and config.get("input")
+            else body
+        )
         item = copy.deepcopy(source) if isinstance(source, dict) else {}
-        schema = (self._collections.get(config.get("collection", "")) or {}).get("schema")
-        properties = self._spec.resolve(pointer_get(self._spec.document, schema)).get("properties", {}) if schema else {}
+        schema = (self._collections.get(config.get("collection", "")) or {}).get(
+            "schema"
+        )
+        properties = (
+            self._spec.resolve(pointer_get(self._spec.document, schema)).get(
+                "properties", {}
+            )
+            if schema
+            else {}
+        )
         for name, property_schema in properties.items():
             if self._spec.resolve(property_schema).get("readOnly"):
                 item.pop(name, None)  # the server's to set
@@ -174,9 +240,19 @@ class Fake:
         return item
 
     def _id_field(self, collection: str) -> str:
-        return str(((self._collections.get(collection) or {}).get("id") or {}).get("field", "id"))
+        return str(
+            ((self._collections.get(collection) or {}).get("id") or {}).get(
+                "field", "id"
+            )
+        )
 
-    def _store(self, collection: str, parent: str, item: dict[str, JSON], key: str | None = None) -> JSON:
+    def _store(
+        self,
+        collection: str,
+        parent: str,
+        item: dict[str, JSON],
+        key: str | None = None,
+    ) -> JSON:
         settings = self._collections.get(collection) or {}
         id_field = self._id_field(collection)
         if key is None:
@@ -186,10 +262,18 @@ class Fake:
             item[id_field], key = value, str(value)
         self._check_rules(settings.get("rules") or [], item)
         if "schema" in settings:
-            _complete(item, self._spec.resolve(pointer_get(self._spec.document, settings["schema"])), self._spec)
+            _complete(
+                item,
+                self._spec.resolve(
+                    pointer_get(self._spec.document, settings["schema"])
+                ),
+                self._spec,
+            )
         self._data.setdefault(collection, {}).setdefault(parent, {})[key] = item
         for child, spawn in (settings.get("spawn") or {}).items():
-            self._data.setdefault(child, {})[key] = {key: {**copy.deepcopy(item), spawn["embed"]: copy.deepcopy(item)}}
+            self._data.setdefault(child, {})[key] = {
+                key: {**copy.deepcopy(item), spawn["embed"]: copy.deepcopy(item)}
+            }
         return item
 
     def _delete(self, collection: str, parent: str, key: str) -> None:
@@ -215,40 +299,82 @@ class Fake:
                 continue
             start, end = _instant(first), _instant(second)
             if rule["rule"] == "before" and not start < end:
-                raise ServerError(400, rule.get("message", f"{rule['fields'][0]} must precede {rule['fields'][1]}"))
-            if rule["rule"] == "within-days" and end - start > datetime.timedelta(days=rule["days"]):
-                raise ServerError(400, rule.get("message", f"{rule['fields'][1]} must be within {rule['days']} days"))
+                raise ServerError(
+                    400,
+                    rule.get(
+                        "message",
+                        f"{rule['fields'][0]} must precede {rule['fields'][1]}",
+                    ),
+                )
+            if rule["rule"] == "within-days" and end - start > datetime.timedelta(
+                days=rule["days"]
+            ):
+                raise ServerError(
+                    400,
+                    rule.get(
+                        "message",
+                        f"{rule['fields'][1]} must be within {rule['days']} days",
+                    ),
+                )
 
-    def _list(self, operation: JSON, config: JSON, collection: str, params: Mapping[str, JSON]) -> JSON:
+    def _list(
+        self, operation: JSON, config: JSON, collection: str, params: Mapping[str, JSON]
+    ) -> JSON:
         groups = self._data.get(collection, {})
-        items = [i for group in groups.values() for i in group.values()] if "parent" not in config else list(
-            groups.get(str(params.get(config["parent"]["param"])), {}).values()
+        items = (
+            [i for group in groups.values() for i in group.values()]
+            if "parent" not in config
+            else list(
+                groups.get(str(params.get(config["parent"]["param"])), {}).values()
+            )
         )
         for field, name in (config.get("query") or {}).items():
             if params.get(name) is not None:
                 items = [i for i in items if _field(i, field) == params[name]]
         window = config.get("range")
         if window:
-            low, high = params.get(window.get("from", "")), params.get(window.get("to", ""))
+            low, high = params.get(window.get("from", "")), params.get(
+                window.get("to", "")
+            )
             items = [i for i in items if _within(i.get(window["field"]), low, high)]
         paging = operation.get("x-pagination") or {}
-        size = params.get(config.get("limit") or paging.get("limit") or "") or DEFAULT_PAGE_SIZE
+        size = (
+            params.get(config.get("limit") or paging.get("limit") or "")
+            or DEFAULT_PAGE_SIZE
+        )
         style = str(paging.get("style", ""))
         selector = params.get(paging.get("param", ""))
         try:
             number = int(selector or (1 if style == "page" else 0))
         except ValueError:
-            raise ServerError(400, f"{paging['param']} is not a page this server issued", paging["param"], "query") from None
-        start = number if style in ("cursor", "offset") else (number - 1) * size if style == "page" else 0
+            raise ServerError(
+                400,
+                f"{paging['param']} is not a page this server issued",
+                paging["param"],
+                "query",
+            ) from None
+        start = (
+            number
+            if style in ("cursor", "offset")
+            else (number - 1) * size if style == "page" else 0
+        )
         page = items[start : start + size] if style else items
         answer = self._skeleton(operation, config)
-        _put(answer, config.get("output") or paging.get("items") or "", copy.deepcopy(page))
+        _put(
+            answer,
+            config.get("output") or paging.get("items") or "",
+            copy.deepcopy(page),
+        )
         for pointer in config.get("totals") or []:
             _put(answer, pointer, len(items))
         for pointer in config.get("sizes") or []:
             _put(answer, pointer, size)
         if style == "cursor":
-            _put(answer, paging["cursor"], str(start + size) if start + size < len(items) else "")
+            _put(
+                answer,
+                paging["cursor"],
+                str(start + size) if start + size < len(items) else "",
+            )
         if style == "page":
             if paging.get("page"):
                 _put(answer, paging["page"], start // size + 1)
@@ -262,7 +388,11 @@ class Fake:
         schema = _success_schema(operation, self._spec)
         if not schema:
             return None
-        answer = _put(self._skeleton(operation, config), config.get("output", ""), copy.deepcopy(item))
+        answer = _put(
+            self._skeleton(operation, config),
+            config.get("output", ""),
+            copy.deepcopy(item),
+        )
         return _project(answer, schema, self._spec)
 
     def _skeleton(self, operation: JSON, config: JSON) -> JSON:
@@ -284,7 +414,11 @@ class Fake:
 
 def _json_first(content: Mapping[str, JSON]) -> JSON:
     """The JSON media type's entry if there is one, else the first; None for no content."""
-    json_media = [m for m, media in content.items() if m.split(";")[0].strip().lower().endswith("json")]
+    json_media = [
+        m
+        for m, media in content.items()
+        if m.split(";")[0].strip().lower().endswith("json")
+    ]
     return content[json_media[0]] if json_media else next(iter(content.values()), None)
 
 
@@ -304,11 +438,17 @@ def _success_schema(operation: JSON, spec: Spec) -> JSON:
 
 def _defaults(operation: JSON, spec: Spec) -> dict[str, JSON]:
     """The defaults the request body's schema gives its top-level fields."""
-    content: JSON = spec.resolve(operation.get("requestBody") or {}).get("content") or {}
+    content: JSON = (
+        spec.resolve(operation.get("requestBody") or {}).get("content") or {}
+    )
     media: JSON = _json_first(content) or {}
     schema = spec.resolve(media.get("schema", {}))
     properties = schema.get("properties") or {} if isinstance(schema, dict) else {}
-    return {k: spec.resolve(v)["default"] for k, v in properties.items() if "default" in spec.resolve(v)}
+    return {
+        k: spec.resolve(v)["default"]
+        for k, v in properties.items()
+        if "default" in spec.resolve(v)
+    }
 
 
 def _field(item: JSON, name: str) -> JSON:
@@ -328,7 +468,11 @@ def _project(value: JSON, schema: JSON, spec: Spec, depth: int = 0) -> JSON:
         return value
     if isinstance(value, dict) and schema.get("properties"):
         properties = schema["properties"]
-        return {k: _project(v, properties[k], spec, depth + 1) for k, v in value.items() if k in properties}
+        return {
+            k: _project(v, properties[k], spec, depth + 1)
+            for k, v in value.items()
+            if k in properties
+        }
     if isinstance(value, list) and "items" in schema:
         return [_project(v, schema["items"], spec, depth + 1) for v in value]
     return value
@@ -359,14 +503,18 @@ def _sample(schema: JSON, spec: Spec, depth: int = 0) -> JSON:
     if schema.get("enum"):
         return schema["enum"][0]
     kind = schema.get("type", "object" if "properties" in schema else None)
-    kind = next((k for k in kind if k != "null"), None) if isinstance(kind, list) else kind
+    kind = (
+        next((k for k in kind if k != "null"), None) if isinstance(kind, list) else kind
+    )
     if kind == "object":
         value: dict[str, JSON] = {}
         if depth < 6:
             _complete(value, schema, spec, depth)
         return value
     if kind == "array":
-        return [_sample(schema.get("items", {}), spec, depth + 1)] * schema.get("minItems", 0)
+        return [_sample(schema.get("items", {}), spec, depth + 1)] * schema.get(
+            "minItems", 0
+        )
     if kind == "string":
         return _string(schema)
     if kind in ("integer", "number"):
@@ -386,13 +534,18 @@ def _complete(item: dict[str, JSON], schema: JSON, spec: Spec, depth: int = 0) -
 
 def _string(schema: JSON) -> str:
     formats = {
-        "date-time": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "date-time": datetime.datetime.now(datetime.timezone.utc)
+        .replace(microsecond=0)
+        .isoformat()
+        .replace("+00:00", "Z"),
         "date": datetime.date.today().isoformat(),
         "email": "someone@example.com",
         "uri": "https://example.com/",
         "uuid": str(uuid.uuid4()),
     }
-    return formats.get(str(schema.get("format")), "x" * max(1, int(schema.get("minLength", 1))))
+    return formats.get(
+        str(schema.get("format")), "x" * max(1, int(schema.get("minLength", 1)))
+    )
 
 
 def _instant(value: JSON) -> datetime.datetime:
@@ -403,4 +556,6 @@ def _within(value: JSON, low: JSON, high: JSON) -> bool:
     if value is None:
         return False
     instant = _instant(value)
-    return (low is None or instant >= _instant(low)) and (high is None or instant <= _instant(high))
+    return (low is None or instant >= _instant(low)) and (
+        high is None or instant <= _instant(high)
+    )
