@@ -119,7 +119,13 @@ def call(vendor: Vendor, op: Operation, handler: Any, mode: str, **options: Any)
     positional, keywords = arguments(vendor, op)
     keywords["max_retries"] = 0  # retries have tests of their own
     client = client_for(vendor, handler, mode, **options)
-    return run(mode, lambda: getattr(client, op.method_name)(*positional, **keywords))
+    return run(mode, lambda: method(client, op)(*positional, **keywords))
+
+
+def method(target: Any, op: Operation, name: str = "") -> Any:
+    """`op`'s method (or its twin `name`) on a client, its `with_raw_response`, or a handler."""
+    owner = getattr(target, op.resource) if op.resource else target
+    return getattr(owner, name or op.method_name)
 
 
 def with_token_endpoint(vendor: Vendor, handler: Any) -> Any:

@@ -108,6 +108,7 @@ class Operation:
     iter_method_name: Code | None = None  # the auto-paging twin, if it pages
     pointer: str = ""  # where the operation is in the spec
     accept: str = ""  # the Accept header: its media types, the preferred first
+    resource: Code = Code("")  # the client attribute of its resource; "" when on the client itself
 
     @property
     def success(self) -> Response | None:
