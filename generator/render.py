@@ -46,6 +46,13 @@ VARIANTS = (
 )  # fmt: skip
 
 
+# Each resource's modules: (folder, template, the folder's docstring).
+RESOURCE_MODULES = (
+    ("resources", "resource/resource.py.jinja", "The client's resources: one module each, imported on first use."),
+    ("handlers", "resource/handlers.py.jinja", "The server's handlers and routes, one module per resource."),
+)
+
+
 def _only_code(value: Any) -> Any:
     """Jinja `finalize`: refuse to emit spec text that was not escaped."""
     if isinstance(value, (Code, bool, int)) or value is None:
@@ -102,6 +109,33 @@ def render(api: Api, env: jinja2.Environment, import_prefix: str = "") -> dict[P
     for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("client/"))):
         relative = PurePosixPath(name).relative_to("client")
         files[package / relative.with_suffix("")] = env.get_template(name).render(context)
+    files.update(_models(api, env, context, package))
+    for folder, template, summary in RESOURCE_MODULES:
+        if not api.resources:
+            break
+        files[package / folder / "__init__.py"] = env.get_template("resource/package.py.jinja").render(
+            context, summary=Code(summary)
+        )
+        for resource in api.resources:
+            module = package / folder / f"{resource.attribute}.py"
+            files[module] = env.get_template(template).render(context, resource=resource)
+    return files
+
+
+def _models(
+    api: Api, env: jinja2.Environment, context: dict[str, Any], package: PurePosixPath
+) -> dict[PurePosixPath, str]:
+    """`models.py`, or the `models` package when its parts are many."""
+    module = env.get_template("models/module.py.jinja")
+    if len(api.model_parts) == 1:
+        return {package / "models.py": module.render(context, part=api.model_parts[0])}
+    folder = package / "models"
+    files = {
+        folder / "__init__.py": env.get_template("models/package.py.jinja").render(context),
+        folder / "_base.py": env.get_template("models/base.py.jinja").render(context),
+    }
+    for part in api.model_parts:
+        files[folder / f"{part.module}.py"] = module.render(context, part=part)
     return files
 
 

@@ -8,7 +8,6 @@ regeneration never touches it. Run one with `python -m generator serve genesys`.
 
 from __future__ import annotations
 
-import datetime
 import importlib.resources
 import json
 import typing
@@ -26,6 +25,9 @@ from ._server_runtime import (
     base_path,
     build_app,
 )
+from .handlers import meetings, occurrences
+from .handlers.meetings import MeetingsHandlers
+from .handlers.occurrences import OccurrencesHandlers
 
 SPEC: dict[str, typing.Any] = json.loads(
     importlib.resources.files(__package__).joinpath("openapi.json").read_text("utf-8")
@@ -36,6 +38,8 @@ __all__ = [
     "Credentials",
     "Fake",
     "Handlers",
+    "MeetingsHandlers",
+    "OccurrencesHandlers",
     "ROUTES",
     "SPEC",
     "ServerError",
@@ -46,319 +50,27 @@ __all__ = [
 
 
 class Handlers:
-    """The operations a server implements; override the ones you serve.
+    """The operations a server implements, grouped as the client's are.
 
-    A method may be sync or async. Raise `ServerError(status, message)` for an
-    error answer in the vendor's shape; an operation left as it is answers 501.
+        Pass your own implementation of each resource's interface (a subclass of
+    `MeetingsHandlers`, `OccurrencesHandlers`); the rest answer 501.
+        A method may be sync or async. Raise `ServerError(status, message)` for an
+        error answer in the vendor's shape; an operation left as it is answers 501.
     """
 
-    async def post_meetings(
+    def __init__(
         self,
         *,
-        body: models.MeetingInput,
-    ) -> models.Meeting:
-        """Create a Meeting"""
-        raise NotImplementedError("postMeetings")
-
-    async def get_meeting(
-        self,
-        meeting_id: str,
-    ) -> models.Meeting:
-        """Get a Meeting based on ID"""
-        raise NotImplementedError("getMeeting")
-
-    async def put_meeting(
-        self,
-        meeting_id: str,
-        *,
-        body: models.MeetingInput,
-    ) -> models.Meeting:
-        """Update a Meeting"""
-        raise NotImplementedError("putMeeting")
-
-    async def delete_meeting(
-        self,
-        meeting_id: str,
+        meetings: MeetingsHandlers | None = None,
+        occurrences: OccurrencesHandlers | None = None,
     ) -> None:
-        """Delete a Meeting"""
-        raise NotImplementedError("deleteMeeting")
-
-    async def get_meeting_occurrence(
-        self,
-        meeting_id: str,
-        occurrence_id: str,
-    ) -> models.MeetingOccurrence:
-        """Get a Meeting Occurrence based on Occurrence ID"""
-        raise NotImplementedError("getMeetingOccurrence")
-
-    async def put_meeting_occurrence(
-        self,
-        meeting_id: str,
-        occurrence_id: str,
-        *,
-        body: models.MeetingOccurrenceInput,
-        series: bool = False,
-    ) -> models.MeetingOccurrence:
-        """Update a Meeting Occurrence"""
-        raise NotImplementedError("putMeetingOccurrence")
-
-    async def delete_meeting_occurrence(
-        self,
-        meeting_id: str,
-        occurrence_id: str,
-        *,
-        series: bool = False,
-    ) -> None:
-        """Delete a Meeting Occurrence"""
-        raise NotImplementedError("deleteMeetingOccurrence")
-
-    async def get_user_meetings(
-        self,
-        user_id: str,
-        *,
-        start_date: datetime.datetime,
-        end_date: datetime.datetime,
-    ) -> models.MeetingOccurrenceEntityListing:
-        """Get all user's meetings"""
-        raise NotImplementedError("getUserMeetings")
+        self.meetings = MeetingsHandlers() if meetings is None else meetings
+        self.occurrences = OccurrencesHandlers() if occurrences is None else occurrences
 
 
 ROUTES: tuple[Route, ...] = (
-    Route(
-        name="post_meetings",
-        method="POST",
-        path="/api/v2/meetings",
-        pointer="/paths/~1api~1v2~1meetings/post",
-        params=(),
-        body_schema="/paths/~1api~1v2~1meetings/post/requestBody/content/application~1json/schema",
-        body_required=True,
-        body_type=models.MeetingInput,
-        body_encoding="json",
-        results=(Result(200, "json", models.Meeting, "application/json"),),
-        result_type=models.Meeting,
-        security=("PureCloudOAuth",),
-    ),
-    Route(
-        name="get_meeting",
-        method="GET",
-        path="/api/v2/meetings/{meetingId}",
-        pointer="/paths/~1api~1v2~1meetings~1{meetingId}/get",
-        params=(
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                str,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(200, "json", models.Meeting, "application/json"),),
-        result_type=models.Meeting,
-        security=("PureCloudOAuth",),
-    ),
-    Route(
-        name="put_meeting",
-        method="PUT",
-        path="/api/v2/meetings/{meetingId}",
-        pointer="/paths/~1api~1v2~1meetings~1{meetingId}/put",
-        params=(
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                str,
-            ),
-        ),
-        body_schema="/paths/~1api~1v2~1meetings~1{meetingId}/put/requestBody/content/application~1json/schema",
-        body_required=True,
-        body_type=models.MeetingInput,
-        body_encoding="json",
-        results=(Result(200, "json", models.Meeting, "application/json"),),
-        result_type=models.Meeting,
-        security=("PureCloudOAuth",),
-    ),
-    Route(
-        name="delete_meeting",
-        method="DELETE",
-        path="/api/v2/meetings/{meetingId}",
-        pointer="/paths/~1api~1v2~1meetings~1{meetingId}/delete",
-        params=(
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                str,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
-        security=("PureCloudOAuth",),
-    ),
-    Route(
-        name="get_meeting_occurrence",
-        method="GET",
-        path="/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
-        pointer="/paths/~1api~1v2~1meetings~1{meetingId}~1occurrences~1{occurrenceId}/get",
-        params=(
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                str,
-            ),
-            Param(
-                "occurrenceId",
-                "occurrence_id",
-                "path",
-                True,
-                "/components/parameters/occurrenceId/schema",
-                str,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(200, "json", models.MeetingOccurrence, "application/json"),),
-        result_type=models.MeetingOccurrence,
-        security=("PureCloudOAuth",),
-    ),
-    Route(
-        name="put_meeting_occurrence",
-        method="PUT",
-        path="/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
-        pointer="/paths/~1api~1v2~1meetings~1{meetingId}~1occurrences~1{occurrenceId}/put",
-        params=(
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                str,
-            ),
-            Param(
-                "occurrenceId",
-                "occurrence_id",
-                "path",
-                True,
-                "/components/parameters/occurrenceId/schema",
-                str,
-            ),
-            Param(
-                "series",
-                "series",
-                "query",
-                False,
-                "/components/parameters/seriesUpdate/schema",
-                bool,
-            ),
-        ),
-        body_schema="/paths/~1api~1v2~1meetings~1{meetingId}~1occurrences~1{occurrenceId}/put/requestBody/content/application~1json/schema",
-        body_required=True,
-        body_type=models.MeetingOccurrenceInput,
-        body_encoding="json",
-        results=(Result(200, "json", models.MeetingOccurrence, "application/json"),),
-        result_type=models.MeetingOccurrence,
-        security=("PureCloudOAuth",),
-    ),
-    Route(
-        name="delete_meeting_occurrence",
-        method="DELETE",
-        path="/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
-        pointer="/paths/~1api~1v2~1meetings~1{meetingId}~1occurrences~1{occurrenceId}/delete",
-        params=(
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                str,
-            ),
-            Param(
-                "occurrenceId",
-                "occurrence_id",
-                "path",
-                True,
-                "/components/parameters/occurrenceId/schema",
-                str,
-            ),
-            Param(
-                "series",
-                "series",
-                "query",
-                False,
-                "/components/parameters/seriesDelete/schema",
-                bool,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
-        security=("PureCloudOAuth",),
-    ),
-    Route(
-        name="get_user_meetings",
-        method="GET",
-        path="/api/v2/users/{userId}/meetings",
-        pointer="/paths/~1api~1v2~1users~1{userId}~1meetings/get",
-        params=(
-            Param(
-                "userId",
-                "user_id",
-                "path",
-                True,
-                "/components/parameters/userId/schema",
-                str,
-            ),
-            Param(
-                "startDate",
-                "start_date",
-                "query",
-                True,
-                "/paths/~1api~1v2~1users~1{userId}~1meetings/get/parameters/0/schema",
-                datetime.datetime,
-            ),
-            Param(
-                "endDate",
-                "end_date",
-                "query",
-                True,
-                "/paths/~1api~1v2~1users~1{userId}~1meetings/get/parameters/1/schema",
-                datetime.datetime,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(
-            Result(
-                200, "json", models.MeetingOccurrenceEntityListing, "application/json"
-            ),
-        ),
-        result_type=models.MeetingOccurrenceEntityListing,
-        security=("PureCloudOAuth",),
-    ),
+    *meetings.ROUTES,
+    *occurrences.ROUTES,
 )
 
 

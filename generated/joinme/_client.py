@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 import os
 import typing
@@ -19,15 +18,12 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
-    lazy_module,
-    parse,
     raw_response_wrapper,
 )
 
 if typing.TYPE_CHECKING:
-    from . import models
-else:
-    models = lazy_module(__package__ + ".models")  # loaded on first use
+    from . import resources
+    from .resources import meetings
 
 __all__ = ["AsyncJoinMeClient", "JoinMeClient"]
 
@@ -95,171 +91,19 @@ class JoinMeClient(SyncAPIClient):
         """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
         return JoinMeClientWithRawResponse(self)
 
-    def get_scheduled_meetings(
-        self,
-        *,
-        end_date: datetime.datetime | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.MeetingList:
-        """Get scheduled meetings
+    @functools.cached_property
+    def meetings(self) -> resources.meetings.Meetings:
+        """Manage scheduled meetings."""
+        from .resources.meetings import Meetings
 
-        Returns an array that contains the meetings' properties.
-
-        Args:
-            end_date: If provided, returns meetings up until the given date only; otherwise returns all upcoming meetings (ISO 8601, UTC).
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = self._request(
-            "GET",
-            "/meetings",
-            params={"endDate": end_date},
-            accept="application/json",
-            security=("bearerAuth",),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(models.MeetingList, parse(response, models.MeetingList))
-
-    def schedule_meeting(
-        self,
-        *,
-        body: models.NewMeeting,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.Meeting:
-        """Schedule a new meeting
-
-        Creates a new meeting and returns its properties. The start must precede the end, and the end must be within 14 days of the start.
-
-        Args:
-            body: The request body.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = self._request(
-            "POST",
-            "/meetings",
-            body=body,
-            has_body=True,
-            accept="application/json",
-            security=("bearerAuth",),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(models.Meeting, parse(response, models.Meeting))
-
-    def get_scheduled_meeting(
-        self,
-        meeting_id: int,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.Meeting:
-        """Get scheduled meeting
-
-        Get the details of a scheduled meeting by meeting ID.
-
-        Args:
-            meeting_id: The ID of the meeting.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = self._request(
-            "GET",
-            "/meetings/{meetingId}",
-            path_params={"meetingId": meeting_id},
-            accept="application/json",
-            security=("bearerAuth",),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(models.Meeting, parse(response, models.Meeting))
-
-    def delete_meeting(
-        self,
-        meeting_id: int,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> None:
-        """Delete a meeting
-
-        Cancels an existing scheduled meeting.
-
-        Args:
-            meeting_id: The ID of the meeting.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        self._request(
-            "DELETE",
-            "/meetings/{meetingId}",
-            path_params={"meetingId": meeting_id},
-            security=("bearerAuth",),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def update_meeting(
-        self,
-        meeting_id: int,
-        *,
-        body: models.MeetingUpdate,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.Meeting:
-        """Update a meeting
-
-        Updates a meeting and returns the new meeting properties. Fields left out keep their values, except that `participants` replaces the whole list. The start must precede the end even when only one of them is sent, and the end must be within 14 days of the start. The seed documents status 201 for this call, and so does this spec.
-
-        Args:
-            body: The request body.
-            meeting_id: The ID of the meeting.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = self._request(
-            "PATCH",
-            "/meetings/{meetingId}",
-            path_params={"meetingId": meeting_id},
-            body=body,
-            has_body=True,
-            accept="application/json",
-            security=("bearerAuth",),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(models.Meeting, parse(response, models.Meeting))
+        return Meetings(self)
 
 
 class JoinMeClientWithRawResponse:
     """The operations of `JoinMeClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: JoinMeClient) -> None:
-        self.get_scheduled_meetings = raw_response_wrapper(
-            client.get_scheduled_meetings
-        )
-        self.schedule_meeting = raw_response_wrapper(client.schedule_meeting)
-        self.get_scheduled_meeting = raw_response_wrapper(client.get_scheduled_meeting)
-        self.delete_meeting = raw_response_wrapper(client.delete_meeting)
-        self.update_meeting = raw_response_wrapper(client.update_meeting)
+        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
 
 
 class AsyncJoinMeClient(AsyncAPIClient):
@@ -304,170 +148,16 @@ class AsyncJoinMeClient(AsyncAPIClient):
         """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
         return AsyncJoinMeClientWithRawResponse(self)
 
-    async def get_scheduled_meetings(
-        self,
-        *,
-        end_date: datetime.datetime | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.MeetingList:
-        """Get scheduled meetings
+    @functools.cached_property
+    def meetings(self) -> resources.meetings.AsyncMeetings:
+        """Manage scheduled meetings."""
+        from .resources.meetings import AsyncMeetings
 
-        Returns an array that contains the meetings' properties.
-
-        Args:
-            end_date: If provided, returns meetings up until the given date only; otherwise returns all upcoming meetings (ISO 8601, UTC).
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = await self._request(
-            "GET",
-            "/meetings",
-            params={"endDate": end_date},
-            accept="application/json",
-            security=("bearerAuth",),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(models.MeetingList, parse(response, models.MeetingList))
-
-    async def schedule_meeting(
-        self,
-        *,
-        body: models.NewMeeting,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.Meeting:
-        """Schedule a new meeting
-
-        Creates a new meeting and returns its properties. The start must precede the end, and the end must be within 14 days of the start.
-
-        Args:
-            body: The request body.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = await self._request(
-            "POST",
-            "/meetings",
-            body=body,
-            has_body=True,
-            accept="application/json",
-            security=("bearerAuth",),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(models.Meeting, parse(response, models.Meeting))
-
-    async def get_scheduled_meeting(
-        self,
-        meeting_id: int,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.Meeting:
-        """Get scheduled meeting
-
-        Get the details of a scheduled meeting by meeting ID.
-
-        Args:
-            meeting_id: The ID of the meeting.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = await self._request(
-            "GET",
-            "/meetings/{meetingId}",
-            path_params={"meetingId": meeting_id},
-            accept="application/json",
-            security=("bearerAuth",),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(models.Meeting, parse(response, models.Meeting))
-
-    async def delete_meeting(
-        self,
-        meeting_id: int,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> None:
-        """Delete a meeting
-
-        Cancels an existing scheduled meeting.
-
-        Args:
-            meeting_id: The ID of the meeting.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        await self._request(
-            "DELETE",
-            "/meetings/{meetingId}",
-            path_params={"meetingId": meeting_id},
-            security=("bearerAuth",),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    async def update_meeting(
-        self,
-        meeting_id: int,
-        *,
-        body: models.MeetingUpdate,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.Meeting:
-        """Update a meeting
-
-        Updates a meeting and returns the new meeting properties. Fields left out keep their values, except that `participants` replaces the whole list. The start must precede the end even when only one of them is sent, and the end must be within 14 days of the start. The seed documents status 201 for this call, and so does this spec.
-
-        Args:
-            body: The request body.
-            meeting_id: The ID of the meeting.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = await self._request(
-            "PATCH",
-            "/meetings/{meetingId}",
-            path_params={"meetingId": meeting_id},
-            body=body,
-            has_body=True,
-            accept="application/json",
-            security=("bearerAuth",),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(models.Meeting, parse(response, models.Meeting))
+        return AsyncMeetings(self)
 
 
 class AsyncJoinMeClientWithRawResponse:
     """The operations of `AsyncJoinMeClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: AsyncJoinMeClient) -> None:
-        self.get_scheduled_meetings = async_raw_response_wrapper(
-            client.get_scheduled_meetings
-        )
-        self.schedule_meeting = async_raw_response_wrapper(client.schedule_meeting)
-        self.get_scheduled_meeting = async_raw_response_wrapper(
-            client.get_scheduled_meeting
-        )
-        self.delete_meeting = async_raw_response_wrapper(client.delete_meeting)
-        self.update_meeting = async_raw_response_wrapper(client.update_meeting)
+        del client  # its operations are on its resources: `client.<resource>.with_raw_response`

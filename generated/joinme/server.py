@@ -8,7 +8,6 @@ regeneration never touches it. Run one with `python -m generator serve joinme`.
 
 from __future__ import annotations
 
-import datetime
 import importlib.resources
 import json
 import typing
@@ -26,6 +25,8 @@ from ._server_runtime import (
     base_path,
     build_app,
 )
+from .handlers import meetings
+from .handlers.meetings import MeetingsHandlers
 
 SPEC: dict[str, typing.Any] = json.loads(
     importlib.resources.files(__package__).joinpath("openapi.json").read_text("utf-8")
@@ -36,6 +37,7 @@ __all__ = [
     "Credentials",
     "Fake",
     "Handlers",
+    "MeetingsHandlers",
     "ROUTES",
     "SPEC",
     "ServerError",
@@ -46,160 +48,23 @@ __all__ = [
 
 
 class Handlers:
-    """The operations a server implements; override the ones you serve.
+    """The operations a server implements, grouped as the client's are.
 
-    A method may be sync or async. Raise `ServerError(status, message)` for an
-    error answer in the vendor's shape; an operation left as it is answers 501.
+        Pass your own implementation of each resource's interface (a subclass of
+    `MeetingsHandlers`); the rest answer 501.
+        A method may be sync or async. Raise `ServerError(status, message)` for an
+        error answer in the vendor's shape; an operation left as it is answers 501.
     """
 
-    async def get_scheduled_meetings(
+    def __init__(
         self,
         *,
-        end_date: datetime.datetime | None = None,
-    ) -> models.MeetingList:
-        """Get scheduled meetings"""
-        raise NotImplementedError("getScheduledMeetings")
-
-    async def schedule_meeting(
-        self,
-        *,
-        body: models.NewMeeting,
-    ) -> models.Meeting:
-        """Schedule a new meeting"""
-        raise NotImplementedError("scheduleMeeting")
-
-    async def get_scheduled_meeting(
-        self,
-        meeting_id: int,
-    ) -> models.Meeting:
-        """Get scheduled meeting"""
-        raise NotImplementedError("getScheduledMeeting")
-
-    async def delete_meeting(
-        self,
-        meeting_id: int,
+        meetings: MeetingsHandlers | None = None,
     ) -> None:
-        """Delete a meeting"""
-        raise NotImplementedError("deleteMeeting")
-
-    async def update_meeting(
-        self,
-        meeting_id: int,
-        *,
-        body: models.MeetingUpdate,
-    ) -> models.Meeting:
-        """Update a meeting"""
-        raise NotImplementedError("updateMeeting")
+        self.meetings = MeetingsHandlers() if meetings is None else meetings
 
 
-ROUTES: tuple[Route, ...] = (
-    Route(
-        name="get_scheduled_meetings",
-        method="GET",
-        path="/meetings",
-        pointer="/paths/~1meetings/get",
-        params=(
-            Param(
-                "endDate",
-                "end_date",
-                "query",
-                False,
-                "/paths/~1meetings/get/parameters/0/schema",
-                datetime.datetime,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(200, "json", models.MeetingList, "application/json"),),
-        result_type=models.MeetingList,
-        security=("bearerAuth",),
-    ),
-    Route(
-        name="schedule_meeting",
-        method="POST",
-        path="/meetings",
-        pointer="/paths/~1meetings/post",
-        params=(),
-        body_schema="/paths/~1meetings/post/requestBody/content/application~1json/schema",
-        body_required=True,
-        body_type=models.NewMeeting,
-        body_encoding="json",
-        results=(Result(201, "json", models.Meeting, "application/json"),),
-        result_type=models.Meeting,
-        security=("bearerAuth",),
-    ),
-    Route(
-        name="get_scheduled_meeting",
-        method="GET",
-        path="/meetings/{meetingId}",
-        pointer="/paths/~1meetings~1{meetingId}/get",
-        params=(
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                int,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(200, "json", models.Meeting, "application/json"),),
-        result_type=models.Meeting,
-        security=("bearerAuth",),
-    ),
-    Route(
-        name="delete_meeting",
-        method="DELETE",
-        path="/meetings/{meetingId}",
-        pointer="/paths/~1meetings~1{meetingId}/delete",
-        params=(
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                int,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
-        security=("bearerAuth",),
-    ),
-    Route(
-        name="update_meeting",
-        method="PATCH",
-        path="/meetings/{meetingId}",
-        pointer="/paths/~1meetings~1{meetingId}/patch",
-        params=(
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                int,
-            ),
-        ),
-        body_schema="/paths/~1meetings~1{meetingId}/patch/requestBody/content/application~1json/schema",
-        body_required=True,
-        body_type=models.MeetingUpdate,
-        body_encoding="json",
-        results=(Result(201, "json", models.Meeting, "application/json"),),
-        result_type=models.Meeting,
-        security=("bearerAuth",),
-    ),
-)
+ROUTES: tuple[Route, ...] = (*meetings.ROUTES,)
 
 
 def create_fake() -> Fake:

@@ -91,6 +91,7 @@ class Route:
     results: tuple[Result, ...]  # the success answers, in the spec's order
     result_type: typing.Any  # the handler's return type: their union (None: no body)
     security: tuple[str, ...]
+    resource: str = ""  # the handlers' attribute that has the method; "" for the handlers themselves
 
 
 @dataclasses.dataclass
@@ -219,7 +220,8 @@ class Server:
         try:
             self.authorize(route, request)
             arguments = await self.arguments(route, request)
-            handler = getattr(self.handlers, route.name, None)
+            owner = getattr(self.handlers, route.resource, None) if route.resource else self.handlers
+            handler = getattr(owner, route.name, None)
             if handler is None:
                 raise ServerError(501, f"{route.name} is not implemented")
             try:

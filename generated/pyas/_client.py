@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import typing
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 
 import httpx
 
@@ -18,29 +18,17 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
-    lazy_module,
-    parse,
     raw_response_wrapper,
 )
-from ._base_client import Pagination
 
 if typing.TYPE_CHECKING:
-    from . import models
-else:
-    models = lazy_module(__package__ + ".models")  # loaded on first use
+    from . import resources
+    from .resources import meetings
 
 __all__ = ["AsyncPyasClient", "PyasClient"]
 
 DEFAULT_BASE_URL = "https://api.pyas.io"
 USER_AGENT = "pyas/1.0.0 (meeting-clientgen)"
-_LIST_MEETINGS_PAGES = Pagination(
-    style="cursor",
-    items=("data", "meetings"),
-    param="next_page_token",
-    position=("data", "next_page_token"),
-    limit_param="",
-    total=(),
-)
 
 
 def _credential(argument: str | None, name: str, env_var: str) -> str:
@@ -101,271 +89,19 @@ class PyasClient(SyncAPIClient):
         """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
         return PyasClientWithRawResponse(self)
 
-    def list_meetings(
-        self,
-        *,
-        account_id: str,
-        start_date: str | None = None,
-        end_date: str | None = None,
-        next_page_token: str | None = None,
-        max_results: int | None = None,
-        type: models.MeetingListType | None = None,
-        page_number: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.ListMeetingsResponse:
-        """Get List of Meetings
+    @functools.cached_property
+    def meetings(self) -> resources.meetings.Meetings:
+        """Zoom meetings of an account connected to Pyas."""
+        from .resources.meetings import Meetings
 
-        Gets all meetings for an account.
-
-        Args:
-            account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date.
-            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date.
-            next_page_token: Token string used to get the next page of results (paginate), taken from `data.next_page_token` of the previous page. This token expires after 15 minutes.
-            max_results: Max number of results to return per page.
-            type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
-            page_number: The page number of the current page in the returned records.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = self._request(
-            "GET",
-            "/zoom/meetings",
-            params={
-                "accountId": account_id,
-                "startDate": start_date,
-                "endDate": end_date,
-                "nextPageToken": next_page_token,
-                "maxResults": max_results,
-                "type": type,
-                "pageNumber": page_number,
-            },
-            accept="application/json",
-            security=("apiKeyAuth",),
-            error_types={
-                "400": models.ValidationErrorResponse,
-                "401": models.UnauthorizedErrorResponse,
-                "404": models.NotFoundErrorResponse,
-            },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(
-            models.ListMeetingsResponse, parse(response, models.ListMeetingsResponse)
-        )
-
-    def list_meetings_iter(
-        self,
-        *,
-        account_id: str,
-        start_date: str | None = None,
-        end_date: str | None = None,
-        next_page_token: str | None = None,
-        max_results: int | None = None,
-        type: models.MeetingListType | None = None,
-        page_number: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> Iterator[models.ZoomMeeting]:
-        """Every item of `list_meetings`, fetching each page only when it is reached.
-
-        Args:
-            account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date.
-            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date.
-            next_page_token: Token string used to get the next page of results (paginate), taken from `data.next_page_token` of the previous page. This token expires after 15 minutes.
-            max_results: Max number of results to return per page.
-            type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
-            page_number: The page number of the current page in the returned records.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        return self._paginate(
-            self.list_meetings,
-            {
-                "account_id": account_id,
-                "start_date": start_date,
-                "end_date": end_date,
-                "next_page_token": next_page_token,
-                "max_results": max_results,
-                "type": type,
-                "page_number": page_number,
-                "extra_headers": extra_headers,
-                "timeout": timeout,
-                "max_retries": max_retries,
-            },
-            _LIST_MEETINGS_PAGES,
-        )
-
-    def create_meeting(
-        self,
-        *,
-        body: models.CreateMeetingRequest,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.CreateMeetingResponse:
-        """Create Meeting
-
-        Creates a new Zoom Meeting.
-
-        Args:
-            body: The Pyas account id and the meeting data.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = self._request(
-            "POST",
-            "/zoom/meetings",
-            body=body,
-            has_body=True,
-            accept="application/json",
-            security=("apiKeyAuth",),
-            error_types={
-                "400": models.ValidationErrorResponse,
-                "401": models.UnauthorizedErrorResponse,
-                "404": models.NotFoundErrorResponse,
-            },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(
-            models.CreateMeetingResponse, parse(response, models.CreateMeetingResponse)
-        )
-
-    def get_meeting(
-        self,
-        id: str,
-        *,
-        account_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.GetMeetingResponse:
-        """Get Meeting by ID
-
-        Gets a calendar event by id (seed wording): returns the Zoom meeting under the `meeting` key.
-
-        Args:
-            id: The meeting id (Zoom's numeric meeting id, as a string).
-            account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = self._request(
-            "GET",
-            "/zoom/meetings/{id}",
-            path_params={"id": id},
-            params={"accountId": account_id},
-            accept="application/json",
-            security=("apiKeyAuth",),
-            error_types={
-                "400": models.ValidationErrorResponse,
-                "401": models.UnauthorizedErrorResponse,
-                "404": models.NotFoundErrorResponse,
-            },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(
-            models.GetMeetingResponse, parse(response, models.GetMeetingResponse)
-        )
-
-    def delete_meeting(
-        self,
-        id: str,
-        *,
-        account_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> None:
-        """Delete Meeting
-
-        Deletes an existing meeting.
-
-        Args:
-            id: The meeting id (Zoom's numeric meeting id, as a string).
-            account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        self._request(
-            "DELETE",
-            "/zoom/meetings/{id}",
-            path_params={"id": id},
-            params={"accountId": account_id},
-            accept="application/json",
-            security=("apiKeyAuth",),
-            error_types={
-                "400": models.ValidationErrorResponse,
-                "401": models.UnauthorizedErrorResponse,
-                "404": models.NotFoundErrorResponse,
-            },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def update_meeting(
-        self,
-        id: str,
-        *,
-        body: models.UpdateMeetingRequest,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> None:
-        """Update Meeting
-
-        Updates an existing meeting. Only the fields sent in `meetingData` are changed.
-
-        Args:
-            body: The Pyas account id and the meeting fields to update.
-            id: The meeting id (Zoom's numeric meeting id, as a string).
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        self._request(
-            "PATCH",
-            "/zoom/meetings/{id}",
-            path_params={"id": id},
-            body=body,
-            has_body=True,
-            accept="application/json",
-            security=("apiKeyAuth",),
-            error_types={
-                "400": models.ValidationErrorResponse,
-                "401": models.UnauthorizedErrorResponse,
-                "404": models.NotFoundErrorResponse,
-            },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+        return Meetings(self)
 
 
 class PyasClientWithRawResponse:
     """The operations of `PyasClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: PyasClient) -> None:
-        self.list_meetings = raw_response_wrapper(client.list_meetings)
-        self.create_meeting = raw_response_wrapper(client.create_meeting)
-        self.get_meeting = raw_response_wrapper(client.get_meeting)
-        self.delete_meeting = raw_response_wrapper(client.delete_meeting)
-        self.update_meeting = raw_response_wrapper(client.update_meeting)
+        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
 
 
 class AsyncPyasClient(AsyncAPIClient):
@@ -410,268 +146,16 @@ class AsyncPyasClient(AsyncAPIClient):
         """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
         return AsyncPyasClientWithRawResponse(self)
 
-    async def list_meetings(
-        self,
-        *,
-        account_id: str,
-        start_date: str | None = None,
-        end_date: str | None = None,
-        next_page_token: str | None = None,
-        max_results: int | None = None,
-        type: models.MeetingListType | None = None,
-        page_number: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.ListMeetingsResponse:
-        """Get List of Meetings
+    @functools.cached_property
+    def meetings(self) -> resources.meetings.AsyncMeetings:
+        """Zoom meetings of an account connected to Pyas."""
+        from .resources.meetings import AsyncMeetings
 
-        Gets all meetings for an account.
-
-        Args:
-            account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date.
-            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date.
-            next_page_token: Token string used to get the next page of results (paginate), taken from `data.next_page_token` of the previous page. This token expires after 15 minutes.
-            max_results: Max number of results to return per page.
-            type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
-            page_number: The page number of the current page in the returned records.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = await self._request(
-            "GET",
-            "/zoom/meetings",
-            params={
-                "accountId": account_id,
-                "startDate": start_date,
-                "endDate": end_date,
-                "nextPageToken": next_page_token,
-                "maxResults": max_results,
-                "type": type,
-                "pageNumber": page_number,
-            },
-            accept="application/json",
-            security=("apiKeyAuth",),
-            error_types={
-                "400": models.ValidationErrorResponse,
-                "401": models.UnauthorizedErrorResponse,
-                "404": models.NotFoundErrorResponse,
-            },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(
-            models.ListMeetingsResponse, parse(response, models.ListMeetingsResponse)
-        )
-
-    def list_meetings_iter(
-        self,
-        *,
-        account_id: str,
-        start_date: str | None = None,
-        end_date: str | None = None,
-        next_page_token: str | None = None,
-        max_results: int | None = None,
-        type: models.MeetingListType | None = None,
-        page_number: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> AsyncIterator[models.ZoomMeeting]:
-        """Every item of `list_meetings`, fetching each page only when it is reached.
-
-        Args:
-            account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date.
-            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date.
-            next_page_token: Token string used to get the next page of results (paginate), taken from `data.next_page_token` of the previous page. This token expires after 15 minutes.
-            max_results: Max number of results to return per page.
-            type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
-            page_number: The page number of the current page in the returned records.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        return self._paginate(
-            self.list_meetings,
-            {
-                "account_id": account_id,
-                "start_date": start_date,
-                "end_date": end_date,
-                "next_page_token": next_page_token,
-                "max_results": max_results,
-                "type": type,
-                "page_number": page_number,
-                "extra_headers": extra_headers,
-                "timeout": timeout,
-                "max_retries": max_retries,
-            },
-            _LIST_MEETINGS_PAGES,
-        )
-
-    async def create_meeting(
-        self,
-        *,
-        body: models.CreateMeetingRequest,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.CreateMeetingResponse:
-        """Create Meeting
-
-        Creates a new Zoom Meeting.
-
-        Args:
-            body: The Pyas account id and the meeting data.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = await self._request(
-            "POST",
-            "/zoom/meetings",
-            body=body,
-            has_body=True,
-            accept="application/json",
-            security=("apiKeyAuth",),
-            error_types={
-                "400": models.ValidationErrorResponse,
-                "401": models.UnauthorizedErrorResponse,
-                "404": models.NotFoundErrorResponse,
-            },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(
-            models.CreateMeetingResponse, parse(response, models.CreateMeetingResponse)
-        )
-
-    async def get_meeting(
-        self,
-        id: str,
-        *,
-        account_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.GetMeetingResponse:
-        """Get Meeting by ID
-
-        Gets a calendar event by id (seed wording): returns the Zoom meeting under the `meeting` key.
-
-        Args:
-            id: The meeting id (Zoom's numeric meeting id, as a string).
-            account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = await self._request(
-            "GET",
-            "/zoom/meetings/{id}",
-            path_params={"id": id},
-            params={"accountId": account_id},
-            accept="application/json",
-            security=("apiKeyAuth",),
-            error_types={
-                "400": models.ValidationErrorResponse,
-                "401": models.UnauthorizedErrorResponse,
-                "404": models.NotFoundErrorResponse,
-            },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(
-            models.GetMeetingResponse, parse(response, models.GetMeetingResponse)
-        )
-
-    async def delete_meeting(
-        self,
-        id: str,
-        *,
-        account_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> None:
-        """Delete Meeting
-
-        Deletes an existing meeting.
-
-        Args:
-            id: The meeting id (Zoom's numeric meeting id, as a string).
-            account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        await self._request(
-            "DELETE",
-            "/zoom/meetings/{id}",
-            path_params={"id": id},
-            params={"accountId": account_id},
-            accept="application/json",
-            security=("apiKeyAuth",),
-            error_types={
-                "400": models.ValidationErrorResponse,
-                "401": models.UnauthorizedErrorResponse,
-                "404": models.NotFoundErrorResponse,
-            },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    async def update_meeting(
-        self,
-        id: str,
-        *,
-        body: models.UpdateMeetingRequest,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> None:
-        """Update Meeting
-
-        Updates an existing meeting. Only the fields sent in `meetingData` are changed.
-
-        Args:
-            body: The Pyas account id and the meeting fields to update.
-            id: The meeting id (Zoom's numeric meeting id, as a string).
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        await self._request(
-            "PATCH",
-            "/zoom/meetings/{id}",
-            path_params={"id": id},
-            body=body,
-            has_body=True,
-            accept="application/json",
-            security=("apiKeyAuth",),
-            error_types={
-                "400": models.ValidationErrorResponse,
-                "401": models.UnauthorizedErrorResponse,
-                "404": models.NotFoundErrorResponse,
-            },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
+        return AsyncMeetings(self)
 
 
 class AsyncPyasClientWithRawResponse:
     """The operations of `AsyncPyasClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: AsyncPyasClient) -> None:
-        self.list_meetings = async_raw_response_wrapper(client.list_meetings)
-        self.create_meeting = async_raw_response_wrapper(client.create_meeting)
-        self.get_meeting = async_raw_response_wrapper(client.get_meeting)
-        self.delete_meeting = async_raw_response_wrapper(client.delete_meeting)
-        self.update_meeting = async_raw_response_wrapper(client.update_meeting)
+        del client  # its operations are on its resources: `client.<resource>.with_raw_response`

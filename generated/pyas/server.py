@@ -25,6 +25,8 @@ from ._server_runtime import (
     base_path,
     build_app,
 )
+from .handlers import meetings
+from .handlers.meetings import MeetingsHandlers
 
 SPEC: dict[str, typing.Any] = json.loads(
     importlib.resources.files(__package__).joinpath("openapi.json").read_text("utf-8")
@@ -35,6 +37,7 @@ __all__ = [
     "Credentials",
     "Fake",
     "Handlers",
+    "MeetingsHandlers",
     "ROUTES",
     "SPEC",
     "ServerError",
@@ -45,221 +48,23 @@ __all__ = [
 
 
 class Handlers:
-    """The operations a server implements; override the ones you serve.
+    """The operations a server implements, grouped as the client's are.
 
-    A method may be sync or async. Raise `ServerError(status, message)` for an
-    error answer in the vendor's shape; an operation left as it is answers 501.
+        Pass your own implementation of each resource's interface (a subclass of
+    `MeetingsHandlers`); the rest answer 501.
+        A method may be sync or async. Raise `ServerError(status, message)` for an
+        error answer in the vendor's shape; an operation left as it is answers 501.
     """
 
-    async def list_meetings(
+    def __init__(
         self,
         *,
-        account_id: str,
-        start_date: str | None = None,
-        end_date: str | None = None,
-        next_page_token: str | None = None,
-        max_results: int | None = None,
-        type: models.MeetingListType | None = None,
-        page_number: int | None = None,
-    ) -> models.ListMeetingsResponse:
-        """Get List of Meetings"""
-        raise NotImplementedError("listMeetings")
-
-    async def create_meeting(
-        self,
-        *,
-        body: models.CreateMeetingRequest,
-    ) -> models.CreateMeetingResponse:
-        """Create Meeting"""
-        raise NotImplementedError("createMeeting")
-
-    async def get_meeting(
-        self,
-        id: str,
-        *,
-        account_id: str,
-    ) -> models.GetMeetingResponse:
-        """Get Meeting by ID"""
-        raise NotImplementedError("getMeeting")
-
-    async def delete_meeting(
-        self,
-        id: str,
-        *,
-        account_id: str,
+        meetings: MeetingsHandlers | None = None,
     ) -> None:
-        """Delete Meeting"""
-        raise NotImplementedError("deleteMeeting")
-
-    async def update_meeting(
-        self,
-        id: str,
-        *,
-        body: models.UpdateMeetingRequest,
-    ) -> None:
-        """Update Meeting"""
-        raise NotImplementedError("updateMeeting")
+        self.meetings = MeetingsHandlers() if meetings is None else meetings
 
 
-ROUTES: tuple[Route, ...] = (
-    Route(
-        name="list_meetings",
-        method="GET",
-        path="/zoom/meetings",
-        pointer="/paths/~1zoom~1meetings/get",
-        params=(
-            Param(
-                "accountId",
-                "account_id",
-                "query",
-                True,
-                "/components/parameters/accountIdQuery/schema",
-                str,
-            ),
-            Param(
-                "startDate",
-                "start_date",
-                "query",
-                False,
-                "/paths/~1zoom~1meetings/get/parameters/1/schema",
-                str,
-            ),
-            Param(
-                "endDate",
-                "end_date",
-                "query",
-                False,
-                "/paths/~1zoom~1meetings/get/parameters/2/schema",
-                str,
-            ),
-            Param(
-                "nextPageToken",
-                "next_page_token",
-                "query",
-                False,
-                "/paths/~1zoom~1meetings/get/parameters/3/schema",
-                str,
-            ),
-            Param(
-                "maxResults",
-                "max_results",
-                "query",
-                False,
-                "/paths/~1zoom~1meetings/get/parameters/4/schema",
-                int,
-            ),
-            Param(
-                "type",
-                "type",
-                "query",
-                False,
-                "/paths/~1zoom~1meetings/get/parameters/5/schema",
-                models.MeetingListType,
-            ),
-            Param(
-                "pageNumber",
-                "page_number",
-                "query",
-                False,
-                "/paths/~1zoom~1meetings/get/parameters/6/schema",
-                int,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(200, "json", models.ListMeetingsResponse, "application/json"),),
-        result_type=models.ListMeetingsResponse,
-        security=("apiKeyAuth",),
-    ),
-    Route(
-        name="create_meeting",
-        method="POST",
-        path="/zoom/meetings",
-        pointer="/paths/~1zoom~1meetings/post",
-        params=(),
-        body_schema="/paths/~1zoom~1meetings/post/requestBody/content/application~1json/schema",
-        body_required=True,
-        body_type=models.CreateMeetingRequest,
-        body_encoding="json",
-        results=(
-            Result(200, "json", models.CreateMeetingResponse, "application/json"),
-        ),
-        result_type=models.CreateMeetingResponse,
-        security=("apiKeyAuth",),
-    ),
-    Route(
-        name="get_meeting",
-        method="GET",
-        path="/zoom/meetings/{id}",
-        pointer="/paths/~1zoom~1meetings~1{id}/get",
-        params=(
-            Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", str
-            ),
-            Param(
-                "accountId",
-                "account_id",
-                "query",
-                True,
-                "/components/parameters/accountIdQuery/schema",
-                str,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(200, "json", models.GetMeetingResponse, "application/json"),),
-        result_type=models.GetMeetingResponse,
-        security=("apiKeyAuth",),
-    ),
-    Route(
-        name="delete_meeting",
-        method="DELETE",
-        path="/zoom/meetings/{id}",
-        pointer="/paths/~1zoom~1meetings~1{id}/delete",
-        params=(
-            Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", str
-            ),
-            Param(
-                "accountId",
-                "account_id",
-                "query",
-                True,
-                "/components/parameters/accountIdQuery/schema",
-                str,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
-        security=("apiKeyAuth",),
-    ),
-    Route(
-        name="update_meeting",
-        method="PATCH",
-        path="/zoom/meetings/{id}",
-        pointer="/paths/~1zoom~1meetings~1{id}/patch",
-        params=(
-            Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", str
-            ),
-        ),
-        body_schema="/paths/~1zoom~1meetings~1{id}/patch/requestBody/content/application~1json/schema",
-        body_required=True,
-        body_type=models.UpdateMeetingRequest,
-        body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
-        security=("apiKeyAuth",),
-    ),
-)
+ROUTES: tuple[Route, ...] = (*meetings.ROUTES,)
 
 
 def create_fake() -> Fake:

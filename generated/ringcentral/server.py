@@ -25,6 +25,9 @@ from ._server_runtime import (
     base_path,
     build_app,
 )
+from .handlers import meetings, service_info
+from .handlers.meetings import MeetingsHandlers
+from .handlers.service_info import ServiceInfoHandlers
 
 SPEC: dict[str, typing.Any] = json.loads(
     importlib.resources.files(__package__).joinpath("openapi.json").read_text("utf-8")
@@ -35,6 +38,8 @@ __all__ = [
     "Credentials",
     "Fake",
     "Handlers",
+    "MeetingsHandlers",
+    "ServiceInfoHandlers",
     "ROUTES",
     "SPEC",
     "ServerError",
@@ -45,354 +50,29 @@ __all__ = [
 
 
 class Handlers:
-    """The operations a server implements; override the ones you serve.
+    """The operations a server implements, grouped as the client's are.
 
-    A method may be sync or async. Raise `ServerError(status, message)` for an
-    error answer in the vendor's shape; an operation left as it is answers 501.
+        Pass your own implementation of each resource's interface (a subclass of
+    `MeetingsHandlers`, `ServiceInfoHandlers`); the rest answer 501.
+        A method may be sync or async. Raise `ServerError(status, message)` for an
+        error answer in the vendor's shape; an operation left as it is answers 501.
     """
 
-    async def list_meetings(
+    def __init__(
         self,
-        account_id: str,
-        extension_id: str,
         *,
-        page: int = 1,
-        per_page: int = 100,
-    ) -> models.MeetingsResource:
-        """Get Scheduled Meetings [Beta]"""
-        raise NotImplementedError("listMeetings")
-
-    async def create_meeting(
-        self,
-        account_id: str,
-        extension_id: str,
-        *,
-        body: models.MeetingRequestResource,
-    ) -> models.MeetingResponseResource:
-        """Create Meetings [Beta]"""
-        raise NotImplementedError("createMeeting")
-
-    async def load_meeting(
-        self,
-        account_id: str,
-        extension_id: str,
-        meeting_id: str,
-    ) -> models.MeetingResponseResource:
-        """Get Meeting Info [Beta]"""
-        raise NotImplementedError("loadMeeting")
-
-    async def update_meeting(
-        self,
-        account_id: str,
-        extension_id: str,
-        meeting_id: str,
-        *,
-        body: models.MeetingRequestResource,
-    ) -> models.MeetingResponseResource:
-        """Update Meeting"""
-        raise NotImplementedError("updateMeeting")
-
-    async def delete_meeting(
-        self,
-        account_id: str,
-        extension_id: str,
-        meeting_id: str,
+        meetings: MeetingsHandlers | None = None,
+        service_info: ServiceInfoHandlers | None = None,
     ) -> None:
-        """Delete Meeting"""
-        raise NotImplementedError("deleteMeeting")
-
-    async def end_meeting(
-        self,
-        account_id: str,
-        extension_id: str,
-        meeting_id: str,
-    ) -> None:
-        """End Meeting"""
-        raise NotImplementedError("endMeeting")
-
-    async def load_meeting_service_info(
-        self,
-        account_id: str,
-        extension_id: str,
-    ) -> models.MeetingServiceInfoResource:
-        """Get Meeting Service Info"""
-        raise NotImplementedError("loadMeetingServiceInfo")
+        self.meetings = MeetingsHandlers() if meetings is None else meetings
+        self.service_info = (
+            ServiceInfoHandlers() if service_info is None else service_info
+        )
 
 
 ROUTES: tuple[Route, ...] = (
-    Route(
-        name="list_meetings",
-        method="GET",
-        path="/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
-        pointer="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting/get",
-        params=(
-            Param(
-                "accountId",
-                "account_id",
-                "path",
-                True,
-                "/components/parameters/accountId/schema",
-                str,
-            ),
-            Param(
-                "extensionId",
-                "extension_id",
-                "path",
-                True,
-                "/components/parameters/extensionId/schema",
-                str,
-            ),
-            Param(
-                "page",
-                "page",
-                "query",
-                False,
-                "/components/parameters/page/schema",
-                int,
-            ),
-            Param(
-                "perPage",
-                "per_page",
-                "query",
-                False,
-                "/components/parameters/perPage/schema",
-                int,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(200, "json", models.MeetingsResource, "application/json"),),
-        result_type=models.MeetingsResource,
-        security=("OAuth2",),
-    ),
-    Route(
-        name="create_meeting",
-        method="POST",
-        path="/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
-        pointer="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting/post",
-        params=(
-            Param(
-                "accountId",
-                "account_id",
-                "path",
-                True,
-                "/components/parameters/accountId/schema",
-                str,
-            ),
-            Param(
-                "extensionId",
-                "extension_id",
-                "path",
-                True,
-                "/components/parameters/extensionId/schema",
-                str,
-            ),
-        ),
-        body_schema="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting/post/requestBody/content/application~1json/schema",
-        body_required=True,
-        body_type=models.MeetingRequestResource,
-        body_encoding="json",
-        results=(
-            Result(201, "json", models.MeetingResponseResource, "application/json"),
-        ),
-        result_type=models.MeetingResponseResource,
-        security=("OAuth2",),
-    ),
-    Route(
-        name="load_meeting",
-        method="GET",
-        path="/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}",
-        pointer="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting~1{meetingId}/get",
-        params=(
-            Param(
-                "accountId",
-                "account_id",
-                "path",
-                True,
-                "/components/parameters/accountId/schema",
-                str,
-            ),
-            Param(
-                "extensionId",
-                "extension_id",
-                "path",
-                True,
-                "/components/parameters/extensionId/schema",
-                str,
-            ),
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                str,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(
-            Result(200, "json", models.MeetingResponseResource, "application/json"),
-        ),
-        result_type=models.MeetingResponseResource,
-        security=("OAuth2",),
-    ),
-    Route(
-        name="update_meeting",
-        method="PUT",
-        path="/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}",
-        pointer="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting~1{meetingId}/put",
-        params=(
-            Param(
-                "accountId",
-                "account_id",
-                "path",
-                True,
-                "/components/parameters/accountId/schema",
-                str,
-            ),
-            Param(
-                "extensionId",
-                "extension_id",
-                "path",
-                True,
-                "/components/parameters/extensionId/schema",
-                str,
-            ),
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                str,
-            ),
-        ),
-        body_schema="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting~1{meetingId}/put/requestBody/content/application~1json/schema",
-        body_required=True,
-        body_type=models.MeetingRequestResource,
-        body_encoding="json",
-        results=(
-            Result(200, "json", models.MeetingResponseResource, "application/json"),
-        ),
-        result_type=models.MeetingResponseResource,
-        security=("OAuth2",),
-    ),
-    Route(
-        name="delete_meeting",
-        method="DELETE",
-        path="/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}",
-        pointer="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting~1{meetingId}/delete",
-        params=(
-            Param(
-                "accountId",
-                "account_id",
-                "path",
-                True,
-                "/components/parameters/accountId/schema",
-                str,
-            ),
-            Param(
-                "extensionId",
-                "extension_id",
-                "path",
-                True,
-                "/components/parameters/extensionId/schema",
-                str,
-            ),
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                str,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
-        security=("OAuth2",),
-    ),
-    Route(
-        name="end_meeting",
-        method="POST",
-        path="/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}/end",
-        pointer="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting~1{meetingId}~1end/post",
-        params=(
-            Param(
-                "accountId",
-                "account_id",
-                "path",
-                True,
-                "/components/parameters/accountId/schema",
-                str,
-            ),
-            Param(
-                "extensionId",
-                "extension_id",
-                "path",
-                True,
-                "/components/parameters/extensionId/schema",
-                str,
-            ),
-            Param(
-                "meetingId",
-                "meeting_id",
-                "path",
-                True,
-                "/components/parameters/meetingId/schema",
-                str,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
-        security=("OAuth2",),
-    ),
-    Route(
-        name="load_meeting_service_info",
-        method="GET",
-        path="/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/service-info",
-        pointer="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting~1service-info/get",
-        params=(
-            Param(
-                "accountId",
-                "account_id",
-                "path",
-                True,
-                "/components/parameters/accountId/schema",
-                str,
-            ),
-            Param(
-                "extensionId",
-                "extension_id",
-                "path",
-                True,
-                "/components/parameters/extensionId/schema",
-                str,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(
-            Result(200, "json", models.MeetingServiceInfoResource, "application/json"),
-        ),
-        result_type=models.MeetingServiceInfoResource,
-        security=("OAuth2",),
-    ),
+    *meetings.ROUTES,
+    *service_info.ROUTES,
 )
 
 

@@ -7,15 +7,17 @@ import re
 from ..identifiers import Code, NameScope, class_name
 from ..load import Document
 from ..problems import Problem
-from .api import Api, Body, Operation, Parameter, Response, SecurityScheme
-from .operations import OperationParser, first_requirement
+from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
+from . import resources as resource_groups
+from .parts import split
+from .operations import RESERVED_METHODS, OperationParser, first_requirement
 from .schemas import SchemaParser
 from .security import parse_schemes
 from .types import Alias, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf
 
 __all__ = [
     "Alias", "Api", "Body", "Enum", "EnumMember", "Field", "ListOf", "MapOf", "Model", "Named",
-    "Operation", "Parameter", "PyType", "Response", "Scalar", "SecurityScheme", "UnionOf",
+    "Operation", "Parameter", "PyType", "Resource", "Response", "Scalar", "SecurityScheme", "UnionOf",
     "build_api",
 ]  # fmt: skip
 
@@ -42,10 +44,11 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         return sorted(set(problems))
     title = str(info.get("title") or package)
     client_name = class_name(str(info.get("x-client-name") or title))
+    client_name = re.sub(r"Client$", "", client_name) or client_name
     return Api(
         source=document.display,
         package=Code(package),
-        client_name=Code(re.sub(r"Client$", "", client_name) or client_name),
+        client_name=Code(client_name),
         title=title,
         version=str(info.get("version", "")),
         description=info.get("description"),
@@ -54,6 +57,8 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         enums=schemas.enums,
         aliases=schemas.aliases,
         operations=operations,
+        model_parts=split(schemas.enums, schemas.models, schemas.aliases),
+        resources=resource_groups.build(operations, data.get("tags"), RESERVED_METHODS, client_name),
         security_schemes=security,
         document=data,
         warnings=sorted(set(warnings + schemas.warnings)),

@@ -12,6 +12,7 @@ from .types import ANY, NONE, Alias, Enum, Model, PyType, UnionOf, nullable
 
 if TYPE_CHECKING:
     from .pagination import Pagination
+    from .parts import ModelPart
 
 Location = Literal["path", "query", "header", "cookie"]
 Encoding = Literal["json", "form", "multipart", "bytes", "text"]  # how a request body is sent
@@ -108,6 +109,7 @@ class Operation:
     iter_method_name: Code | None = None  # the auto-paging twin, if it pages
     pointer: str = ""  # where the operation is in the spec
     accept: str = ""  # the Accept header: its media types, the preferred first
+    group: str = ""  # the resource the spec puts it in: `x-resource` or its first tag
     resource: Code = Code("")  # the client attribute of its resource; "" when on the client itself
 
     @property
@@ -128,6 +130,40 @@ class Operation:
     @property
     def path_parameters(self) -> list[Parameter]:
         return [p for p in self.parameters if p.location == "path"]
+
+    @property
+    def positional(self) -> list[Code]:
+        """The method's positional arguments (its path parameters), annotated."""
+        return [Code(f"{p.name}: {p.annotation}") for p in self.path_parameters]
+
+    @property
+    def keywords(self) -> list[Code]:
+        """The method's keyword-only arguments from the spec: the body, then the rest; with defaults."""
+        arguments = []
+        if self.body is not None:
+            arguments.append(Code(f"body: {self.body.annotation}" + ("" if self.body.required else " = None")))
+        for p in self.keyword_parameters:
+            default = p.default or (None if p.required else "None")
+            arguments.append(Code(f"{p.name}: {p.annotation}" + (f" = {default}" if default else "")))
+        return arguments
+
+    @property
+    def argument_names(self) -> list[Code]:
+        """Every argument from the spec, by name: what the auto-paging twin passes on."""
+        names = [p.name for p in self.path_parameters + self.keyword_parameters]
+        return names + [Code("body")] if self.body is not None else names
+
+    @property
+    def sent(self) -> list[tuple[Code, list[Parameter]]]:
+        """The request's parameters by the `_request` argument that carries them; only those used."""
+        where = (("path_params", "path"), ("params", "query"), ("headers", "header"), ("cookies", "cookie"))
+        groups = [(Code(argument), self.in_location(cast(Location, location))) for argument, location in where]
+        return [(argument, params) for argument, params in groups if params]
+
+    @property
+    def returns(self) -> bool:
+        """Whether the method returns the answer's body."""
+        return self.reading != "empty"
 
     @property
     def keyword_parameters(self) -> list[Parameter]:
@@ -179,6 +215,28 @@ class Operation:
 
 
 @dataclass
+class Resource:
+    """Operations reached as `client.<attribute>`: one module of the client and one of the server."""
+
+    attribute: Code  # on the client, and the module's name
+    class_name: Code  # `Meetings`: the sync class; `AsyncMeetings`, `MeetingsHandlers`...
+    title: str  # the tag (or x-resource) it comes from
+    description: str | None
+    operations: list[Operation] = field(default_factory=list)
+
+    @property
+    def runtime_imports(self) -> list[Code]:
+        return runtime_imports(self.operations)
+
+    @property
+    def paginated(self) -> list[Operation]:
+        return [op for op in self.operations if op.pagination is not None]
+
+    def uses(self, module: str) -> bool:
+        return uses(self.operations, module)
+
+
+@dataclass
 class SecurityScheme:
     """A credential the client sends: where, under which name, and how."""
 
@@ -206,10 +264,29 @@ class Api:
     enums: list[Enum] = field(default_factory=list)
     aliases: list[Alias] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    model_parts: list[ModelPart] = field(default_factory=list)  # the models module, or the parts of the package
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)  # the spec itself, served by the generated server
     sources: list[Path] = field(default_factory=list)  # every file the spec was read from
     warnings: list[Problem] = field(default_factory=list)  # what was typed loosely or left out
+
+    @property
+    def root_operations(self) -> list[Operation]:
+        """The operations on the client itself: those of no resource."""
+        return [op for op in self.operations if not op.resource]
+
+    @property
+    def root_paginated(self) -> list[Operation]:
+        return [op for op in self.root_operations if op.pagination is not None]
+
+    @property
+    def client_imports(self) -> list[Code]:
+        """What the client module takes from the runtime beside its fixed names."""
+        kinds = {scheme.kind for scheme in self.security_schemes}
+        names = ["basic_credentials"] if "basic" in kinds else []
+        names += ["OAuthClientCredentials"] if "oauth2" in kinds else []
+        return [Code(n) for n in names] + runtime_imports(self.root_operations)
 
     @property
     def credential_arguments(self) -> list[Code]:
@@ -224,13 +301,6 @@ class Api:
     def paginated(self) -> list[Operation]:
         return [op for op in self.operations if op.pagination is not None]
 
-    @property
-    def client_runtime(self) -> list[Code]:
-        """Names the client module imports from the runtime only when some operation needs them."""
-        names = ["parse_by_status", "Raw"] if self.by_status else []
-        if any(p.json for op in self.operations for p in op.parameters):
-            names.append("json_value")
-        return [Code(name) for name in names]
 
     @property
     def by_status(self) -> list[Operation]:
@@ -243,11 +313,21 @@ class Api:
         return [op for op in self.operations if op.body is not None and op.body.encoding in ("bytes", "text")]
 
     def client_uses(self, module: str) -> bool:
-        """Whether an annotation in the client module names `module`."""
-        annotations = [
-            a
-            for op in self.operations
-            for a in (op.return_annotation, *(p.annotation for p in op.parameters))
-        ]
-        annotations += [op.body.annotation for op in self.operations if op.body]
-        return any(module + "." in a for a in annotations)
+        """Whether an annotation of the client module names `module` (`datetime`, `models`)."""
+        return uses(self.root_operations, module)
+
+
+def uses(operations: list[Operation], module: str) -> bool:
+    """Whether an annotation of these operations' methods names `module`."""
+    annotations = [a for op in operations for a in (op.return_annotation, *(p.annotation for p in op.parameters))]
+    annotations += [op.body.annotation for op in operations if op.body]
+    return any(module + "." in a for a in annotations)
+
+
+def runtime_imports(operations: list[Operation]) -> list[Code]:
+    """The runtime names that methods of these operations need, beyond the client's own."""
+    names = ["Pagination"] if any(op.pagination for op in operations) else []
+    names += ["parse"] if any(op.reading == "json" for op in operations) else []
+    names += ["Raw", "parse_by_status"] if any(op.reading == "by_status" for op in operations) else []
+    names += ["json_value"] if any(p.json for op in operations for p in op.parameters) else []
+    return [Code(name) for name in names]

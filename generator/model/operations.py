@@ -11,13 +11,18 @@ from ..problems import Problem
 from ..validate import ref_target
 from .api import Body, Decoding, Encoding, Location, Operation, Parameter, Response
 from .pagination import parse_pagination
+from .resources import group
 from .schemas import SchemaParser
 from .types import Scalar
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")
 ENCODINGS: dict[str, Encoding] = {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}
-RESERVED_METHODS = frozenset({"close", "with_options", "with_raw_response"})
+# Attributes of a client: neither a method nor a resource may take their names.
+RESERVED_METHODS = frozenset(
+    {"close", "with_options", "with_raw_response", "base_url", "user_agent", "timeout", "max_retries",
+     "retry_non_idempotent"}
+)  # fmt: skip
 # OpenAPI: header parameters of these names are ignored; the client sets them itself.
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 NO_BODY = frozenset({"204", "205", "304"})  # statuses whose answers have no body
@@ -171,6 +176,9 @@ class OperationParser:
                 pagination = paging
         method_name = self.methods.claim(snake_case(operation_id))
         security = spec.get("security")
+        resource, wrong = group(spec)
+        if wrong:
+            self.schemas.warn(join(pointer, "x-resource"), wrong, "x-resource")
         return Operation(
             operation_id=operation_id,
             method_name=method_name,
@@ -188,6 +196,7 @@ class OperationParser:
             iter_method_name=self.methods.claim(method_name + "_iter") if pagination else None,
             pointer=pointer,
             accept=accept(successes, errors),
+            group=resource,
         )
 
     def _parameters(self, item: dict[str, Any], spec: dict[str, Any], pointer: str) -> list[tuple[Any, str]]:

@@ -48,6 +48,7 @@ class Fake:
     def __init__(self, document: Mapping[str, JSON], routes: Sequence[Route]) -> None:
         self._spec = Spec(document)
         self._routes = {route.name: route for route in routes}
+        self._resources = {route.resource for route in routes if route.resource}
         self._collections: Mapping[str, Mapping[str, JSON]] = (
             document.get("x-fake") or {}
         ).get("collections") or {}
@@ -81,7 +82,10 @@ class Fake:
 
     # --- the handler interface ------------------------------------------------------
 
-    def __getattr__(self, name: str) -> Callable[..., typing.Awaitable[typing.Any]]:
+    def __getattr__(self, name: str) -> typing.Any:
+        """The handler of the operation `name`; for a resource's name, the fake itself."""
+        if name in self.__dict__.get("_resources", ()):
+            return self
         route = self.__dict__.get("_routes", {}).get(name)
         operation = pointer_get(self._spec.document, route.pointer) if route else {}
         config = operation.get("x-fake")

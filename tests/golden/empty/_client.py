@@ -18,15 +18,8 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
-    lazy_module,
-    parse,
     raw_response_wrapper,
 )
-
-if typing.TYPE_CHECKING:
-    from . import models
-else:
-    models = lazy_module(__package__ + ".models")  # loaded on first use
 
 __all__ = ["AsyncEmptyClient", "EmptyClient"]
 
@@ -93,7 +86,7 @@ class EmptyClientWithRawResponse:
     """The operations of `EmptyClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: EmptyClient) -> None:
-        del client  # the API has no operations yet
+        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
 
 
 class AsyncEmptyClient(AsyncAPIClient):
@@ -141,4 +134,4 @@ class AsyncEmptyClientWithRawResponse:
     """The operations of `AsyncEmptyClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: AsyncEmptyClient) -> None:
-        del client  # the API has no operations yet
+        del client  # its operations are on its resources: `client.<resource>.with_raw_response`

@@ -45,7 +45,7 @@ __all__ = [
 
 
 class Handlers:
-    """The operations a server implements; override the ones you serve.
+    """The operations a server implements, grouped as the client's are.
 
     A method may be sync or async. Raise `ServerError(status, message)` for an
     error answer in the vendor's shape; an operation left as it is answers 501.

@@ -19,11 +19,11 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
-    lazy_module,
-    parse,
     raw_response_wrapper,
 )
 from ._base_client import basic_credentials
+from ._base_client import parse
+from ._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from . import models

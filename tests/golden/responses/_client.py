@@ -18,13 +18,13 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
-    lazy_module,
-    parse,
     raw_response_wrapper,
 )
-from ._base_client import parse_by_status
+from ._base_client import parse
 from ._base_client import Raw
+from ._base_client import parse_by_status
 from ._base_client import json_value
+from ._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from . import models
