@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .identifiers import Code, literal
 from .model import Api, ListOf, MapOf, Named, Operation, PyType, Scalar, UnionOf
 
@@ -18,44 +20,95 @@ SCALARS = {
 }
 
 
-def example_value(api: Api, type_: PyType, depth: int = 0) -> Code:
-    """A Python expression of `type_`: required fields only, first enum member."""
+@dataclass
+class Example:
+    """A call to show in a README: which method, with which arguments, needing which imports."""
+
+    operation: Operation
+    arguments: Code = Code("")
+    modules: set[str] = field(default_factory=set)  # `datetime`, `models`: what the arguments name
+
+    @property
+    def method(self) -> Code:
+        """The method as reached from a client: `meetings.get_meeting`."""
+        op = self.operation
+        return Code(f"{op.resource}.{op.method_name}" if op.resource else op.method_name)
+
+    @property
+    def raw_method(self) -> Code:
+        op = self.operation
+        owner = f"{op.resource}.with_raw_response" if op.resource else "with_raw_response"
+        return Code(f"{owner}.{op.method_name}")
+
+    @property
+    def iter_method(self) -> Code:
+        op = self.operation
+        return Code(f"{op.resource}.{op.iter_method_name}" if op.resource else str(op.iter_method_name))
+
+    @property
+    def uses_datetime(self) -> bool:
+        return "datetime" in self.modules
+
+    @property
+    def uses_models(self) -> bool:
+        return "models" in self.modules
+
+
+def example_value(api: Api, type_: PyType, depth: int = 0, modules: set[str] | None = None) -> Code:
+    """A Python expression of `type_`: required fields only, first enum member; the
+    modules it names are added to `modules`."""
+    modules = set() if modules is None else modules
     if isinstance(type_, Scalar):
         if type_.python.startswith("typing.Literal["):
             return Code(type_.python.removeprefix("typing.Literal[").removesuffix("]"))
+        if type_.python.startswith("datetime."):
+            modules.add("datetime")
         return Code(SCALARS[type_.python])
     if isinstance(type_, ListOf):
-        return Code(f"[{example_value(api, type_.item, depth + 1)}]" if depth < 3 else "[]")
+        return Code(f"[{example_value(api, type_.item, depth + 1, modules)}]" if depth < 3 else "[]")
     if isinstance(type_, MapOf):
         return Code("{}")
     if isinstance(type_, UnionOf):
-        return example_value(api, next(o for o in type_.options if o != Scalar("None")), depth)
+        return example_value(api, next(o for o in type_.options if o != Scalar("None")), depth, modules)
+    modules.add("models")
     if type_.is_enum:
         enum = next(e for e in api.enums if e.name == type_.name)
         return Code(f"models.{enum.name}.{enum.members[0].name}")
     alias = next((a for a in api.aliases if a.name == type_.name), None)
     if alias is not None:  # a union: an example of its first option
-        return example_value(api, alias.options[0], depth)
+        return example_value(api, alias.options[0], depth, modules)
     model = next(m for m in api.models if m.name == type_.name)
-    fields = [f"{f.name}={example_value(api, f.type, depth + 1)}" for f in model.fields if f.required]
+    fields = [f"{f.name}={example_value(api, f.type, depth + 1, modules)}" for f in model.fields if f.required]
     return Code(f"models.{model.name}({', '.join(fields)})")
 
 
-def example_arguments(api: Api, op: Operation) -> Code:
-    """The arguments of a call to `op`: path parameters, required keywords, the body."""
-    parts: list[str] = [example_value(api, p.type) for p in op.path_parameters]
-    parts += [f"{p.name}={example_value(api, p.type)}" for p in op.keyword_parameters if p.required and not p.default]
+def example_call(api: Api, op: Operation) -> Example:
+    """A call to `op` with its path parameters, required keywords and body."""
+    example = Example(op)
+    parts: list[str] = [example_value(api, p.type, 0, example.modules) for p in op.path_parameters]
+    parts += [
+        f"{p.name}={example_value(api, p.type, 0, example.modules)}"
+        for p in op.keyword_parameters
+        if p.required and not p.default
+    ]
     if op.body is not None and op.body.required:
-        parts.append(f"body={example_value(api, op.body.type)}")
-    return Code(", ".join(parts))
+        parts.append(f"body={example_value(api, op.body.type, 0, example.modules)}")
+    example.arguments = Code(", ".join(parts))
+    return example
 
 
-def example_operation(api: Api) -> Operation | None:
-    """The operation the README shows: a GET that returns something, if there is one;
+def example(api: Api) -> Example | None:
+    """The call the README shows: a GET that returns something, if there is one;
     None for an API without operations."""
     reads = [op for op in api.operations if op.http_method == "GET" and op.return_annotation != "None"]
     plain = [op for op in reads if op.pagination is None]
-    return next(iter(plain or reads or api.operations), None)
+    op = next(iter(plain or reads or api.operations), None)
+    return None if op is None else example_call(api, op)
+
+
+def paging_example(api: Api) -> Example | None:
+    """The auto-paging call the README shows, if any operation pages."""
+    return example_call(api, api.paginated[0]) if api.paginated else None
 
 
 def credential_arguments(api: Api) -> Code:

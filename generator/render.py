@@ -77,8 +77,8 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["macro"] = Code
     env.filters["text"] = identifiers.comment  # spec text in Markdown: one line, printable
     env.globals.update(
-        example_operation=examples.example_operation,
-        example_arguments=examples.example_arguments,
+        example=examples.example,
+        paging_example=examples.paging_example,
         credential_arguments=examples.credential_arguments,
         spec_json=spec_json,
     )

@@ -104,13 +104,14 @@ def test_lint_json_has_the_same_findings(cli: Cli, write_spec: Callable[..., Pat
 
 def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path: Path) -> None:
     first = cli("generate")
-    assert (first.exit_code, first.stdout) == (0, "11 files written, 0 removed\n")
+    assert (first.exit_code, first.stdout) == (0, "15 files written, 0 removed\n")
     assert first.stderr == ""  # no progress bar when not on a terminal
     before = snapshot(tmp_path / "generated")
     assert sorted(before) == [
         "joinme/README.md", "joinme/__init__.py", "joinme/_base_client.py", "joinme/_client.py",
-        "joinme/_errors.py", "joinme/_fake.py", "joinme/_server_runtime.py",
-        "joinme/models.py", "joinme/openapi.json", "joinme/py.typed", "joinme/server.py",
+        "joinme/_errors.py", "joinme/_fake.py", "joinme/_server_runtime.py", "joinme/handlers/__init__.py",
+        "joinme/handlers/meetings.py", "joinme/models.py", "joinme/openapi.json", "joinme/py.typed",
+        "joinme/resources/__init__.py", "joinme/resources/meetings.py", "joinme/server.py",
     ]  # fmt: skip
     again = cli("generate")
     assert (again.exit_code, again.stdout) == (0, "nothing to do\n")
@@ -125,7 +126,7 @@ def test_only_changed_files_are_rewritten(cli: Cli, joinme: Path, tmp_path: Path
     inode = models.stat().st_ino
     joinme.write_text(joinme.read_text().replace("summary: Delete a meeting", "summary: Cancel a meeting"))
     result = cli("generate")
-    assert result.stdout == "3 files written, 0 removed\n"  # the client, the server and the embedded spec
+    assert result.stdout == "3 files written, 0 removed\n"  # the resource's client and handlers, the embedded spec
     assert models.stat().st_ino == inode  # untouched, not rewritten with the same bytes
 
 
@@ -140,10 +141,10 @@ def test_check_shows_a_diff_and_writes_nothing(cli: Cli, joinme: Path, tmp_path:
     )
     result = cli("generate", "--check")
     assert result.exit_code == 1
-    assert "--- a/generated/joinme/_client.py" in result.stdout
+    assert "--- a/generated/joinme/resources/meetings.py" in result.stdout
     assert "+        Cancels the meeting for good." in result.stdout
     assert "-        Cancels an existing scheduled meeting." in result.stdout
-    assert result.stderr == "2 generated files are out of date; run 'make generate'\n"  # client and embedded spec
+    assert result.stderr == "2 generated files are out of date; run 'make generate'\n"  # resource and embedded spec
     assert snapshot(tmp_path / "generated") == before
 
 

@@ -85,7 +85,7 @@ def when(hour: int, day: int = 2) -> datetime.datetime:
 # (call on a client, canned response, method, URL, request JSON or None, expected result)
 CASES: dict[str, tuple[Callable[[Any], Any], httpx.Response, str, str, Any, Any]] = {
     "get_scheduled_meetings": (
-        lambda c: c.get_scheduled_meetings(end_date=when(0, 30)),
+        lambda c: c.meetings.get_scheduled_meetings(end_date=when(0, 30)),
         httpx.Response(200, json=LIST),
         "GET",
         f"{BASE}/meetings?endDate=2015-06-30T00%3A00%3A00%2B00%3A00",
@@ -93,7 +93,7 @@ CASES: dict[str, tuple[Callable[[Any], Any], httpx.Response, str, str, Any, Any]
         MeetingList.model_validate(LIST),
     ),
     "schedule_meeting": (
-        lambda c: c.schedule_meeting(
+        lambda c: c.meetings.schedule_meeting(
             body=NewMeeting(
                 meeting_start=when(10),
                 meeting_end=when(11),
@@ -109,7 +109,7 @@ CASES: dict[str, tuple[Callable[[Any], Any], httpx.Response, str, str, Any, Any]
         Meeting.model_validate({**CREATE_REQUEST, "meetingId": 12345}),
     ),
     "get_scheduled_meeting": (
-        lambda c: c.get_scheduled_meeting(12345),
+        lambda c: c.meetings.get_scheduled_meeting(12345),
         httpx.Response(200, json=MEETING),
         "GET",
         f"{BASE}/meetings/12345",
@@ -117,7 +117,7 @@ CASES: dict[str, tuple[Callable[[Any], Any], httpx.Response, str, str, Any, Any]
         Meeting.model_validate(MEETING),
     ),
     "update_meeting": (
-        lambda c: c.update_meeting(
+        lambda c: c.meetings.update_meeting(
             12345,
             body=MeetingUpdate(
                 meeting_start=when(10, 3),
@@ -134,7 +134,7 @@ CASES: dict[str, tuple[Callable[[Any], Any], httpx.Response, str, str, Any, Any]
         Meeting.model_validate({**UPDATE_REQUEST, "meetingId": 12345}),
     ),
     "delete_meeting": (
-        lambda c: c.delete_meeting(12345),
+        lambda c: c.meetings.delete_meeting(12345),
         httpx.Response(204),
         "DELETE",
         f"{BASE}/meetings/12345",
@@ -180,7 +180,7 @@ def test_every_operation(name: str, mode: str) -> None:
 
 def test_update_sends_only_the_fields_that_were_set() -> None:
     transport = Recorder(httpx.Response(201, json={**MEETING, "meetingName": "Renamed"}))
-    result = sync_call(lambda c: c.update_meeting(12345, body=MeetingUpdate(meeting_name="Renamed")), transport)
+    result = sync_call(lambda c: c.meetings.update_meeting(12345, body=MeetingUpdate(meeting_name="Renamed")), transport)
     assert json.loads(transport.last.content) == {"meetingName": "Renamed"}
     assert result.meeting_name == "Renamed"
 
@@ -199,7 +199,7 @@ def test_error_status_raises_its_exception(
 ) -> None:
     transport = Recorder(httpx.Response(status, headers=headers, content=content))
     with pytest.raises(error) as caught:
-        RUNNERS[mode](lambda c: c.get_scheduled_meeting(7, max_retries=0), transport)
+        RUNNERS[mode](lambda c: c.meetings.get_scheduled_meeting(7, max_retries=0), transport)
     exc: Any = caught.value
     assert exc.status_code == status
     assert exc.response.status_code == status
@@ -210,14 +210,14 @@ def test_error_status_raises_its_exception(
 
 def test_unknown_fields_are_kept() -> None:
     transport = Recorder(httpx.Response(200, json={**MEETING, "newField": {"x": 1}}))
-    meeting = sync_call(lambda c: c.get_scheduled_meeting(1), transport)
+    meeting = sync_call(lambda c: c.meetings.get_scheduled_meeting(1), transport)
     assert meeting.model_extra == {"newField": {"x": 1}}
 
 
 def test_a_response_that_breaks_the_spec_is_an_api_error() -> None:
     transport = Recorder(httpx.Response(200, json={"meetingId": "not a number"}))
     with pytest.raises(APIResponseValidationError) as caught:
-        sync_call(lambda c: c.get_scheduled_meeting(1), transport)
+        sync_call(lambda c: c.meetings.get_scheduled_meeting(1), transport)
     assert caught.value.status_code == 200
 
 
@@ -229,21 +229,21 @@ def test_transport_failures_become_api_errors() -> None:
         raise httpx.ReadTimeout("slow", request=request)
 
     with pytest.raises(APIConnectionError):
-        sync_call(lambda c: c.delete_meeting(1), refuse)  # type: ignore[arg-type]
+        sync_call(lambda c: c.meetings.delete_meeting(1), refuse)  # type: ignore[arg-type]
     with pytest.raises(APITimeoutError):
-        async_call(lambda c: c.delete_meeting(1), stall)  # type: ignore[arg-type]
+        async_call(lambda c: c.meetings.delete_meeting(1), stall)  # type: ignore[arg-type]
 
 
 def test_base_url_and_timeout_are_configurable() -> None:
     transport = Recorder(httpx.Response(204))
-    sync_call(lambda c: c.delete_meeting(9), transport, base_url="http://localhost:8080/v1/", timeout=2.5)
+    sync_call(lambda c: c.meetings.delete_meeting(9), transport, base_url="http://localhost:8080/v1/", timeout=2.5)
     assert str(transport.last.url) == "http://localhost:8080/v1/meetings/9"
     assert transport.last.extensions["timeout"] == {"connect": 2.5, "read": 2.5, "write": 2.5, "pool": 2.5}
 
 
 def test_default_timeout() -> None:
     transport = Recorder(httpx.Response(204))
-    sync_call(lambda c: c.delete_meeting(9), transport)
+    sync_call(lambda c: c.meetings.delete_meeting(9), transport)
     assert transport.last.extensions["timeout"] == {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 30.0}
 
 
@@ -251,7 +251,7 @@ def test_token_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JOINME_ACCESS_TOKEN", "from-env")
     transport = Recorder(httpx.Response(204))
     with httpx.Client(transport=httpx.MockTransport(transport)) as http:
-        JoinMeClient(http_client=http).delete_meeting(1)
+        JoinMeClient(http_client=http).meetings.delete_meeting(1)
     assert transport.last.headers["Authorization"] == "Bearer from-env"
 
 
@@ -274,12 +274,14 @@ def test_an_injected_client_is_left_open_and_an_owned_one_closed() -> None:
 def test_path_parameters_are_positional_and_the_rest_keyword_only() -> None:
     import inspect
 
-    signature = inspect.signature(JoinMeClient.update_meeting)
+    from generated.joinme.resources.meetings import AsyncMeetings, Meetings
+
+    signature = inspect.signature(Meetings.update_meeting)
     kinds = {name: p.kind.name for name, p in signature.parameters.items()}
     assert kinds == {
         "self": "POSITIONAL_OR_KEYWORD", "meeting_id": "POSITIONAL_OR_KEYWORD", "body": "KEYWORD_ONLY",
         "extra_headers": "KEYWORD_ONLY", "timeout": "KEYWORD_ONLY", "max_retries": "KEYWORD_ONLY",
     }  # fmt: skip
-    assert inspect.signature(AsyncJoinMeClient.update_meeting).parameters.keys() == signature.parameters.keys()
-    assert JoinMeClient.update_meeting.__doc__ is not None
-    assert JoinMeClient.update_meeting.__doc__.startswith("Update a meeting\n\n        Updates a meeting")
+    assert inspect.signature(AsyncMeetings.update_meeting).parameters.keys() == signature.parameters.keys()
+    assert Meetings.update_meeting.__doc__ is not None
+    assert Meetings.update_meeting.__doc__.startswith("Update a meeting\n\n        Updates a meeting")

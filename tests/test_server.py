@@ -97,20 +97,20 @@ async def raises_not_found(vendor: str, value: Callable[[], Any]) -> None:
 async def joinme(c: Any) -> None:
     m = models("joinme")
     created = [
-        await call(c.schedule_meeting(body=m.NewMeeting(meeting_name=f"M{i}", meeting_start=START, meeting_end=START + datetime.timedelta(hours=1))))
+        await call(c.meetings.schedule_meeting(body=m.NewMeeting(meeting_name=f"M{i}", meeting_start=START, meeting_end=START + datetime.timedelta(hours=1))))
         for i in range(3)
     ]
     first = created[0]
-    assert (await call(c.get_scheduled_meeting(first.meeting_id))).meeting_name == "M0"
-    assert [x.meeting_id for x in (await call(c.get_scheduled_meetings())).meetings] == [x.meeting_id for x in created]
-    updated = await call(c.update_meeting(first.meeting_id, body=m.MeetingUpdate(meeting_name="Renamed", participants=["a@b.example"])))
+    assert (await call(c.meetings.get_scheduled_meeting(first.meeting_id))).meeting_name == "M0"
+    assert [x.meeting_id for x in (await call(c.meetings.get_scheduled_meetings())).meetings] == [x.meeting_id for x in created]
+    updated = await call(c.meetings.update_meeting(first.meeting_id, body=m.MeetingUpdate(meeting_name="Renamed", participants=["a@b.example"])))
     assert (updated.meeting_name, updated.participants, updated.start_with_personal_url) == ("Renamed", ["a@b.example"], False)
     with pytest.raises(package("joinme").BadRequestError):  # the end must stay after the start
-        await call(c.update_meeting(first.meeting_id, body=m.MeetingUpdate(meeting_end=START - datetime.timedelta(hours=1))))
+        await call(c.meetings.update_meeting(first.meeting_id, body=m.MeetingUpdate(meeting_end=START - datetime.timedelta(hours=1))))
     with pytest.raises(package("joinme").BadRequestError):  # and within 14 days of it
-        await call(c.update_meeting(first.meeting_id, body=m.MeetingUpdate(meeting_end=START + datetime.timedelta(days=15))))
-    await call(c.delete_meeting(first.meeting_id))
-    await raises_not_found("joinme", lambda: c.get_scheduled_meeting(first.meeting_id))
+        await call(c.meetings.update_meeting(first.meeting_id, body=m.MeetingUpdate(meeting_end=START + datetime.timedelta(days=15))))
+    await call(c.meetings.delete_meeting(first.meeting_id))
+    await raises_not_found("joinme", lambda: c.meetings.get_scheduled_meeting(first.meeting_id))
 
 
 async def genesys(c: Any) -> None:
@@ -123,27 +123,27 @@ async def genesys(c: Any) -> None:
             start_date=START + datetime.timedelta(days=days), duration=30.0,
         )  # fmt: skip
 
-    created = [await call(c.post_meetings(body=meeting(f"S{i}", days=i))) for i in range(3)]
+    created = [await call(c.meetings.post_meetings(body=meeting(f"S{i}", days=i))) for i in range(3)]
     first = created[0]
-    assert (await call(c.get_meeting(first.id))).subject == "S0"
-    listing = await call(c.get_user_meetings("user-1", start_date=START, end_date=START + datetime.timedelta(days=1, hours=1)))
+    assert (await call(c.meetings.get_meeting(first.id))).subject == "S0"
+    listing = await call(c.meetings.get_user_meetings("user-1", start_date=START, end_date=START + datetime.timedelta(days=1, hours=1)))
     assert (listing.total, sorted(o.subject for o in listing.entities or [])) == (2, ["S0", "S1"])
-    replaced = await call(c.put_meeting(first.id, body=meeting("S0 again")))
+    replaced = await call(c.meetings.put_meeting(first.id, body=meeting("S0 again")))
     assert (replaced.id, replaced.subject) == (first.id, "S0 again")
-    occurrence = await call(c.get_meeting_occurrence(first.id, first.id))
+    occurrence = await call(c.occurrences.get_meeting_occurrence(first.id, first.id))
     assert (occurrence.subject, occurrence.meeting.subject) == ("S0 again", "S0 again")
     body = m.MeetingOccurrenceInput.model_validate({**occurrence.model_dump(by_alias=True, exclude_none=True), "subject": "just this one"})
-    changed = await call(c.put_meeting_occurrence(first.id, first.id, body=body))
-    assert (changed.subject, (await call(c.get_meeting(first.id))).subject) == ("just this one", "S0 again")
-    series = await call(c.put_meeting_occurrence(first.id, first.id, body=body.model_copy(update={"subject": "all"}), series=True))
-    assert (series.subject, (await call(c.get_meeting(first.id))).subject) == ("all", "all")
-    await call(c.delete_meeting_occurrence(created[1].id, created[1].id))  # one occurrence
-    await raises_not_found("genesys", lambda: c.get_meeting_occurrence(created[1].id, created[1].id))
-    assert (await call(c.get_meeting(created[1].id))).subject == "S1"  # the series stays
-    await call(c.delete_meeting_occurrence(created[2].id, created[2].id, series=True))
-    await raises_not_found("genesys", lambda: c.get_meeting(created[2].id))
-    await call(c.delete_meeting(first.id))
-    await raises_not_found("genesys", lambda: c.get_meeting(first.id))
+    changed = await call(c.occurrences.put_meeting_occurrence(first.id, first.id, body=body))
+    assert (changed.subject, (await call(c.meetings.get_meeting(first.id))).subject) == ("just this one", "S0 again")
+    series = await call(c.occurrences.put_meeting_occurrence(first.id, first.id, body=body.model_copy(update={"subject": "all"}), series=True))
+    assert (series.subject, (await call(c.meetings.get_meeting(first.id))).subject) == ("all", "all")
+    await call(c.occurrences.delete_meeting_occurrence(created[1].id, created[1].id))  # one occurrence
+    await raises_not_found("genesys", lambda: c.occurrences.get_meeting_occurrence(created[1].id, created[1].id))
+    assert (await call(c.meetings.get_meeting(created[1].id))).subject == "S1"  # the series stays
+    await call(c.occurrences.delete_meeting_occurrence(created[2].id, created[2].id, series=True))
+    await raises_not_found("genesys", lambda: c.meetings.get_meeting(created[2].id))
+    await call(c.meetings.delete_meeting(first.id))
+    await raises_not_found("genesys", lambda: c.meetings.get_meeting(first.id))
 
 
 async def pyas(c: Any) -> None:
@@ -151,70 +151,70 @@ async def pyas(c: Any) -> None:
     created = []
     for i in range(5):
         data = m.MeetingData(type=m.ZoomMeetingType.N_2, title=f"T{i}", description="agenda", start_date=START)
-        answer = await call(c.create_meeting(body=m.CreateMeetingRequest(account_id="acct", meeting_data=data)))
+        answer = await call(c.meetings.create_meeting(body=m.CreateMeetingRequest(account_id="acct", meeting_data=data)))
         created.append(answer.data)
     other = m.MeetingData(type=m.ZoomMeetingType.N_2, title="elsewhere", description="x", start_date=START)
-    await call(c.create_meeting(body=m.CreateMeetingRequest(account_id="other", meeting_data=other)))
+    await call(c.meetings.create_meeting(body=m.CreateMeetingRequest(account_id="other", meeting_data=other)))
     first = created[0]
-    got = await call(c.get_meeting(str(first.id), account_id="acct"))
+    got = await call(c.meetings.get_meeting(str(first.id), account_id="acct"))
     assert (got.success, got.meeting.topic, got.meeting.agenda) == (True, "T0", "agenda")
-    listed = await collect(c.list_meetings_iter(account_id="acct", max_results=2))  # three pages
+    listed = await collect(c.meetings.list_meetings_iter(account_id="acct", max_results=2))  # three pages
     assert [x.topic for x in listed] == [f"T{i}" for i in range(5)]
-    await call(c.update_meeting(str(first.id), body=m.UpdateMeetingRequest(account_id="acct", meeting_data=m.MeetingDataUpdate(title="New"))))
-    assert (await call(c.get_meeting(str(first.id), account_id="acct"))).meeting.topic == "New"
-    await call(c.delete_meeting(str(first.id), account_id="acct"))
-    await raises_not_found("pyas", lambda: c.get_meeting(str(first.id), account_id="acct"))
+    await call(c.meetings.update_meeting(str(first.id), body=m.UpdateMeetingRequest(account_id="acct", meeting_data=m.MeetingDataUpdate(title="New"))))
+    assert (await call(c.meetings.get_meeting(str(first.id), account_id="acct"))).meeting.topic == "New"
+    await call(c.meetings.delete_meeting(str(first.id), account_id="acct"))
+    await raises_not_found("pyas", lambda: c.meetings.get_meeting(str(first.id), account_id="acct"))
 
 
 async def ringcentral(c: Any) -> None:
     m = models("ringcentral")
-    created = [await call(c.create_meeting("~", "~", body=m.MeetingRequestResource(topic=f"R{i}", meeting_type=m.MeetingType.SCHEDULED))) for i in range(5)]
+    created = [await call(c.meetings.create_meeting("~", "~", body=m.MeetingRequestResource(topic=f"R{i}", meeting_type=m.MeetingType.SCHEDULED))) for i in range(5)]
     first = created[0]
-    assert (await call(c.load_meeting("~", "~", first.id))).topic == "R0"
-    page = await call(c.list_meetings("~", "~", per_page=2, page=3))
+    assert (await call(c.meetings.load_meeting("~", "~", first.id))).topic == "R0"
+    page = await call(c.meetings.list_meetings("~", "~", per_page=2, page=3))
     assert (page.paging.page, page.paging.total_pages, page.paging.total_elements) == (3, 3, 5)
-    assert [x.topic for x in await collect(c.list_meetings_iter("~", "~", per_page=2))] == [f"R{i}" for i in range(5)]
-    replaced = await call(c.update_meeting("~", "~", first.id, body=m.MeetingRequestResource(topic="Replaced")))
+    assert [x.topic for x in await collect(c.meetings.list_meetings_iter("~", "~", per_page=2))] == [f"R{i}" for i in range(5)]
+    replaced = await call(c.meetings.update_meeting("~", "~", first.id, body=m.MeetingRequestResource(topic="Replaced")))
     assert (replaced.id, replaced.topic, replaced.meeting_type) == (first.id, "Replaced", None)  # PUT replaces
-    await call(c.end_meeting("~", "~", first.id))
-    assert (await call(c.load_meeting("~", "~", first.id))).status == "Ended"
-    info = await call(c.load_meeting_service_info("~", "~"))
+    await call(c.meetings.end_meeting("~", "~", first.id))
+    assert (await call(c.meetings.load_meeting("~", "~", first.id))).status == "Ended"
+    info = await call(c.service_info.load_meeting_service_info("~", "~"))
     assert info.uri
-    await call(c.delete_meeting("~", "~", first.id))
-    await raises_not_found("ringcentral", lambda: c.load_meeting("~", "~", first.id))
+    await call(c.meetings.delete_meeting("~", "~", first.id))
+    await raises_not_found("ringcentral", lambda: c.meetings.load_meeting("~", "~", first.id))
 
 
 async def portsip(c: Any) -> None:
     m = models("portsip")
-    created = [await call(c.create_meeting(body=m.CreateMeetingRequest(mode=m.MeetingMode.VIDEO, subject=f"P{i}", timezone="UTC"))) for i in range(5)]
+    created = [await call(c.meetings.create_meeting(body=m.CreateMeetingRequest(mode=m.MeetingMode.VIDEO, subject=f"P{i}", timezone="UTC"))) for i in range(5)]
     first = created[0].id
     assert created[0].extension_number.isdigit()
-    assert (await call(c.get_meeting(first))).subject == "P0"
-    assert [x.subject for x in await collect(c.list_user_meetings_iter(top=2))] == [f"P{i}" for i in range(5)]
-    await call(c.update_meeting(first, body=m.UpdateMeetingRequest(subject="Board")))
-    assert (await call(c.get_meeting(first))).subject == "Board"
+    assert (await call(c.meetings.get_meeting(first))).subject == "P0"
+    assert [x.subject for x in await collect(c.meetings.list_user_meetings_iter(top=2))] == [f"P{i}" for i in range(5)]
+    await call(c.meetings.update_meeting(first, body=m.UpdateMeetingRequest(subject="Board")))
+    assert (await call(c.meetings.get_meeting(first))).subject == "Board"
     for action in ("start_meeting", "lock_meeting", "mute_meeting", "start_recording_meeting"):
-        await call(getattr(c, action)(first))
-    status = await call(c.get_user_meeting_status(first))
+        await call(getattr(c.meetings, action)(first))
+    status = await call(c.meetings.get_user_meeting_status(first))
     assert (status.status, status.locked, status.muted, status.recording) == (m.MeetingOnlineStatus.ONLINE, True, True, True)
     for action in ("unlock_meeting", "unmute_meeting", "stop_recording_meeting", "stop_meeting"):
-        await call(getattr(c, action)(first))
-    status = await call(c.get_user_meeting_status(first))
+        await call(getattr(c.meetings, action)(first))
+    status = await call(c.meetings.get_user_meeting_status(first))
     assert (status.status, status.locked, status.muted, status.recording) == (m.MeetingOnlineStatus.OFFLINE, False, False, False)
-    await call(c.update_meeting_participants_layout(first, body=m.MeetingParticipantsLayout(items=["a", "b"])))
-    await call(c.invite_meeting_participant(first, body=m.InviteMeetingParticipantRequest(number="1001")))
-    (participant,) = (await call(c.list_meeting_participants(first))).items
-    await call(c.mute_meeting_participant(first, participant.id))
-    await call(c.unmute_meeting_participant(first, participant.id))
-    await call(c.mute_meeting_participant(first, participant.id))
-    await call(c.transfer_meeting_ownership(first, participant.id))
-    await call(c.set_meeting_participant_position(first, participant.id, body=m.MeetingParticipantPosition(position=3)))
-    got = await call(c.get_meeting_participant(first, participant.id))
+    await call(c.participants.update_meeting_participants_layout(first, body=m.MeetingParticipantsLayout(items=["a", "b"])))
+    await call(c.participants.invite_meeting_participant(first, body=m.InviteMeetingParticipantRequest(number="1001")))
+    (participant,) = (await call(c.participants.list_meeting_participants(first))).items
+    await call(c.participants.mute_meeting_participant(first, participant.id))
+    await call(c.participants.unmute_meeting_participant(first, participant.id))
+    await call(c.participants.mute_meeting_participant(first, participant.id))
+    await call(c.participants.transfer_meeting_ownership(first, participant.id))
+    await call(c.participants.set_meeting_participant_position(first, participant.id, body=m.MeetingParticipantPosition(position=3)))
+    got = await call(c.participants.get_meeting_participant(first, participant.id))
     assert (got.display_name, got.muted, got.chairman, got.position) == ("1001", True, True, 3)
-    await call(c.kick_out_meeting_participant(first, participant.id))
-    assert (await call(c.list_meeting_participants(first))).items == []
-    await call(c.delete_meeting(first))
-    await raises_not_found("portsip", lambda: c.get_meeting(first))
+    await call(c.participants.kick_out_meeting_participant(first, participant.id))
+    assert (await call(c.participants.list_meeting_participants(first))).items == []
+    await call(c.meetings.delete_meeting(first))
+    await raises_not_found("portsip", lambda: c.meetings.get_meeting(first))
 
 
 LIFECYCLES: dict[str, Callable[[Any], Awaitable[None]]] = {
@@ -255,8 +255,8 @@ def test_two_hundred_concurrent_creates_all_land_once() -> None:
         async def run() -> tuple[list[int], list[int]]:
             async with client("joinme", root, "async") as c:
                 bodies = [m.NewMeeting(meeting_name=f"C{i}", meeting_start=START, meeting_end=START + datetime.timedelta(hours=1)) for i in range(200)]
-                created = await asyncio.gather(*(c.schedule_meeting(body=b) for b in bodies))
-                listed = (await c.get_scheduled_meetings()).meetings
+                created = await asyncio.gather(*(c.meetings.schedule_meeting(body=b) for b in bodies))
+                listed = (await c.meetings.get_scheduled_meetings()).meetings
             return [x.meeting_id for x in created], [x.meeting_id for x in listed]
 
         created, listed = asyncio.run(run())
@@ -270,9 +270,9 @@ def test_concurrent_updates_are_never_torn() -> None:
 
         async def run() -> Any:
             async with client("portsip", root, "async") as c:
-                meeting = await c.create_meeting(body=m.CreateMeetingRequest(mode=m.MeetingMode.VIDEO, subject="s", timezone="UTC"))
-                await asyncio.gather(*(c.update_meeting(meeting.id, body=m.UpdateMeetingRequest(subject=f"s{i}", timezone=f"s{i}")) for i in range(100)))
-                return await c.get_meeting(meeting.id)
+                meeting = await c.meetings.create_meeting(body=m.CreateMeetingRequest(mode=m.MeetingMode.VIDEO, subject="s", timezone="UTC"))
+                await asyncio.gather(*(c.meetings.update_meeting(meeting.id, body=m.UpdateMeetingRequest(subject=f"s{i}", timezone=f"s{i}")) for i in range(100)))
+                return await c.meetings.get_meeting(meeting.id)
 
         final = asyncio.run(run())
     assert final.subject == final.timezone  # both fields from the same update
@@ -338,19 +338,19 @@ def test_own_handlers_serve_typed_values_and_unimplemented_operations_answer_501
     m = models("joinme")
     seen: list[Any] = []
 
-    class Handlers(server.Handlers):
+    class Meetings(server.MeetingsHandlers):
         def get_scheduled_meeting(self, meeting_id: int) -> Any:
             seen.append(meeting_id)
             if meeting_id == 404:
                 raise server.ServerError(404, "no such meeting")
             return m.Meeting(meeting_id=meeting_id, meeting_name="mine", meeting_start=START, meeting_end=START, start_with_personal_url=False)
 
-    with served(server.create_app(Handlers())) as root, client("joinme", root, "sync") as c:
-        assert c.get_scheduled_meeting(7).meeting_name == "mine"
+    with served(server.create_app(server.Handlers(meetings=Meetings()))) as root, client("joinme", root, "sync") as c:
+        assert c.meetings.get_scheduled_meeting(7).meeting_name == "mine"
         with pytest.raises(package("joinme").NotFoundError):
-            c.get_scheduled_meeting(404)
+            c.meetings.get_scheduled_meeting(404)
         with pytest.raises(package("joinme").APIStatusError) as caught:
-            c.get_scheduled_meetings()
+            c.meetings.get_scheduled_meetings()
     assert seen == [7, 404]
     assert caught.value.status_code == 501
 
@@ -361,10 +361,10 @@ def test_the_fake_can_be_seeded_and_reset() -> None:
     fake = app.state.handlers
     fake.seed("meetings", [{"meetingId": 41, "meetingName": "seeded", "meetingStart": "2026-01-01T09:00:00Z", "meetingEnd": "2026-01-01T10:00:00Z"}])
     with served(app) as root, client("joinme", root, "sync") as c:
-        assert c.get_scheduled_meeting(41).meeting_name == "seeded"
+        assert c.meetings.get_scheduled_meeting(41).meeting_name == "seeded"
         fake.reset()
         with pytest.raises(package("joinme").NotFoundError):
-            c.get_scheduled_meeting(41)
+            c.meetings.get_scheduled_meeting(41)
 
 
 def test_the_server_serves_its_spec() -> None:
@@ -386,7 +386,7 @@ def test_serve_answers_a_generated_client_and_stops_on_ctrl_c() -> None:
         deadline = time.monotonic() + 20
         while True:
             try:
-                meetings = c.list_user_meetings()
+                meetings = c.meetings.list_user_meetings()
                 break
             except package("portsip").APIConnectionError:
                 assert time.monotonic() < deadline, "serve did not start"

@@ -13,33 +13,35 @@ from generated.pyas import PyasClient
 client = JoinMeClient(access_token="token")
 start = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.timezone.utc)
 
-client.get_scheduled_meeting("12345")  # E: a path parameter of the wrong type
-client.get_scheduled_meeting(meeting_id=12345, timeout="soon")  # E: a timeout of the wrong type
-client.get_scheduled_meetings(end_date="2026-01-05")  # E: a string where a datetime goes
-client.schedule_meeting(body={"meetingName": "x"})  # E: a dict where the model goes
-client.schedule_meeting(NewMeeting(meeting_name="x", meeting_start=start, meeting_end=start))  # E: body is keyword-only
-client.delete_meeting(1, body=None)  # E: an argument the operation does not take
-client.update_meeting(1, body=MeetingUpdate(meeting_nme="typo"))  # E: a field the model does not have
+client.meetings.get_scheduled_meeting("12345")  # E: a path parameter of the wrong type
+client.meetings.get_scheduled_meeting(meeting_id=12345, timeout="soon")  # E: a timeout of the wrong type
+client.meetings.get_scheduled_meetings(end_date="2026-01-05")  # E: a string where a datetime goes
+client.meetings.schedule_meeting(body={"meetingName": "x"})  # E: a dict where the model goes
+client.meetings.schedule_meeting(NewMeeting(meeting_name="x", meeting_start=start, meeting_end=start))  # E: body is keyword-only
+client.meetings.delete_meeting(1, body=None)  # E: an argument the operation does not take
+client.meetings.update_meeting(1, body=MeetingUpdate(meeting_nme="typo"))  # E: a field the model does not have
 NewMeeting(meeting_name="x", meeting_start=start)  # E: a required field left out
-meeting: Meeting = client.delete_meeting(1)  # E: delete returns None
-name: int = client.get_scheduled_meeting(1).meeting_name  # E: the attribute is a str
+meeting: Meeting = client.meetings.delete_meeting(1)  # E: delete returns None
+name: int = client.meetings.get_scheduled_meeting(1).meeting_name  # E: the attribute is a str
 JoinMeClient(access_token=123)  # E: a credential of the wrong type
 GenesysClient(access_token="t")  # E: Genesys takes client credentials, not a token
-PyasClient(api_key="k").list_meetings()  # E: account_id is required
-PortSipClient(access_token="t").list_user_meetings(top="10")  # E: top is an int
-for item in PyasClient(api_key="k").list_meetings_iter(account_id="a"):
+PyasClient(api_key="k").meetings.list_meetings()  # E: account_id is required
+PortSipClient(access_token="t").meetings.list_user_meetings(top="10")  # E: top is an int
+for item in PyasClient(api_key="k").meetings.list_meetings_iter(account_id="a"):
     item.no_such_field  # E: the items are typed
 error: NotFoundError = NotFoundError  # E: a class is not an instance
+client.meeting.delete_meeting(1)  # E: a resource that does not exist
+PortSipClient(access_token="t").meetings.kick_out_meeting_participant("1", "2")  # E: it is on `participants`
 
 
 async def main() -> None:
     async with AsyncJoinMeClient(access_token="t") as async_client:
-        meeting = async_client.get_scheduled_meeting(1)
+        meeting = async_client.meetings.get_scheduled_meeting(1)
         meeting.meeting_name  # E: not awaited, it is a coroutine
-        async for _ in PyasClient(api_key="k").list_meetings_iter(account_id="a"):  # E: the sync client's iterator is not async
+        async for _ in PyasClient(api_key="k").meetings.list_meetings_iter(account_id="a"):  # E: the sync client's iterator is not async
             pass
 
 
 # Correct use type-checks.
-ok: Meeting = client.get_scheduled_meeting(12345, extra_headers={"X-Trace": "1"}, timeout=5.0, max_retries=0)
-raw_status: int = client.with_raw_response.get_scheduled_meeting(1).status_code
+ok: Meeting = client.meetings.get_scheduled_meeting(12345, extra_headers={"X-Trace": "1"}, timeout=5.0, max_retries=0)
+raw_status: int = client.meetings.with_raw_response.get_scheduled_meeting(1).status_code
