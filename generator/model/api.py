@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ..identifiers import Code
 from ..problems import Problem
+from .fake import Collection, FakeAction
+from .server import ServerSettings
 from .types import ANY, NONE, Alias, Enum, Model, PyType, UnionOf, nullable
 
 if TYPE_CHECKING:
@@ -109,6 +111,7 @@ class Operation:
     pointer: str = ""  # where the operation is in the spec
     accept: str = ""  # the Accept header: its media types, the preferred first
     resource: Code = Code("")  # the client attribute of its resource; "" when on the client itself
+    fake: FakeAction | None = None  # what the fake does for it (its `x-fake`)
 
     @property
     def success(self) -> Response | None:
@@ -210,6 +213,8 @@ class Api:
     document: dict[str, Any] = field(default_factory=dict)  # the spec itself, served by the generated server
     sources: list[Path] = field(default_factory=list)  # every file the spec was read from
     warnings: list[Problem] = field(default_factory=list)  # what was typed loosely or left out
+    server: ServerSettings = field(default_factory=ServerSettings)  # `x-server`, auth and paths
+    collections: dict[str, Collection] = field(default_factory=dict)  # the fake's (`x-fake`)
 
     @property
     def credential_arguments(self) -> list[Code]:
@@ -219,6 +224,11 @@ class Api:
     def oauth(self) -> SecurityScheme | None:
         """The client-credentials scheme, whose token URL the client may override."""
         return next((s for s in self.security_schemes if s.kind == "oauth2"), None)
+
+    @property
+    def fake_actions(self) -> dict[Code, FakeAction]:
+        """What the fake does, by handler method."""
+        return {op.method_name: op.fake for op in self.operations if op.fake is not None}
 
     @property
     def paginated(self) -> list[Operation]:
