@@ -183,6 +183,7 @@ def serve(vendor: str, host: str, port: int, out: Path) -> None:
         server = importlib.import_module(f"{out.name}.{vendor}.server")
     except ModuleNotFoundError:
         raise click.ClickException(f"no generated server for {vendor!r} in {out}/ (run 'make generate')") from None
-    base = server.base_path(server.SPEC) if hasattr(server, "base_path") else ""
+    settings = getattr(server, "SETTINGS", None)  # packages generated before it lack it
+    base = settings.base_path if settings is not None else ""
     click.echo(f"serving the {vendor} fake at http://{host}:{port}{base}; accepted credentials: {server.Credentials()}")
     uvicorn.run(server.create_app(), host=host, port=port, log_level="info", access_log=True)

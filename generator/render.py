@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import MISSING, Field, dataclass, fields, is_dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -76,6 +76,7 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
     # spec parts already went through the filters above. Never use it on data.
     env.filters["macro"] = Code
     env.filters["text"] = identifiers.comment  # spec text in Markdown: one line, printable
+    env.filters["constructor"] = constructor
     env.globals.update(
         example=examples.example,
         paging_example=examples.paging_example,
@@ -83,6 +84,36 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
         spec_json=spec_json,
     )
     return env
+
+
+def constructor(value: Any) -> Code:
+    """A model record (a dataclass) as a call of the runtime class of the same name,
+    its fields as keyword arguments (those at their defaults left out); any other
+    value as a literal. Spec text in it is escaped by `identifiers.literal`."""
+    if is_dataclass(value) and not isinstance(value, type):
+        arguments = [
+            f"{f.name}={constructor(getattr(value, f.name))}"
+            for f in fields(value)
+            if not _at_default(f, getattr(value, f.name))
+        ]
+        return Code(f"{type(value).__name__}({', '.join(arguments)})")
+    if isinstance(value, dict):
+        items = (f"{identifiers.literal(str(k))}: {constructor(v)}" for k, v in value.items())
+        return Code("{" + ", ".join(items) + "}")
+    if isinstance(value, tuple):
+        members = [constructor(v) for v in value]
+        return Code("(" + ", ".join(members) + ("," if len(members) == 1 else "") + ")")
+    if isinstance(value, list):
+        return Code("[" + ", ".join(constructor(v) for v in value) + "]")
+    return identifiers.literal(value)
+
+
+def _at_default(field: Field[Any], value: Any) -> bool:
+    if field.default is not MISSING:
+        return bool(value == field.default)
+    if field.default_factory is not MISSING:
+        return bool(value == field.default_factory())
+    return False
 
 
 def spec_json(api: Api, header: str) -> Code:

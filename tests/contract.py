@@ -67,7 +67,7 @@ def run(vendor: str) -> tuple[bool, str]:
         wait_for(port, process)
         command = [
             sys.executable, "-m", "schemathesis.cli", "run", str(ROOT / "specs" / f"{vendor}.yaml"),
-            "--url", f"http://127.0.0.1:{port}{server.base_path(server.SPEC)}",
+            "--url", f"http://127.0.0.1:{port}{server.SETTINGS.base_path}",
             *auth_header(server.SPEC), "--checks", CHECKS, "--mode", "all",
             "--phases", "examples,coverage,fuzzing", "-n", str(EXAMPLES), "--seed", "1",
             "--request-timeout", "10", "--no-color",

@@ -71,7 +71,7 @@ def client(vendor: str, root: str, mode: str, **overrides: Any) -> Any:
         else:
             options[scheme.params[0]] = min(accepted.api_keys if scheme.kind == "api_key" else accepted.tokens)
     name = ("Async" if mode == "async" else "") + api.client_name + "Client"
-    base = root + server.base_path(server.SPEC)
+    base = root + server.SETTINGS.base_path
     return getattr(package(vendor), name)(base_url=base, max_retries=0, **{**options, **overrides})
 
 

@@ -16,15 +16,8 @@ import fastapi
 
 from . import models
 from ._fake import Fake
-from ._server_runtime import (
-    Credentials,
-    Param,
-    Result,
-    Route,
-    ServerError,
-    base_path,
-    build_app,
-)
+from ._server_config import ACTIONS, COLLECTIONS, SETTINGS
+from ._server_runtime import Credentials, Param, Result, Route, ServerError, build_app
 from .handlers import meetings
 from .handlers.meetings import MeetingsHandlers
 
@@ -39,9 +32,9 @@ __all__ = [
     "Handlers",
     "MeetingsHandlers",
     "ROUTES",
+    "SETTINGS",
     "SPEC",
     "ServerError",
-    "base_path",
     "create_app",
     "create_fake",
 ]
@@ -69,7 +62,7 @@ ROUTES: tuple[Route, ...] = (*meetings.ROUTES,)
 
 def create_fake() -> Fake:
     """An empty in-memory fake: `seed`, `items` and `reset` it in tests."""
-    return Fake(SPEC, ROUTES)
+    return Fake(SPEC, ROUTES, ACTIONS, COLLECTIONS)
 
 
 def create_app(
@@ -83,6 +76,7 @@ def create_app(
     return build_app(
         SPEC,
         ROUTES,
+        SETTINGS,
         create_fake() if handlers is None else handlers,
         credentials,
         "join.me REST API",

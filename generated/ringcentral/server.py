@@ -16,15 +16,8 @@ import fastapi
 
 from . import models
 from ._fake import Fake
-from ._server_runtime import (
-    Credentials,
-    Param,
-    Result,
-    Route,
-    ServerError,
-    base_path,
-    build_app,
-)
+from ._server_config import ACTIONS, COLLECTIONS, SETTINGS
+from ._server_runtime import Credentials, Param, Result, Route, ServerError, build_app
 from .handlers import meetings, service_info
 from .handlers.meetings import MeetingsHandlers
 from .handlers.service_info import ServiceInfoHandlers
@@ -41,9 +34,9 @@ __all__ = [
     "MeetingsHandlers",
     "ServiceInfoHandlers",
     "ROUTES",
+    "SETTINGS",
     "SPEC",
     "ServerError",
-    "base_path",
     "create_app",
     "create_fake",
 ]
@@ -78,7 +71,7 @@ ROUTES: tuple[Route, ...] = (
 
 def create_fake() -> Fake:
     """An empty in-memory fake: `seed`, `items` and `reset` it in tests."""
-    return Fake(SPEC, ROUTES)
+    return Fake(SPEC, ROUTES, ACTIONS, COLLECTIONS)
 
 
 def create_app(
@@ -92,6 +85,7 @@ def create_app(
     return build_app(
         SPEC,
         ROUTES,
+        SETTINGS,
         create_fake() if handlers is None else handlers,
         credentials,
         "RingCentral Meetings API",

@@ -7,12 +7,14 @@ import re
 from ..identifiers import Code, NameScope, class_name
 from ..load import Document
 from ..problems import Problem
-from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
 from . import resources as resource_groups
-from .parts import split
+from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
+from .fake import parse_collections
 from .operations import RESERVED_METHODS, OperationParser, first_requirement
+from .parts import split
 from .schemas import SchemaParser
 from .security import parse_schemes
+from .server import parse_server
 from .types import Alias, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf
 
 __all__ = [
@@ -33,9 +35,13 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     schemas = SchemaParser(document, NameScope(RESERVED_CLASSES))
     schemas.reserve_components()
     default_security = first_requirement(data.get("security"))
-    operations, problems = OperationParser(schemas, default_security).parse_all()
+    collections, warnings = parse_collections(document)
+    operations, problems = OperationParser(schemas, default_security, collections).parse_all()
     used = list(dict.fromkeys(name for op in operations for name in op.security))
-    security, warnings = parse_schemes(document, package, used)
+    security, security_warnings = parse_schemes(document, package, used)
+    base_url = _base_url(data.get("servers"))
+    server, server_warnings = parse_server(document, security, base_url)
+    warnings += security_warnings + server_warnings
     supported = {scheme.key for scheme in security}
     for op in operations:
         op.security = [key for key in op.security if key in supported]
@@ -52,7 +58,7 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         title=title,
         version=str(info.get("version", "")),
         description=info.get("description"),
-        base_url=_base_url(data.get("servers")),
+        base_url=base_url,
         models=schemas.models,
         enums=schemas.enums,
         aliases=schemas.aliases,
@@ -62,6 +68,8 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         security_schemes=security,
         document=data,
         warnings=sorted(set(warnings + schemas.warnings)),
+        server=server,
+        collections={name: c for name, c in collections.items() if c is not None},
     )
 
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ..identifiers import Code
 from ..problems import Problem
+from .fake import Collection, FakeAction
+from .server import ServerSettings
 from .types import ANY, NONE, Alias, Enum, Model, PyType, UnionOf, nullable
 
 if TYPE_CHECKING:
@@ -111,6 +113,7 @@ class Operation:
     accept: str = ""  # the Accept header: its media types, the preferred first
     group: str = ""  # the resource the spec puts it in: `x-resource` or its first tag
     resource: Code = Code("")  # the client attribute of its resource; "" when on the client itself
+    fake: FakeAction | None = None  # what the fake does for it (its `x-fake`)
 
     @property
     def success(self) -> Response | None:
@@ -270,6 +273,8 @@ class Api:
     document: dict[str, Any] = field(default_factory=dict)  # the spec itself, served by the generated server
     sources: list[Path] = field(default_factory=list)  # every file the spec was read from
     warnings: list[Problem] = field(default_factory=list)  # what was typed loosely or left out
+    server: ServerSettings = field(default_factory=ServerSettings)  # `x-server`, auth and paths
+    collections: dict[str, Collection] = field(default_factory=dict)  # the fake's (`x-fake`)
 
     @property
     def root_operations(self) -> list[Operation]:
@@ -296,6 +301,11 @@ class Api:
     def oauth(self) -> SecurityScheme | None:
         """The client-credentials scheme, whose token URL the client may override."""
         return next((s for s in self.security_schemes if s.kind == "oauth2"), None)
+
+    @property
+    def fake_actions(self) -> dict[Code, FakeAction]:
+        """What the fake does, by handler method."""
+        return {op.method_name: op.fake for op in self.operations if op.fake is not None}
 
     @property
     def paginated(self) -> list[Operation]:

@@ -10,6 +10,7 @@ from ..load import join
 from ..problems import Problem
 from ..validate import ref_target
 from .api import Body, Decoding, Encoding, Location, Operation, Parameter, Response
+from .fake import Collection, FakeAction, parse_action
 from .pagination import parse_pagination
 from .resources import group
 from .schemas import SchemaParser
@@ -103,10 +104,13 @@ def text_or_none(value: Any) -> str | None:
 
 
 class OperationParser:
-    def __init__(self, schemas: SchemaParser, default_security: list[str]) -> None:
+    def __init__(
+        self, schemas: SchemaParser, default_security: list[str], collections: dict[str, Collection | None]
+    ) -> None:
         self.schemas = schemas
         self.document = schemas.document
         self.default_security = default_security
+        self.collections = collections  # the fake's, by name (None: left out)
         self.methods = NameScope(RESERVED_METHODS)
 
     def parse_all(self) -> tuple[list[Operation], list[Problem]]:
@@ -174,6 +178,16 @@ class OperationParser:
                 self.schemas.warnings.append(paging)
             else:
                 pagination = paging
+        fake: FakeAction | None = None
+        if "x-fake" in spec:
+            paging_raw = spec["x-pagination"] if pagination else None
+            action = parse_action(
+                self.document, spec["x-fake"], join(pointer, "x-fake"), parameters, self.collections, paging_raw
+            )
+            if isinstance(action, list):
+                self.schemas.warnings.extend(action)
+            else:
+                fake = action
         method_name = self.methods.claim(snake_case(operation_id))
         security = spec.get("security")
         resource, wrong = group(spec)
@@ -197,6 +211,7 @@ class OperationParser:
             pointer=pointer,
             accept=accept(successes, errors),
             group=resource,
+            fake=fake,
         )
 
     def _parameters(self, item: dict[str, Any], spec: dict[str, Any], pointer: str) -> list[tuple[Any, str]]:

@@ -1,6 +1,8 @@
 """A stateful in-memory fake of the API, driven by the spec's `x-fake` extensions.
 
-Each operation's `x-fake` says what it does to which collection:
+The generator reads and checks them, and the package's `_server_config` holds
+them as the classes below. An operation's `x-fake` says what it does to which
+collection (a `FakeAction`):
 
     x-fake:
       action: list | create | read | replace | merge | delete | set | static
@@ -17,18 +19,21 @@ Each operation's `x-fake` says what it does to which collection:
       output: /data               # where the item goes in the response body
       limit: perPage              # lists: the page-size parameter
       totals: [/count]            # lists: fields that get the item count
+      sizes: [/page_size]         # lists: fields that get the page size
+      keep: [meeting]             # replace: stored fields the new item keeps
       series: series              # this boolean parameter makes the action apply to the parent
 
-and the top-level `x-fake.collections.NAME` gives the item schema, how ids are
-made (`id: {field: meetingId, kind: integer | uuid | token | digits}`), items to
-`spawn` in a child collection, and `rules` the schema cannot express.
-Everything is guarded by one lock, so concurrent requests never interleave.
+and the top-level `x-fake.collections.NAME` (a `Collection`) gives the item
+schema, how ids are made (`id: {field: meetingId, kind: integer | uuid | token |
+digits}`), items to `spawn` in a child collection, and `rules` the schema cannot
+express. Everything is guarded by one lock, so concurrent requests never interleave.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import datetime
 import itertools
 import threading
@@ -36,21 +41,103 @@ import typing
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 
-from ._server_runtime import JSON, Route, ServerError, Spec, _adapter, pointer_get
+from ._server_runtime import JSON, Route, ServerError, Spec, adapter, pointer_get
 
 DEFAULT_PAGE_SIZE = 30
 
 
-class Fake:
-    """Default handlers for every operation with an `x-fake` extension."""
+@dataclasses.dataclass(frozen=True)
+class Constraint:
+    """A rule between two fields of an item that its schema cannot say."""
 
-    def __init__(self, document: Mapping[str, JSON], routes: Sequence[Route]) -> None:
+    rule: (
+        str  # before: the first precedes the second; within-days: at most `days` apart
+    )
+    fields: tuple[str, str]
+    message: str  # the 400 answer's message
+    days: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Collection:
+    """Where items of one kind live, and how they are made."""
+
+    schema: str = ""  # JSON pointer of the items' schema; "" for none
+    id_field: str = "id"
+    id_kind: str = "token"  # integer, uuid, token or digits
+    # A child collection that gets a copy of each new item -> the field embedding it.
+    spawn: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    rules: tuple[Constraint, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class Parent:
+    """The collection whose item an action's items live under."""
+
+    collection: str
+    param: str  # the path parameter that names that item
+
+
+@dataclasses.dataclass(frozen=True)
+class Window:
+    """A list's date window: items whose `field` lies between two parameters."""
+
+    field: str
+    from_param: str = ""
+    to_param: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Paging:
+    """How a list pages (its `x-pagination`): parameter wire names, body pointers."""
+
+    style: str  # cursor, offset or page
+    param: str  # the query parameter that selects a page
+    cursor: str = ""
+    page: str = ""
+    pages: str = ""
+    total: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class FakeAction:
+    """What the fake does for one operation: its `x-fake`, keys as in the docstring above."""
+
+    action: str
+    collection: str = ""
+    key: str = ""
+    parent: Parent | None = None
+    input: str = ""
+    rename: Mapping[str, str | None] = dataclasses.field(default_factory=dict)
+    values: Mapping[str, JSON] = dataclasses.field(default_factory=dict)
+    copy: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    query: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    envelope: Mapping[str, JSON] = dataclasses.field(default_factory=dict)
+    range: Window | None = None
+    output: str = ""
+    limit: str = ""
+    totals: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    series: str = ""
+    paging: Paging | None = None
+
+
+class Fake:
+    """Default handlers for every operation with an action."""
+
+    def __init__(
+        self,
+        document: Mapping[str, JSON],
+        routes: Sequence[Route],
+        actions: Mapping[str, FakeAction],
+        collections: Mapping[str, Collection],
+    ) -> None:
         self._spec = Spec(document)
         self._routes = {route.name: route for route in routes}
         self._resources = {route.resource for route in routes if route.resource}
-        self._collections: Mapping[str, Mapping[str, JSON]] = (
-            document.get("x-fake") or {}
-        ).get("collections") or {}
+        self._actions = actions
+        self._collections = collections
         self._lock = threading.RLock()
         self._data: dict[str, dict[str, dict[str, JSON]]] = {}
         self._ids = itertools.count(1)
@@ -86,146 +173,121 @@ class Fake:
         if name in self.__dict__.get("_resources", ()):
             return self
         route = self.__dict__.get("_routes", {}).get(name)
-        operation = pointer_get(self._spec.document, route.pointer) if route else {}
-        config = operation.get("x-fake")
-        if route is None or config is None:
+        action = self.__dict__.get("_actions", {}).get(name)
+        if route is None or action is None:
             raise AttributeError(name)
+        operation = pointer_get(self._spec.document, route.pointer)
 
         async def handle(*args: typing.Any, **arguments: typing.Any) -> typing.Any:
             positional = [p for p in route.params if p.location == "path"]
-            arguments.update({p.name: value for p, value in zip(positional, args)})
+            arguments.update(
+                {p.name: value for p, value in zip(positional, args, strict=False)}
+            )
             params = {
-                p.wire_name: _adapter(p.type).dump_python(
-                    arguments[p.name], mode="json"
-                )
+                p.wire_name: adapter(p.type).dump_python(arguments[p.name], mode="json")
                 for p in route.params
                 if arguments.get(p.name) is not None
             }
             body = arguments.get("body")
             if body is not None and not isinstance(body, (bytes, str)):
-                body = _adapter(route.body_type).dump_python(
+                body = adapter(route.body_type).dump_python(
                     body, mode="json", by_alias=True, exclude_unset=True
                 )
             with self._lock:
-                data = self._run(operation, config, params, body)
+                data = self._run(operation, action, params, body)
             if route.result_type is None or data is None:
                 return None
-            return _adapter(route.result_type).validate_python(data)
+            return adapter(route.result_type).validate_python(data)
 
         return handle
 
     # --- the actions --------------------------------------------------------------------
 
     def _run(
-        self, operation: JSON, config: JSON, params: dict[str, JSON], body: JSON
+        self, operation: JSON, action: FakeAction, params: dict[str, JSON], body: JSON
     ) -> JSON:
-        action = config["action"]
-        if action == "static":
+        if action.action == "static":
             return self._example(operation)
-        collection = config["collection"]
-        parent = self._parent(config, params)
-        if action == "list":
-            return self._list(operation, config, collection, params)
-        if action == "create":
-            item = self._input(config, body)
+        collection = action.collection
+        parent = self._parent(action, params)
+        if action.action == "list":
+            return self._list(operation, action, params)
+        if action.action == "create":
+            item = self._input(action, body)
             for field, value in _defaults(operation, self._spec).items():
-                item.setdefault(config.get("rename", {}).get(field, field), value)
-            item.update(copy.deepcopy(config.get("values") or {}))
-            item.update(
-                {
-                    field: pointer_get(body or {}, ptr)
-                    for field, ptr in (config.get("copy") or {}).items()
-                }
-            )
-            for field, name in (config.get("query") or {}).items():
-                item[field] = params.get(name)
+                name = action.rename.get(field, field)
+                if name is not None:
+                    item.setdefault(name, value)
+            item.update(copy.deepcopy(dict(action.values)))
+            item.update(_copied(action, body))
+            for field, param in action.query.items():
+                item[field] = params.get(param)
             return self._answer(
-                operation, config, self._store(collection, parent, item)
+                operation, action, self._store(collection, parent, item)
             )
-        key = str(params.get(config.get("key", ""), ""))
-        if config.get("series") and params.get(config["series"]) is True:
+        key = str(params.get(action.key, ""))
+        if action.series and action.parent and params.get(action.series) is True:
             if key not in self._data.get(collection, {}).get(parent, {}):
-                raise ServerError(
-                    404,
-                    f"Resource for parameter [{config['key']}] is not found",
-                    config["key"],
-                    "path",
-                )
-            series = {
-                **config,
-                "collection": config["parent"]["collection"],
-                "key": config["parent"]["param"],
-            }
-            del series["parent"], series["series"]
-            self._run(
-                operation, series, params, body
-            )  # the whole series, then the occurrence it left
-            return (
-                None
-                if action == "delete"
-                else self._answer(
-                    operation, config, self._data[collection][parent][key]
-                )
+                raise _missing(action.key)
+            series = dataclasses.replace(
+                action,
+                collection=action.parent.collection,
+                key=action.parent.param,
+                parent=None,
+                series="",
             )
+            # the whole series, then the occurrence it left
+            self._run(operation, series, params, body)
+            if action.action == "delete":
+                return None
+            return self._answer(operation, action, self._data[collection][parent][key])
         items = self._data.get(collection, {}).get(parent, {})
         if key not in items:
-            raise ServerError(
-                404,
-                f"Resource for parameter [{config.get('key')}] is not found",
-                config.get("key", ""),
-                "path",
-            )
+            raise _missing(action.key)
         item = items[key]
-        if action == "delete":
+        if action.action == "delete":
             self._delete(collection, parent, key)
             return None
-        if action == "read":
-            return self._answer(operation, config, item)
-        if action == "replace":
-            kept = [self._id_field(collection), *(config.get("keep") or [])]
+        if action.action == "read":
+            return self._answer(operation, action, item)
+        if action.action == "replace":
+            kept = [self._collection(collection).id_field, *action.keep]
             new = {
-                **self._input(config, body),
+                **self._input(action, body),
                 **{f: item[f] for f in kept if f in item},
             }
             item = self._store(collection, parent, new, key)
-        elif action == "merge":
+        elif action.action == "merge":
             item = self._store(
-                collection, parent, {**item, **self._input(config, body)}, key
+                collection, parent, {**item, **self._input(action, body)}, key
             )
-        elif action == "set":
-            changes = copy.deepcopy(config.get("values") or {})
-            changes.update(
-                {
-                    field: pointer_get(body or {}, ptr)
-                    for field, ptr in (config.get("copy") or {}).items()
-                }
-            )
+        elif action.action == "set":
+            changes = copy.deepcopy(dict(action.values))
+            changes.update(_copied(action, body))
             item = self._store(collection, parent, {**item, **changes}, key)
         else:
-            raise ServerError(501, f"x-fake action {action!r} is not known")
-        return self._answer(operation, config, item)
+            raise ServerError(501, f"x-fake action {action.action!r} is not known")
+        return self._answer(operation, action, item)
 
-    def _parent(self, config: JSON, params: Mapping[str, JSON]) -> str:
-        if "parent" not in config:
+    def _collection(self, name: str) -> Collection:
+        return self._collections.get(name) or Collection()
+
+    def _parent(self, action: FakeAction, params: Mapping[str, JSON]) -> str:
+        if action.parent is None:
             return ""
-        parent = str(params.get(config["parent"]["param"]))
-        if parent not in self._data.get(config["parent"]["collection"], {}).get("", {}):
-            name = config["parent"]["param"]
-            raise ServerError(
-                404, f"Resource for parameter [{name}] is not found", name, "path"
-            )
+        parent = str(params.get(action.parent.param))
+        if parent not in self._data.get(action.parent.collection, {}).get("", {}):
+            raise _missing(action.parent.param)
         return parent
 
-    def _input(self, config: JSON, body: JSON) -> dict[str, JSON]:
+    def _input(self, action: FakeAction, body: JSON) -> dict[str, JSON]:
         source = (
-            pointer_get(body, config["input"])
-            if body is not None and config.get("input")
+            pointer_get(body, action.input)
+            if body is not None and action.input
             else body
         )
         item = copy.deepcopy(source) if isinstance(source, dict) else {}
-        schema = (self._collections.get(config.get("collection", "")) or {}).get(
-            "schema"
-        )
+        schema = self._collection(action.collection).schema
         properties = (
             self._spec.resolve(pointer_get(self._spec.document, schema)).get(
                 "properties", {}
@@ -236,19 +298,12 @@ class Fake:
         for name, property_schema in properties.items():
             if self._spec.resolve(property_schema).get("readOnly"):
                 item.pop(name, None)  # the server's to set
-        for old, new in (config.get("rename") or {}).items():
+        for old, new in action.rename.items():
             if old in item:
                 value = item.pop(old)
                 if new is not None:
                     item[new] = value
         return item
-
-    def _id_field(self, collection: str) -> str:
-        return str(
-            ((self._collections.get(collection) or {}).get("id") or {}).get(
-                "field", "id"
-            )
-        )
 
     def _store(
         self,
@@ -257,26 +312,21 @@ class Fake:
         item: dict[str, JSON],
         key: str | None = None,
     ) -> JSON:
-        settings = self._collections.get(collection) or {}
-        id_field = self._id_field(collection)
+        settings = self._collection(collection)
+        id_field = settings.id_field
         if key is None:
             key = str(item[id_field]) if item.get(id_field) is not None else None
         if key is None:
-            value = self._new_id(str((settings.get("id") or {}).get("kind", "token")))
+            value = self._new_id(settings.id_kind)
             item[id_field], key = value, str(value)
-        self._check_rules(settings.get("rules") or [], item)
-        if "schema" in settings:
-            _complete(
-                item,
-                self._spec.resolve(
-                    pointer_get(self._spec.document, settings["schema"])
-                ),
-                self._spec,
-            )
+        self._check_rules(settings.rules, item)
+        if settings.schema:
+            schema = pointer_get(self._spec.document, settings.schema)
+            _complete(item, self._spec.resolve(schema), self._spec)
         self._data.setdefault(collection, {}).setdefault(parent, {})[key] = item
-        for child, spawn in (settings.get("spawn") or {}).items():
+        for child, embed in settings.spawn.items():
             self._data.setdefault(child, {})[key] = {
-                key: {**copy.deepcopy(item), spawn["embed"]: copy.deepcopy(item)}
+                key: {**copy.deepcopy(item), embed: copy.deepcopy(item)}
             }
         return item
 
@@ -296,114 +346,84 @@ class Fake:
             return str(uuid.uuid4())
         return base64.b64encode(f"{number:020d}".encode()).decode().rstrip("=")
 
-    def _check_rules(self, rules: Sequence[JSON], item: Mapping[str, JSON]) -> None:
+    def _check_rules(
+        self, rules: Sequence[Constraint], item: Mapping[str, JSON]
+    ) -> None:
         for rule in rules:
-            first, second = (item.get(f) for f in rule["fields"])
+            first, second = (item.get(f) for f in rule.fields)
             if first is None or second is None:
                 continue
             start, end = _instant(first), _instant(second)
-            if rule["rule"] == "before" and not start < end:
-                raise ServerError(
-                    400,
-                    rule.get(
-                        "message",
-                        f"{rule['fields'][0]} must precede {rule['fields'][1]}",
-                    ),
-                )
-            if rule["rule"] == "within-days" and end - start > datetime.timedelta(
-                days=rule["days"]
-            ):
-                raise ServerError(
-                    400,
-                    rule.get(
-                        "message",
-                        f"{rule['fields'][1]} must be within {rule['days']} days",
-                    ),
-                )
+            if rule.rule == "before" and not start < end:
+                raise ServerError(400, rule.message)
+            days = datetime.timedelta(days=rule.days)
+            if rule.rule == "within-days" and end - start > days:
+                raise ServerError(400, rule.message)
 
     def _list(
-        self, operation: JSON, config: JSON, collection: str, params: Mapping[str, JSON]
+        self, operation: JSON, action: FakeAction, params: Mapping[str, JSON]
     ) -> JSON:
-        groups = self._data.get(collection, {})
-        items = (
-            [i for group in groups.values() for i in group.values()]
-            if "parent" not in config
-            else list(
-                groups.get(str(params.get(config["parent"]["param"])), {}).values()
-            )
-        )
-        for field, name in (config.get("query") or {}).items():
-            if params.get(name) is not None:
-                items = [i for i in items if _field(i, field) == params[name]]
-        window = config.get("range")
+        groups = self._data.get(action.collection, {})
+        if action.parent is None:
+            items = [i for group in groups.values() for i in group.values()]
+        else:
+            parent = str(params.get(action.parent.param))
+            items = list(groups.get(parent, {}).values())
+        for field, param in action.query.items():
+            if params.get(param) is not None:
+                items = [i for i in items if _field(i, field) == params[param]]
+        window = action.range
         if window:
-            low, high = params.get(window.get("from", "")), params.get(
-                window.get("to", "")
-            )
-            items = [i for i in items if _within(i.get(window["field"]), low, high)]
-        paging = operation.get("x-pagination") or {}
-        size = (
-            params.get(config.get("limit") or paging.get("limit") or "")
-            or DEFAULT_PAGE_SIZE
-        )
-        style = str(paging.get("style", ""))
-        selector = params.get(paging.get("param", ""))
+            low, high = params.get(window.from_param), params.get(window.to_param)
+            items = [i for i in items if _within(i.get(window.field), low, high)]
+        paging = action.paging
+        size = params.get(action.limit) or DEFAULT_PAGE_SIZE
+        style = paging.style if paging else ""
+        selector = params.get(paging.param) if paging else None
         try:
             number = int(selector or (1 if style == "page" else 0))
         except ValueError:
-            raise ServerError(
-                400,
-                f"{paging['param']} is not a page this server issued",
-                paging["param"],
-                "query",
-            ) from None
+            name = paging.param if paging else ""
+            message = f"{name} is not a page this server issued"
+            raise ServerError(400, message, name, "query") from None
         start = (
             number
             if style in ("cursor", "offset")
             else (number - 1) * size if style == "page" else 0
         )
         page = items[start : start + size] if style else items
-        answer = self._skeleton(operation, config)
-        _put(
-            answer,
-            config.get("output") or paging.get("items") or "",
-            copy.deepcopy(page),
-        )
-        for pointer in config.get("totals") or []:
+        answer = self._skeleton(operation, action)
+        _put(answer, action.output, copy.deepcopy(page))
+        for pointer in action.totals:
             _put(answer, pointer, len(items))
-        for pointer in config.get("sizes") or []:
+        for pointer in action.sizes:
             _put(answer, pointer, size)
-        if style == "cursor":
-            _put(
-                answer,
-                paging["cursor"],
-                str(start + size) if start + size < len(items) else "",
-            )
-        if style == "page":
-            if paging.get("page"):
-                _put(answer, paging["page"], start // size + 1)
-            if paging.get("pages"):
-                _put(answer, paging["pages"], max(1, -(-len(items) // size)))
-        if style == "offset" and paging.get("total"):
-            _put(answer, paging["total"], len(items))
+        if paging and style == "cursor":
+            following = str(start + size) if start + size < len(items) else ""
+            _put(answer, paging.cursor, following)
+        if paging and style == "page":
+            if paging.page:
+                _put(answer, paging.page, start // size + 1)
+            if paging.pages:
+                _put(answer, paging.pages, max(1, -(-len(items) // size)))
+        if paging and style == "offset" and paging.total:
+            _put(answer, paging.total, len(items))
         return _project(answer, _success_schema(operation, self._spec), self._spec)
 
-    def _answer(self, operation: JSON, config: JSON, item: JSON) -> JSON:
+    def _answer(self, operation: JSON, action: FakeAction, item: JSON) -> JSON:
         schema = _success_schema(operation, self._spec)
         if not schema:
             return None
         answer = _put(
-            self._skeleton(operation, config),
-            config.get("output", ""),
-            copy.deepcopy(item),
+            self._skeleton(operation, action), action.output, copy.deepcopy(item)
         )
         return _project(answer, schema, self._spec)
 
-    def _skeleton(self, operation: JSON, config: JSON) -> JSON:
+    def _skeleton(self, operation: JSON, action: FakeAction) -> JSON:
         """A response body the schema accepts, with the operation's constant fields."""
         schema = _success_schema(operation, self._spec)
         answer = _sample(schema, self._spec) if schema else None
-        for pointer, value in (config.get("envelope") or {}).items():
+        for pointer, value in action.envelope.items():
             answer = _put(answer, pointer, copy.deepcopy(value))
         return answer
 
@@ -414,6 +434,18 @@ class Fake:
         if "example" in media:
             return copy.deepcopy(media["example"])
         return _sample(self._spec.resolve(media.get("schema", {})), self._spec)
+
+
+def _missing(param: str) -> ServerError:
+    """The 404 for an item that a path parameter names and the fake does not have."""
+    return ServerError(
+        404, f"Resource for parameter [{param}] is not found", param, "path"
+    )
+
+
+def _copied(action: FakeAction, body: JSON) -> dict[str, JSON]:
+    """The stored fields `copy` takes from the request body."""
+    return {field: pointer_get(body or {}, ptr) for field, ptr in action.copy.items()}
 
 
 def _json_first(content: Mapping[str, JSON]) -> JSON:
@@ -483,7 +515,7 @@ def _project(value: JSON, schema: JSON, spec: Spec, depth: int = 0) -> JSON:
 
 
 def _put(document: JSON, pointer: str, value: JSON) -> JSON:
-    """Set the value at a pointer (creating objects on the way); the root if the pointer is empty."""
+    """Set the value at a pointer, creating objects on the way; the root for ""."""
     if not pointer:
         return value
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
@@ -538,7 +570,7 @@ def _complete(item: dict[str, JSON], schema: JSON, spec: Spec, depth: int = 0) -
 
 def _string(schema: JSON) -> str:
     formats = {
-        "date-time": datetime.datetime.now(datetime.timezone.utc)
+        "date-time": datetime.datetime.now(datetime.UTC)
         .replace(microsecond=0)
         .isoformat()
         .replace("+00:00", "Z"),

@@ -1,8 +1,9 @@
 """Serve an API from its spec: validated routes, vendor-shaped errors, typed handlers.
 
-The spec itself (`_spec.SPEC`) drives everything here: input is checked against
-the spec's own schemas, errors take the shape its `x-server` extension gives,
-and `_fake.Fake` (the default handlers) follows its `x-fake` extensions.
+Input is checked against the spec's own schemas (the package's `openapi.json`,
+which is also served); errors take the shape, and credentials are checked the
+way, that the generated `ServerSettings` say (from its `x-server` extension and
+security schemes); `_fake.Fake`, the default handlers, follows its `x-fake`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ JSON = typing.Any
 FORMATS = jsonschema.FormatChecker()
 FORMATS.checks("int32")(lambda v: not isinstance(v, int) or -(2**31) <= v < 2**31)
 FORMATS.checks("int64")(lambda v: not isinstance(v, int) or -(2**63) <= v < 2**63)
-# An absolute URI (RFC 3986): a scheme, then no spaces. jsonschema checks "uri" only with rfc3987 installed.
+# An absolute URI (RFC 3986): a scheme, then no spaces.
+# jsonschema checks "uri" only with rfc3987 installed.
 FORMATS.checks("uri")(
     lambda v: not isinstance(v, str)
     or re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S*", v) is not None
@@ -90,7 +92,38 @@ class Route:
     results: tuple[Result, ...]  # the success answers, in the spec's order
     result_type: typing.Any  # the handler's return type: their union (None: no body)
     security: tuple[str, ...]
-    resource: str = ""  # the handlers' attribute that has the method; "" for the handlers themselves
+    resource: str = (
+        ""  # the handlers' attribute that has the method; "" for the handlers themselves
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Scheme:
+    """How a security scheme's credential is checked."""
+
+    kind: str  # bearer, basic or api_key
+    location: str = "header"  # api_key: header or query
+    name: str = "Authorization"  # api_key: the header or query parameter
+
+
+@dataclasses.dataclass(frozen=True)
+class ServerSettings:
+    """How the server answers errors and checks credentials, and where it serves."""
+
+    # Error body templates by status (or "default"); None: no body.
+    errors: Mapping[str, JSON] = dataclasses.field(default_factory=dict)
+    # What `{code}` is in a template, by status (or "default"); else the status.
+    codes: Mapping[str, JSON] = dataclasses.field(default_factory=dict)
+    # Headers of error answers, by status.
+    headers: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
+    validation_status: int = 400  # for input the spec rejects
+    auth_status: int = 401  # for missing or wrong credentials
+    schemes: Mapping[str, Scheme] = dataclasses.field(default_factory=dict)
+    token_path: str | None = None  # where OAuth client-credentials tokens are issued
+    base_path: str = ""  # the path every route is under: `/v1`
+
+
+BEARER = Scheme("bearer")
 
 
 @dataclasses.dataclass
@@ -118,7 +151,7 @@ def pointer_get(document: JSON, pointer: str) -> JSON:
 
 
 class Spec:
-    """The spec, with validators for its schemas and its server extensions."""
+    """The spec, with validators for its schemas."""
 
     def __init__(self, document: Mapping[str, JSON]) -> None:
         self.document = document
@@ -126,7 +159,6 @@ class Spec:
             "urn:spec",
             Resource.from_contents(document, default_specification=DRAFT202012),
         )
-        self.server: Mapping[str, JSON] = document.get("x-server") or {}
         self._validators: dict[str, jsonschema.protocols.Validator] = {}
         self._lock = threading.Lock()
 
@@ -147,27 +179,26 @@ class Spec:
                 self._validators[pointer] = validator
         return sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
 
-    def error_response(self, error: ServerError) -> Response:
-        """The vendor's answer for an error: its status, body shape and headers."""
-        templates = self.server.get("errors") or {}
-        status = str(error.status)
-        template = (
-            templates[status] if status in templates else templates.get("default")
-        )
-        codes = self.server.get("codes") or {}
-        values = {
-            "status": error.status,
-            "code": codes.get(status, codes.get("default", status)),
-            "message": error.message,
-            "parameter": error.parameter,
-            "location": error.location,
-        }
-        headers = dict((self.server.get("headers") or {}).get(status) or {})
-        if template is None:
-            return Response(status_code=error.status, headers=headers)
-        return JSONResponse(
-            _fill(template, values), status_code=error.status, headers=headers
-        )
+
+def error_response(settings: ServerSettings, error: ServerError) -> Response:
+    """The vendor's answer for an error: its status, body shape and headers."""
+    status = str(error.status)
+    templates = settings.errors
+    template = templates[status] if status in templates else templates.get("default")
+    codes = settings.codes
+    values = {
+        "status": error.status,
+        "code": codes.get(status, codes.get("default", status)),
+        "message": error.message,
+        "parameter": error.parameter,
+        "location": error.location,
+    }
+    headers = dict(settings.headers.get(status) or {})
+    if template is None:
+        return Response(status_code=error.status, headers=headers)
+    return JSONResponse(
+        _fill(template, values), status_code=error.status, headers=headers
+    )
 
 
 def _fill(template: JSON, values: Mapping[str, JSON]) -> JSON:
@@ -208,18 +239,29 @@ def coerce(text: str, schema: JSON, spec: Spec) -> JSON:
 class Server:
     """Turns requests into validated handler calls, and answers into responses."""
 
-    def __init__(self, spec: Spec, handlers: object, credentials: Credentials) -> None:
+    def __init__(
+        self,
+        spec: Spec,
+        settings: ServerSettings,
+        handlers: object,
+        credentials: Credentials,
+    ) -> None:
         self.spec = spec
+        self.settings = settings
         self.handlers = handlers
         self.credentials = credentials
-        self.validation_status = int(spec.server.get("validation-status", 400))
-        self.auth_status = int(spec.server.get("auth-status", 401))
+        self.validation_status = settings.validation_status
+        self.auth_status = settings.auth_status
 
     async def handle(self, route: Route, request: fastapi.Request) -> Response:
         try:
             self.authorize(route, request)
             arguments = await self.arguments(route, request)
-            owner = getattr(self.handlers, route.resource, None) if route.resource else self.handlers
+            owner = (
+                getattr(self.handlers, route.resource, None)
+                if route.resource
+                else self.handlers
+            )
             handler = getattr(owner, route.name, None)
             if handler is None:
                 raise ServerError(501, f"{route.name} is not implemented")
@@ -232,33 +274,25 @@ class Server:
                     501, str(exc) or f"{route.name} is not implemented"
                 ) from exc
         except ServerError as error:
-            return self.spec.error_response(error)
+            return error_response(self.settings, error)
         return answer(route, result)
 
     def authorize(self, route: Route, request: fastapi.Request) -> None:
-        if not route.security:
-            return
-        schemes = (self.spec.document.get("components") or {}).get(
-            "securitySchemes"
-        ) or {}
         for key in route.security:
-            if not self._presented(schemes.get(key) or {}, request):
+            if not self._presented(self.settings.schemes.get(key, BEARER), request):
                 raise ServerError(
                     self.auth_status, "missing or invalid credentials", key, "header"
                 )
 
-    def _presented(self, scheme: Mapping[str, JSON], request: fastapi.Request) -> bool:
-        kind = scheme.get("type")
-        if kind == "apiKey":
-            source = (
-                request.headers
-                if scheme.get("in") == "header"
-                else request.query_params
+    def _presented(self, scheme: Scheme, request: fastapi.Request) -> bool:
+        if scheme.kind == "api_key":
+            source: Mapping[str, str] = (
+                request.headers if scheme.location == "header" else request.query_params
             )
-            return source.get(str(scheme.get("name"))) in self.credentials.api_keys
+            return source.get(scheme.name) in self.credentials.api_keys
         authorization = request.headers.get("Authorization", "")
         method, _, value = authorization.partition(" ")
-        if kind == "http" and str(scheme.get("scheme")).lower() == "basic":
+        if scheme.kind == "basic":
             try:
                 user, _, password = base64.b64decode(value).decode().partition(":")
             except (binascii.Error, UnicodeDecodeError):
@@ -333,7 +367,8 @@ class Server:
     async def _body(
         self, route: Route, request: fastapi.Request, body: bytes
     ) -> typing.Any:
-        """The request body as the handler takes it: bytes or text as they came, else checked and typed."""
+        """The request body as the handler takes it: bytes or text as they came,
+        else checked and typed."""
         if route.body_encoding == "bytes":
             return body
         if route.body_encoding == "text":
@@ -406,7 +441,7 @@ class Server:
         self, type_: typing.Any, value: JSON, name: str, location: str
     ) -> typing.Any:
         try:
-            return _adapter(type_).validate_python(value)
+            return adapter(type_).validate_python(value)
         except pydantic.ValidationError as exc:
             raise ServerError(
                 self.validation_status,
@@ -423,7 +458,7 @@ def answer(route: Route, value: object) -> Response:
         return Response(status_code=result.status)
     if result.kind in ("bytes", "text") and isinstance(value, (bytes, str)):
         return Response(value, status_code=result.status, media_type=result.media)
-    data = _adapter(result.type).dump_python(
+    data = adapter(result.type).dump_python(
         value, mode="json", by_alias=True, exclude_none=True
     )
     return JSONResponse(
@@ -452,7 +487,7 @@ def _fits(result: Result, value: object) -> bool:
     ):
         return isinstance(value, result.type)
     try:
-        _adapter(result.type).validate_python(value)
+        adapter(result.type).validate_python(value)
     except pydantic.ValidationError:
         return False
     return True
@@ -484,56 +519,28 @@ def _schema_is_array(spec: Spec, pointer: str) -> bool:
 _ADAPTERS: dict[object, pydantic.TypeAdapter[typing.Any]] = {}
 
 
-def _adapter(type_: typing.Any) -> pydantic.TypeAdapter[typing.Any]:
-    adapter = _ADAPTERS.get(type_)
-    if adapter is None:
-        adapter = _ADAPTERS[type_] = pydantic.TypeAdapter(type_)
-    return adapter
-
-
-def base_path(document: Mapping[str, JSON]) -> str:
-    """The path of the first server URL, variables at their defaults: `/v1`, `/api`."""
-    servers = document.get("servers") or [{"url": "/"}]
-    url = str(servers[0].get("url", "/"))
-    for name, variable in (servers[0].get("variables") or {}).items():
-        url = url.replace("{" + name + "}", str(variable.get("default", "")))
-    path = re.sub(r"^[a-z]+://[^/]*", "", url)
-    return path.rstrip("/")
-
-
-def token_path(document: Mapping[str, JSON]) -> str | None:
-    """Where the server issues OAuth client-credentials tokens, if the spec has such a scheme."""
-    for scheme in (
-        (document.get("components") or {}).get("securitySchemes") or {}
-    ).values():
-        flow = (
-            (scheme.get("flows") or {}).get("clientCredentials")
-            if isinstance(scheme, dict)
-            else None
-        )
-        if flow:
-            return (
-                re.sub(
-                    r"^[a-z]+://[^/]*", "", str(flow.get("tokenUrl", "/oauth/token"))
-                )
-                or "/oauth/token"
-            )
-    return None
+def adapter(type_: typing.Any) -> pydantic.TypeAdapter[typing.Any]:
+    """A pydantic adapter for a type, made once."""
+    found = _ADAPTERS.get(type_)
+    if found is None:
+        found = _ADAPTERS[type_] = pydantic.TypeAdapter(type_)
+    return found
 
 
 def build_app(
     document: Mapping[str, JSON],
     routes: Sequence[Route],
+    settings: ServerSettings,
     handlers: object,
     credentials: Credentials | None,
     title: str,
 ) -> fastapi.FastAPI:
-    """A FastAPI app that serves `routes` under the spec's base path, and the spec."""
+    """A FastAPI app that serves `routes` under the base path, and the spec."""
     spec = Spec(document)
-    server = Server(spec, handlers, credentials or Credentials())
+    server = Server(spec, settings, handlers, credentials or Credentials())
     app = fastapi.FastAPI(title=title, openapi_url=None, docs_url=None, redoc_url=None)
     app.state.handlers = handlers
-    prefix = base_path(document)
+    prefix = settings.base_path
 
     def endpoint(route: Route) -> typing.Any:
         async def serve(request: fastapi.Request) -> Response:
@@ -554,10 +561,9 @@ def build_app(
     async def openapi() -> JSONResponse:
         return JSONResponse(document)
 
-    path = token_path(document)
-    if path is not None:
+    if settings.token_path is not None:
 
-        @app.post(path, include_in_schema=False)
+        @app.post(settings.token_path, include_in_schema=False)
         async def issue_token(request: fastapi.Request) -> JSONResponse:
             method, _, value = request.headers.get("Authorization", "").partition(" ")
             try:
@@ -575,12 +581,14 @@ def build_app(
 
     @app.exception_handler(404)
     async def not_found(request: fastapi.Request, exc: Exception) -> Response:
-        return spec.error_response(ServerError(404, f"no route for {request.url.path}"))
+        error = ServerError(404, f"no route for {request.url.path}")
+        return error_response(settings, error)
 
     @app.exception_handler(405)
     async def not_allowed(request: fastapi.Request, exc: Exception) -> Response:
-        return spec.error_response(
-            ServerError(405, f"{request.method} is not allowed on {request.url.path}")
+        error = ServerError(
+            405, f"{request.method} is not allowed on {request.url.path}"
         )
+        return error_response(settings, error)
 
     return app

@@ -16,15 +16,8 @@ import fastapi
 
 from . import models
 from ._fake import Fake
-from ._server_runtime import (
-    Credentials,
-    Param,
-    Result,
-    Route,
-    ServerError,
-    base_path,
-    build_app,
-)
+from ._server_config import ACTIONS, COLLECTIONS, SETTINGS
+from ._server_runtime import Credentials, Param, Result, Route, ServerError, build_app
 
 SPEC: dict[str, typing.Any] = json.loads(
     importlib.resources.files(__package__).joinpath("openapi.json").read_text("utf-8")
@@ -36,9 +29,9 @@ __all__ = [
     "Fake",
     "Handlers",
     "ROUTES",
+    "SETTINGS",
     "SPEC",
     "ServerError",
-    "base_path",
     "create_app",
     "create_fake",
 ]
@@ -182,7 +175,7 @@ ROUTES: tuple[Route, ...] = (
 
 def create_fake() -> Fake:
     """An empty in-memory fake: `seed`, `items` and `reset` it in tests."""
-    return Fake(SPEC, ROUTES)
+    return Fake(SPEC, ROUTES, ACTIONS, COLLECTIONS)
 
 
 def create_app(
@@ -196,6 +189,7 @@ def create_app(
     return build_app(
         SPEC,
         ROUTES,
+        SETTINGS,
         create_fake() if handlers is None else handlers,
         credentials,
         "Bodies fixture",

@@ -1,0 +1,350 @@
+"""Read the `x-fake` extensions: the fake's collections, and what each operation does.
+
+    x-fake:                                   # top level
+      collections:
+        meetings:
+          schema: /components/schemas/Meeting     # the items' schema
+          id: {field: meetingId, kind: integer}   # kind: integer, uuid, token or digits
+          spawn: {occurrences: {embed: meeting}}  # a child item per item, embedding it
+          rules: [{rule: within-days, fields: [start, end], days: 14}]
+
+    x-fake: {action: read, collection: meetings, key: meetingId}   # an operation
+
+Each class here mirrors the runtime class of the same name (`runtime/_fake.py`),
+which the generated `_server_config.py` constructs. A collection or an action
+with a finding is left out: the fake answers 501 for that operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from ..load import Document, join, unescape
+from ..problems import Problem
+from .extension import Findings, suggestion
+
+if TYPE_CHECKING:
+    from .api import Parameter
+
+RULE = "x-fake"
+ID_KINDS = ("integer", "uuid", "token", "digits")
+CONSTRAINTS = ("before", "within-days")
+_KEYED = frozenset({"collection", "parent", "key", "series"})
+# The keys each action reads, beyond `action`.
+ACTIONS: dict[str, frozenset[str]] = {
+    "list": frozenset(
+        {"collection", "parent", "query", "range", "limit", "output", "envelope", "totals", "sizes"}
+    ),
+    "create": frozenset(
+        {"collection", "parent", "input", "rename", "values", "copy", "query", "output", "envelope"}
+    ),
+    "read": _KEYED | {"output", "envelope"},
+    "replace": _KEYED | {"input", "rename", "keep", "output", "envelope"},
+    "merge": _KEYED | {"input", "rename", "output", "envelope"},
+    "delete": _KEYED,
+    "set": _KEYED | {"values", "copy", "output", "envelope"},
+    "static": frozenset(),
+}
+KEYS = frozenset({"action"}).union(*ACTIONS.values())
+REQUIRED = frozenset({"collection", "key"})  # by every action that reads them
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A rule between two fields of an item that its schema cannot say."""
+
+    rule: str  # before, within-days
+    fields: tuple[str, str]
+    message: str  # the 400 answer's message
+    days: int = 0  # within-days: the most days between them
+
+
+@dataclass(frozen=True)
+class Collection:
+    schema: str = ""  # JSON pointer of the items' schema; "" for none
+    id_field: str = "id"
+    id_kind: str = "token"
+    spawn: dict[str, str] = field(default_factory=dict)  # child collection -> its embedding field
+    rules: tuple[Constraint, ...] = ()
+
+
+@dataclass(frozen=True)
+class Parent:
+    """The collection whose item an action's items live under."""
+
+    collection: str
+    param: str  # the path parameter that names that item
+
+
+@dataclass(frozen=True)
+class Window:
+    """A list's date window (`range`): items whose `field` lies between two parameters."""
+
+    field: str
+    from_param: str = ""
+    to_param: str = ""
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How a list pages, from the operation's `x-pagination` (wire names and pointers)."""
+
+    style: str
+    param: str
+    cursor: str = ""
+    page: str = ""
+    pages: str = ""
+    total: str = ""
+
+
+@dataclass(frozen=True)
+class FakeAction:
+    """What the fake does for one operation; `limit` and `output` fall back to its paging's."""
+
+    action: str
+    collection: str = ""
+    key: str = ""
+    parent: Parent | None = None
+    input: str = ""
+    rename: dict[str, str | None] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    copy: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    envelope: dict[str, Any] = field(default_factory=dict)
+    range: Window | None = None
+    output: str = ""
+    limit: str = ""
+    totals: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    series: str = ""
+    paging: Paging | None = None
+
+
+# --- the collections ----------------------------------------------------------------
+
+
+def parse_collections(document: Document) -> tuple[dict[str, Collection | None], list[Problem]]:
+    """Every declared collection by name (None: left out for a finding), and the findings."""
+    if "x-fake" not in document.data:
+        return {}, []
+    findings = Findings(document, RULE)
+    top = findings.mapping(document.data["x-fake"], "/x-fake", "x-fake")
+    findings.keys(top, "/x-fake", ("collections",), "x-fake")
+    pointer = "/x-fake/collections"
+    declared = findings.mapping(top.get("collections", {}), pointer, "collections")
+    collections: dict[str, Collection | None] = {}
+    for name, raw in declared.items():
+        before = len(findings.problems)
+        collection = _collection(findings, raw, join(pointer, name), set(declared))
+        collections[str(name)] = collection if len(findings.problems) == before else None
+    return collections, findings.problems
+
+
+def _collection(findings: Findings, raw: Any, pointer: str, names: set[str]) -> Collection:
+    raw = findings.mapping(raw, pointer, "a collection")
+    findings.keys(raw, pointer, ("schema", "id", "spawn", "rules"), "a collection")
+    schema = ""
+    if "schema" in raw:
+        where = join(pointer, "schema")
+        schema = findings.pointer(raw["schema"], where, "schema")
+        if schema and not isinstance(_resolve(findings.document, schema), dict):
+            findings.add(where, f"schema {schema!r} does not resolve to a schema in the spec")
+    where = join(pointer, "id")
+    ident = findings.mapping(raw.get("id", {}), where, "id")
+    findings.keys(ident, where, ("field", "kind"), "id")
+    id_field = findings.text(ident["field"], join(where, "field"), "id field") if "field" in ident else "id"
+    kind = ident.get("kind", "token")
+    if not _one_of(kind, ID_KINDS):
+        listed = ", ".join(ID_KINDS)
+        findings.add(join(where, "kind"), f"id kind {kind!r} is not one of {listed}{suggestion(kind, ID_KINDS)}")
+    spawn: dict[str, str] = {}
+    for child, entry in findings.mapping(raw.get("spawn", {}), join(pointer, "spawn"), "spawn").items():
+        where = join(pointer, "spawn", child)
+        if child not in names:
+            findings.add(where, f"spawn names {child!r}, which is not a collection{suggestion(child, names)}")
+        entry = findings.mapping(entry, where, "a spawn entry")
+        findings.keys(entry, where, ("embed",), "a spawn entry")
+        findings.need(entry, ("embed",), where, "a spawn entry")
+        if "embed" in entry:
+            spawn[str(child)] = findings.text(entry["embed"], join(where, "embed"), "embed")
+    rules = findings.sequence(raw.get("rules", []), join(pointer, "rules"), "rules")
+    constraints = tuple(_constraint(findings, r, join(pointer, "rules", i)) for i, r in enumerate(rules))
+    return Collection(schema, id_field, str(kind), spawn, constraints)
+
+
+def _constraint(findings: Findings, raw: Any, pointer: str) -> Constraint:
+    raw = findings.mapping(raw, pointer, "a rule")
+    rule = raw.get("rule")
+    findings.need(raw, ("rule", "fields"), pointer, "a rule")
+    if "rule" in raw and not _one_of(rule, CONSTRAINTS):
+        message = f"rule {rule!r} is not one of {', '.join(CONSTRAINTS)}{suggestion(rule, CONSTRAINTS)}"
+        findings.add(join(pointer, "rule"), message)
+    known = ("rule", "fields", "message", "days") if rule == "within-days" else ("rule", "fields", "message")
+    findings.keys(raw, pointer, known, f"a {rule} rule")
+    fields = findings.texts(raw.get("fields", []), join(pointer, "fields"), "fields") if "fields" in raw else ()
+    if "fields" in raw and len(fields) != 2:
+        findings.add(join(pointer, "fields"), "fields must name two fields: the earlier, then the later")
+    first, second = (fields + ("", ""))[:2]
+    days = raw.get("days", 0)
+    if rule == "within-days" and (not isinstance(days, int) or isinstance(days, bool) or days < 0):
+        where = join(pointer, "days") if "days" in raw else pointer
+        findings.add(where, "a within-days rule needs 'days', a whole number of days")
+        days = 0
+    default = f"{first} must precede {second}" if rule == "before" else f"{second} must be within {days} days"
+    message = findings.text(raw["message"], join(pointer, "message"), "message") if "message" in raw else default
+    return Constraint(str(rule), (first, second), message, days)
+
+
+def _one_of(value: Any, choices: Iterable[str]) -> bool:
+    return isinstance(value, str) and value in choices
+
+
+def _resolve(document: Document, pointer: str) -> Any:
+    try:
+        return document.resolve(pointer)
+    except KeyError:
+        return None
+
+
+# --- an operation's action ----------------------------------------------------------
+
+
+def parse_action(
+    document: Document,
+    raw: Any,
+    pointer: str,
+    parameters: Sequence[Parameter],
+    collections: dict[str, Collection | None],
+    paging: Any,
+) -> FakeAction | None | list[Problem]:
+    """The action an operation's `x-fake` describes, or every finding about it; None
+    when its collection was left out. `paging` is its `x-pagination`, if the model follows it."""
+    findings = Findings(document, RULE)
+    raw = findings.mapping(raw, pointer, "x-fake")
+    findings.keys(raw, pointer, KEYS, "x-fake")
+    action = raw.get("action")
+    if "action" not in raw:
+        findings.add(pointer, "x-fake needs an 'action'")
+    elif not _one_of(action, ACTIONS):
+        message = f"unknown action {action!r}{suggestion(action, ACTIONS)}; one of {', '.join(ACTIONS)}"
+        findings.add(join(pointer, "action"), message)
+    if not _one_of(action, ACTIONS):
+        return findings.problems
+    uses = ACTIONS[action]
+    for key in raw:
+        if key in KEYS - uses - {"action"}:
+            findings.add(join(pointer, key), f"{key!r} does nothing in a {action} action")
+    findings.need(raw, sorted(uses & REQUIRED), pointer, f"a {action} action")
+    reader = _Reader(findings, parameters, collections)
+    read = {key: READERS[key](reader, raw[key], join(pointer, key)) for key in raw if key in uses}
+    if "series" in read and "parent" not in raw:
+        findings.add(join(pointer, "series"), "series needs a parent: the collection of the whole series")
+    if findings.problems:
+        return findings.problems
+    if collections.get(read.get("collection", "")) is None and action != "static":
+        return None  # its collection has a finding of its own
+    fake = FakeAction(action=str(action), **read)
+    if action == "list" and isinstance(paging, dict):  # it pages as x-pagination says
+        limit, items = str(paging.get("limit") or ""), str(paging.get("items") or "")
+        text = {k: str(paging.get(k) or "") for k in ("style", "param", "cursor", "page", "pages", "total")}
+        fake = replace(fake, limit=fake.limit or limit, output=fake.output or items, paging=Paging(**text))
+    return fake
+
+
+class _Reader:
+    """Reads and checks the values of an operation's x-fake keys."""
+
+    def __init__(
+        self, findings: Findings, parameters: Sequence[Parameter], collections: dict[str, Collection | None]
+    ) -> None:
+        self.findings = findings
+        self.parameters = parameters
+        self.collections = collections
+
+    def collection(self, value: Any, where: str) -> str:
+        name = self.findings.text(value, where, "collection")
+        if name and name not in self.collections:
+            self.findings.add(where, f"unknown collection {name!r}{suggestion(name, self.collections)}")
+        return name
+
+    def parameter(self, value: Any, where: str, location: str | None = None) -> str:
+        """The wire name of one of the operation's parameters (in `location`, if given)."""
+        name = self.findings.text(value, where, _last(where))
+        names = [p.wire_name for p in self.parameters if location in (None, p.location)]
+        if name and name not in names:
+            what = f"a {location} parameter" if location else "a parameter"
+            self.findings.add(where, f"{name!r} is not {what} of this operation{suggestion(name, names)}")
+        return name
+
+    def parent(self, value: Any, where: str) -> Parent:
+        raw = self.findings.mapping(value, where, "parent")
+        self.findings.keys(raw, where, ("collection", "param"), "parent")
+        self.findings.need(raw, ("collection", "param"), where, "parent")
+        collection = self.collection(raw["collection"], join(where, "collection")) if "collection" in raw else ""
+        param = self.parameter(raw["param"], join(where, "param"), "path") if "param" in raw else ""
+        return Parent(collection, param)
+
+    def window(self, value: Any, where: str) -> Window:
+        raw = self.findings.mapping(value, where, "range")
+        self.findings.keys(raw, where, ("field", "from", "to"), "range")
+        self.findings.need(raw, ("field",), where, "range")
+        name = self.findings.text(raw["field"], join(where, "field"), "range field") if "field" in raw else ""
+        low, high = (self.parameter(raw[k], join(where, k)) if k in raw else "" for k in ("from", "to"))
+        return Window(name, low, high)
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        return {str(k): v for k, v in self.findings.mapping(value, where, _last(where)).items()}
+
+    def rename(self, value: Any, where: str) -> dict[str, str | None]:
+        renamed = self.mapping(value, where)
+        for old, new in renamed.items():
+            if new is not None:
+                self.findings.text(new, join(where, old), "a new name (or null, to drop the field)")
+        return renamed
+
+    def copy(self, value: Any, where: str) -> dict[str, str]:
+        sources = self.mapping(value, where)
+        return {k: self.findings.pointer(v, join(where, k), "a copy source") for k, v in sources.items()}
+
+    def query(self, value: Any, where: str) -> dict[str, str]:
+        return {k: self.parameter(v, join(where, k)) for k, v in self.mapping(value, where).items()}
+
+    def envelope(self, value: Any, where: str) -> dict[str, Any]:
+        fields = self.mapping(value, where)
+        for key in fields:
+            if not key.startswith("/"):
+                message = f"an envelope key is a JSON pointer such as '/success', not {key!r}"
+                self.findings.add(join(where, key), message)
+        return fields
+
+    def pointers(self, value: Any, where: str) -> tuple[str, ...]:
+        items = self.findings.sequence(value, where, _last(where))
+        return tuple(self.findings.pointer(v, join(where, i), "each of them") for i, v in enumerate(items))
+
+
+def _last(pointer: str) -> str:
+    """The key a pointer ends in, as a finding names it."""
+    return unescape(pointer.rsplit("/", 1)[-1])
+
+
+READERS: dict[str, Callable[[_Reader, Any, str], Any]] = {
+    "collection": _Reader.collection,
+    "key": lambda r, value, where: r.parameter(value, where, "path"),
+    "parent": _Reader.parent,
+    "input": lambda r, value, where: r.findings.pointer(value, where, "input"),
+    "rename": _Reader.rename,
+    "values": _Reader.mapping,
+    "copy": _Reader.copy,
+    "query": _Reader.query,
+    "envelope": _Reader.envelope,
+    "range": _Reader.window,
+    "output": lambda r, value, where: r.findings.pointer(value, where, "output"),
+    "limit": lambda r, value, where: r.parameter(value, where, "query"),
+    "totals": _Reader.pointers,
+    "sizes": _Reader.pointers,
+    "keep": lambda r, value, where: r.findings.texts(value, where, "keep"),
+    "series": _Reader.parameter,
+}
