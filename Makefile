@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: generate test lint check-generated typecheck pytest contract bench corpus clean
+.PHONY: generate test lint check-generated typecheck ruff pytest contract bench corpus clean
 
 FIXTURES := $(wildcard tests/fixtures/*.yaml tests/fixtures/*.json)
 
@@ -14,7 +14,7 @@ generate: $(INSTALLED)
 	$(PY) -m generator generate
 	$(PY) -m generator generate --out tests/golden $(FIXTURES)
 
-test: lint check-generated typecheck pytest contract
+test: lint check-generated ruff typecheck pytest contract
 
 lint: $(INSTALLED)
 	$(PY) -m generator lint
@@ -22,6 +22,12 @@ lint: $(INSTALLED)
 check-generated: $(INSTALLED)
 	$(PY) -m generator generate --check
 	$(PY) -m generator generate --check --out tests/golden $(FIXTURES)
+
+# Our own source: pyflakes checks and import order (ruff), the runtime black-formatted
+# as it is copied into every package.
+ruff: $(INSTALLED)
+	$(PY) -m ruff check generator tests bench
+	$(PY) -m black --check --quiet generator/runtime
 
 typecheck: $(INSTALLED)
 	$(PY) -m mypy generator bench
@@ -48,5 +54,7 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# Every cache the project creates, and the venv.
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache
+	rm -rf $(VENV) .cache .mypy_cache .pytest_cache .ruff_cache .hypothesis .schemathesis *.egg-info
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

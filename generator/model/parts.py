@@ -68,8 +68,10 @@ def size(definition: Definition) -> int:
     return 4 + sum(2 + 3 * f.has_alias + bool(f.description) for f in definition.fields)
 
 
-def split(enums: list[Enum], models: list[Model], aliases: list[Alias], budget: int = PART_LINES) -> list[ModelPart]:
-    """The parts; one (named "") when everything fits the budget."""
+def split(enums: list[Enum], models: list[Model], aliases: list[Alias], budget: int = 0) -> list[ModelPart]:
+    """The parts, of about `budget` lines each (default `PART_LINES`); one (named "")
+    when everything fits."""
+    budget = budget or PART_LINES
     definitions: list[Definition] = [*enums, *models, *aliases]
     if sum(map(size, definitions)) <= budget:
         return [ModelPart(Code(""), list(enums), list(models), list(aliases))]

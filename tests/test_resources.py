@@ -1,0 +1,148 @@
+"""Resources: operations grouped by tag into modules imported on first use; models in parts."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from mypy import api as mypy
+
+from bench.synthetic import spec as synthetic
+from generator import pipeline
+from generator.model import Api, Model, Named
+from generator.model import parts as model_parts
+from generator.model.parts import split
+from generator.model.types import Field
+from generator.write import apply, plan
+
+
+def generate(tmp_path: Path, name: str, document: dict[str, Any]) -> tuple[Api, Path]:
+    spec = tmp_path / f"{name}.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    api, findings = pipeline.check_spec(spec)
+    assert isinstance(api, Api), findings
+    out = tmp_path / "out"
+    apply(plan(out, pipeline.render_all([api]), []))
+    return api, out
+
+
+@pytest.fixture
+def importable(tmp_path: Path) -> Iterator[Path]:
+    """`tmp_path / "out"` on sys.path, and what was imported from it forgotten afterwards."""
+    out = tmp_path / "out"
+    sys.path.insert(0, str(out))
+    before = set(sys.modules)
+    yield out
+    sys.path.remove(str(out))
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+
+
+def lines(path: Path) -> int:
+    return path.read_text(encoding="utf-8").count("\n")
+
+
+def test_a_large_spec_gives_small_modules_imported_on_first_use(tmp_path: Path, importable: Path) -> None:
+    api, out = generate(tmp_path, "big", synthetic(300))
+    package = out / "big"
+    sizes = {p.relative_to(package).as_posix(): lines(p) for p in package.rglob("*.py")}
+    assert max(sizes.values()) <= 5000, max(sizes.items(), key=lambda item: item[1])
+    assert len(api.resources) == 75 and not api.root_operations
+    assert len([p for p in sizes if p.startswith("models/_part")]) > 1 and "models.py" not in sizes
+
+    big = importlib.import_module("big")
+    answer = {"id": "r1", "title": "T", "state": "live"}
+    http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, json=answer)))
+    client = big.Synthetic300Client(access_token="t", http_client=http)
+    assert "big.resources.resource7" not in sys.modules and "big.models" not in sys.modules
+    resource = client.resource7
+    assert "big.resources.resource7" in sys.modules and "big.resources.resource8" not in sys.modules
+    assert client.resource7 is resource  # made once per client
+    found = resource.get_resource7("r1")
+    assert type(found).__name__ == "Resource7" and found.state.value == "live"
+    assert resource.with_raw_response.get_resource7("r1").status_code == 200
+
+
+def test_each_model_part_imports_only_from_earlier_parts_and_type_checks(
+    tmp_path: Path, importable: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(model_parts, "PART_LINES", 150)
+    api, out = generate(tmp_path, "parted", synthetic(24))
+    assert len(api.model_parts) > 3
+    folder = out / "parted" / "models"
+    for part in api.model_parts:
+        source = (folder / f"{part.module}.py").read_text(encoding="utf-8")
+        own = int(part.module.removeprefix("_part"))
+        assert all(int(n) < own for n in re.findall(r"^from \._part(\d+) import", source, re.MULTILINE))
+    models = importlib.import_module("parted.models")
+    page = models.Resource5Page.model_validate({"items": [{"id": "1", "title": "t", "state": "draft"}]})
+    assert page.items[0].state is models.State.DRAFT
+    stdout, _, status = mypy.run(["--strict", "--no-incremental", "--no-error-summary", str(out / "parted")])
+    assert status == 0, stdout
+
+
+def model(name: str, *refs: str) -> Model:
+    fields = [Field(f"f{i}", f"f{i}", Named(ref), True, None, None) for i, ref in enumerate(refs)]  # type: ignore[arg-type]
+    return Model(name, None, "", fields)  # type: ignore[arg-type]
+
+
+def test_types_in_a_cycle_share_a_part_and_every_part_follows_what_it_names() -> None:
+    models = [model("User", "Team"), model("Team", "User", "Plan"), model("Plan"), model("Invoice", "Plan", "User")]
+    parts = split([], models, [], budget=1)  # every definition over budget: one component per part
+    home = {name: index for index, part in enumerate(parts) for name in part.names}
+    assert home["User"] == home["Team"]
+    assert home["Plan"] < home["Team"] < home["Invoice"]
+    assert parts[home["Invoice"]].imports == [
+        (f"_part{home['Plan'] + 1}", ["Plan"]), (f"_part{home['User'] + 1}", ["User"])
+    ]  # fmt: skip
+    assert [p.module for p in split([], models, [])] == [""]  # small: one models.py
+
+
+def operation(op_id: str, **extra: Any) -> dict[str, Any]:
+    return {"operationId": op_id, "responses": {"204": {"description": "done"}}, **extra}
+
+
+def test_tags_x_resource_and_untagged_operations(tmp_path: Path, importable: Path) -> None:
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "Grouped", "version": "1"},
+        "tags": [{"name": "Other things", "description": "Things of another kind."}, {"name": "Things"}],
+        "paths": {
+            "/a": {"get": operation("listA", tags=["Things", "Other things"])},
+            "/b": {"get": operation("getB", tags=["Things"], **{"x-resource": "Other things"})},
+            "/c": {"get": operation("ping")},
+            "/d": {"get": operation("things")},  # a method on the client named like a resource
+            "/e": {"get": operation("close", tags=["with_options"])},  # names the client has
+            "/f": {"get": operation("getF", tags=["Things"], **{"x-resource": 5})},
+        },
+    }
+    api, out = generate(tmp_path, "grouped", document)
+    assert [(r.attribute, r.class_name, [op.method_name for op in r.operations]) for r in api.resources] == [
+        ("other_things", "OtherThings", ["get_b"]),
+        ("things_", "Things", ["list_a", "get_f"]),
+        ("with_options_", "WithOptions", ["close_"]),
+    ]
+    assert [op.method_name for op in api.root_operations] == ["ping", "things"]
+    (warning,) = [w for w in api.warnings if w.rule == "x-resource"]
+    assert (warning.pointer, warning.line) == ("/paths/~1f/get/x-resource", 1)
+
+    grouped = importlib.import_module("grouped")
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(204)
+
+    client = grouped.GroupedClient(base_url="http://api.test", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+    client.things_.list_a(), client.other_things.get_b(), client.ping(), client.things(), client.with_options_.close_()
+    assert seen == ["/a", "/b", "/c", "/d", "/e"]
+    assert client.other_things.__doc__ == "Things of another kind."
+    handlers = importlib.import_module("grouped.server").Handlers()
+    assert type(handlers.things_).__name__ == "ThingsHandlers" and hasattr(handlers, "ping")
