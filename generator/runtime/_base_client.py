@@ -1,4 +1,8 @@
-"""The runtime every generated method goes through: auth, retries, errors, parsing."""
+"""The runtime every generated method goes through: auth, retries, errors, parsing.
+
+`SyncAPIClient` and `AsyncAPIClient` send requests; `SyncAPIResource` and
+`AsyncAPIResource` are the bases of the groups of operations a client exposes.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import enum
 import functools
 import importlib.util
 import json
+import math
 import random
 import re
 import sys
@@ -53,6 +58,8 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is cut to this
 TOKEN_REFRESH_MARGIN = 60.0  # a token this close to expiry is renewed first
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+# Transport errors that mean the request never reached the server: safe to repeat.
+_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def lazy_module(name: str) -> types.ModuleType:
@@ -82,6 +89,7 @@ class Credential:
 
 
 def basic_credentials(username: str, password: str) -> str:
+    """The `Authorization` value of HTTP basic authentication."""
     token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
     return f"Basic {token}"
 
@@ -146,6 +154,7 @@ class OAuthClientCredentials:
         return token
 
     def token(self, client: httpx.Client, force: bool = False) -> str:
+        """The cached token, or a new one (always, with `force`) fetched with `client`."""
         with self._thread_lock:
             cached = self._cached(force)
             if cached is not None:
@@ -155,6 +164,7 @@ class OAuthClientCredentials:
                 return self._store(client.send(request))
 
     async def atoken(self, client: httpx.AsyncClient, force: bool = False) -> str:
+        """The async twin of `token`."""
         import asyncio
 
         if self._async_lock is None:
@@ -259,9 +269,8 @@ class Pagination:
     style: str  # "cursor", "offset" or "page"
     items: tuple[str, ...]
     param: str  # the argument that selects the page (cursor, offset or page number)
-    position: tuple[
-        str, ...
-    ] = ()  # cursor: the next cursor; page: the current page number
+    # cursor: the next cursor; page: the current page number
+    position: tuple[str, ...] = ()
     limit_param: str = ""  # offset: the page-size argument
     total: tuple[str, ...] = ()  # offset: the item count; page: the page count
 
@@ -291,6 +300,9 @@ class Pagination:
 
 
 def _dig(value: object, path: Sequence[str]) -> typing.Any:
+    """The attribute at the end of `path`; None where it breaks off, or if none is given."""
+    if not path:
+        return None
     for name in path:
         if value is None:
             return None
@@ -341,9 +353,16 @@ class BaseClient(typing.Generic[_HttpClientT]):
         max_retries: int | None = None,
         retry_non_idempotent: bool | None = None,
     ) -> typing.Self:
-        """A copy with other settings that shares this client's connection pool."""
+        """A copy with other settings that shares this client's connection pool.
+
+        Cached properties (`with_raw_response`, resources) hold the original
+        client, so the copy makes its own on first use.
+        """
         clone = copy.copy(self)
-        clone.__dict__.pop("with_raw_response", None)  # bound to the original
+        for cls in type(self).__mro__:
+            for name, attribute in vars(cls).items():
+                if isinstance(attribute, functools.cached_property):
+                    clone.__dict__.pop(name, None)
         clone._owns_client = False
         if base_url is not None:
             clone.base_url = base_url.rstrip("/")
@@ -395,12 +414,11 @@ class BaseClient(typing.Generic[_HttpClientT]):
                 (k, v) for k, v in headers if k.lower() not in overridden
             ] + list(extra.items())
         timeout = parts.get("timeout")
+        # No params at all when there are none: an empty tuple costs httpx a second URL parse.
         return self._client.build_request(
             method,
             self.base_url + path,
-            params=(
-                tuple(query) if query else None
-            ),  # an empty one costs httpx a second URL parse
+            params=tuple(query) if query else None,
             headers=headers,
             timeout=self.timeout if timeout is None else timeout,
             **_content(parts),
@@ -411,26 +429,25 @@ class BaseClient(typing.Generic[_HttpClientT]):
         attempt: int,
         method: str,
         parts: RequestParts,
-        response: httpx.Response | None,
-        error: Exception | None,
+        outcome: httpx.Response | httpx.TransportError,
     ) -> float | None:
-        """Seconds to wait before trying again, or None to stop."""
+        """Seconds to wait before trying again after `outcome`, or None to stop.
+
+        A request that may have reached the server is repeated only if its method
+        is idempotent (or `retry_non_idempotent` is set).
+        """
         limit = parts.get("max_retries")
         if attempt >= (self.max_retries if limit is None else limit):
             return None
         repeatable = method in IDEMPOTENT_METHODS or self.retry_non_idempotent
-        if error is not None:
-            unsent = isinstance(
-                error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-            )
-            if not (unsent or repeatable):
+        if isinstance(outcome, httpx.Response):
+            if not (repeatable and _retryable(outcome.status_code)):
                 return None
-        elif response is None or not repeatable or not _retryable(response.status_code):
-            return None
-        else:
-            retry_after = _retry_after(response.headers.get("Retry-After"), self._now())
+            retry_after = _retry_after(outcome.headers.get("Retry-After"), self._now())
             if retry_after is not None:
                 return min(retry_after, MAX_RETRY_AFTER)
+        elif not (repeatable or isinstance(outcome, _UNSENT)):
+            return None
         return min(INITIAL_RETRY_DELAY * 2.0**attempt, MAX_RETRY_DELAY) * (
             1 - 0.25 * self._random()
         )
@@ -454,6 +471,8 @@ class BaseClient(typing.Generic[_HttpClientT]):
 
 
 class SyncAPIClient(BaseClient[httpx.Client]):
+    """The base of a generated client: sends requests on an `httpx.Client`."""
+
     def _sleep(self, seconds: float) -> None:
         time.sleep(seconds)
 
@@ -463,28 +482,28 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     def _request(
         self, method: str, path: str, **parts: typing.Unpack[RequestParts]
     ) -> httpx.Response:
+        """Send a request, retrying as the settings allow; a non-2xx answer raises."""
         attempt, renewed = 0, False
         oauth = self._oauth(parts)
         while True:
-            tokens = {
-                key: auth.token(self._client, force=renewed)
-                for key, auth in oauth.items()
-            }
+            tokens = {key: auth.token(self._client) for key, auth in oauth.items()}
             request = self._build_request(method, path, parts, tokens)
             try:
                 response = self._client.send(request)
             except httpx.TransportError as exc:
-                delay = self._retry_delay(attempt, method, parts, None, exc)
+                delay = self._retry_delay(attempt, method, parts, exc)
                 if delay is None:
                     raise _transport_error(request, exc) from exc
             else:
                 if response.status_code == 401 and oauth and not renewed:
                     renewed = True  # the token may have been revoked: renew it once
+                    for auth in oauth.values():
+                        auth.token(self._client, force=True)
                     continue
                 delay = (
                     None
                     if response.is_success
-                    else self._retry_delay(attempt, method, parts, response, None)
+                    else self._retry_delay(attempt, method, parts, response)
                 )
                 if delay is None:
                     return self._finish(response, parts)
@@ -498,6 +517,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         arguments: dict[str, typing.Any],
         paging: Pagination,
     ) -> Iterator[typing.Any]:
+        """Every item of the pages `fetch` returns, each page fetched only when reached."""
         next_arguments: dict[str, typing.Any] | None = arguments
         while next_arguments is not None:
             page = fetch(**next_arguments)
@@ -518,6 +538,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 
 
 class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
+    """The base of a generated async client: sends requests on an `httpx.AsyncClient`."""
+
     async def _sleep(self, seconds: float) -> None:
         import asyncio
 
@@ -529,28 +551,30 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     async def _request(
         self, method: str, path: str, **parts: typing.Unpack[RequestParts]
     ) -> httpx.Response:
+        """Send a request, retrying as the settings allow; a non-2xx answer raises."""
         attempt, renewed = 0, False
         oauth = self._oauth(parts)
         while True:
             tokens = {
-                key: await auth.atoken(self._client, force=renewed)
-                for key, auth in oauth.items()
+                key: await auth.atoken(self._client) for key, auth in oauth.items()
             }
             request = self._build_request(method, path, parts, tokens)
             try:
                 response = await self._client.send(request)
             except httpx.TransportError as exc:
-                delay = self._retry_delay(attempt, method, parts, None, exc)
+                delay = self._retry_delay(attempt, method, parts, exc)
                 if delay is None:
                     raise _transport_error(request, exc) from exc
             else:
                 if response.status_code == 401 and oauth and not renewed:
                     renewed = True  # the token may have been revoked: renew it once
+                    for auth in oauth.values():
+                        await auth.atoken(self._client, force=True)
                     continue
                 delay = (
                     None
                     if response.is_success
-                    else self._retry_delay(attempt, method, parts, response, None)
+                    else self._retry_delay(attempt, method, parts, response)
                 )
                 if delay is None:
                     return self._finish(response, parts)
@@ -564,6 +588,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         arguments: dict[str, typing.Any],
         paging: Pagination,
     ) -> AsyncIterator[typing.Any]:
+        """Every item of the pages `fetch` returns, each page fetched only when reached."""
         next_arguments: dict[str, typing.Any] | None = arguments
         while next_arguments is not None:
             page = await fetch(**next_arguments)
@@ -582,6 +607,24 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+class SyncAPIResource:
+    """The base of a group of operations (a tag) on a `SyncAPIClient`."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self._request = client._request
+        self._paginate = client._paginate
+
+
+class AsyncAPIResource:
+    """The base of a group of operations (a tag) on an `AsyncAPIClient`."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self._request = client._request
+        self._paginate = client._paginate
 
 
 @contextlib.contextmanager
@@ -610,18 +653,22 @@ def _retry_after(value: str | None, now: float) -> float | None:
     if value is None:
         return None
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return None if math.isnan(seconds) else max(seconds, 0.0)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # an HTTP date without a zone (asctime, -0000) is in GMT
+        when = when.replace(tzinfo=datetime.UTC)
     return max(when.timestamp() - now, 0.0)
 
 
 def parse(response: httpx.Response, type_: typing.Any) -> typing.Any:
-    """The response body as `type_` (a class, a generic or a union); a spec mismatch is an API error.
+    """The response body as `type_` (a class, a generic or a union).
 
     The Content-Type is not looked at: the client asked for the operation's
     preferred media type (JSON) first, and a body that does not parse as it,
@@ -645,9 +692,12 @@ class Raw(enum.Enum):
 def parse_by_status(
     response: httpx.Response, types: Mapping[str, typing.Any]
 ) -> typing.Any:
-    """The body read as the spec says for its status: a JSON type, `Raw.BYTES`, `Raw.TEXT`, or
-    None for no body. The status is looked up as it is, then as `2XX`, then `default`;
-    an undeclared one is read as the first declared."""
+    """The body read as the spec says for its status.
+
+    `types` maps statuses to a JSON type, `Raw.BYTES`, `Raw.TEXT`, or None for no
+    body. The status is looked up as it is, then as `2XX`, then `default`; an
+    undeclared one is read as the first declared.
+    """
     status = str(response.status_code)
     key = next((k for k in (status, status[0] + "XX", "default") if k in types), None)
     type_ = types[key] if key is not None else next(iter(types.values()))
@@ -714,7 +764,7 @@ def _defaults(
 
 
 def _content(parts: RequestParts) -> dict[str, typing.Any]:
-    """httpx's arguments for the request body: JSON, raw bytes or text, a form, or multipart parts."""
+    """httpx's arguments for the request body: JSON, bytes, text, a form or multipart parts."""
     if not parts.get("has_body"):
         return {}
     body, encoding = parts.get("body"), parts.get("body_encoding", "json")
@@ -756,7 +806,7 @@ def _content(parts: RequestParts) -> dict[str, typing.Any]:
 
 
 def _encoded(text: object, content_type: str) -> bytes:
-    """A text body in the charset its Content-Type names; UTF-8 when it names none (or an unknown one)."""
+    """A text body in the charset its Content-Type names; else (or if unknown) UTF-8."""
     if isinstance(text, bytes):
         return text
     charset = re.search(r"charset=\"?([\w.:-]+)", content_type, re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""Exceptions raised by the client: one base, one class per status family."""
+"""Exceptions raised by the client: one base, and a class for each status worth catching."""
 
 from __future__ import annotations
 
