@@ -40,7 +40,7 @@ def overhead() -> tuple[float, float]:
         return json.loads(http.get("https://api.join.me/v1/meetings/12345", headers=headers).content)
 
     def generated() -> object:
-        return client.get_scheduled_meeting(12345)
+        return client.meetings.get_scheduled_meeting(12345)
 
     generated(), bare()  # warm up: validators, pools
     return _timed(generated), _timed(bare)

@@ -35,13 +35,17 @@ class Variant:
     with_: Code  # "with" or "async with"
     iterator: Code  # what an auto-paging method returns
     raw_wrapper: Code  # the runtime's raw-response wrapper
+    resource_base: Code  # the runtime base class of a resource
 
 
 VARIANTS = (
-    Variant(Code(""), Code("SyncAPIClient"), Code("def"), Code(""), Code("with"), Code("Iterator"), Code("raw_response_wrapper")),
+    Variant(
+        Code(""), Code("SyncAPIClient"), Code("def"), Code(""), Code("with"), Code("Iterator"),
+        Code("raw_response_wrapper"), Code("SyncAPIResource"),
+    ),
     Variant(
         Code("Async"), Code("AsyncAPIClient"), Code("async def"), Code("await "), Code("async with"),
-        Code("AsyncIterator"), Code("async_raw_response_wrapper"),
+        Code("AsyncIterator"), Code("async_raw_response_wrapper"), Code("AsyncAPIResource"),
     ),
 )  # fmt: skip
 

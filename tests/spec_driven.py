@@ -122,10 +122,11 @@ def call(vendor: Vendor, op: Operation, handler: Any, mode: str, **options: Any)
     return run(mode, lambda: method(client, op)(*positional, **keywords))
 
 
-def method(target: Any, op: Operation, name: str = "") -> Any:
-    """`op`'s method (or its twin `name`) on a client, its `with_raw_response`, or a handler."""
+def method(target: Any, op: Operation, name: str = "", raw: bool = False) -> Any:
+    """`op`'s method (or its twin `name`) on a client or a handler; with `raw`, its
+    `with_raw_response` twin."""
     owner = getattr(target, op.resource) if op.resource else target
-    return getattr(owner, name or op.method_name)
+    return getattr(owner.with_raw_response if raw else owner, name or op.method_name)
 
 
 def with_token_endpoint(vendor: Vendor, handler: Any) -> Any:

@@ -7,7 +7,7 @@ from typing import Callable
 
 from conftest import minimal_spec
 from generator import pipeline
-from generator.examples import example_arguments
+from generator.examples import example_call
 from generator.load import Document, load
 from generator.model import Api, Enum, ListOf, MapOf, Named, Scalar, UnionOf, build_api
 from generator.problems import Problem
@@ -221,4 +221,4 @@ def test_the_readme_example_of_a_union_argument_is_one_of_its_options(write_spec
           "200": {description: ok}
     """
     api = api_of(write_spec, minimal_spec(paths, "schemas:\n  Id: {oneOf: [{type: string}, {type: integer}]}\n"))
-    assert example_arguments(api, api.operations[0]) == '"..."'
+    assert example_call(api, api.operations[0]).arguments == '"..."'

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 import httpx
 
 from .._base_client import (
-    AsyncAPIClient,
-    SyncAPIClient,
+    AsyncAPIResource,
+    SyncAPIResource,
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
@@ -24,10 +24,8 @@ from .._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from .. import models
-else:
-    models = lazy_module(
-        __package__.rpartition(".")[0] + ".models"
-    )  # loaded on first use
+else:  # loaded on first use
+    models = lazy_module(__package__.rpartition(".")[0] + ".models")
 
 __all__ = [
     "AsyncMeetings",
@@ -37,11 +35,8 @@ __all__ = [
 ]
 
 
-class Meetings:
+class Meetings(SyncAPIResource):
     """Meetings and a user's meetings (Genesys `MeetingApi`)."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> MeetingsWithRawResponse:
@@ -66,7 +61,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "POST",
             "/api/v2/meetings",
             body=body,
@@ -110,7 +105,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -155,7 +150,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "PUT",
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -200,7 +195,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "DELETE",
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -248,7 +243,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/api/v2/users/{userId}/meetings",
             path_params={"userId": user_id},
@@ -289,11 +284,8 @@ class MeetingsWithRawResponse:
         self.get_user_meetings = raw_response_wrapper(resource.get_user_meetings)
 
 
-class AsyncMeetings:
+class AsyncMeetings(AsyncAPIResource):
     """Meetings and a user's meetings (Genesys `MeetingApi`)."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> AsyncMeetingsWithRawResponse:
@@ -318,7 +310,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "POST",
             "/api/v2/meetings",
             body=body,
@@ -362,7 +354,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -407,7 +399,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "PUT",
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -452,7 +444,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "DELETE",
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -500,7 +492,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/api/v2/users/{userId}/meetings",
             path_params={"userId": user_id},

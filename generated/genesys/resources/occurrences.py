@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import httpx
 
 from .._base_client import (
-    AsyncAPIClient,
-    SyncAPIClient,
+    AsyncAPIResource,
+    SyncAPIResource,
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
@@ -23,10 +23,8 @@ from .._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from .. import models
-else:
-    models = lazy_module(
-        __package__.rpartition(".")[0] + ".models"
-    )  # loaded on first use
+else:  # loaded on first use
+    models = lazy_module(__package__.rpartition(".")[0] + ".models")
 
 __all__ = [
     "AsyncOccurrences",
@@ -36,11 +34,8 @@ __all__ = [
 ]
 
 
-class Occurrences:
+class Occurrences(SyncAPIResource):
     """Single occurrences of a recurring meeting (Genesys `MeetingApi`)."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> OccurrencesWithRawResponse:
@@ -67,7 +62,7 @@ class Occurrences:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
@@ -118,7 +113,7 @@ class Occurrences:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "PUT",
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
@@ -170,7 +165,7 @@ class Occurrences:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "DELETE",
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
@@ -211,11 +206,8 @@ class OccurrencesWithRawResponse:
         )
 
 
-class AsyncOccurrences:
+class AsyncOccurrences(AsyncAPIResource):
     """Single occurrences of a recurring meeting (Genesys `MeetingApi`)."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> AsyncOccurrencesWithRawResponse:
@@ -242,7 +234,7 @@ class AsyncOccurrences:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
@@ -293,7 +285,7 @@ class AsyncOccurrences:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "PUT",
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
@@ -345,7 +337,7 @@ class AsyncOccurrences:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "DELETE",
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},

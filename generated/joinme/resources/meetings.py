@@ -14,8 +14,8 @@ from collections.abc import Mapping
 import httpx
 
 from .._base_client import (
-    AsyncAPIClient,
-    SyncAPIClient,
+    AsyncAPIResource,
+    SyncAPIResource,
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
@@ -24,10 +24,8 @@ from .._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from .. import models
-else:
-    models = lazy_module(
-        __package__.rpartition(".")[0] + ".models"
-    )  # loaded on first use
+else:  # loaded on first use
+    models = lazy_module(__package__.rpartition(".")[0] + ".models")
 
 __all__ = [
     "AsyncMeetings",
@@ -37,11 +35,8 @@ __all__ = [
 ]
 
 
-class Meetings:
+class Meetings(SyncAPIResource):
     """Manage scheduled meetings."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> MeetingsWithRawResponse:
@@ -66,7 +61,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/meetings",
             params={"endDate": end_date},
@@ -96,7 +91,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "POST",
             "/meetings",
             body=body,
@@ -127,7 +122,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -157,7 +152,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "DELETE",
             "/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -187,7 +182,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "PATCH",
             "/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -217,11 +212,8 @@ class MeetingsWithRawResponse:
         self.update_meeting = raw_response_wrapper(resource.update_meeting)
 
 
-class AsyncMeetings:
+class AsyncMeetings(AsyncAPIResource):
     """Manage scheduled meetings."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> AsyncMeetingsWithRawResponse:
@@ -246,7 +238,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/meetings",
             params={"endDate": end_date},
@@ -276,7 +268,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "POST",
             "/meetings",
             body=body,
@@ -307,7 +299,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -337,7 +329,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "DELETE",
             "/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
@@ -367,7 +359,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "PATCH",
             "/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},

@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 import httpx
 
 from .._base_client import (
-    AsyncAPIClient,
-    SyncAPIClient,
+    AsyncAPIResource,
+    SyncAPIResource,
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
@@ -24,10 +24,8 @@ from .._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from .. import models
-else:
-    models = lazy_module(
-        __package__.rpartition(".")[0] + ".models"
-    )  # loaded on first use
+else:  # loaded on first use
+    models = lazy_module(__package__.rpartition(".")[0] + ".models")
 
 __all__ = [
     "AsyncMeetings",
@@ -45,11 +43,8 @@ _LIST_USER_MEETINGS_PAGES = Pagination(
 )
 
 
-class Meetings:
+class Meetings(SyncAPIResource):
     """The user's meetings (conference rooms) and their live controls."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> MeetingsWithRawResponse:
@@ -83,7 +78,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/user/meetings",
             params={
@@ -133,7 +128,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        return self._client._paginate(
+        return self._paginate(
             self.list_user_meetings,
             {
                 "filter": filter,
@@ -166,7 +161,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "POST",
             "/user/meetings",
             body=body,
@@ -206,7 +201,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/user/meetings/{id}",
             path_params={"id": id},
@@ -246,7 +241,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}",
             path_params={"id": id},
@@ -285,7 +280,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/destroy",
             path_params={"id": id},
@@ -322,7 +317,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/user/meetings/{id}/status",
             path_params={"id": id},
@@ -360,7 +355,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/mute",
             path_params={"id": id},
@@ -397,7 +392,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/unmute",
             path_params={"id": id},
@@ -434,7 +429,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/lock",
             path_params={"id": id},
@@ -471,7 +466,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/unlock",
             path_params={"id": id},
@@ -508,7 +503,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/start",
             path_params={"id": id},
@@ -545,7 +540,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/stop",
             path_params={"id": id},
@@ -582,7 +577,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/start_recording",
             path_params={"id": id},
@@ -619,7 +614,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/stop_recording",
             path_params={"id": id},
@@ -665,11 +660,8 @@ class MeetingsWithRawResponse:
         )
 
 
-class AsyncMeetings:
+class AsyncMeetings(AsyncAPIResource):
     """The user's meetings (conference rooms) and their live controls."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> AsyncMeetingsWithRawResponse:
@@ -703,7 +695,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/user/meetings",
             params={
@@ -753,7 +745,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        return self._client._paginate(
+        return self._paginate(
             self.list_user_meetings,
             {
                 "filter": filter,
@@ -786,7 +778,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "POST",
             "/user/meetings",
             body=body,
@@ -826,7 +818,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/user/meetings/{id}",
             path_params={"id": id},
@@ -866,7 +858,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}",
             path_params={"id": id},
@@ -905,7 +897,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/destroy",
             path_params={"id": id},
@@ -942,7 +934,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/user/meetings/{id}/status",
             path_params={"id": id},
@@ -980,7 +972,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/mute",
             path_params={"id": id},
@@ -1017,7 +1009,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/unmute",
             path_params={"id": id},
@@ -1054,7 +1046,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/lock",
             path_params={"id": id},
@@ -1091,7 +1083,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/unlock",
             path_params={"id": id},
@@ -1128,7 +1120,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/start",
             path_params={"id": id},
@@ -1165,7 +1157,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/stop",
             path_params={"id": id},
@@ -1202,7 +1194,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/start_recording",
             path_params={"id": id},
@@ -1239,7 +1231,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/stop_recording",
             path_params={"id": id},

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import httpx
 
 from .._base_client import (
-    AsyncAPIClient,
-    SyncAPIClient,
+    AsyncAPIResource,
+    SyncAPIResource,
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
@@ -23,10 +23,8 @@ from .._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from .. import models
-else:
-    models = lazy_module(
-        __package__.rpartition(".")[0] + ".models"
-    )  # loaded on first use
+else:  # loaded on first use
+    models = lazy_module(__package__.rpartition(".")[0] + ".models")
 
 __all__ = [
     "AsyncParticipants",
@@ -36,11 +34,8 @@ __all__ = [
 ]
 
 
-class Participants:
+class Participants(SyncAPIResource):
     """Participants currently in one of the user's meetings."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> ParticipantsWithRawResponse:
@@ -65,7 +60,7 @@ class Participants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/user/meetings/{id}/participants",
             path_params={"id": id},
@@ -108,7 +103,7 @@ class Participants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/participants/layout",
             path_params={"id": id},
@@ -149,7 +144,7 @@ class Participants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/participants/invite",
             path_params={"id": id},
@@ -190,7 +185,7 @@ class Participants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/user/meetings/{id}/participants/{participant_id}",
             path_params={"id": id, "participant_id": participant_id},
@@ -232,7 +227,7 @@ class Participants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/mute",
             path_params={"id": id, "participant_id": participant_id},
@@ -271,7 +266,7 @@ class Participants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/unmute",
             path_params={"id": id, "participant_id": participant_id},
@@ -310,7 +305,7 @@ class Participants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/chairman",
             path_params={"id": id, "participant_id": participant_id},
@@ -351,7 +346,7 @@ class Participants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/position",
             path_params={"id": id, "participant_id": participant_id},
@@ -392,7 +387,7 @@ class Participants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/destroy",
             path_params={"id": id, "participant_id": participant_id},
@@ -445,11 +440,8 @@ class ParticipantsWithRawResponse:
         )
 
 
-class AsyncParticipants:
+class AsyncParticipants(AsyncAPIResource):
     """Participants currently in one of the user's meetings."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> AsyncParticipantsWithRawResponse:
@@ -474,7 +466,7 @@ class AsyncParticipants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/user/meetings/{id}/participants",
             path_params={"id": id},
@@ -517,7 +509,7 @@ class AsyncParticipants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/participants/layout",
             path_params={"id": id},
@@ -558,7 +550,7 @@ class AsyncParticipants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/participants/invite",
             path_params={"id": id},
@@ -599,7 +591,7 @@ class AsyncParticipants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/user/meetings/{id}/participants/{participant_id}",
             path_params={"id": id, "participant_id": participant_id},
@@ -641,7 +633,7 @@ class AsyncParticipants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/mute",
             path_params={"id": id, "participant_id": participant_id},
@@ -680,7 +672,7 @@ class AsyncParticipants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/unmute",
             path_params={"id": id, "participant_id": participant_id},
@@ -719,7 +711,7 @@ class AsyncParticipants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/chairman",
             path_params={"id": id, "participant_id": participant_id},
@@ -760,7 +752,7 @@ class AsyncParticipants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/position",
             path_params={"id": id, "participant_id": participant_id},
@@ -801,7 +793,7 @@ class AsyncParticipants:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/user/meetings/{id}/participants/{participant_id}/destroy",
             path_params={"id": id, "participant_id": participant_id},

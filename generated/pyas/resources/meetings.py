@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 import httpx
 
 from .._base_client import (
-    AsyncAPIClient,
-    SyncAPIClient,
+    AsyncAPIResource,
+    SyncAPIResource,
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
@@ -24,10 +24,8 @@ from .._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from .. import models
-else:
-    models = lazy_module(
-        __package__.rpartition(".")[0] + ".models"
-    )  # loaded on first use
+else:  # loaded on first use
+    models = lazy_module(__package__.rpartition(".")[0] + ".models")
 
 __all__ = [
     "AsyncMeetings",
@@ -45,11 +43,8 @@ _LIST_MEETINGS_PAGES = Pagination(
 )
 
 
-class Meetings:
+class Meetings(SyncAPIResource):
     """Zoom meetings of an account connected to Pyas."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> MeetingsWithRawResponse:
@@ -86,7 +81,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/zoom/meetings",
             params={
@@ -141,7 +136,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        return self._client._paginate(
+        return self._paginate(
             self.list_meetings,
             {
                 "account_id": account_id,
@@ -176,7 +171,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "POST",
             "/zoom/meetings",
             body=body,
@@ -216,7 +211,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/zoom/meetings/{id}",
             path_params={"id": id},
@@ -256,7 +251,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "DELETE",
             "/zoom/meetings/{id}",
             path_params={"id": id},
@@ -293,7 +288,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "PATCH",
             "/zoom/meetings/{id}",
             path_params={"id": id},
@@ -323,11 +318,8 @@ class MeetingsWithRawResponse:
         self.update_meeting = raw_response_wrapper(resource.update_meeting)
 
 
-class AsyncMeetings:
+class AsyncMeetings(AsyncAPIResource):
     """Zoom meetings of an account connected to Pyas."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> AsyncMeetingsWithRawResponse:
@@ -364,7 +356,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/zoom/meetings",
             params={
@@ -419,7 +411,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        return self._client._paginate(
+        return self._paginate(
             self.list_meetings,
             {
                 "account_id": account_id,
@@ -454,7 +446,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "POST",
             "/zoom/meetings",
             body=body,
@@ -494,7 +486,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/zoom/meetings/{id}",
             path_params={"id": id},
@@ -534,7 +526,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "DELETE",
             "/zoom/meetings/{id}",
             path_params={"id": id},
@@ -571,7 +563,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "PATCH",
             "/zoom/meetings/{id}",
             path_params={"id": id},

@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 import httpx
 
 from .._base_client import (
-    AsyncAPIClient,
-    SyncAPIClient,
+    AsyncAPIResource,
+    SyncAPIResource,
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
@@ -24,10 +24,8 @@ from .._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from .. import models
-else:
-    models = lazy_module(
-        __package__.rpartition(".")[0] + ".models"
-    )  # loaded on first use
+else:  # loaded on first use
+    models = lazy_module(__package__.rpartition(".")[0] + ".models")
 
 __all__ = [
     "AsyncMeetings",
@@ -45,11 +43,8 @@ _LIST_MEETINGS_PAGES = Pagination(
 )
 
 
-class Meetings:
+class Meetings(SyncAPIResource):
     """Scheduled, instant and recurring meetings of an extension."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> MeetingsWithRawResponse:
@@ -86,7 +81,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
             path_params={"accountId": account_id, "extensionId": extension_id},
@@ -132,7 +127,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        return self._client._paginate(
+        return self._paginate(
             self.list_meetings,
             {
                 "account_id": account_id,
@@ -180,7 +175,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "POST",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
             path_params={"accountId": account_id, "extensionId": extension_id},
@@ -239,7 +234,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}",
             path_params={
@@ -302,7 +297,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "PUT",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}",
             path_params={
@@ -360,7 +355,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "DELETE",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}",
             path_params={
@@ -416,7 +411,7 @@ class Meetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        self._client._request(
+        self._request(
             "POST",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}/end",
             path_params={
@@ -452,11 +447,8 @@ class MeetingsWithRawResponse:
         self.end_meeting = raw_response_wrapper(resource.end_meeting)
 
 
-class AsyncMeetings:
+class AsyncMeetings(AsyncAPIResource):
     """Scheduled, instant and recurring meetings of an extension."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> AsyncMeetingsWithRawResponse:
@@ -493,7 +485,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
             path_params={"accountId": account_id, "extensionId": extension_id},
@@ -539,7 +531,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        return self._client._paginate(
+        return self._paginate(
             self.list_meetings,
             {
                 "account_id": account_id,
@@ -587,7 +579,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "POST",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
             path_params={"accountId": account_id, "extensionId": extension_id},
@@ -646,7 +638,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}",
             path_params={
@@ -709,7 +701,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "PUT",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}",
             path_params={
@@ -767,7 +759,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "DELETE",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}",
             path_params={
@@ -823,7 +815,7 @@ class AsyncMeetings:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        await self._client._request(
+        await self._request(
             "POST",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/{meetingId}/end",
             path_params={

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import httpx
 
 from .._base_client import (
-    AsyncAPIClient,
-    SyncAPIClient,
+    AsyncAPIResource,
+    SyncAPIResource,
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
@@ -23,10 +23,8 @@ from .._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from .. import models
-else:
-    models = lazy_module(
-        __package__.rpartition(".")[0] + ".models"
-    )  # loaded on first use
+else:  # loaded on first use
+    models = lazy_module(__package__.rpartition(".")[0] + ".models")
 
 __all__ = [
     "AsyncServiceInfo",
@@ -36,11 +34,8 @@ __all__ = [
 ]
 
 
-class ServiceInfo:
+class ServiceInfo(SyncAPIResource):
     """Dial-in numbers, support URIs and meeting account information of an extension."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> ServiceInfoWithRawResponse:
@@ -79,7 +74,7 @@ class ServiceInfo:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = self._client._request(
+        response = self._request(
             "GET",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/service-info",
             path_params={"accountId": account_id, "extensionId": extension_id},
@@ -112,11 +107,8 @@ class ServiceInfoWithRawResponse:
         )
 
 
-class AsyncServiceInfo:
+class AsyncServiceInfo(AsyncAPIResource):
     """Dial-in numbers, support URIs and meeting account information of an extension."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     @functools.cached_property
     def with_raw_response(self) -> AsyncServiceInfoWithRawResponse:
@@ -155,7 +147,7 @@ class AsyncServiceInfo:
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
         """
-        response = await self._client._request(
+        response = await self._request(
             "GET",
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/service-info",
             path_params={"accountId": account_id, "extensionId": extension_id},
