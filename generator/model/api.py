@@ -328,9 +328,13 @@ class Api:
 
 
 def uses(operations: list[Operation], module: str) -> bool:
-    """Whether an annotation of these operations' methods names `module`."""
+    """Whether the methods of these operations name `module` (`models`, `datetime`): in an
+    annotation, an error type, a status's type or a pager's items."""
     annotations = [a for op in operations for a in (op.return_annotation, *(p.annotation for p in op.parameters))]
     annotations += [op.body.annotation for op in operations if op.body]
+    annotations += [r.reader for op in operations for r in op.successes]
+    annotations += [r.annotation for op in operations for r in op.typed_errors]
+    annotations += [op.pagination.item_type.annotation("models.") for op in operations if op.pagination]
     return any(module + "." in a for a in annotations)
 
 
