@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 import pytest
 
-from generator.paths import METHODS, operations, path_items
-from generator.pointers import chain, deref, escape, join, ref_target, refers_to, resolve, split, unescape, walk
+from generator.paths import operations, path_items
+from generator.pointers import (
+    chain,
+    deref,
+    escape,
+    join,
+    ref_target,
+    refers_to,
+    resolve,
+    split,
+    unescape,
+    walk,
+)
 
 TOKENS = ["", "a", "~", "/", "~1", "~0", "a/b~c", "{id}", "/~/"]
 
@@ -140,7 +152,7 @@ SPEC: dict[str, Any] = {
 
 
 def test_operations_are_the_method_keys_of_each_path_item() -> None:
-    found = [(op.path, op.method, op.pointer) for op in operations(SPEC)]
+    found = [(op.path, op.method, op.pointer) for op in islice(operations(SPEC), 10)]  # a loop would not end
     assert found == [
         ("/things/{id}", "get", "/paths/~1things~1{id}/get"),
         ("/things/{id}", "put", "/paths/~1things~1{id}/put"),
@@ -150,7 +162,6 @@ def test_operations_are_the_method_keys_of_each_path_item() -> None:
         (None, "post", "/webhooks/changed/post"),  # its callback leads back to it: once
     ]
     assert [op.node for op in operations(SPEC)][1] is None
-    assert METHODS.index("head") < METHODS.index("trace")
 
 
 def test_an_operation_takes_its_path_items_parameters_replaced_by_its_own() -> None:
