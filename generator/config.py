@@ -25,7 +25,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .load import display_path, join
+from .load import display_path
+from .pointers import walk
 from .problems import FATAL, GeneratorError, Problem, Severity
 
 TABLE = ("tool", "clientgen", "lint")
@@ -186,18 +187,12 @@ def _layer(source: str, raw: Any) -> Layer:
 def inline_suppressions(data: Any) -> dict[str, frozenset[str]]:
     """Pointer -> the rule ids an `x-lint-ignore` there suppresses, for every node that has one."""
     found: dict[str, frozenset[str]] = {}
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        pointer, node = stack.pop()
-        if isinstance(node, dict):
-            value = node.get(INLINE)
-            if isinstance(value, str):
-                value = [value]
-            if isinstance(value, list):
-                found[pointer] = frozenset(v for v in value if isinstance(v, str))
-            stack.extend((join(pointer, k), v) for k, v in node.items() if k != INLINE)
-        elif isinstance(node, list):
-            stack.extend((join(pointer, i), v) for i, v in enumerate(node))
+    for pointer, node in walk(data, skip={INLINE}):
+        value = node.get(INLINE) if isinstance(node, dict) else None
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            found[pointer] = frozenset(v for v in value if isinstance(v, str))
     return found
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .pointers import join, resolve, walk
 from .problems import Problem
 
 # A document may not expand to more nodes than this: it stops alias bombs
@@ -31,19 +32,6 @@ def _recursion_limit(limit: int) -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(previous)
-
-
-def escape(token: str) -> str:
-    """Escape one JSON-pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def join(pointer: str, *tokens: str | int) -> str:
-    return pointer + "".join("/" + escape(str(t)) for t in tokens)
 
 
 @dataclass
@@ -75,16 +63,7 @@ class Document:
 
     def resolve(self, pointer: str) -> Any:
         """The value at a local pointer; raises KeyError if there is none."""
-        node = self.data
-        for token in pointer.split("/")[1:] if pointer else []:
-            token = unescape(token)
-            if isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            elif isinstance(node, dict) and token in node:
-                node = node[token]
-            else:
-                raise KeyError(pointer)
-        return node
+        return resolve(self.data, pointer)
 
 
 def display_path(path: Path) -> str:
@@ -288,7 +267,7 @@ def _bundle(root: Document) -> Document | Problem:
     prefixes: dict[Path, str] = {root.path.resolve(): ""}
     while queue:
         prefix, source = queue.pop(0)
-        for node, pointer in _ref_holders(root.resolve(prefix) if prefix else root.data, prefix):
+        for pointer, node in _ref_holders(root.resolve(prefix), prefix):
             ref = node["$ref"]
             location, _, fragment = ref.partition("#")
             if not location:
@@ -315,16 +294,11 @@ def _bundle(root: Document) -> Document | Problem:
     return root
 
 
-def _ref_holders(data: Any, prefix: str) -> list[tuple[dict[str, Any], str]]:
-    """Every mapping with a string `$ref` under `data`, with its pointer."""
-    found: list[tuple[dict[str, Any], str]] = []
-    stack: list[tuple[Any, str]] = [(data, prefix)]
-    while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("$ref"), str):
-                found.append((node, pointer))
-            stack.extend((v, join(pointer, k)) for k, v in node.items() if not (pointer == "" and k == "x-bundled"))
-        elif isinstance(node, list):
-            stack.extend((v, join(pointer, i)) for i, v in enumerate(node))
-    return found
+def _ref_holders(data: Any, prefix: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every mapping with a string `$ref` in `data` (found at `prefix`), with its
+    pointer; none in the spec's own `/x-bundled`."""
+    return [
+        (pointer, node) for pointer, node in walk(data, prefix, reverse=True)
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str)
+        and (prefix or not (pointer == BUNDLE or pointer.startswith(BUNDLE + "/")))
+    ]

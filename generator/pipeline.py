@@ -9,11 +9,12 @@ from pathlib import Path, PurePosixPath
 
 from .cache import Cache
 from .config import LintConfig, inline_suppressions
+from .pointers import unescape
 from .problems import GeneratorError, Problem
 from .sources import discover, package_name
 
 # The stages, in the order data flows through them.
-from .load import Document, load, unescape  # isort: skip
+from .load import Document, load  # isort: skip
 from .swagger2 import convert, is_swagger2  # isort: skip
 from .validate import validate  # isort: skip
 from .rules import check_rules  # isort: skip

@@ -8,7 +8,7 @@ Each rule is one small generator of (pointer, message) findings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -19,10 +19,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .identifiers import snake_case
-from .load import Document, join
-from .model.operations import METHODS
+from .load import Document
+from .paths import METHODS, Operation, Parameter, PathItem, path_items
+from .pointers import deref, join, refers_to, walk
 from .problems import FATAL, GENERATOR, Problem, Severity
-from .validate import iter_refs, ref_target
 
 COMPONENT_KINDS = (
     "schemas", "parameters", "responses", "requestBodies", "headers", "examples", "securitySchemes",
@@ -35,7 +35,6 @@ DOCUMENT_URI = "urn:openapi-document"  # the base URI examples' schemas resolve 
 Node = dict[str, Any]
 Finding = tuple[str, str]  # (pointer, message)
 Finder = Callable[[Document], Iterator[Finding]]
-Parameters = dict[tuple[str, str], tuple[str, Node]]  # (name, in) -> (pointer of the use, parameter)
 
 
 @dataclass(frozen=True)
@@ -90,82 +89,21 @@ def _entries(value: Any) -> list[tuple[str, Any]]:
     return []
 
 
-def _deref(document: Document, pointer: str, node: Any) -> tuple[str, Any]:
-    """Follow local `$ref`s from `node`: (pointer, value) of what it finally stands for."""
-    seen: set[str] = set()
-    while isinstance(_get(node, "$ref"), str):
-        target = ref_target(node["$ref"])
-        if target is None or target in seen:
-            break
-        seen.add(target)
-        try:
-            pointer, node = target, document.resolve(target)
-        except KeyError:
-            break
-    return pointer, node
-
-
-def _parameters(document: Document, pointer: str, node: Any) -> Parameters:
-    """The parameters declared at `pointer`, keyed by (name, in), $refs followed."""
-    found: Parameters = {}
-    for index, entry in _entries(_get(node, "parameters")):
-        site = join(pointer, "parameters", index)
-        parameter = _deref(document, site, entry)[1]
-        if isinstance(_get(parameter, "name"), str):
-            found[(parameter["name"], str(parameter.get("in")))] = (site, parameter)
-    return found
-
-
-@dataclass(frozen=True)
-class PathItem:
-    path: str | None  # the path template; None for webhooks and callbacks
-    pointer: str
-    node: Node
-    parameters: Parameters
-
-
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    path: str | None
-    pointer: str
-    node: Node
-    parameters: Parameters  # the path item's, overridden by the operation's
-
-
-def _path_items(document: Document) -> Iterator[PathItem]:
-    """Every path item of paths, webhooks and callbacks, $refs followed."""
-    queue: list[tuple[str | None, str, Any]] = [
-        (path, join("/paths", path), item) for path, item in _entries(_get(document.data, "paths"))
-    ]
-    queue += [(None, join("/webhooks", k), v) for k, v in _entries(_get(document.data, "webhooks"))]
-    seen: set[str] = set()
-    while queue:
-        path, pointer, item = queue.pop(0)
-        pointer, item = _deref(document, pointer, item)
-        if not isinstance(item, dict) or (path is None and pointer in seen):
-            continue  # callbacks may lead back to themselves
-        seen.add(pointer)
-        yield PathItem(path, pointer, item, _parameters(document, pointer, item))
-        for method in METHODS:
-            for name, callback in _entries(_get(item.get(method), "callbacks")):
-                base, callback = _deref(document, join(pointer, method, "callbacks", name), callback)
-                queue += [(None, join(base, expression), v) for expression, v in _entries(callback)]
-
-
-def _item_operations(document: Document, item: PathItem) -> Iterator[Operation]:
-    for method in METHODS:
-        node = item.node.get(method)
-        if isinstance(node, dict):
-            pointer = join(item.pointer, method)
-            parameters = item.parameters | _parameters(document, pointer, node)
-            yield Operation(method, item.path, pointer, node, parameters)
-
-
 def _operations(document: Document) -> Iterator[Operation]:
-    """Every operation, with its effective parameters."""
-    for item in _path_items(document):
-        yield from _item_operations(document, item)
+    """Every operation object, with its effective parameters."""
+    return (op for item in path_items(document.data) for op in _item_operations(item))
+
+
+def _item_operations(item: PathItem) -> list[Operation]:
+    return [op for op in item.operations if isinstance(op.node, dict)]
+
+
+def _named(parameters: Iterable[Parameter]) -> Iterator[tuple[str, str, str]]:
+    """(name, in, site) of each parameter that has a name."""
+    for parameter in parameters:
+        name = _get(parameter.node, "name")
+        if isinstance(name, str):
+            yield name, str(parameter.node.get("in")), parameter.site
 
 
 # How a walk goes down from each kind of object: (key, "one" or "many", child
@@ -264,13 +202,13 @@ def _operation_id_camel_case(document: Document) -> Iterator[Finding]:
 
 @rule("path-params-declared", "Every {name} of a path template is declared as an `in: path` parameter.")
 def _path_params_declared(document: Document) -> Iterator[Finding]:
-    for item in _path_items(document):
+    for item in path_items(document.data):
         if item.path is None:
             continue
         # Each operation must declare every name; a path item with none, itself.
-        scopes = [(op.pointer, op.parameters) for op in _item_operations(document, item)]
+        scopes = [(op.pointer, op.parameters) for op in _item_operations(item)]
         for pointer, parameters in scopes or [(item.pointer, item.parameters)]:
-            declared = {name for name, where in parameters if where == "path"}
+            declared = {name for name, where, _ in _named(parameters) if where == "path"}
             for name in dict.fromkeys(TEMPLATE.findall(item.path)):
                 if name not in declared:
                     yield pointer, f"{{{name}}} in {item.path!r} has no `in: path` parameter"
@@ -278,12 +216,12 @@ def _path_params_declared(document: Document) -> Iterator[Finding]:
 
 @rule("path-params-in-template", "Every `in: path` parameter appears as {name} in its path template.")
 def _path_params_in_template(document: Document) -> Iterator[Finding]:
-    for item in _path_items(document):
+    for item in path_items(document.data):
         if item.path is None:
             continue
         names = set(TEMPLATE.findall(item.path))
-        scopes = [item.parameters] + [op.parameters for op in _item_operations(document, item)]
-        for (name, where), (site, _) in (entry for scope in scopes for entry in scope.items()):
+        scopes = [item.parameters] + [op.parameters for op in _item_operations(item)]
+        for name, where, site in (entry for scope in scopes for entry in _named(scope)):
             if where == "path" and name not in names:
                 yield site, f"path parameter {name!r} does not appear in {item.path!r}"
 
@@ -302,7 +240,7 @@ def _response_schema(document: Document) -> Iterator[Finding]:
     for kind, pointer, response in _objects(document):
         for media_type, media in _entries(response.get("content")) if kind == "response" else []:
             site = join(pointer, "content", media_type)
-            media = _deref(document, site, media)[1]
+            media = deref(document.data, site, media)[1]
             if isinstance(media, dict) and "schema" not in media:
                 yield site, f"response content {media_type!r} has no schema"
 
@@ -337,7 +275,7 @@ def _examples(document: Document) -> Iterator[tuple[str, str, Any]]:
                 yield join(pointer, "example"), schema, node["example"]
             for name, entry in _entries(node.get("examples")):
                 site = join(pointer, "examples", name)
-                target, example = _deref(document, site, entry)
+                target, example = deref(document.data, site, entry)
                 if isinstance(example, dict) and "value" in example:
                     yield (join(site, "value") if target == site else site), schema, example["value"]
 
@@ -364,7 +302,7 @@ def _example_valid(document: Document) -> Iterator[Finding]:
 
 @rule("component-unused", "Every component is referenced (security schemes: named in a requirement).")
 def _component_unused(document: Document) -> Iterator[Finding]:
-    targets = {target for _, ref in iter_refs(document.data) if (target := ref_target(ref)) is not None}
+    targets = {target for _, node in walk(document.data) if (target := refers_to(node)) is not None}
     schemes = {name for _, name in _security_requirements(document)}
     components = _get(document.data, "components")
     for kind in COMPONENT_KINDS:
@@ -417,8 +355,8 @@ def _python_name_clash(document: Document) -> Iterator[Finding]:
             names = [name for name, _ in _entries(node.get("properties"))]
             yield from _clashes([(join(pointer, "properties", n), n, f"property {n!r}") for n in names])
     for op in _operations(document):
-        parameters = op.parameters.items()
-        yield from _clashes([(site, n, f"{where} parameter {n!r}") for (n, where), (site, _) in parameters])
+        named = _named(op.parameters)
+        yield from _clashes([(site, n, f"{where} parameter {n!r}") for n, where, site in named])
 
 
 RULES: tuple[Rule, ...] = tuple(_RULES)

@@ -15,18 +15,17 @@ document's global `consumes` / `produces` (they are shared, as components are).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
+from itertools import islice
 from typing import Any
-from urllib.parse import unquote
 
-from .load import BUNDLE, Document, join
+from .load import BUNDLE, Document
+from .pointers import MAX_REF_CHAIN, chain, join, ref_target, refers_to, walk
 from .problems import Problem
 
 OPENAPI = "3.0.3"
 RULE = "swagger2-convert"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
-MAX_CHAIN = 100  # $refs followed from one reference, at most
 # Keywords of a non-body parameter (and of a header) that move into its schema.
 TYPE_KEYS = frozenset({
     "type", "format", "items", "enum", "default", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
@@ -61,21 +60,9 @@ def convert(document: Document) -> tuple[Document, list[Problem]]:
     the line of the node it came from."""
     converter = _Converter(document)
     data = converter.document()
-    lines = {p: converter.lines[p] for p in _pointers(data) if p in converter.lines}  # none left over
+    lines = {p: converter.lines[p] for p, _ in walk(data) if p in converter.lines}  # none left over
     converted = Document(document.path, document.display, data, lines, dict(document.files), list(document.sources))
     return converted, list(converter.warnings)
-
-
-def _pointers(data: Any) -> Iterator[str]:
-    """Every pointer in `data`, without recursion."""
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        pointer, node = stack.pop()
-        yield pointer
-        if isinstance(node, dict):
-            stack.extend((join(pointer, k), v) for k, v in node.items())
-        elif isinstance(node, list):
-            stack.extend((join(pointer, i), v) for i, v in enumerate(node))
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -84,16 +71,6 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _target(ref: Any) -> str | None:
-    """The pointer a local `$ref` names (None if it is not one)."""
-    return unquote(ref[1:]) if isinstance(ref, str) and ref.startswith("#") else None
-
-
-def _ref_of(node: Any) -> str | None:
-    """The target of `node` when it is a `{$ref: ...}` object."""
-    return _target(node.get("$ref")) if isinstance(node, dict) else None
 
 
 def _bundled(pointer: str | None) -> bool:
@@ -223,7 +200,7 @@ class _Converter:
         if isinstance(ref, str):
             self.holders.append((copy, ref, join(old, "$ref")))
             if kind == SCHEMA:
-                self.assign(_target(ref), "schema")
+                self.assign(ref_target(ref), "schema")
 
     # --- schemas -----------------------------------------------------------------------
 
@@ -489,7 +466,7 @@ class _Converter:
         """`value` converted as a `role` node; a `$ref` stays one, and its bundled
         target takes the role."""
         if isinstance(value, dict) and isinstance(value.get("$ref"), str):
-            self.assign(_ref_of(value), role)
+            self.assign(refers_to(value), role)
             return self.walk(new, old, value)
         if role == "schema":
             return self.walk(new, old, value, SCHEMA)
@@ -522,17 +499,10 @@ class _Converter:
 
     def follow(self, node: Any, at: str) -> tuple[str, Any]:
         """(pointer, node) that a chain of local `$ref`s from `node` leads to; the node
-        is None when the chain breaks or loops."""
-        for _ in range(MAX_CHAIN):
-            target = _ref_of(node)
-            if target is None:
-                return at, node
-            at = target
-            try:
-                node = self.source.resolve(target)
-            except KeyError:
-                return at, None
-        return at, None
+        is None when the chain breaks, loops or is too long to follow."""
+        *_, (at, node) = islice(chain(self.source.data, at, node), MAX_REF_CHAIN)
+        target = refers_to(node)
+        return (at, node) if target is None else (target, None)
 
     def kind(self, parameter: Any) -> str:
         """Where a parameter (or the one its `$ref`s lead to) is: body, formData, query..."""
@@ -567,7 +537,7 @@ class _Converter:
                 result[key] = self.walk(join(new, key), at, value)
                 if key == "$ref" and isinstance(value, str):
                     self.holders.append((result, value, at))
-                    self.assign(_target(value), "path")
+                    self.assign(ref_target(value), "path")
             elif key == "parameters":
                 kept = [(join(old, key, i), p) for i, p in enumerate(shared) if self.kind(p) not in ("body", "formData")]
                 if kept:
@@ -714,7 +684,7 @@ class _Converter:
     def body(self, new: str, old: str, parameter: Any, consumes: list[str]) -> Any:
         """A body parameter as a request body; a shared one stays a `$ref` unless the
         operation consumes other media types than the document."""
-        if _ref_of(parameter) is None:
+        if refers_to(parameter) is None:
             return self.request_body(new, old, _dict(parameter), consumes)
         at, resolved = self.follow(parameter, old)
         if consumes == self.consumes or resolved is None or _bundled(at):
@@ -830,7 +800,7 @@ class _Converter:
             at, to = join(old, status), join(new, status)
             if status.startswith("x-"):
                 result[status] = self.walk(to, at, response)
-            elif _ref_of(response) is not None:
+            elif refers_to(response) is not None:
                 result[status] = self.shared_response(to, at, response, produces)
             else:
                 result[status] = self.response(to, at, response, produces)
@@ -936,7 +906,7 @@ class _Converter:
     def new_ref(self, ref: str) -> str | None:
         """The 3.0 form of a local `$ref`: the copy of its target, or, for a target that
         does not exist, the copy of its nearest ancestor (so the finding stays)."""
-        target = _target(ref)
+        target = ref_target(ref)
         if target is None:
             return ref  # not local: load has reported it
         if target in self.exact:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import unquote
 
 from jsonschema.exceptions import ValidationError, best_match
 from openapi_spec_validator.schemas import schema_v30, schema_v31
 from openapi_spec_validator.schemas.backend.jsonschema import create_validator
 
-from .load import Document, join
+from .load import Document
+from .pointers import MAX_REF_CHAIN, chain, join, ref_target, refers_to, walk
 from .problems import Problem
 
 
@@ -59,23 +59,16 @@ def _located(document: Document, error: ValidationError) -> Problem:
     return document.problem(pointer, message, "oas-schema")
 
 
-def ref_target(ref: str) -> str | None:
-    """The JSON pointer a local `$ref` names, or None if it is not local."""
-    if not ref.startswith("#"):
-        return None
-    return unquote(ref[1:])
-
-
-MAX_REF_CHAIN = 100  # a $ref to a $ref to a $ref...: longer chains are rejected
-
-
 def check_refs(document: Document) -> Iterator[Problem]:
     """A problem for every `$ref` that is not local, does not resolve, or only
     leads to more `$ref`s (a cycle, or a chain too long to follow); each such
     chain is reported once, where it starts."""
     covered: set[str] = set()
-    for pointer, ref in iter_refs(document.data):
-        target = ref_target(ref)
+    for holder, node in walk(document.data):
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not isinstance(ref, str):
+            continue
+        pointer, target = join(holder, "$ref"), ref_target(ref)
         if target is None:
             yield document.problem(
                 pointer, f"$ref {ref!r} is not a reference into this document (load bundles referenced files)", "ref-unresolved"
@@ -88,41 +81,12 @@ def check_refs(document: Document) -> Iterator[Problem]:
             continue
         if target in covered:
             continue
-        chain, cycle = _chain(document, target)
-        if cycle or len(chain) > MAX_REF_CHAIN:
-            covered.update(chain)
+        steps = list(chain(document.data, holder, node))[1:]
+        targets = [at for at, _ in steps]
+        cycle = refers_to(steps[-1][1]) in targets
+        if cycle or len(targets) > MAX_REF_CHAIN:
+            covered.update(targets)
             why = "leads round a cycle of $refs with no schema in it" if cycle else (
-                f"starts a chain of {len(chain)} $refs (at most {MAX_REF_CHAIN} are followed)"
+                f"starts a chain of {len(targets)} $refs (at most {MAX_REF_CHAIN} are followed)"
             )
             yield document.problem(pointer, f"$ref {ref!r} {why}", "ref-unresolved")
-
-
-def _chain(document: Document, target: str) -> tuple[list[str], bool]:
-    """The targets a run of `$ref`s visits from `target`, and whether it loops."""
-    chain, seen = [target], {target}
-    node = document.resolve(target)
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        target = ref_target(node["$ref"]) or ""
-        if target in seen:
-            return chain, True
-        chain.append(target)
-        seen.add(target)
-        try:
-            node = document.resolve(target)
-        except KeyError:
-            break  # reported where that $ref is written
-    return chain, False
-
-
-def iter_refs(data: Any) -> Iterator[tuple[str, str]]:
-    """(pointer of the `$ref` key, its value) for every reference, in document order."""
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        pointer, node = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                yield join(pointer, "$ref"), ref
-            stack.extend((join(pointer, k), v) for k, v in reversed(list(node.items())))
-        elif isinstance(node, list):
-            stack.extend((join(pointer, i), v) for i, v in reversed(list(enumerate(node))))

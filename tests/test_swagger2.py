@@ -19,8 +19,9 @@ from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidat
 
 from conftest import ROOT
 from generator import pipeline
-from generator.load import Document, join, load, unescape
+from generator.load import Document, load
 from generator.model import Api, build_api
+from generator.pointers import join, unescape
 from generator.problems import Problem
 from generator.sources import package_name
 from generator.swagger2 import convert, is_swagger2

@@ -17,7 +17,7 @@ import pytest
 
 from generator import pipeline
 from generator.model import Operation
-from generator.model.operations import METHODS
+from generator.paths import METHODS
 from spec_driven import IDS, OPERATIONS, SPECS, VENDORS, Vendor, call, normalized, wire
 
 

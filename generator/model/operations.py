@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
+from .. import paths
 from ..identifiers import RESERVED_PARAMETERS, NameScope, class_name, snake_case
-from ..load import join
+from ..pointers import deref, join
 from ..problems import Problem
-from ..validate import ref_target
 from .api import Body, Decoding, Encoding, Location, Operation, Parameter, Response
 from .fake import Collection, FakeAction, parse_action
 from .pagination import parse_pagination
@@ -16,7 +16,6 @@ from .resources import group
 from .schemas import SchemaParser
 from .types import Scalar
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATIONS = ("path", "query", "header", "cookie")
 ENCODINGS: dict[str, Encoding] = {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}
 # Attributes of a client: neither a method nor a resource may take their names.
@@ -116,36 +115,18 @@ class OperationParser:
     def parse_all(self) -> tuple[list[Operation], list[Problem]]:
         operations: list[Operation] = []
         problems: list[Problem] = []
-        paths = self.document.data.get("paths")
-        for path, item in paths.items() if isinstance(paths, dict) else []:
-            item, item_pointer = self._deref(item, join("/paths", path))
-            if not isinstance(item, dict):
-                continue
-            for method in METHODS:
-                if method in item:
-                    result = self.parse(str(path), method, item, join(item_pointer, method))
-                    if isinstance(result, Problem):
-                        problems.append(result)
-                    else:
-                        operations.append(result)
+        for found in paths.operations(self.document.data):
+            if found.path is None:
+                continue  # webhooks and callbacks: the server calls them, not the client
+            result = self.parse(found)
+            if isinstance(result, Problem):
+                problems.append(result)
+            else:
+                operations.append(result)
         return operations, problems
 
-    def _deref(self, node: Any, pointer: str) -> tuple[Any, str]:
-        """Follow `$ref`s (already checked to resolve) to the node they name."""
-        seen: set[str] = set()
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            target = ref_target(node["$ref"]) or ""
-            if target in seen:
-                break
-            seen.add(target)
-            try:
-                node, pointer = self.document.resolve(target), target
-            except KeyError:
-                break
-        return node, pointer
-
-    def parse(self, path: str, method: str, item: dict[str, Any], pointer: str) -> Operation | Problem:
-        spec = item[method]
+    def parse(self, found: paths.Operation) -> Operation | Problem:
+        path, method, spec, pointer = str(found.path), found.method, found.node, found.pointer
         if not isinstance(spec, dict):
             self.schemas.warn(pointer, "an operation must be an object; it becomes a method without arguments")
             spec = {}
@@ -154,8 +135,8 @@ class OperationParser:
         scope = NameScope(RESERVED_PARAMETERS)
         parameters: list[Parameter] = []
         with self.schemas.context("request"):
-            for raw, raw_pointer in self._parameters(item, spec, pointer):
-                parameter = self._parameter(raw, raw_pointer, hint, scope)
+            for listed in found.parameters:
+                parameter = self._parameter(listed.node, listed.pointer, hint, scope)
                 if isinstance(parameter, Problem):
                     return parameter
                 if parameter is not None:
@@ -214,21 +195,6 @@ class OperationParser:
             fake=fake,
         )
 
-    def _parameters(self, item: dict[str, Any], spec: dict[str, Any], pointer: str) -> list[tuple[Any, str]]:
-        """Path-item parameters overridden by the operation's, by (name, in)."""
-        item_pointer = pointer.rsplit("/", 1)[0]
-        merged: dict[tuple[str, str], tuple[Any, str]] = {}
-        for owner, owner_pointer in ((item, item_pointer), (spec, pointer)):
-            listed = owner.get("parameters")
-            for index, raw in enumerate(listed if isinstance(listed, list) else []):
-                resolved, resolved_pointer = self._deref(raw, join(owner_pointer, "parameters", index))
-                if isinstance(resolved, dict):
-                    key = (str(resolved.get("name", "")), str(resolved.get("in", "")))
-                else:  # not a parameter: reported by `_parameter`, never merged
-                    key = ("", resolved_pointer)
-                merged[key] = (resolved, resolved_pointer)
-        return list(merged.values())
-
     def _parameter(self, raw: Any, pointer: str, hint: str, scope: NameScope) -> Parameter | Problem | None:
         if not isinstance(raw, dict):
             self.schemas.warn(pointer, "a parameter must be an object; left out")
@@ -286,7 +252,7 @@ class OperationParser:
     def _body(self, raw: Any, pointer: str, hint: str) -> Body | Problem | None:
         if raw is None:
             return None
-        raw, pointer = self._deref(raw, pointer)
+        pointer, raw = deref(self.document.data, pointer, raw)
         raw = raw if isinstance(raw, dict) else {}
         required, description = bool(raw.get("required")), text_or_none(raw.get("description"))
         content = self._content(raw)
@@ -327,7 +293,7 @@ class OperationParser:
         return successes, errors
 
     def _response(self, status: str, raw: Any, pointer: str, hint: str) -> Response | Problem:
-        raw, pointer = self._deref(raw, pointer)
+        pointer, raw = deref(self.document.data, pointer, raw)
         raw = raw if isinstance(raw, dict) else {}
         description = text_or_none(raw.get("description"))
         content = self._content(raw)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from ..identifiers import Code
-from ..load import Document, join, unescape
+from ..load import Document
+from ..pointers import join, split
 from ..problems import Problem
 from .api import Parameter
 from .types import ListOf, Model, Named, PyType, UnionOf
@@ -109,9 +110,9 @@ def _path(pointer: object, response: PyType | None, models: dict[str, Model]) ->
         return None
     names: list[str] = []
     type_ = response
-    for token in pointer.split("/")[1:]:
+    for token in split(pointer):
         model = models.get(_named(type_))
-        field = next((f for f in model.fields if f.wire_name == unescape(token)), None) if model else None
+        field = next((f for f in model.fields if f.wire_name == token), None) if model else None
         if field is None:
             return None
         names.append(field.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from ..identifiers import (
@@ -16,9 +17,9 @@ from ..identifiers import (
     literal,
     snake_case,
 )
-from ..load import Document, join, unescape
+from ..load import Document
+from ..pointers import deref, join, ref_target, refers_to, unescape, walk
 from ..problems import Problem
-from ..validate import ref_target
 from .types import (
     ANY,
     NONE,
@@ -101,18 +102,15 @@ class SchemaParser:
                 root = self.document.resolve(pointer) if pointer else None
             except KeyError:  # not a node of the document: its parent is looked at instead
                 return False
-            found, stack, seen = False, [root], 0
-            while stack and not found and seen < 10_000:
-                node, seen = stack.pop(), seen + 1
+            found = False
+            for _, node in islice(walk(root, skip=VALUES, reverse=True), 10_000):
                 if isinstance(node, dict):
                     found = node.get("readOnly") is True or node.get("writeOnly") is True
-                    ref = node.get("$ref")
-                    target = ref_target(ref) if isinstance(ref, str) else None
+                    target = refers_to(node)
                     if target is not None and target != pointer:
                         found = found or self._has_access_modes(target)
-                    stack.extend(v for k, v in node.items() if k not in VALUES)
-                elif isinstance(node, list):
-                    stack.extend(node)
+                if found:
+                    break
             self._access_modes[pointer] = found
         return self._access_modes[pointer]
 
@@ -229,7 +227,7 @@ class SchemaParser:
         return ListOf(union(types) if types else ANY)
 
     def _ref(self, ref: Any, pointer: str) -> PyType | Problem:
-        target = ref_target(ref) if isinstance(ref, str) else None
+        target = ref_target(ref)
         if target is None:
             return self._problem(join(pointer, "$ref"), f"$ref {ref!r} is not a local reference")
         return self._resolved(target, join(pointer, "$ref"))
@@ -439,16 +437,9 @@ class SchemaParser:
         seen: set[int] = {id(schema)}
         while pending:
             part, where = pending.pop(0)
-            for _ in range(MAX_DEPTH):
-                if not (isinstance(part, dict) and "$ref" in part):
-                    break
-                target = ref_target(part["$ref"]) if isinstance(part["$ref"], str) else None
-                try:
-                    if target is None:
-                        raise KeyError(part["$ref"])
-                    part, where = self.document.resolve(target), target
-                except KeyError:
-                    return self._problem(join(where, "$ref"), f"$ref {part['$ref']!r} does not resolve")
+            where, part = deref(self.document.data, where, part)
+            if isinstance(part, dict) and "$ref" in part:
+                return self._problem(join(where, "$ref"), f"$ref {part['$ref']!r} does not resolve")
             if part is True or part == {}:
                 continue  # allows anything: adds nothing
             if not isinstance(part, dict):
@@ -522,8 +513,7 @@ class SchemaParser:
         for option, type_ in pairs:
             model = self._building.get(type_.name) if isinstance(type_, Named) else None
             field = next((f for f in model.fields if f.wire_name == wire), None) if model else None
-            ref = option.get("$ref") if isinstance(option, dict) else None
-            target = ref_target(ref) if isinstance(ref, str) else None
+            target = refers_to(option)
             if field is None or target is None:
                 self.warn(where, f"not every option is a $ref to a model with the property {wire!r}; the union is untagged")
                 return None
@@ -607,15 +597,10 @@ class SchemaParser:
 
     def _check_patterns(self, node: Any, pointer: str) -> None:
         """Check every pattern in schemas the client does not type (under `not`, `if`...)."""
-        stack, seen = [(node, pointer)], 0
-        while stack and seen < 10_000:
-            (node, where), seen = stack.pop(), seen + 1
-            if isinstance(node, dict):
-                self._check_pattern(node, where)
-                self._check_pattern_properties(node.get("patternProperties"), join(where, "patternProperties"))
-                stack.extend((v, join(where, k)) for k, v in node.items() if k not in VALUES)
-            elif isinstance(node, list):
-                stack.extend((v, join(where, i)) for i, v in enumerate(node))
+        for where, value in islice(walk(node, pointer, skip=VALUES, reverse=True), 10_000):
+            if isinstance(value, dict):
+                self._check_pattern(value, where)
+                self._check_pattern_properties(value.get("patternProperties"), join(where, "patternProperties"))
 
     def _problem(self, pointer: str, message: str) -> Problem:
         return self.document.problem(pointer, message, "ref-unresolved")

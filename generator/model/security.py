@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..identifiers import Code, NameScope, constant_name
-from ..load import Document, join
+from ..load import Document
+from ..pointers import join
 from ..problems import Problem
 from .api import SecurityScheme
 

@@ -1,0 +1,93 @@
+"""JSON pointers (RFC 6901) into a document, and the local `$ref`s that hold them."""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterator
+from typing import Any
+from urllib.parse import unquote
+
+MAX_REF_CHAIN = 100  # a $ref to a $ref to a $ref...: longer chains are not followed
+
+
+def escape(token: str) -> str:
+    """A key as a pointer writes it: `~` as `~0`, `/` as `~1`."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join(pointer: str, *tokens: str | int) -> str:
+    """`pointer` extended by keys and list indexes."""
+    return pointer + "".join("/" + escape(str(t)) for t in tokens)
+
+
+def split(pointer: str) -> list[str]:
+    """The keys and indexes a pointer names: `/a~1b/0` -> `["a/b", "0"]`."""
+    return [unescape(token) for token in pointer.split("/")[1:]]
+
+
+def resolve(data: Any, pointer: str) -> Any:
+    """The value at `pointer` in `data`; KeyError if there is none."""
+    node = data
+    for token in split(pointer):
+        if isinstance(node, list) and token.isdecimal() and int(token) < len(node):
+            node = node[int(token)]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            raise KeyError(pointer)
+    return node
+
+
+def ref_target(ref: Any) -> str | None:
+    """The pointer a local `$ref` (`#/components/...`) names; None for anything else."""
+    return unquote(ref[1:]) if isinstance(ref, str) and ref.startswith("#") else None
+
+
+def refers_to(node: Any) -> str | None:
+    """The pointer a `{$ref: "#..."}` mapping names; None for any other value."""
+    return ref_target(node.get("$ref")) if isinstance(node, dict) else None
+
+
+def chain(data: Any, pointer: str, node: Any) -> Iterator[tuple[str, Any]]:
+    """`(pointer, node)`, then `(target, value)` for each local `$ref` followed.
+
+    It ends at a value that is no such reference, or before a target that does
+    not resolve or was reached already (a cycle).
+    """
+    yield pointer, node
+    seen: set[str] = set()
+    while (target := refers_to(node)) is not None and target not in seen:
+        seen.add(target)
+        try:
+            node = resolve(data, target)
+        except KeyError:
+            return
+        yield target, node
+
+
+def deref(data: Any, pointer: str, node: Any) -> tuple[str, Any]:
+    """`(pointer, value)` at the end of the `chain` of `$ref`s from `node`."""
+    *_, last = chain(data, pointer, node)
+    return last
+
+
+def walk(
+    node: Any, pointer: str = "", skip: Container[str] = (), reverse: bool = False
+) -> Iterator[tuple[str, Any]]:
+    """`(pointer, value)` of `node` and of everything in it, parents first, without
+    recursion; `$ref`s are not followed, keys in `skip` not entered. Siblings come
+    in document order or, with `reverse`, last first."""
+    stack: list[tuple[str, Any]] = [(pointer, node)]
+    while stack:
+        pointer, node = stack.pop()
+        yield pointer, node
+        if isinstance(node, dict):
+            children = [(join(pointer, k), v) for k, v in node.items() if k not in skip]
+        elif isinstance(node, list):
+            children = [(join(pointer, i), v) for i, v in enumerate(node)]
+        else:
+            continue
+        stack.extend(children if reverse else reversed(children))
