@@ -373,7 +373,7 @@ def render(rows: list[Row], wall: float, peer: Path, timeout: float) -> str:
         f"Ours: meeting-clientgen {ours_version} at {commit}{' with uncommitted changes to generator/ or templates/' if dirty else ''}.",
         f"Peer: {version([str(peer), '--version'])} (`--meta none`, ruff on PATH). {version([str(PYTHON), '-m', 'mypy', '--version'])}.",
         "",
-        f"Each cell: generate / import / `mypy --strict` (✓ ok, ✗ failed, · not run), generate wall seconds, operations in",
+        "Each cell: generate / import / `mypy --strict` (✓ ok, ✗ failed, · not run), generate wall seconds, operations in",
         f"the client. Timeouts: {timeout:.0f} s for generate and for mypy, {IMPORT_TIMEOUT:.0f} s for the import. Ours imports",
         "`pkg`, `pkg.models` and `pkg._client`; the peer's import loads every module of its package. Operations: the spec's",
         "path operations; ours: public methods of the async client; the peer's: modules under `api/`.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .identifiers import Code, literal
-from .model import Api, ListOf, MapOf, Named, Operation, PyType, Scalar, UnionOf
+from .model import Api, ListOf, MapOf, Operation, PyType, Scalar, UnionOf
 
 SCALARS = {
     "str": '"..."',

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import Any, TypeVar
 from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
 
 from .cache import Cache
 from .config import LintConfig, inline_suppressions
 from .pointers import unescape
 from .problems import GeneratorError, Problem
-from .sources import discover, package_name
+from .sources import package_name
 
 # The stages, in the order data flows through them.
 from .load import Document, load  # isort: skip

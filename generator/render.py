@@ -12,7 +12,6 @@ import jinja2
 from . import examples, identifiers
 from .identifiers import Code
 from .model import Api
-
 from .sources import GENERATOR_NAME, MARKER
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

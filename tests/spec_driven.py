@@ -12,13 +12,14 @@ from typing import Any
 
 import httpx
 import pydantic
-
 from conftest import ROOT
+
 from generator import pipeline
 from generator.load import Document, load
 from generator.model import Api, ListOf, MapOf, Named, Operation, PyType, Scalar, UnionOf
+from generator.sources import discover
 
-SPECS = pipeline.discover(ROOT / "specs")
+SPECS = discover(ROOT / "specs")
 SAMPLE_SCALARS: dict[str, Any] = {
     "str": "sample-1",
     "int": 7,

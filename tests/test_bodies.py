@@ -6,7 +6,6 @@ import urllib.parse
 from typing import Any
 
 import httpx
-
 from bodies import BodiesClient
 from bodies.models import LogInRequest, LogInResponse, UploadFileRequest, UploadFileResponse
 from bodies.server import Handlers, create_app

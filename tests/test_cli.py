@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-
 from conftest import ROOT, minimal_spec
 
 Cli = Callable[..., Result]

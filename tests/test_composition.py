@@ -7,7 +7,6 @@ import json
 import httpx
 import pydantic
 import pytest
-
 from composition import CompositionClient
 from composition.models import Cat, Dog, Entry, Folder, Owner, Pet
 from features.models import Item, ItemInput

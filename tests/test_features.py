@@ -9,7 +9,6 @@ import json
 
 import httpx
 import pytest
-
 from features import AsyncFeaturesClient, BadRequestError, FeaturesClient, UnprocessableEntityError
 from features.models import Item, ItemDimensions, ItemDimensionsUnit, ItemInput, Kind, Priority, Problem, PutNoteRequest
 

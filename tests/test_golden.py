@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from conftest import ROOT
+
 from generator import pipeline
-from generator.sources import MARKER
+from generator.sources import MARKER, discover
 from generator.write import diff
 
 CASES = {
@@ -25,21 +23,21 @@ def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_committed_output_is_up_to_date(case: str) -> None:
     specs, out = CASES[case]
-    changes, _, _ = pipeline.generate(pipeline.discover(specs), out, all_specs=True)
+    changes, _, _ = pipeline.generate(discover(specs), out, all_specs=True)
     assert not changes, "run 'make generate':\n" + diff(changes)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_rendering_is_deterministic(case: str) -> None:
     specs, _ = CASES[case]
-    apis = pipeline.build(pipeline.discover(specs))
-    assert pipeline.render_all(apis) == pipeline.render_all(pipeline.build(pipeline.discover(specs)))
+    apis = pipeline.build(discover(specs))
+    assert pipeline.render_all(apis) == pipeline.render_all(pipeline.build(discover(specs)))
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_every_file_says_it_is_generated_and_imports_relatively(case: str) -> None:
     specs, out = CASES[case]
-    for spec in pipeline.discover(specs):
+    for spec in discover(specs):
         package = out / pipeline.package_name(spec)
         files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc")
         assert files, package

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from conftest import ROOT
 from mypy import api as mypy
 
-from conftest import ROOT
 from generator import pipeline
 from generator.config import Layer, LintConfig
 from generator.load import Document, load

@@ -12,14 +12,14 @@ import httpx
 import pytest
 
 from generated.joinme import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
     AsyncJoinMeClient,
     InternalServerError,
     JoinMeClient,
     NotFoundError,
     PermissionDeniedError,
-    APIConnectionError,
-    APITimeoutError,
-    APIResponseValidationError,
 )
 from generated.joinme.models import Meeting, MeetingList, MeetingUpdate, NewMeeting
 

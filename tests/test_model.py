@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from conftest import minimal_spec
+
 from generator import pipeline
 from generator.examples import example_call
 from generator.load import Document, load

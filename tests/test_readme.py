@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pydantic
 import pytest
-
 from conftest import ROOT
-from generator.model import Operation
 from spec_driven import VENDORS, Vendor, with_token_endpoint
+
+from generator.model import Operation
 
 PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 

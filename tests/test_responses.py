@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from conftest import ROOT
 from empty import AsyncEmptyClient, EmptyClient
 from responses import AsyncResponsesClient, InternalServerError, ResponsesClient

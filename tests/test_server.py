@@ -20,7 +20,6 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-
 from conftest import ROOT
 from spec_driven import VENDORS
 

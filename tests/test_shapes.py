@@ -10,9 +10,7 @@ from typing import Any
 import httpx
 import pydantic
 import pytest
-
 from conftest import ROOT
-from generator import pipeline
 from shapes import ShapesClient
 from shapes.models import (
     BadDefaults,
@@ -39,6 +37,8 @@ from shapes.models import (
 from shapes30 import Shapes30Client
 from shapes30.models import Color as Color30
 from shapes30.models import Legacy, LegacyColor, LegacyRatio, Owner
+
+from generator import pipeline
 
 
 def recording(answer: Any) -> tuple[ShapesClient, list[httpx.Request]]:

@@ -9,7 +9,6 @@ import httpx
 import pydantic
 import pytest
 from click.testing import Result
-
 from legacy30 import LegacyClient
 from legacy30.models import Record, RecordKind
 from multifile import MultiFileClient, NotFoundError

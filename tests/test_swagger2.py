@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 from mypy import api as mypy
 from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator
 
-from conftest import ROOT
 from generator import pipeline
 from generator.load import Document, load
 from generator.model import Api, build_api

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from mypy import api
-
 from conftest import ROOT
+from mypy import api
 
 MISUSE = ROOT / "tests" / "typecheck" / "misuse.py"
 

@@ -8,17 +8,16 @@ credentials and body that go out and the typed result or error that comes back.
 from __future__ import annotations
 
 import json
-from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pydantic
 import pytest
+from spec_driven import IDS, OPERATIONS, SPECS, VENDORS, Vendor, call, normalized, wire
 
 from generator import pipeline
 from generator.model import Operation
 from generator.paths import METHODS
-from spec_driven import IDS, OPERATIONS, SPECS, VENDORS, Vendor, call, normalized, wire
 
 
 def test_every_spec_and_every_operation_is_covered() -> None:

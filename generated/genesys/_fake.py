@@ -40,7 +40,7 @@ import itertools
 import threading
 import typing
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from ._server_runtime import JSON, Route, ServerError, Spec, adapter, pointer_get
 

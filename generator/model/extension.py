@@ -6,7 +6,8 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-from ..load import Document, join
+from ..load import Document
+from ..pointers import join
 from ..problems import Problem
 
 IGNORED_KEYS = frozenset({"x-lint-ignore"})  # read everywhere, by `lint`

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ..load import Document, join, unescape
+from ..load import Document
+from ..pointers import join, split
 from ..problems import Problem
 from .extension import Findings, suggestion
 
@@ -327,7 +328,8 @@ class _Reader:
 
 def _last(pointer: str) -> str:
     """The key a pointer ends in, as a finding names it."""
-    return unescape(pointer.rsplit("/", 1)[-1])
+    tokens = split(pointer)
+    return tokens[-1] if tokens else ""
 
 
 READERS: dict[str, Callable[[_Reader, Any, str], Any]] = {

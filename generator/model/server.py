@@ -20,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..load import Document, join
+from ..load import Document
+from ..pointers import join
 from ..problems import Problem
 from .extension import Findings, suggestion
 
