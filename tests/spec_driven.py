@@ -15,8 +15,8 @@ import pydantic
 from conftest import ROOT
 
 from generator import pipeline
-from generator.load import Document, load
 from generator.model import Api, ListOf, MapOf, Named, Operation, PyType, Scalar, UnionOf
+from generator.pointers import ref_target, resolve
 from generator.sources import discover
 
 SPECS = discover(ROOT / "specs")
@@ -34,23 +34,21 @@ SAMPLE_SCALARS: dict[str, Any] = {
 
 class Vendor:
     def __init__(self, path: Any) -> None:
-        document = load(path)
-        assert isinstance(document, Document)
-        self.document = document
         built, findings = pipeline.check_spec(path)
         assert isinstance(built, Api), findings
         self.api = built
+        self.spec = built.document  # as the generator read it: Swagger 2.0 converted, files bundled
         self.package: ModuleType = importlib.import_module(f"generated.{built.package}")
         models = importlib.import_module(f"generated.{built.package}.models")
         self.namespace = {"models": models, "datetime": datetime, "typing": typing}
 
     def operation_spec(self, op: Operation) -> dict[str, Any]:
-        item = self.document.data["paths"][op.path]
+        item = self.spec["paths"][op.path]
         return typing.cast(dict[str, Any], item[op.http_method.lower()])
 
     def deref(self, node: Any) -> Any:
         while isinstance(node, dict) and "$ref" in node:
-            node = self.document.resolve(node["$ref"][1:])
+            node = resolve(self.spec, ref_target(node["$ref"]) or "")
         return node
 
     def example(self, container: Any) -> Any:
@@ -107,6 +105,8 @@ def client_for(vendor: Vendor, handler: Any, mode: str, **options: Any) -> Any:
     name = ("Async" if mode == "async" else "") + vendor.api.client_name + "Client"
     transport = httpx.MockTransport(with_token_endpoint(vendor, handler))
     http = httpx.AsyncClient(transport=transport) if mode == "async" else httpx.Client(transport=transport)
+    if not vendor.api.base_url:
+        options.setdefault("base_url", "http://api.test")
     return getattr(vendor.package, name)(http_client=http, **credentials, **options)
 
 

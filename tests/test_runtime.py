@@ -63,7 +63,9 @@ def expected_credential(vendor: Vendor, op: Operation) -> tuple[str, str, str]:
 @pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize("vendor", VENDORS, ids=IDS)
 def test_a_call_succeeds_with_credentials_where_the_scheme_says(vendor: Vendor, mode: str) -> None:
-    op = next(o for o in vendor.api.operations if o.security)
+    op = next((o for o in vendor.api.operations if o.security), None)
+    if op is None:  # a public API: a call sends no credential at all
+        op = vendor.api.operations[0]
     response = ok(vendor, op)
     seen: list[httpx.Request] = []
 
@@ -75,6 +77,9 @@ def test_a_call_succeeds_with_credentials_where_the_scheme_says(vendor: Vendor, 
     parsed = invoke(vendor, op, client, mode)
     raw = invoke(vendor, op, client, mode, raw=True)
     assert (raw.status_code, raw.parsed) == (response.status_code, parsed)
+    if not op.security:
+        assert seen and not any("Authorization" in request.headers for request in seen)
+        return
     location, name, value = expected_credential(vendor, op)
     for request in seen:
         sent = request.headers if location == "header" else request.url.params
@@ -87,14 +92,18 @@ def test_missing_credentials_are_a_clear_error(vendor: Vendor, monkeypatch: pyte
         for env_var in scheme.env_vars:
             monkeypatch.delenv(env_var, raising=False)
     client_class = getattr(vendor.package, vendor.api.client_name + "Client")
+    base_url = {} if vendor.api.base_url else {"base_url": "http://api.test"}
+    if not vendor.api.security_schemes:  # nothing to pass
+        assert client_class(**base_url).base_url == (vendor.api.base_url or "http://api.test")
+        return
     first_scheme = vendor.api.security_schemes[0]
     message = f"pass {first_scheme.params[0]}=... or set the environment variable {first_scheme.env_vars[0]}"
     with pytest.raises(ValueError, match=message.replace(".", r"\.")):
-        client_class()
+        client_class(**base_url)
     for scheme in vendor.api.security_schemes:
         for env_var in scheme.env_vars:
             monkeypatch.setenv(env_var, "from-env")
-    assert client_class().base_url == vendor.api.base_url
+    assert client_class(**base_url).base_url == (vendor.api.base_url or "http://api.test")
 
 
 # --- pagination -------------------------------------------------------------------
@@ -216,8 +225,11 @@ def test_unknown_enum_values_and_fields_are_tolerated(vendor: Vendor) -> None:
 
 @pytest.mark.parametrize("vendor", VENDORS, ids=IDS)
 def test_a_response_with_unknown_values_still_reads(vendor: Vendor) -> None:
-    op = next(o for o in vendor.api.operations if o.success and o.success.type is not None and o.http_method == "GET")
+    """A field the spec does not list, in the body of the first read that answers with an object."""
+    reads = [o for o in vendor.api.operations if o.http_method == "GET" and o.success and o.success.type is not None]
+    op = next((o for o in reads if isinstance(success_data(vendor, o), dict)), None)
+    if op is None:
+        pytest.skip("no read answers with an object")
     data = success_data(vendor, op)
-    assert isinstance(data, dict)
     client = client_for(vendor, lambda request: httpx.Response(200, json={**data, "addedLater": [1, 2]}), "sync")
     assert invoke(vendor, op, client, "sync").model_extra["addedLater"] == [1, 2]
