@@ -32,7 +32,7 @@ def client(recorder: Recorder) -> FeaturesClient:
 
 def test_query_lists_enums_dates_defaults_headers_and_query_auth() -> None:
     recorder = Recorder(httpx.Response(200, json=[ITEM]))
-    items = client(recorder).list_items(
+    items = client(recorder).items.list_items(
         x_request_id="r-1", tag=["a", "b"], kind=Kind.E_BOOK, from_=datetime.date(2026, 1, 2)
     )
     request = recorder.requests[0]
@@ -50,7 +50,7 @@ def test_query_lists_enums_dates_defaults_headers_and_query_auth() -> None:
 def test_basic_auth_body_aliases_and_defaults() -> None:
     recorder = Recorder(httpx.Response(201, json=ITEM))
     body = ItemInput(name="Dune", kind=Kind.BOOK, class_="sf", dimensions=ItemDimensions(width=1.5))
-    client(recorder).create_item(body=body)
+    client(recorder).items.create_item(body=body)
     request = recorder.requests[0]
     assert request.headers["Authorization"] == "Basic " + base64.b64encode(b"ann:s3cret").decode()
     assert "api_key" not in request.url.params
@@ -81,14 +81,14 @@ def test_an_operation_without_security_sends_no_credentials() -> None:
 def test_declared_error_bodies_are_parsed_into_models(status: int, error: type[Exception]) -> None:
     recorder = Recorder(httpx.Response(status, json={"code": "E1", "detail": "no"}))
     with pytest.raises(error) as caught:
-        client(recorder).create_item(body=ItemInput(name="x", kind=Kind.BOOK))  # 4XX in the spec
+        client(recorder).items.create_item(body=ItemInput(name="x", kind=Kind.BOOK))  # 4XX in the spec
     assert caught.value.body == Problem(code="E1", detail="no")  # type: ignore[attr-defined]
 
 
 def test_an_error_body_that_does_not_match_its_model_is_kept_as_json() -> None:
     recorder = Recorder(httpx.Response(400, json={"unexpected": True}))
     with pytest.raises(BadRequestError) as caught:
-        client(recorder).list_items(x_request_id="r")
+        client(recorder).items.list_items(x_request_id="r")
     assert caught.value.body == {"unexpected": True}
 
 

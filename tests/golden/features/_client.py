@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 import os
 import typing
@@ -27,6 +26,8 @@ from ._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from . import models
+    from . import resources
+    from .resources import items
 else:
     models = lazy_module(__package__ + ".models")  # loaded on first use
 
@@ -105,73 +106,12 @@ class FeaturesClient(SyncAPIClient):
         """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
         return FeaturesClientWithRawResponse(self)
 
-    def list_items(
-        self,
-        *,
-        x_request_id: str,
-        tag: list[str] | None = None,
-        kind: models.Kind | None = None,
-        limit: int = 10,
-        from_: datetime.date | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> list[models.Item]:
-        """List items
+    @functools.cached_property
+    def items(self) -> resources.items.Items:
+        """Items"""
+        from .resources.items import Items
 
-        Args:
-            x_request_id: X-Request-Id
-            tag: Only items with all of these tags.
-            kind: kind
-            limit: limit
-            from_: A Python keyword as a wire name.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = self._request(
-            "GET",
-            "/items",
-            params={"tag": tag, "kind": kind, "limit": limit, "from": from_},
-            headers={"X-Request-Id": x_request_id},
-            accept="application/json",
-            security=("keyQuery",),
-            error_types={"400": models.Problem},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(list[models.Item], parse(response, list[models.Item]))
-
-    def create_item(
-        self,
-        *,
-        body: models.ItemInput,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.Item:
-        """Create an item
-
-        Args:
-            body: The request body.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = self._request(
-            "POST",
-            "/items",
-            body=body,
-            has_body=True,
-            accept="application/json",
-            security=("basicAuth",),
-            error_types={"4XX": models.Problem},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(models.Item, parse(response, models.Item))
+        return Items(self)
 
     def put_note(
         self,
@@ -234,8 +174,6 @@ class FeaturesClientWithRawResponse:
     """The operations of `FeaturesClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: FeaturesClient) -> None:
-        self.list_items = raw_response_wrapper(client.list_items)
-        self.create_item = raw_response_wrapper(client.create_item)
         self.put_note = raw_response_wrapper(client.put_note)
         self.get_health = raw_response_wrapper(client.get_health)
 
@@ -286,73 +224,12 @@ class AsyncFeaturesClient(AsyncAPIClient):
         """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
         return AsyncFeaturesClientWithRawResponse(self)
 
-    async def list_items(
-        self,
-        *,
-        x_request_id: str,
-        tag: list[str] | None = None,
-        kind: models.Kind | None = None,
-        limit: int = 10,
-        from_: datetime.date | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> list[models.Item]:
-        """List items
+    @functools.cached_property
+    def items(self) -> resources.items.AsyncItems:
+        """Items"""
+        from .resources.items import AsyncItems
 
-        Args:
-            x_request_id: X-Request-Id
-            tag: Only items with all of these tags.
-            kind: kind
-            limit: limit
-            from_: A Python keyword as a wire name.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = await self._request(
-            "GET",
-            "/items",
-            params={"tag": tag, "kind": kind, "limit": limit, "from": from_},
-            headers={"X-Request-Id": x_request_id},
-            accept="application/json",
-            security=("keyQuery",),
-            error_types={"400": models.Problem},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(list[models.Item], parse(response, list[models.Item]))
-
-    async def create_item(
-        self,
-        *,
-        body: models.ItemInput,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> models.Item:
-        """Create an item
-
-        Args:
-            body: The request body.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        response = await self._request(
-            "POST",
-            "/items",
-            body=body,
-            has_body=True,
-            accept="application/json",
-            security=("basicAuth",),
-            error_types={"4XX": models.Problem},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-        return typing.cast(models.Item, parse(response, models.Item))
+        return AsyncItems(self)
 
     async def put_note(
         self,
@@ -415,7 +292,5 @@ class AsyncFeaturesClientWithRawResponse:
     """The operations of `AsyncFeaturesClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: AsyncFeaturesClient) -> None:
-        self.list_items = async_raw_response_wrapper(client.list_items)
-        self.create_item = async_raw_response_wrapper(client.create_item)
         self.put_note = async_raw_response_wrapper(client.put_note)
         self.get_health = async_raw_response_wrapper(client.get_health)

@@ -8,7 +8,6 @@ regeneration never touches it. Run one with `python -m generator serve features`
 
 from __future__ import annotations
 
-import datetime
 import importlib.resources
 import json
 import typing
@@ -19,6 +18,8 @@ from . import models
 from ._fake import Fake
 from ._server_config import ACTIONS, COLLECTIONS, SETTINGS
 from ._server_runtime import Credentials, Param, Result, Route, ServerError, build_app
+from .handlers import items
+from .handlers.items import ItemsHandlers
 
 SPEC: dict[str, typing.Any] = json.loads(
     importlib.resources.files(__package__).joinpath("openapi.json").read_text("utf-8")
@@ -29,6 +30,7 @@ __all__ = [
     "Credentials",
     "Fake",
     "Handlers",
+    "ItemsHandlers",
     "ROUTES",
     "SETTINGS",
     "SPEC",
@@ -41,30 +43,19 @@ __all__ = [
 class Handlers:
     """The operations a server implements, grouped as the client's are.
 
-    Override the methods below for the operations outside any resource.
-    A method may be sync or async. Raise `ServerError(status, message)` for an
-    error answer in the vendor's shape; an operation left as it is answers 501.
+        Pass your own implementation of each resource's interface (a subclass of
+    `ItemsHandlers`); the rest answer 501.
+        Override the methods below for the operations outside any resource.
+        A method may be sync or async. Raise `ServerError(status, message)` for an
+        error answer in the vendor's shape; an operation left as it is answers 501.
     """
 
-    async def list_items(
+    def __init__(
         self,
         *,
-        x_request_id: str,
-        tag: list[str] | None = None,
-        kind: models.Kind | None = None,
-        limit: int = 10,
-        from_: datetime.date | None = None,
-    ) -> list[models.Item]:
-        """List items"""
-        raise NotImplementedError("listItems")
-
-    async def create_item(
-        self,
-        *,
-        body: models.ItemInput,
-    ) -> models.Item:
-        """Create an item"""
-        raise NotImplementedError("createItem")
+        items: ItemsHandlers | None = None,
+    ) -> None:
+        self.items = ItemsHandlers() if items is None else items
 
     async def put_note(
         self,
@@ -84,75 +75,6 @@ class Handlers:
 
 
 ROUTES: tuple[Route, ...] = (
-    Route(
-        name="list_items",
-        method="GET",
-        path="/items",
-        pointer="/paths/~1items/get",
-        params=(
-            Param(
-                "tag",
-                "tag",
-                "query",
-                False,
-                "/paths/~1items/get/parameters/0/schema",
-                list[str],
-            ),
-            Param(
-                "kind",
-                "kind",
-                "query",
-                False,
-                "/paths/~1items/get/parameters/1/schema",
-                models.Kind,
-            ),
-            Param(
-                "limit",
-                "limit",
-                "query",
-                False,
-                "/paths/~1items/get/parameters/2/schema",
-                int,
-            ),
-            Param(
-                "X-Request-Id",
-                "x_request_id",
-                "header",
-                True,
-                "/paths/~1items/get/parameters/3/schema",
-                str,
-            ),
-            Param(
-                "from",
-                "from_",
-                "query",
-                False,
-                "/paths/~1items/get/parameters/4/schema",
-                datetime.date,
-            ),
-        ),
-        body_schema=None,
-        body_required=False,
-        body_type=None,
-        body_encoding="json",
-        results=(Result(200, "json", list[models.Item], "application/json"),),
-        result_type=list[models.Item],
-        security=("keyQuery",),
-    ),
-    Route(
-        name="create_item",
-        method="POST",
-        path="/items",
-        pointer="/paths/~1items/post",
-        params=(),
-        body_schema="/paths/~1items/post/requestBody/content/application~1json/schema",
-        body_required=True,
-        body_type=models.ItemInput,
-        body_encoding="json",
-        results=(Result(201, "json", models.Item, "application/json"),),
-        result_type=models.Item,
-        security=("basicAuth",),
-    ),
     Route(
         name="put_note",
         method="PUT",
@@ -198,6 +120,7 @@ ROUTES: tuple[Route, ...] = (
         result_type=dict[str, int],
         security=(),
     ),
+    *items.ROUTES,
 )
 
 
