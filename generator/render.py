@@ -144,12 +144,9 @@ def render(api: Api, env: jinja2.Environment, import_prefix: str = "") -> dict[P
         relative = PurePosixPath(name).relative_to("client")
         files[package / relative.with_suffix("")] = env.get_template(name).render(context)
     files.update(_models(api, env, context, package))
-    for folder, template, summary in RESOURCE_MODULES:
-        if not api.resources:
-            break
-        files[package / folder / "__init__.py"] = env.get_template("resource/package.py.jinja").render(
-            context, summary=Code(summary)
-        )
+    for folder, template, summary in RESOURCE_MODULES if api.resources else ():
+        folder_docstring = env.get_template("resource/package.py.jinja")
+        files[package / folder / "__init__.py"] = folder_docstring.render(context, summary=Code(summary))
         for resource in api.resources:
             module = package / folder / f"{resource.attribute}.py"
             files[module] = env.get_template(template).render(context, resource=resource)
