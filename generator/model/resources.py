@@ -13,8 +13,6 @@ from typing import Any
 from ..identifiers import NameScope, class_name, snake_case, words
 from .api import Operation, Resource
 
-RULE = "x-resource"
-
 
 def group(spec: dict[str, Any]) -> tuple[str, str | None]:
     """The resource an operation's spec puts it in (`x-resource`, else its first tag;
@@ -50,24 +48,23 @@ def build(operations: list[Operation], tags: Any, reserved: frozenset[str], clie
         for tag in (tags if isinstance(tags, list) else [])
         if isinstance(tag, dict) and isinstance(tag.get("name"), str)
     }
-    groups = [op.group for op in operations]
     order = {name: index for index, name in enumerate(described)}
-    names = sorted(dict.fromkeys(g for g in groups if g), key=lambda g: (order.get(g, len(order)), groups.index(g)))
+    used = list(dict.fromkeys(op.group for op in operations if op.group))  # in order of first use
+    names = sorted(used, key=lambda name: order.get(name, len(order)))  # stable: first use breaks ties
     attributes = NameScope(reserved | RESERVED_MODULES | {op.method_name for op in operations if not op.group})
     classes = NameScope(RESERVED_CLASSES | {f"{client}Client"}, fold_case=True)
     resources: dict[str, Resource] = {}
     for name in names:
-        attribute = attributes.claim(snake_case(name))  # also the module's file name: never two alike but for case
-
+        attribute = attributes.claim(snake_case(name))  # also the module's file name
         resources[name] = Resource(
             attribute=attribute,
             class_name=classes.claim(class_name(name)),
             title=name,
             description=described.get(name) if isinstance(described.get(name), str) else None,
         )
-    for op, name in zip(operations, groups):
-        if name:
-            op.resource = resources[name].attribute
-            resources[name].operations.append(op)
+    for op in operations:
+        if op.group:
+            op.resource = resources[op.group].attribute
+            resources[op.group].operations.append(op)
     return list(resources.values())
 
