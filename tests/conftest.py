@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import textwrap
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,3 +58,21 @@ def minimal_spec(paths: str = "", components: str = "") -> str:
         f"paths:\n{textwrap.indent(textwrap.dedent(paths), '  ') if paths else '  {}'}\n"
         + (f"components:\n{textwrap.indent(textwrap.dedent(components), '  ')}\n" if components else "")
     )
+
+
+@contextlib.contextmanager
+def served(app: Any) -> Iterator[str]:
+    """`app` under uvicorn on a free loopback port; yields its root URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started, "uvicorn did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime
 import importlib
 import inspect
@@ -11,39 +10,19 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from conftest import ROOT
+from conftest import ROOT, served
 from spec_driven import VENDORS
 
 UTC = datetime.timezone.utc
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MODES = ["sync", "async"]
-
-
-@contextlib.contextmanager
-def served(app: Any) -> Iterator[str]:
-    """`app` under uvicorn on a free loopback port; yields its root URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.started, "uvicorn did not start"
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def package(vendor: str) -> Any:

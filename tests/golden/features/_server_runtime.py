@@ -93,9 +93,8 @@ class Route:
     results: tuple[Result, ...]  # the success answers, in the spec's order
     result_type: typing.Any  # the handler's return type: their union (None: no body)
     security: tuple[str, ...]
-    resource: str = (
-        ""  # the handlers' attribute that has the method; "" for the handlers themselves
-    )
+    # The handlers' attribute that has the method; "" for the handlers themselves.
+    resource: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -51,9 +51,8 @@ DEFAULT_PAGE_SIZE = 30
 class Constraint:
     """A rule between two fields of an item that its schema cannot say."""
 
-    rule: (
-        str  # before: the first precedes the second; within-days: at most `days` apart
-    )
+    # before: the first precedes the second; within-days: at most `days` apart
+    rule: str
     fields: tuple[str, str]
     message: str  # the 400 answer's message
     days: int = 0
