@@ -185,5 +185,14 @@ def serve(vendor: str, host: str, port: int, out: Path) -> None:
         raise click.ClickException(f"no generated server for {vendor!r} in {out}/ (run 'make generate')") from None
     settings = getattr(server, "SETTINGS", None)  # packages generated before it lack it
     base = settings.base_path if settings is not None else ""
-    click.echo(f"serving the {vendor} fake at http://{host}:{port}{base}; accepted credentials: {server.Credentials()}")
+    accepted = server.Credentials()
+    names = "; ".join(
+        f"{kind}: {', '.join(sorted(found))}"
+        for kind, found in (("users", accepted.users), ("OAuth clients", accepted.clients))
+        if found
+    )
+    click.echo(
+        f"serving the {vendor} fake at http://{host}:{port}{base}; it accepts the credentials of "
+        f"{out.name}.{vendor}.server.Credentials() ({names}; secrets not shown)"
+    )
     uvicorn.run(server.create_app(), host=host, port=port, log_level="info", access_log=True)

@@ -144,7 +144,8 @@ def test_the_token_endpoint_issues_tokens_to_known_clients_only() -> None:
         return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
     with served(Fake(DOCUMENT, ROUTES, ACTIONS, {})) as http:
-        issued = http.post("/oauth/token", headers=basic("test-client", "test-secret"))
+        grant = {"grant_type": "client_credentials"}
+        issued = http.post("/oauth/token", data=grant, headers=basic("test-client", "test-secret"))
         assert issued.status_code == 200 and issued.json()["token_type"] == "bearer"
-        assert http.post("/oauth/token", headers=basic("test-client", "wrong")).status_code == 401
+        assert http.post("/oauth/token", data=grant, headers=basic("test-client", "wrong")).status_code == 401
         assert http.get("/openapi.json").json() == DOCUMENT

@@ -17,10 +17,11 @@ import json
 import re
 import secrets
 import threading
+import time
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 import fastapi
 import jsonschema
@@ -121,6 +122,9 @@ class ServerSettings:
     schemes: Mapping[str, Scheme] = dataclasses.field(default_factory=dict)
     token_path: str | None = None  # where OAuth client-credentials tokens are issued
     base_path: str = ""  # the path every route is under: `/v1`
+    max_body: int = 1 << 20  # bytes a request body may have; more answers 413
+    max_depth: int = 64  # how deep JSON input may nest; deeper answers 400
+    token_lifetime: int = 3600  # seconds an issued OAuth token is accepted
 
 
 BEARER = Scheme("bearer")
@@ -252,6 +256,21 @@ class Server:
         self.credentials = credentials
         self.validation_status = settings.validation_status
         self.auth_status = settings.auth_status
+        self.expiry: dict[str, float] = {}  # issued token -> when it expires
+
+    def issue(self) -> str:
+        """A new OAuth token, accepted for `token_lifetime` seconds."""
+        token = secrets.token_urlsafe(24)
+        self.credentials.tokens.add(token)
+        self.expiry[token] = time.monotonic() + self.settings.token_lifetime
+        return token
+
+    def _valid_token(self, token: str) -> bool:
+        expires = self.expiry.get(token)
+        if expires is not None and time.monotonic() >= expires:
+            self.credentials.tokens.discard(token)
+            del self.expiry[token]
+        return token in self.credentials.tokens
 
     async def handle(self, route: Route, request: fastapi.Request) -> Response:
         try:
@@ -301,13 +320,23 @@ class Server:
                 method.lower() == "basic"
                 and self.credentials.users.get(user) == password
             )
-        return method.lower() == "bearer" and value in self.credentials.tokens
+        return method.lower() == "bearer" and self._valid_token(value)
 
     async def arguments(
         self, route: Route, request: fastapi.Request
     ) -> dict[str, JSON]:
         """The handler's arguments, each checked against its schema and typed."""
         arguments: dict[str, JSON] = {}
+        try:
+            parse_qsl(
+                request.scope.get("query_string", b"").decode("latin-1"),
+                keep_blank_values=True,
+                errors="strict",
+            )
+        except UnicodeDecodeError:
+            raise ServerError(
+                self.validation_status, "the query is not UTF-8", "", "query"
+            ) from None
         for param in route.params:
             source: Mapping[str, str] = {
                     "path": request.path_params, "query": request.query_params,
@@ -331,12 +360,13 @@ class Server:
                     )
                 continue
             value = self._value(param, raw)
+            _check_text(value, self.validation_status, param.wire_name, param.location)
             self._check(param.schema, value, param.wire_name, param.location)
             arguments[param.name] = self._typed(
                 param.type, value, param.wire_name, param.location
             )
         if route.body_type is not None:
-            body = await request.body()
+            body = await self._read(request)
             if not body:
                 if route.body_required:
                     raise ServerError(
@@ -346,18 +376,34 @@ class Server:
             arguments["body"] = await self._body(route, request, body)
         return arguments
 
+    async def _read(self, request: fastapi.Request) -> bytes:
+        """The request body, refused (413) past `max_body` bytes before it is all read."""
+        limit = self.settings.max_body
+        too_large = ServerError(413, f"the request body is larger than {limit} bytes")
+        declared = request.headers.get("Content-Length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        request._body = body  # for request.form(), which reads it again
+        return body
+
     def _value(self, param: Param, raw: JSON) -> JSON:
         """A parameter's text (or texts) as the JSON value its schema describes."""
         if param.json:
-            try:
-                return json.loads(raw)
-            except ValueError as exc:
-                raise ServerError(
-                    self.validation_status,
-                    f"{param.wire_name} is not JSON",
-                    param.wire_name,
-                    param.location,
-                ) from exc
+            return _json(
+                raw,
+                self.validation_status,
+                self.settings.max_depth,
+                param.wire_name,
+                param.location,
+            )
         schema = pointer_get(self.spec.document, param.schema)
         if isinstance(raw, list):
             item_schema = self.spec.resolve(schema).get("items", {})
@@ -378,8 +424,9 @@ class Server:
         data = (
             await self._form(route, request)
             if route.body_encoding != "json"
-            else _json(body, self.validation_status)
+            else _json(body, self.validation_status, self.settings.max_depth)
         )
+        _check_text(data, self.validation_status, "", "body")
         if route.body_schema is not None:
             checked = (
                 {
@@ -428,11 +475,13 @@ class Server:
         errors = self.spec.errors(pointer, value)
         if errors:
             error = errors[0]
-            path = ".".join(str(p) for p in error.absolute_path)
+            path = _short(".".join(str(p) for p in error.absolute_path))
             where = ".".join(p for p in (name, path) if p)
+            quoted = repr(error.instance)
+            message = error.message.replace(quoted, _short(quoted))
             raise ServerError(
                 self.validation_status,
-                f"{where or 'body'}: {error.message}",
+                f"{where or 'body'}: {_short(message, 300)}",
                 where,
                 location,
             )
@@ -445,7 +494,7 @@ class Server:
         except pydantic.ValidationError as exc:
             raise ServerError(
                 self.validation_status,
-                f"{name or 'body'}: {exc.errors()[0]['msg']}",
+                f"{name or 'body'}: {_short(exc.errors()[0]['msg'], 300)}",
                 name,
                 location,
             ) from exc
@@ -504,11 +553,68 @@ def _decoded(body: bytes, content_type: str, status: int) -> str:
         ) from exc
 
 
-def _json(body: bytes, status: int) -> JSON:
+def _json(
+    text: bytes | str,
+    status: int,
+    max_depth: int,
+    name: str = "",
+    location: str = "body",
+) -> JSON:
+    """JSON text as its value; 400 if it is not JSON or nests past `max_depth`."""
+    what = name or "the body"
     try:
-        return json.loads(body)
+        value = json.loads(text)
+    except RecursionError:
+        raise ServerError(
+            status, f"{what} nests deeper than {max_depth} levels", name, location
+        ) from None
     except ValueError as exc:
-        raise ServerError(status, f"the body is not JSON: {exc}") from exc
+        raise ServerError(
+            status, f"{what} is not JSON: {_short(str(exc))}", name, location
+        ) from exc
+    if _depth(value) > max_depth:
+        raise ServerError(
+            status, f"{what} nests deeper than {max_depth} levels", name, location
+        )
+    return value
+
+
+def _depth(value: JSON) -> int:
+    """How deep arrays and objects nest in a JSON value (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            node = list(node.values())
+        if isinstance(node, list):
+            deepest = max(deepest, level + 1)
+            stack.extend((child, level + 1) for child in node)
+    return deepest
+
+
+def _check_text(value: JSON, status: int, name: str, location: str) -> None:
+    """400 for a string (value or key, at any depth) that is not UTF-8 text: a lone
+    surrogate from a JSON escape would be stored, then fail every answer."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        texts: list[object] = [node]
+        if isinstance(node, dict):
+            texts = list(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        for text in texts:
+            if not isinstance(text, str):
+                continue
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                where = name or "the body"
+                raise ServerError(
+                    status, f"{where} holds text that is not UTF-8", name, location
+                ) from None
 
 
 def _schema_is_array(spec: Spec, pointer: str) -> bool:
@@ -527,6 +633,71 @@ def adapter(type_: typing.Any) -> pydantic.TypeAdapter[typing.Any]:
     return found
 
 
+class Router:
+    """Finds the route of a raw (percent-encoded) path: it is split into segments
+    first and each decoded after, so an encoded slash stays inside its parameter."""
+
+    def __init__(self, prefix: str, routes: Sequence[Route]) -> None:
+        # Fixed paths before templated ones, so /meeting/service-info is not a {meetingId}.
+        self._routes = [
+            (route, _segments(prefix + route.path))
+            for route in sorted(routes, key=lambda r: r.path.count("{"))
+        ]
+
+    def match(
+        self, raw_path: str, method: str
+    ) -> tuple[tuple[Route, dict[str, str]] | None, list[str]]:
+        """The route for `method` and its path parameters (None if there is none),
+        and every method the path has; UnicodeDecodeError for a segment not UTF-8."""
+        segments = [unquote(s, errors="strict") for s in raw_path.split("/")]
+        found: tuple[Route, dict[str, str]] | None = None
+        allowed: list[str] = []
+        for route, template in self._routes:
+            params = _matched(template, segments)
+            if params is None:
+                continue
+            if route.method not in allowed:
+                allowed.append(route.method)
+            if found is None and route.method == method:
+                found = route, params
+        return found, allowed
+
+
+Segment = tuple[re.Pattern[str], tuple[str, ...]]
+
+
+def _segments(template: str) -> list[Segment]:
+    """Each segment of a path template as a pattern and the parameters it names."""
+    compiled = []
+    for segment in template.split("/"):
+        parts = re.split(r"\{([^}]+)\}", segment)
+        pattern = "".join(
+            "(.+?)" if i % 2 else re.escape(p) for i, p in enumerate(parts)
+        )
+        compiled.append((re.compile(pattern, re.DOTALL), tuple(parts[1::2])))
+    return compiled
+
+
+def _matched(
+    template: Sequence[Segment], segments: Sequence[str]
+) -> dict[str, str] | None:
+    """The path parameters if the decoded segments fit the template, else None."""
+    if len(template) != len(segments):
+        return None
+    params: dict[str, str] = {}
+    for (pattern, names), segment in zip(template, segments, strict=True):
+        matched = pattern.fullmatch(segment)
+        if matched is None:
+            return None
+        params.update(zip(names, matched.groups(), strict=True))
+    return params
+
+
+def _short(text: str, limit: int = 100) -> str:
+    """Text as quoted in a message: at most `limit` characters."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def build_app(
     document: Mapping[str, JSON],
     routes: Sequence[Route],
@@ -542,20 +713,33 @@ def build_app(
     app.state.handlers = handlers
     prefix = settings.base_path
 
-    def endpoint(route: Route) -> typing.Any:
-        async def serve(request: fastapi.Request) -> Response:
-            return await server.handle(route, request)
+    router = Router(prefix, routes)
+    methods = ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]
 
-        return serve
-
-    # Fixed paths before templated ones, so /meeting/service-info is not a {meetingId}.
-    for route in sorted(routes, key=lambda r: r.path.count("{")):
-        app.add_api_route(
-            prefix + route.path,
-            endpoint(route),
-            methods=[route.method],
-            include_in_schema=False,
-        )
+    # Every other request: routed on its raw path, so `%2F` stays inside a parameter.
+    async def dispatch(request: fastapi.Request) -> Response:
+        raw = request.scope.get("raw_path") or request.scope["path"].encode()
+        try:
+            found, allowed = router.match(raw.decode("latin-1"), request.method)
+        except UnicodeDecodeError:
+            error = ServerError(
+                settings.validation_status, "the path is not UTF-8", "", "path"
+            )
+            return error_response(settings, error)
+        if found is None:
+            status = 405 if allowed else 404
+            message = (
+                f"{request.method} is not allowed on {_short(request.url.path)}"
+                if allowed
+                else f"no route for {_short(request.url.path)}"
+            )
+            response = error_response(settings, ServerError(status, message))
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+            return response
+        route, path_params = found
+        request.scope["path_params"] = path_params
+        return await server.handle(route, request)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
@@ -573,22 +757,34 @@ def build_app(
             accepted = server.credentials.clients
             if method.lower() != "basic" or accepted.get(client_id) != secret:
                 return JSONResponse({"error": "invalid_client"}, status_code=401)
-            token = secrets.token_urlsafe(24)
-            server.credentials.tokens.add(token)
+            try:
+                form = dict(parse_qsl((await server._read(request)).decode()))
+            except (ServerError, UnicodeDecodeError, ValueError):
+                form = {}
+            grant = form.get("grant_type")
+            if grant != "client_credentials":
+                error = "invalid_request" if grant is None else "unsupported_grant_type"
+                return JSONResponse({"error": error}, status_code=400)
             return JSONResponse(
-                {"access_token": token, "token_type": "bearer", "expires_in": 3600}
+                {
+                    "access_token": server.issue(),
+                    "token_type": "bearer",
+                    "expires_in": settings.token_lifetime,
+                }
             )
+
+    app.add_api_route(
+        "/{path:path}", dispatch, methods=methods, include_in_schema=False
+    )
+    # Any path at all, newlines too (Starlette's `path` stops at one).
+    typing.cast(typing.Any, app.router.routes[-1]).path_regex = re.compile(
+        "^(?P<path>.*)$", re.DOTALL
+    )
+    app.router.redirect_slashes = False
 
     @app.exception_handler(404)
     async def not_found(request: fastapi.Request, exc: Exception) -> Response:
-        error = ServerError(404, f"no route for {request.url.path}")
-        return error_response(settings, error)
-
-    @app.exception_handler(405)
-    async def not_allowed(request: fastapi.Request, exc: Exception) -> Response:
-        error = ServerError(
-            405, f"{request.method} is not allowed on {request.url.path}"
-        )
+        error = ServerError(404, f"no route for {_short(request.url.path)}")
         return error_response(settings, error)
 
     return app

@@ -55,6 +55,9 @@ class ServerSettings:
     schemes: dict[str, Scheme] = field(default_factory=dict)  # by key in securitySchemes
     token_path: str | None = None  # where OAuth client-credentials tokens are issued
     base_path: str = ""  # the path of the first server URL: `/v1`
+    max_body: int = 1 << 20  # bytes a request body may have (the runtime's default)
+    max_depth: int = 64  # how deep JSON input may nest (the runtime's default)
+    token_lifetime: int = 3600  # seconds an issued OAuth token lasts (the runtime's default)
 
 
 def parse_server(

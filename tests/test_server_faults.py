@@ -1,0 +1,218 @@
+"""Faults of the generated servers and fakes (issue 12), served for real on loopback."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import importlib
+import re
+import time
+from typing import Any
+
+import httpx
+import pytest
+from conftest import ROOT, served
+from spec_driven import VENDORS
+
+from generator.runtime._fake import Fake
+from generator.runtime._server_runtime import build_app
+
+PACKAGES = sorted(v.api.package for v in VENDORS)
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+def server(vendor: str) -> Any:
+    return importlib.import_module(f"generated.{vendor}.server")
+
+
+def auth(vendor: str) -> dict[str, str]:
+    """Headers with every credential the vendor's fake accepts by default."""
+    settings = server(vendor).SETTINGS
+    headers = {"Authorization": "Bearer test-token"}
+    for scheme in settings.schemes.values():
+        if scheme.kind == "api_key" and scheme.location == "header":
+            headers[scheme.name] = "test-key"
+        if scheme.kind == "basic":
+            headers["Authorization"] = "Basic dXNlcjpwYXNzd29yZA=="
+    return headers
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "x1", path)
+
+
+@pytest.mark.parametrize("vendor", PACKAGES)
+def test_a_405_lists_every_method_of_the_path_in_allow(vendor: str) -> None:
+    module = server(vendor)
+    paths = module.SPEC["paths"]
+    with served(module.create_app()) as root, httpx.Client(base_url=root) as http:
+        for path, item in paths.items():
+            declared = {m.upper() for m in item if m in METHODS}
+            response = http.request("TRACE", module.SETTINGS.base_path + concrete(path))
+            assert response.status_code == 405, (path, response.status_code)
+            allowed = {m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()}
+            assert declared <= allowed, (path, response.headers.get("Allow"))
+
+
+def portsip_with_a_meeting() -> tuple[Any, str]:
+    app = server("portsip").create_app()
+    [meeting] = app.state.handlers.seed("meetings", [{"subject": "kept"}])
+    return app, str(meeting["id"])
+
+
+def test_an_encoded_slash_stays_inside_its_path_parameter() -> None:
+    app, meeting = portsip_with_a_meeting()
+    with served(app) as root, httpx.Client(base_url=root, headers=auth("portsip")) as http:
+        response = http.post(f"/api/user/meetings/{meeting}%2Fdestroy", json={})
+        assert response.status_code == 404, response.text
+        assert response.json()["errors"][0]["code"] == "NOT_FOUND"
+        assert len(app.state.handlers.items("meetings")) == 1
+        newline = http.post(f"/api/user/meetings/{meeting}%0A/mute")
+        vendor_shaped("portsip", newline, 404)
+
+
+def test_a_trailing_slash_is_a_404_in_the_vendors_shape_not_a_redirect() -> None:
+    app, _ = portsip_with_a_meeting()
+    with served(app) as root, httpx.Client(base_url=root, headers=auth("portsip")) as http:
+        response = http.post("/api/user/meetings/", json={"subject": "new"})
+        assert response.status_code == 404, response.text
+        assert response.json()["errors"][0]["code"] == "NOT_FOUND"
+        assert len(app.state.handlers.items("meetings")) == 1
+
+
+def vendor_shaped(vendor: str, response: httpx.Response, status: int) -> None:
+    """The answer has the status and the error body the vendor's `x-server` gives it."""
+    assert response.status_code == status, response.text[:300]
+    errors = server(vendor).SETTINGS.errors
+    template = errors.get(str(status), errors.get("default"))
+    if template is None:
+        assert response.content == b""
+    elif isinstance(template, dict):
+        assert set(response.json()) == set(template), response.text[:300]
+
+
+def creates(vendor: str) -> list[tuple[str, str]]:
+    """The method and concrete path of every operation the vendor's fake creates with."""
+    module = server(vendor)
+    actions = importlib.import_module(f"generated.{vendor}._server_config").ACTIONS
+    return [
+        (r.method, module.SETTINGS.base_path + concrete(r.path))
+        for r in module.ROUTES
+        if r.name in actions and actions[r.name].action == "create" and r.body_type is not None
+    ]
+
+
+def stored(app: Any) -> int:
+    fake = app.state.handlers
+    return sum(len(group) for groups in fake._data.values() for group in groups.values())
+
+
+def send_to_creates(vendor: str, content: bytes, status: int, **headers: str) -> None:
+    app = server(vendor).create_app()
+    with served(app) as root, httpx.Client(base_url=root, headers=auth(vendor)) as http:
+        for method, path in creates(vendor):
+            response = http.request(method, path, content=content, headers={"Content-Type": "application/json", **headers})
+            vendor_shaped(vendor, response, status)
+    assert stored(app) == 0
+
+
+@pytest.mark.parametrize("vendor", PACKAGES)
+def test_text_that_is_not_utf8_is_refused_before_anything_is_stored(vendor: str) -> None:
+    send_to_creates(vendor, b'{"\\ud800": 1}', 400)
+    send_to_creates(vendor, b'{"name": ["ok", {"deep": "\\udfff"}]}', 400)
+
+
+def test_a_lone_surrogate_never_poisons_a_collection() -> None:
+    app, meeting = portsip_with_a_meeting()
+    with served(app) as root, httpx.Client(base_url=root, headers=auth("portsip")) as http:
+        content = b'{"mode": "AUDIO", "subject": "\\ud800", "timezone": "UTC"}'
+        response = http.post("/api/user/meetings", content=content, headers={"Content-Type": "application/json"})
+        vendor_shaped("portsip", response, 400)
+        vendor_shaped("portsip", http.get(f"/api/user/meetings/{meeting}%ED%A0%80"), 400)
+        assert http.get("/api/user/meetings").status_code == 200
+        assert http.get(f"/api/user/meetings/{meeting}").status_code == 200
+
+
+@pytest.mark.parametrize("vendor", PACKAGES)
+@pytest.mark.parametrize("depth", [100, 3000])
+def test_deeply_nested_json_is_a_400_in_the_vendors_shape(vendor: str, depth: int) -> None:
+    send_to_creates(vendor, b'{"a": ' + b"[" * depth + b"]" * depth + b"}", 400)
+
+
+@pytest.mark.parametrize("vendor", PACKAGES)
+def test_a_body_past_the_limit_is_a_413_in_the_vendors_shape(vendor: str) -> None:
+    send_to_creates(vendor, b'{"name": "' + b"x" * (2 << 20) + b'"}', 413)
+
+
+def test_a_streamed_body_past_the_limit_is_a_413() -> None:
+    app = server("portsip").create_app()
+    chunks = [b'{"subject": "'] + [b"x" * 65536] * 40 + [b'"}']
+    with served(app) as root, httpx.Client(base_url=root, headers=auth("portsip")) as http:
+        response = http.post("/api/user/meetings", content=iter(chunks), headers={"Content-Type": "application/json"})
+        vendor_shaped("portsip", response, 413)
+    assert stored(app) == 0
+
+
+def test_values_quoted_in_messages_are_truncated() -> None:
+    app = server("portsip").create_app()
+    with served(app) as root, httpx.Client(base_url=root, headers=auth("portsip")) as http:
+        response = http.post("/api/user/meetings", json={"subject": ["x" * 50000]})
+        vendor_shaped("portsip", response, 400)
+        assert len(response.text) < 1000, len(response.text)
+        response = http.get("/api/" + "y" * 50000)
+        vendor_shaped("portsip", response, 404)
+        assert len(response.text) < 1000, len(response.text)
+
+
+# --- the fake's OAuth token endpoint ---------------------------------------------------
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def test_the_token_endpoint_issues_client_credentials_tokens_only() -> None:
+    import test_server_runtime as things
+
+    app = build_app(things.DOCUMENT, things.ROUTES, things.SETTINGS, Fake(things.DOCUMENT, things.ROUTES, {}, {}), None, "T")
+    client = basic("test-client", "test-secret")
+    with served(app) as root, httpx.Client(base_url=root) as http:
+        for form in ({"grant_type": "password", "username": "u", "password": "p"}, {"grant_type": "authorization_code"}):
+            refused = http.post("/oauth/token", data=form, headers=client)
+            assert (refused.status_code, refused.json()["error"]) == (400, "unsupported_grant_type")
+        missing = http.post("/oauth/token", headers=client)
+        assert (missing.status_code, missing.json()["error"]) == (400, "invalid_request")
+        issued = http.post("/oauth/token", data={"grant_type": "client_credentials"}, headers=client)
+        assert issued.status_code == 200 and issued.json()["token_type"] == "bearer"
+
+
+def test_issued_tokens_expire_after_their_expires_in() -> None:
+    import test_server_runtime as things
+
+    route = dataclasses.replace(things.ROUTES[1], security=("oauth",))  # bearer
+    settings = dataclasses.replace(things.SETTINGS, token_lifetime=1)
+    fake = Fake(things.DOCUMENT, (route,), things.ACTIONS, {})
+    fake.seed("things", [{"id": "t1", "name": "a"}])
+    app = build_app(things.DOCUMENT, (route,), settings, fake, None, "T")
+    with served(app) as root, httpx.Client(base_url=root) as http:
+        issued = http.post("/oauth/token", data={"grant_type": "client_credentials"}, headers=basic("test-client", "test-secret"))
+        assert issued.json()["expires_in"] == 1
+        bearer = {"Authorization": "Bearer " + issued.json()["access_token"]}
+        assert http.get("/v1/things/t1", headers=bearer).status_code == 200
+        time.sleep(1.2)
+        assert http.get("/v1/things/t1", headers=bearer).status_code == 401
+
+
+def test_serve_never_prints_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    for vendor in PACKAGES:
+        output = CliRunner().invoke(main, ["serve", vendor, "--out", str(ROOT / "generated")]).output
+        credentials = server(vendor).Credentials()
+        secrets = [*credentials.clients.values(), *credentials.users.values(), *credentials.tokens, *credentials.api_keys]
+        assert vendor in output and not any(secret in output for secret in secrets), output
+
