@@ -216,3 +216,48 @@ def test_serve_never_prints_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
         secrets = [*credentials.clients.values(), *credentials.users.values(), *credentials.tokens, *credentials.api_keys]
         assert vendor in output and not any(secret in output for secret in secrets), output
 
+
+# --- paging and integers ----------------------------------------------------------------
+
+
+def lists(vendor: str) -> list[tuple[str, dict[str, str], Any]]:
+    """Each list the fake pages: its concrete path, the query it needs, and its action."""
+    module = server(vendor)
+    actions = importlib.import_module(f"generated.{vendor}._server_config").ACTIONS
+    found = []
+    for route in module.ROUTES:
+        action = actions.get(route.name)
+        if action is None or action.action != "list" or not (action.limit or action.paging):
+            continue
+        query = {}
+        for param in route.params:
+            if param.location == "query" and param.required:
+                schema = module.SPEC
+                for token in param.schema.split("/")[1:]:
+                    schema = schema[token.replace("~1", "/").replace("~0", "~")]
+                query[param.wire_name] = str(schema.get("example", "x1"))
+        found.append((module.SETTINGS.base_path + concrete(route.path), query, action))
+    return found
+
+
+PAGED = [v for v in PACKAGES if lists(v)]
+
+
+@pytest.mark.parametrize("vendor", PAGED)
+def test_page_sizes_and_page_tokens_are_parsed_strictly(vendor: str) -> None:
+    app = server(vendor).create_app()
+    with served(app) as root, httpx.Client(base_url=root, headers=auth(vendor)) as http:
+        for path, query, action in lists(vendor):
+            assert http.get(path, params=query).status_code == 200, path
+            bad: list[tuple[str, str]] = []
+            if action.limit:
+                bad += [(action.limit, v) for v in ("1_0", " 1 ", "\u0661", "+1", "01", "1.0", "0", "-1")]
+            if action.paging:
+                bad += [(action.paging.param, v) for v in ("-1", "1_0", " 1", "\u0661")]
+                if action.paging.style == "page":
+                    bad.append((action.paging.param, "0"))
+            for name, value in bad:
+                response = http.get(path, params={**query, name: value})
+                assert response.status_code == 400, (path, name, value, response.text[:200])
+                vendor_shaped(vendor, response, 400)
+

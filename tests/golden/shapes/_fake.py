@@ -37,6 +37,7 @@ import copy
 import dataclasses
 import datetime
 import itertools
+import re
 import threading
 import typing
 import uuid
@@ -45,6 +46,7 @@ from collections.abc import Mapping, Sequence
 from ._server_runtime import JSON, Route, ServerError, Spec, adapter, pointer_get
 
 DEFAULT_PAGE_SIZE = 30
+_COUNT = re.compile(r"0|[1-9][0-9]*")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -377,15 +379,22 @@ class Fake:
             low, high = params.get(window.from_param), params.get(window.to_param)
             items = [i for i in items if _within(i.get(window.field), low, high)]
         paging = action.paging
-        size = params.get(action.limit) or DEFAULT_PAGE_SIZE
+        size = params.get(action.limit)
+        if size is None:
+            size = DEFAULT_PAGE_SIZE
+        elif not isinstance(size, int) or size < 1:
+            message = f"{action.limit} must be a positive integer"
+            raise ServerError(400, message, action.limit, "query")
         style = paging.style if paging else ""
         selector = params.get(paging.param) if paging else None
-        try:
-            number = int(selector or (1 if style == "page" else 0))
-        except ValueError:
+        first = 1 if style == "page" else 0
+        text = str(first if selector is None else selector)
+        # Only what this server writes: a count, from 1 for pages (never negative).
+        if not _COUNT.fullmatch(text) or int(text) < first:
             name = paging.param if paging else ""
             message = f"{name} is not a page this server issued"
-            raise ServerError(400, message, name, "query") from None
+            raise ServerError(400, message, name, "query")
+        number = int(text)
         start = (
             number
             if style in ("cursor", "offset")

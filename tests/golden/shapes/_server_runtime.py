@@ -221,20 +221,23 @@ def _fill(template: JSON, values: Mapping[str, JSON]) -> JSON:
     return template
 
 
+# Numbers spelled as JSON spells them: no "+", "_", spaces, leading zeros or non-ASCII digits.
+INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
 def coerce(text: str, schema: JSON, spec: Spec) -> JSON:
-    """A path, query or header string as the JSON value its schema describes."""
+    """A path, query or header string as the JSON value its schema describes;
+    a number is read only as JSON writes it, else it stays a string (and fails)."""
     schema = spec.resolve(schema)
     kinds = schema.get("type", "string") if isinstance(schema, dict) else "string"
     for kind in kinds if isinstance(kinds, list) else [kinds]:
-        try:
-            if kind == "integer":
-                return int(text)
-            if kind == "number":
-                return float(text)
-            if kind == "boolean" and text in ("true", "false"):
-                return text == "true"
-        except ValueError:
-            continue
+        if kind == "integer" and INTEGER.fullmatch(text):
+            return int(text)
+        if kind == "number" and NUMBER.fullmatch(text):
+            return float(text)
+        if kind == "boolean" and text in ("true", "false"):
+            return text == "true"
         if kind == "string":
             return text
     return text
