@@ -261,3 +261,24 @@ def test_page_sizes_and_page_tokens_are_parsed_strictly(vendor: str) -> None:
                 assert response.status_code == 400, (path, name, value, response.text[:200])
                 vendor_shaped(vendor, response, 400)
 
+
+# --- collections scoped by the other path parameters ------------------------------------
+
+
+def test_items_are_scoped_by_the_path_parameters_that_are_not_their_key() -> None:
+    module = server("ringcentral")
+    base = module.SETTINGS.base_path + "/restapi/v1.0/account/{}/extension/{}/meeting"
+    example = module.SPEC["paths"]["/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting"]["post"]
+    body = example["requestBody"]["content"]["application/json"]["example"]
+    with served(module.create_app()) as root, httpx.Client(base_url=root, headers=auth("ringcentral")) as http:
+        made = http.post(base.format("a1", "e1"), json=body)
+        assert made.status_code == 201, made.text
+        meeting = made.json()["id"]
+        assert http.get(base.format("a1", "e1") + f"/{meeting}").status_code == 200
+        assert len(http.get(base.format("a1", "e1")).json()["records"]) == 1
+        for account, extension in (("a2", "e1"), ("a1", "e2")):
+            elsewhere = base.format(account, extension)
+            assert http.get(elsewhere).json()["records"] == []
+            vendor_shaped("ringcentral", http.get(elsewhere + f"/{meeting}"), 404)
+            vendor_shaped("ringcentral", http.delete(elsewhere + f"/{meeting}"), 404)
+        assert http.get(base.format("a1", "e1") + f"/{meeting}").status_code == 200

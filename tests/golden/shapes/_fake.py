@@ -46,6 +46,10 @@ from collections.abc import Mapping, Sequence
 from ._server_runtime import JSON, Route, ServerError, Spec, adapter, pointer_get
 
 DEFAULT_PAGE_SIZE = 30
+# The values of an action's other path parameters (not its key's, not its
+# parent's): `accountId`, `extensionId`. An item made under one scope is seen
+# only under it; items stored without one (seeded) are seen under every scope.
+Scope = tuple[tuple[str, str], ...]
 _COUNT = re.compile(r"0|[1-9][0-9]*")
 
 
@@ -142,6 +146,9 @@ class Fake:
         self._collections = collections
         self._lock = threading.RLock()
         self._data: dict[str, dict[str, dict[str, JSON]]] = {}
+        self._scopes: dict[tuple[str, str, str], Scope] = (
+            {}
+        )  # (collection, parent, key)
         self._ids = itertools.count(1)
 
     # --- set-up for tests ---------------------------------------------------------
@@ -150,15 +157,25 @@ class Fake:
         """Forget every item."""
         with self._lock:
             self._data.clear()
+            self._scopes.clear()
             self._ids = itertools.count(1)
 
     def seed(
-        self, collection: str, items: Sequence[JSON], parent: str = ""
+        self,
+        collection: str,
+        items: Sequence[JSON],
+        parent: str = "",
+        scope: Mapping[str, JSON] | None = None,
     ) -> list[JSON]:
-        """Store items (wire-format JSON); missing ids and required fields are filled in."""
+        """Store items (wire-format JSON); missing ids and required fields are filled in.
+
+        `scope` (path parameter -> value, e.g. `{"accountId": "1"}`) makes them seen
+        only under those path parameters; without it they are seen under any."""
+        seen = tuple(sorted((k, str(v)) for k, v in (scope or {}).items()))
         with self._lock:
             return [
-                self._store(collection, parent, copy.deepcopy(item)) for item in items
+                self._store(collection, parent, copy.deepcopy(item), scope=seen)
+                for item in items
             ]
 
     def items(self, collection: str, parent: str = "") -> list[JSON]:
@@ -195,8 +212,18 @@ class Fake:
                 body = adapter(route.body_type).dump_python(
                     body, mode="json", by_alias=True, exclude_unset=True
                 )
+            mine = {action.key, action.parent.param if action.parent else ""}
+            scope = tuple(
+                sorted(
+                    (p.wire_name, str(params[p.wire_name]))
+                    for p in route.params
+                    if p.location == "path"
+                    and p.wire_name not in mine
+                    and p.wire_name in params
+                )
+            )
             with self._lock:
-                data = self._run(operation, action, params, body)
+                data = self._run(operation, action, params, body, scope)
             if route.result_type is None or data is None:
                 return None
             return adapter(route.result_type).validate_python(data)
@@ -206,14 +233,19 @@ class Fake:
     # --- the actions --------------------------------------------------------------------
 
     def _run(
-        self, operation: JSON, action: FakeAction, params: dict[str, JSON], body: JSON
+        self,
+        operation: JSON,
+        action: FakeAction,
+        params: dict[str, JSON],
+        body: JSON,
+        scope: Scope = (),
     ) -> JSON:
         if action.action == "static":
             return self._example(operation)
         collection = action.collection
-        parent = self._parent(action, params)
+        parent = self._parent(action, params, scope)
         if action.action == "list":
-            return self._list(operation, action, params)
+            return self._list(operation, action, params, scope)
         if action.action == "create":
             item = self._input(action, body)
             for field, value in _defaults(operation, self._spec).items():
@@ -225,11 +257,11 @@ class Fake:
             for field, param in action.query.items():
                 item[field] = params.get(param)
             return self._answer(
-                operation, action, self._store(collection, parent, item)
+                operation, action, self._store(collection, parent, item, scope=scope)
             )
         key = str(params.get(action.key, ""))
         if action.series and action.parent and params.get(action.series) is True:
-            if key not in self._data.get(collection, {}).get(parent, {}):
+            if not self._visible(collection, parent, key, scope):
                 raise _missing(action.key)
             series = dataclasses.replace(
                 action,
@@ -239,14 +271,13 @@ class Fake:
                 series="",
             )
             # the whole series, then the occurrence it left
-            self._run(operation, series, params, body)
+            self._run(operation, series, params, body, scope)
             if action.action == "delete":
                 return None
             return self._answer(operation, action, self._data[collection][parent][key])
-        items = self._data.get(collection, {}).get(parent, {})
-        if key not in items:
+        if not self._visible(collection, parent, key, scope):
             raise _missing(action.key)
-        item = items[key]
+        item = self._data[collection][parent][key]
         if action.action == "delete":
             self._delete(collection, parent, key)
             return None
@@ -258,15 +289,14 @@ class Fake:
                 **self._input(action, body),
                 **{f: item[f] for f in kept if f in item},
             }
-            item = self._store(collection, parent, new, key)
+            item = self._store(collection, parent, new, key, scope)
         elif action.action == "merge":
-            item = self._store(
-                collection, parent, {**item, **self._input(action, body)}, key
-            )
+            merged = {**item, **self._input(action, body)}
+            item = self._store(collection, parent, merged, key, scope)
         elif action.action == "set":
             changes = copy.deepcopy(dict(action.values))
             changes.update(_copied(action, body))
-            item = self._store(collection, parent, {**item, **changes}, key)
+            item = self._store(collection, parent, {**item, **changes}, key, scope)
         else:
             raise ServerError(501, f"x-fake action {action.action!r} is not known")
         return self._answer(operation, action, item)
@@ -274,13 +304,22 @@ class Fake:
     def _collection(self, name: str) -> Collection:
         return self._collections.get(name) or Collection()
 
-    def _parent(self, action: FakeAction, params: Mapping[str, JSON]) -> str:
+    def _parent(
+        self, action: FakeAction, params: Mapping[str, JSON], scope: Scope
+    ) -> str:
         if action.parent is None:
             return ""
         parent = str(params.get(action.parent.param))
-        if parent not in self._data.get(action.parent.collection, {}).get("", {}):
+        if not self._visible(action.parent.collection, "", parent, scope):
             raise _missing(action.parent.param)
         return parent
+
+    def _visible(self, collection: str, parent: str, key: str, scope: Scope) -> bool:
+        """Whether the item is stored, and seen under `scope`."""
+        if key not in self._data.get(collection, {}).get(parent, {}):
+            return False
+        stored = self._scopes.get((collection, parent, key))
+        return stored is None or stored == scope
 
     def _input(self, action: FakeAction, body: JSON) -> dict[str, JSON]:
         source = (
@@ -313,6 +352,7 @@ class Fake:
         parent: str,
         item: dict[str, JSON],
         key: str | None = None,
+        scope: Scope = (),
     ) -> JSON:
         settings = self._collection(collection)
         id_field = settings.id_field
@@ -326,17 +366,27 @@ class Fake:
             schema = pointer_get(self._spec.document, settings.schema)
             _complete(item, self._spec.resolve(schema), self._spec)
         self._data.setdefault(collection, {}).setdefault(parent, {})[key] = item
+        self._scope(collection, parent, key, scope)
         for child, embed in settings.spawn.items():
             self._data.setdefault(child, {})[key] = {
                 key: {**copy.deepcopy(item), embed: copy.deepcopy(item)}
             }
+            self._scope(child, key, key, scope)
         return item
+
+    def _scope(self, collection: str, parent: str, key: str, scope: Scope) -> None:
+        if scope:
+            self._scopes[(collection, parent, key)] = scope
+        else:
+            self._scopes.pop((collection, parent, key), None)
 
     def _delete(self, collection: str, parent: str, key: str) -> None:
         del self._data[collection][parent][key]
+        self._scopes.pop((collection, parent, key), None)
         if not parent:  # a top-level item's children go with it
-            for child in self._data.values():
-                child.pop(key, None)
+            for name, child in self._data.items():
+                for gone in child.pop(key, {}):
+                    self._scopes.pop((name, key, gone), None)
 
     def _new_id(self, kind: str) -> JSON:
         number = next(self._ids)
@@ -363,14 +413,22 @@ class Fake:
                 raise ServerError(400, rule.message)
 
     def _list(
-        self, operation: JSON, action: FakeAction, params: Mapping[str, JSON]
+        self,
+        operation: JSON,
+        action: FakeAction,
+        params: Mapping[str, JSON],
+        scope: Scope,
     ) -> JSON:
         groups = self._data.get(action.collection, {})
-        if action.parent is None:
-            items = [i for group in groups.values() for i in group.values()]
-        else:
+        if action.parent is not None:
             parent = str(params.get(action.parent.param))
-            items = list(groups.get(parent, {}).values())
+            groups = {parent: groups.get(parent, {})}
+        items = [
+            item
+            for parent, group in groups.items()
+            for key, item in group.items()
+            if self._visible(action.collection, parent, key, scope)
+        ]
         for field, param in action.query.items():
             if params.get(param) is not None:
                 items = [i for i in items if _field(i, field) == params[param]]
