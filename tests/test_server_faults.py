@@ -129,6 +129,7 @@ def test_a_lone_surrogate_never_poisons_a_collection() -> None:
         response = http.post("/api/user/meetings", content=content, headers={"Content-Type": "application/json"})
         vendor_shaped("portsip", response, 400)
         vendor_shaped("portsip", http.get(f"/api/user/meetings/{meeting}%ED%A0%80"), 400)
+        vendor_shaped("portsip", http.get("/api/user/meetings?search=%ED%A0%80"), 400)
         assert http.get("/api/user/meetings").status_code == 200
         assert http.get(f"/api/user/meetings/{meeting}").status_code == 200
 
