@@ -390,8 +390,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
     def _build_request(
         self, method: str, path: str, parts: RequestParts, tokens: Mapping[str, str]
     ) -> httpx.Request:
-        for name, value in parts.get("path_params", {}).items():
-            path = path.replace("{" + name + "}", quote(_text(value), safe=""))
+        path = _expand_path(path, parts.get("path_params", {}))
         query = _pairs(parts.get("params", {}))
         headers = _pairs(parts.get("headers", {}))
         headers += _defaults(headers, self.user_agent, parts)
@@ -824,6 +823,31 @@ def json_value(value: object) -> str | None:
         if value is None
         else json.dumps(to_json(value), separators=(",", ":"), ensure_ascii=False)
     )
+
+
+def _expand_path(template: str, values: Mapping[str, object]) -> str:
+    """`template` with its parameters percent-encoded in place.
+
+    A segment that comes out as `.` or `..` is sent as `%2E` or `%2E%2E`, so that
+    no value can move the request to another path; an empty value is refused.
+    """
+    if not values:
+        return template
+    encoded: dict[str, str] = {}
+    for name, value in values.items():
+        text = _text(value)
+        if not text:
+            raise ValueError(f"path parameter {name!r} is empty")
+        encoded["{" + name + "}"] = quote(text, safe="")
+    segments = []
+    for segment in template.split("/"):
+        if "{" in segment:
+            for placeholder, text in encoded.items():
+                segment = segment.replace(placeholder, text)
+            if segment in (".", ".."):
+                segment = segment.replace(".", "%2E")
+        segments.append(segment)
+    return "/".join(segments)
 
 
 def _pairs(values: Mapping[str, object]) -> list[tuple[str, str]]:

@@ -1,0 +1,41 @@
+"""Faults of issue 12: hostile input, hostile servers and local mistakes, sync and async.
+
+Transport faults are played by a real server on loopback (`HostileServer`);
+pure logic runs on the mock transport of `test_base_client`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from test_base_client import MODES, Script, make, run, thing
+
+# --- path parameters ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("value", "sent"), [(".", "%2E"), ("..", "%2E%2E"), ("../destroy", "..%2Fdestroy")])
+def test_dot_segments_in_path_parameters_are_encoded(value: str, sent: str, mode: str) -> None:
+    script = Script([thing()])
+    client = make(mode, script)
+    run(mode, lambda: client.things.get(value))
+    assert script.requests[0].url.raw_path == b"/v1/things/" + sent.encode()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_path_parameters_that_join_into_a_dot_segment_are_encoded(mode: str) -> None:
+    script = Script([thing()])
+    client = make(mode, script)
+    parts: dict[str, Any] = {"path_params": {"a": ".", "b": "."}}
+    run(mode, lambda: client._request("GET", "/things/{a}{b}/x", **parts))
+    assert script.requests[0].url.raw_path == b"/v1/things/%2E%2E/x"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_empty_path_parameter_is_refused_before_sending(mode: str) -> None:
+    script = Script([thing()])
+    client = make(mode, script)
+    with pytest.raises(ValueError, match="path parameter 'id' is empty"):
+        run(mode, lambda: client.things.get(""))
+    assert script.requests == []
