@@ -57,6 +57,7 @@ DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5  # seconds; doubles with every retry
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is cut to this
+MAX_RETRY_AFTER_SENT = 86400.0  # a longer one is nonsense: ignored for normal backoff
 TOKEN_REFRESH_MARGIN = 60.0  # a token this close to expiry is renewed first
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 # Transport errors that mean the request never reached the server: safe to repeat.
@@ -648,23 +649,32 @@ def _retryable(status: int) -> bool:
     return status in (408, 429) or status >= 500
 
 
+_DELTA_SECONDS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
+
 def _retry_after(value: str | None, now: float) -> float | None:
-    """Seconds a Retry-After header asks for: a number, or an HTTP date."""
+    """Seconds a Retry-After header asks for: a number, or an HTTP date.
+
+    None (normal backoff) for anything else, and for a wait of more than a day,
+    which no server means.
+    """
     if value is None:
         return None
-    try:
+    value = value.strip()
+    if _DELTA_SECONDS.fullmatch(value):
         seconds = float(value)
-    except ValueError:
-        pass
     else:
-        return None if math.isnan(seconds) else max(seconds, 0.0)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        # An HTTP date without a zone (asctime, -0000) is in GMT.
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        seconds = when.timestamp() - now
+    if not math.isfinite(seconds) or seconds > MAX_RETRY_AFTER_SENT:
         return None
-    if when.tzinfo is None:  # an HTTP date without a zone (asctime, -0000) is in GMT
-        when = when.replace(tzinfo=datetime.UTC)
-    return max(when.timestamp() - now, 0.0)
+    return max(seconds, 0.0)
 
 
 def parse(response: httpx.Response, type_: typing.Any) -> typing.Any:
