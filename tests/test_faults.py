@@ -6,11 +6,30 @@ pure logic runs on the mock transport of `test_base_client`.
 
 from __future__ import annotations
 
+import re
+import socket
+import struct
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from test_base_client import MODES, Script, Thing, call, make, recorded_sleep, run, thing
+from test_base_client import (
+    MODES,
+    AsyncClient,
+    Client,
+    Script,
+    Thing,
+    call,
+    make,
+    recorded_sleep,
+    run,
+    thing,
+)
+
+from generator.runtime import _base_client as rt
+from generator.runtime import _errors as errors
 
 # --- path parameters ------------------------------------------------------------------
 
@@ -69,3 +88,130 @@ def test_an_absurd_retry_after_is_ignored_for_normal_backoff(value: str, mode: s
     slept = recorded_sleep(client, mode)
     assert call(client, "GET", mode) == Thing(id="t1")
     assert slept == [0.5]
+
+
+# --- a hostile server on loopback -------------------------------------------------------
+
+
+class HostileServer:
+    """An HTTP server on loopback that answers each request with `answer(raw_request)`.
+
+    `answer` returns the raw bytes to send back (b"" to reset the connection);
+    every request's head and body are kept in `requests`.
+    """
+
+    def __init__(self, answer: Callable[[bytes], bytes]) -> None:
+        self.answer = answer
+        self.requests: list[bytes] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = "http://127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self) -> HostileServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.listener.close()
+        self.thread.join(5)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(connection,), daemon=True).start()
+
+    def _handle(self, connection: socket.socket) -> None:
+        with connection:
+            connection.settimeout(5)
+            data = b""
+            while True:
+                head, sep, rest = data.partition(b"\r\n\r\n")
+                if sep:
+                    length = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head + b"\r\n")
+                    needed = int(length.group(1)) if length else 0
+                    if len(rest) >= needed:
+                        request, data = head + sep + rest[:needed], rest[needed:]
+                        self.requests.append(request)
+                        reply = self.answer(request)
+                        if not reply:
+                            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                            return
+                        connection.sendall(reply)
+                        continue
+                try:
+                    chunk = connection.recv(65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                data += chunk
+
+
+def reply(status: int, body: bytes = b"{}", headers: str = "") -> bytes:
+    reason = {200: "OK"}.get(status, "Status")
+    return (
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n{headers}\r\n"
+    ).encode() + body
+
+
+def real(mode: str, url: str, **options: Any) -> Any:
+    """A sync or async client of `test_base_client` that talks HTTP to `url`."""
+    options = {"base_url": url, **options}
+    if mode == "async":
+        return AsyncClient(httpx.AsyncClient(), **options)
+    return Client(httpx.Client(), **options)
+
+
+# --- local mistakes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Trace": "a\r\nX-Injected: 1"},
+        {"X-Trace": "a\nb"},
+        {"X-Trace": "a\rb"},
+        {"X-Trace": "caf\u00e9 \u2615"},
+        {"X-Bad\r\nName": "a"},
+        {"X-Trace": "nul\x00"},
+    ],
+)
+def test_a_header_that_cannot_be_sent_is_a_value_error_at_once(headers: dict[str, str], mode: str) -> None:
+    with HostileServer(lambda request: reply(200, b'{"id": "t1"}')) as server:
+        client = real(mode, server.url)
+        slept = recorded_sleep(client, mode)
+        with pytest.raises(ValueError, match="header") as caught:
+            call(client, "GET", mode, extra_headers=headers)
+    assert not isinstance(caught.value, errors.APIError)
+    assert (server.requests, slept) == ([], [])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_credential_with_a_line_break_is_a_value_error_that_hides_it(mode: str) -> None:
+    credentials = {"key": rt.Credential("header", "X-Key", "s3cret\r\nX-Injected: 1")}
+    with HostileServer(lambda request: reply(200, b'{"id": "t1"}')) as server:
+        client = real(mode, server.url, credentials=credentials)
+        with pytest.raises(ValueError, match="X-Key") as caught:
+            call(client, "GET", mode)
+    assert "s3cret" not in str(caught.value)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_501_is_not_retried_but_other_5xx_are(mode: str) -> None:
+    script = Script([httpx.Response(501, json={})])
+    client = make(mode, script)
+    slept = recorded_sleep(client, mode)
+    with pytest.raises(errors.InternalServerError):
+        call(client, "GET", mode)
+    assert (len(script.requests), slept) == (1, [])
+    script = Script([httpx.Response(505, json={}), thing()])
+    client = make(mode, script)
+    recorded_sleep(client, mode)
+    call(client, "GET", mode)
+    assert len(script.requests) == 2

@@ -413,6 +413,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
             headers = [
                 (k, v) for k, v in headers if k.lower() not in overridden
             ] + list(extra.items())
+        _check_headers(headers)
         timeout = parts.get("timeout")
         # No params at all when there are none: an empty tuple costs httpx a second URL parse.
         return self._client.build_request(
@@ -645,7 +646,31 @@ def _transport_error(
 
 
 def _retryable(status: int) -> bool:
-    return status in (408, 429) or status >= 500
+    """408, 429 and 5xx but 501 (Not Implemented), which no retry changes."""
+    return status in (408, 429) or (status >= 500 and status != 501)
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+def _check_headers(headers: Sequence[tuple[str, str]]) -> None:
+    """Refuse, before anything is sent, a header HTTP cannot carry.
+
+    A line break could smuggle in another header; a non-ASCII value has no
+    agreed encoding. The message names the header, never its value (it may be
+    a credential).
+    """
+    for name, value in headers:
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValueError(f"header name {name!r} is not a valid HTTP header name")
+        if not _HEADER_VALUE.fullmatch(value):
+            problem = (
+                "is not ASCII"
+                if not value.isascii()
+                else "has a line break or a control character"
+            )
+            raise ValueError(f"header {name!r} cannot be sent: its value {problem}")
 
 
 _DELTA_SECONDS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
