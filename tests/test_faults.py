@@ -22,6 +22,7 @@ from test_base_client import (
     Script,
     Thing,
     call,
+    collect,
     make,
     recorded_sleep,
     run,
@@ -215,3 +216,33 @@ def test_501_is_not_retried_but_other_5xx_are(mode: str) -> None:
     recorded_sleep(client, mode)
     call(client, "GET", mode)
     assert len(script.requests) == 2
+
+
+# --- pagination that makes no progress ------------------------------------------------
+
+STUCK = {
+    "cursor repeated": (rt.Pagination("cursor", ("data", "things"), "cursor", position=("next",)), ["c1"]),
+    "cursor cycle": (rt.Pagination("cursor", ("data", "things"), "cursor", position=("next",)), ["c1", "c2"]),
+    "page repeated": (rt.Pagination("page", ("data", "things"), "page", position=("page",)), [1]),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("case", STUCK)
+def test_paging_stops_with_an_error_when_a_page_makes_no_progress(case: str, mode: str) -> None:
+    paging, positions = STUCK[case]
+    requests: list[httpx.Request] = []
+
+    def stuck(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        if len(requests) > 20:  # today's code would never stop: end it for the test
+            return httpx.Response(200, json={"data": {"things": []}})
+        position = positions[(len(requests) - 1) % len(positions)]
+        pointer = "next" if paging.style == "cursor" else "page"
+        page = {"data": {"things": [{"id": f"t{len(requests)}"}]}, pointer: position}
+        return httpx.Response(200, json=page)
+
+    client = make(mode, stuck)
+    with pytest.raises(errors.APIResponseValidationError, match="made no progress"):
+        collect(mode, client.things.list_iter(paging))
+    assert len(requests) == len(positions) + 1

@@ -300,6 +300,32 @@ class Pagination:
             return None
         return {**arguments, self.param: number + 1}
 
+    def advance(
+        self,
+        page: object,
+        arguments: dict[str, typing.Any],
+        count: int,
+        seen: set[str],
+        responses: Sequence[httpx.Response],
+    ) -> dict[str, typing.Any] | None:
+        """`next_arguments`, or `APIResponseValidationError` if they select a page
+        already fetched (a repeated cursor, the same page number): paging that
+        makes no progress would never end.
+        """
+        seen.add(repr(arguments.get(self.param)))
+        following = self.next_arguments(page, arguments, count)
+        if following is None:
+            return None
+        position = repr(following.get(self.param))
+        if position in seen and responses:
+            shown = position if len(position) <= 60 else position[:57] + "..."
+            raise APIResponseValidationError(
+                responses[-1],
+                f"the page made no progress: it points to {self.param}={shown}, "
+                "which was already fetched",
+            )
+        return following
+
 
 def _dig(value: object, path: Sequence[str]) -> typing.Any:
     """The attribute at the end of `path`; None where it breaks off, or if none is given."""
@@ -521,11 +547,19 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     ) -> Iterator[typing.Any]:
         """Every item of the pages `fetch` returns, each page fetched only when reached."""
         next_arguments: dict[str, typing.Any] | None = arguments
+        seen: set[str] = set()
         while next_arguments is not None:
-            page = fetch(**next_arguments)
+            captured: list[httpx.Response] = []
+            reset = _CAPTURE.set(captured)
+            try:
+                page = fetch(**next_arguments)
+            finally:
+                _CAPTURE.reset(reset)
             items = _dig(page, paging.items) or []
             yield from items
-            next_arguments = paging.next_arguments(page, next_arguments, len(items))
+            next_arguments = paging.advance(
+                page, next_arguments, len(items), seen, captured
+            )
 
     def close(self) -> None:
         """Close the connection pool, unless it was passed in as `http_client`."""
@@ -592,12 +626,20 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     ) -> AsyncIterator[typing.Any]:
         """Every item of the pages `fetch` returns, each page fetched only when reached."""
         next_arguments: dict[str, typing.Any] | None = arguments
+        seen: set[str] = set()
         while next_arguments is not None:
-            page = await fetch(**next_arguments)
+            captured: list[httpx.Response] = []
+            reset = _CAPTURE.set(captured)
+            try:
+                page = await fetch(**next_arguments)
+            finally:
+                _CAPTURE.reset(reset)
             items = _dig(page, paging.items) or []
             for item in items:
                 yield item
-            next_arguments = paging.next_arguments(page, next_arguments, len(items))
+            next_arguments = paging.advance(
+                page, next_arguments, len(items), seen, captured
+            )
 
     async def close(self) -> None:
         """Close the connection pool, unless it was passed in as `http_client`."""
