@@ -6,11 +6,14 @@ pure logic runs on the mock transport of `test_base_client`.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 import socket
 import struct
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -141,7 +144,7 @@ class HostileServer:
                             connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                             return
                         connection.sendall(reply)
-                        continue
+                        return  # every reply says Connection: close: no connection outlives a test
                 try:
                     chunk = connection.recv(65536)
                 except OSError:
@@ -155,16 +158,27 @@ def reply(status: int, body: bytes = b"{}", headers: str = "") -> bytes:
     reason = {200: "OK"}.get(status, "Status")
     return (
         f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n{headers}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n{headers}\r\n"
     ).encode() + body
 
 
-def real(mode: str, url: str, **options: Any) -> Any:
-    """A sync or async client of `test_base_client` that talks HTTP to `url`."""
-    options = {"base_url": url, **options}
-    if mode == "async":
-        return AsyncClient(httpx.AsyncClient(), **options)
-    return Client(httpx.Client(), **options)
+@pytest.fixture
+def real() -> Iterator[Callable[..., Any]]:
+    """Makes sync or async clients of `test_base_client` that talk HTTP to a URL; closes them after."""
+    made: list[Any] = []
+
+    def make_real(mode: str, url: str, **options: Any) -> Any:
+        options = {"base_url": url, **options}
+        client = AsyncClient(httpx.AsyncClient(), **options) if mode == "async" else Client(httpx.Client(), **options)
+        made.append(client)
+        return client
+
+    yield make_real
+    for client in made:
+        if isinstance(client, AsyncClient):
+            asyncio.run(client._client.aclose())
+        else:
+            client._client.close()
 
 
 # --- local mistakes -------------------------------------------------------------------
@@ -182,7 +196,7 @@ def real(mode: str, url: str, **options: Any) -> Any:
         {"X-Trace": "nul\x00"},
     ],
 )
-def test_a_header_that_cannot_be_sent_is_a_value_error_at_once(headers: dict[str, str], mode: str) -> None:
+def test_a_header_that_cannot_be_sent_is_a_value_error_at_once(headers: dict[str, str], mode: str, real: Callable[..., Any]) -> None:
     with HostileServer(lambda request: reply(200, b'{"id": "t1"}')) as server:
         client = real(mode, server.url)
         slept = recorded_sleep(client, mode)
@@ -193,7 +207,7 @@ def test_a_header_that_cannot_be_sent_is_a_value_error_at_once(headers: dict[str
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_credential_with_a_line_break_is_a_value_error_that_hides_it(mode: str) -> None:
+def test_a_credential_with_a_line_break_is_a_value_error_that_hides_it(mode: str, real: Callable[..., Any]) -> None:
     credentials = {"key": rt.Credential("header", "X-Key", "s3cret\r\nX-Injected: 1")}
     with HostileServer(lambda request: reply(200, b'{"id": "t1"}')) as server:
         client = real(mode, server.url, credentials=credentials)
@@ -246,3 +260,60 @@ def test_paging_stops_with_an_error_when_a_page_makes_no_progress(case: str, mod
     with pytest.raises(errors.APIResponseValidationError, match="made no progress"):
         collect(mode, client.things.list_iter(paging))
     assert len(requests) == len(positions) + 1
+
+
+# --- errors that say why --------------------------------------------------------------
+
+VENDOR_MESSAGES = [
+    ({"message": "Meeting 42 is gone"}, "Meeting 42 is gone"),
+    ({"error": {"message": "Meeting 42 is gone", "code": 7}}, "Meeting 42 is gone"),
+    ({"errors": [{"message": "Meeting 42 is gone"}, {"message": "second"}]}, "Meeting 42 is gone"),
+    ({"error": "invalid_client", "error_description": "Meeting 42 is gone"}, "Meeting 42 is gone"),
+    ({"detail": "Meeting 42 is gone"}, "Meeting 42 is gone"),
+    ({"title": "Meeting 42 is gone", "status": 404}, "Meeting 42 is gone"),
+    ({"error": "not_found"}, "not_found"),
+    ("Meeting 42 is gone", "Meeting 42 is gone"),
+    ({"message": "line one\n  line two\r\n"}, "line one line two"),
+    ({"message": "x" * 1000}, "x" * 197 + "..."),
+]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("body", "shown"), VENDOR_MESSAGES)
+def test_a_status_error_shows_the_vendors_message_on_one_line(body: Any, shown: str, mode: str, real: Callable[..., Any]) -> None:
+    with HostileServer(lambda request: reply(404, json.dumps(body).encode())) as server:
+        client = real(mode, server.url)
+        with pytest.raises(errors.NotFoundError) as caught:
+            call(client, "GET", mode)
+    assert str(caught.value) == f"HTTP 404 from GET {server.url}/things/t1: {shown}"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_status_error_without_a_message_shows_none(mode: str) -> None:
+    client = make(mode, Script([httpx.Response(404, json={"detail": [{"loc": ["id"]}]})]))
+    with pytest.raises(errors.NotFoundError) as caught:
+        call(client, "GET", mode)
+    assert str(caught.value) == "HTTP 404 from GET https://api.test/v1/things/t1"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_connection_error_names_the_host(mode: str, real: Callable[..., Any]) -> None:
+    with HostileServer(lambda request: b"") as server:  # resets every connection
+        client = real(mode, server.url, max_retries=0)
+        with pytest.raises(errors.APIConnectionError) as caught:
+            call(client, "GET", mode)
+    assert type(caught.value) is errors.APIConnectionError
+    assert server.url.removeprefix("http://") in str(caught.value)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_timeout_names_the_host(mode: str, real: Callable[..., Any]) -> None:
+    def hang(request: bytes) -> bytes:
+        time.sleep(1)
+        return b""
+
+    with HostileServer(hang) as server:
+        client = real(mode, server.url, max_retries=0, timeout=0.2)
+        with pytest.raises(errors.APITimeoutError) as caught:
+            call(client, "GET", mode)
+    assert server.url.removeprefix("http://") in str(caught.value)
