@@ -317,3 +317,17 @@ def test_a_timeout_names_the_host(mode: str, real: Callable[..., Any]) -> None:
         with pytest.raises(errors.APITimeoutError) as caught:
             call(client, "GET", mode)
     assert server.url.removeprefix("http://") in str(caught.value)
+
+
+# --- secrets ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_query_credential_never_shows_in_an_error(mode: str) -> None:
+    credentials = {"sig": rt.Credential("query", "api_key", "s-456")}
+    client = make(mode, Script([httpx.Response(404, json={})]), credentials=credentials)
+    with pytest.raises(errors.NotFoundError) as caught:
+        run(mode, lambda: client.things.get("t1", extra_headers={"X-Trace": "1"}))
+    shown = str(caught.value) + repr(caught.value)
+    assert "s-456" not in shown
+    assert str(caught.value) == "HTTP 404 from GET https://api.test/v1/things/t1?api_key=REDACTED"

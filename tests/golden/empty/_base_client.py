@@ -43,6 +43,7 @@ if typing.TYPE_CHECKING:
     import asyncio  # imported when first needed: it is slow to import
 
 from ._errors import (
+    REDACT,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
@@ -421,6 +422,11 @@ class BaseClient(typing.Generic[_HttpClientT]):
         query = _pairs(parts.get("params", {}))
         headers = _pairs(parts.get("headers", {}))
         headers += _defaults(headers, self.user_agent, parts)
+        secret_params = [
+            auth.name
+            for auth in self._credentials.values()
+            if isinstance(auth, Credential) and auth.location == "query"
+        ]
         for scheme in parts.get("security", ()):
             auth = self._credentials[scheme]
             if isinstance(auth, OAuthClientCredentials):
@@ -449,6 +455,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
             params=tuple(query) if query else None,
             headers=headers,
             timeout=self.timeout if timeout is None else timeout,
+            extensions={REDACT: tuple(secret_params)} if secret_params else None,
             **_content(parts),
         )
 

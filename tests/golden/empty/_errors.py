@@ -68,7 +68,7 @@ class APIStatusError(APIError):
     """
 
     def __init__(self, response: httpx.Response, body: typing.Any) -> None:
-        message = f"HTTP {response.status_code} from {response.request.method} {response.request.url}"
+        message = f"HTTP {response.status_code} from {response.request.method} {shown_url(response.request)}"
         why = vendor_message(response)
         super().__init__(f"{message}: {why}" if why else message, response.request)
         self.response = response
@@ -178,3 +178,16 @@ def _host(request: httpx.Request) -> str:
     """The host (and port, if given) a request went to."""
     url = request.url
     return f"{url.host}:{url.port}" if url.port is not None else url.host
+
+
+# The request extension that names the query parameters holding credentials.
+REDACT = "redact_query_params"
+
+
+def shown_url(request: httpx.Request) -> httpx.URL:
+    """The request's URL as errors show it: credentials in the query replaced."""
+    url = request.url
+    for name in request.extensions.get(REDACT, ()):
+        if name in url.params:
+            url = url.copy_set_param(name, "REDACTED")
+    return url
