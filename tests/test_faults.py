@@ -11,6 +11,8 @@ import json
 import re
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import ROOT
 from test_base_client import (
     MODES,
     AsyncClient,
@@ -331,3 +334,43 @@ def test_a_query_credential_never_shows_in_an_error(mode: str) -> None:
     shown = str(caught.value) + repr(caught.value)
     assert "s-456" not in shown
     assert str(caught.value) == "HTTP 404 from GET https://api.test/v1/things/t1?api_key=REDACTED"
+
+
+# --- models imported from many threads at once --------------------------------------
+
+FRESH_IMPORT = """
+import threading, httpx
+from generated.portsip import PortSipClient, BadRequestError
+
+def not_found(request):
+    return httpx.Response(400, json={"message": "no"})
+
+client = PortSipClient(access_token="t", http_client=httpx.Client(transport=httpx.MockTransport(not_found)))
+barrier = threading.Barrier(16)
+failures = []
+
+def call():
+    barrier.wait()
+    try:
+        client.meetings.list_user_meetings()
+    except BadRequestError:
+        pass
+    except Exception as exc:
+        failures.append(repr(exc))
+
+threads = [threading.Thread(target=call) for _ in range(16)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(failures)
+"""
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_sixteen_threads_on_a_fresh_import_all_see_the_models(attempt: int) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_IMPORT], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

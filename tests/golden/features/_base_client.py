@@ -16,15 +16,12 @@ import datetime
 import email.utils
 import enum
 import functools
-import importlib.util
 import json
 import math
 import random
 import re
-import sys
 import threading
 import time
-import types
 import typing
 from collections.abc import (
     AsyncIterator,
@@ -63,20 +60,6 @@ TOKEN_REFRESH_MARGIN = 60.0  # a token this close to expiry is renewed first
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 # Transport errors that mean the request never reached the server: safe to repeat.
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def lazy_module(name: str) -> types.ModuleType:
-    """Import `name` on first attribute access: models cost nothing until used."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    assert spec is not None and spec.loader is not None
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
 
 
 # --- credentials ------------------------------------------------------------
