@@ -23,6 +23,7 @@ import pytest
 from conftest import ROOT
 from test_base_client import (
     MODES,
+    TOKEN_URL,
     AsyncClient,
     Client,
     Script,
@@ -30,6 +31,7 @@ from test_base_client import (
     call,
     collect,
     make,
+    oauth_client,
     recorded_sleep,
     run,
     thing,
@@ -374,3 +376,43 @@ def test_sixteen_threads_on_a_fresh_import_all_see_the_models(attempt: int) -> N
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# --- OAuth client credentials ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("answer", [{"access_token": None}, {"token": "x"}, {"access_token": 42}, {"access_token": ""}])
+def test_a_token_response_without_a_string_token_is_an_authentication_error(answer: Any, mode: str) -> None:
+    api = Script([thing()])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            return httpx.Response(200, json=answer)
+        return api(request)
+
+    with pytest.raises(errors.AuthenticationError, match="access_token"):
+        call(oauth_client(handler, mode), "GET", mode)
+    assert api.requests == []  # never "Bearer None"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_short_lived_token_is_not_fetched_on_every_call(mode: str) -> None:
+    fetched: list[httpx.Request] = []
+    api = Script([thing()] * 3)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            fetched.append(request)
+            return httpx.Response(200, json={"access_token": f"tok{len(fetched)}", "expires_in": 30})
+        return api(request)
+
+    client = oauth_client(handler, mode)
+    clock = [0.0]
+    client._credentials["oauth"].clock = lambda: clock[0]
+    call(client, "GET", mode)
+    clock[0] = 10.0
+    call(client, "GET", mode)
+    clock[0] = 29.0  # close to expiry: renewed
+    call(client, "GET", mode)
+    assert [r.headers["Authorization"] for r in api.requests] == ["Bearer tok1", "Bearer tok1", "Bearer tok2"]

@@ -67,9 +67,11 @@ class APIStatusError(APIError):
     status, else the decoded JSON, else the text of the response.
     """
 
-    def __init__(self, response: httpx.Response, body: typing.Any) -> None:
+    def __init__(
+        self, response: httpx.Response, body: typing.Any, why: str | None = None
+    ) -> None:
         message = f"HTTP {response.status_code} from {response.request.method} {shown_url(response.request)}"
-        why = vendor_message(response)
+        why = why or vendor_message(response)
         super().__init__(f"{message}: {why}" if why else message, response.request)
         self.response = response
         self.status_code = response.status_code

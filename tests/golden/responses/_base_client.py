@@ -44,6 +44,7 @@ from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    AuthenticationError,
     status_error,
 )
 
@@ -99,7 +100,7 @@ class OAuthClientCredentials:
         self._client_secret = client_secret
         self._scopes = " ".join(scopes)
         self._token: str | None = None
-        self._expires_at = 0.0
+        self._expires_at = 0.0  # when to renew: the expiry less a margin
         self._thread_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
         self.clock: Callable[[], float] = time.monotonic
@@ -108,11 +109,7 @@ class OAuthClientCredentials:
         return f"OAuthClientCredentials(token_url={self.token_url!r})"
 
     def _cached(self, force: bool) -> str | None:
-        if (
-            force
-            or self._token is None
-            or self.clock() >= self._expires_at - TOKEN_REFRESH_MARGIN
-        ):
+        if force or self._token is None or self.clock() >= self._expires_at:
             return None
         return self._token
 
@@ -130,13 +127,19 @@ class OAuthClientCredentials:
             raise status_error(response, _error_body(response, None))
         try:
             payload = response.json()
-            token = str(payload["access_token"])
+            token = payload.get("access_token")
             lifetime = float(payload.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, AttributeError, TypeError) as exc:
             raise APIResponseValidationError(
                 response, "the token endpoint sent no access_token"
             ) from exc
-        self._token, self._expires_at = token, self.clock() + lifetime
+        if not isinstance(token, str) or not token:
+            raise AuthenticationError(
+                response, payload, "the token endpoint sent no access_token"
+            )
+        # A token shorter-lived than the margin is renewed a quarter before it ends.
+        margin = min(TOKEN_REFRESH_MARGIN, max(lifetime, 0.0) / 4)
+        self._token, self._expires_at = token, self.clock() + lifetime - margin
         return token
 
     def token(self, client: httpx.Client, force: bool = False) -> str:
