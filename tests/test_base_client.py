@@ -573,8 +573,8 @@ def test_oauth_token_endpoint_failure_is_an_authentication_error(mode: str) -> N
 
 
 @pytest.mark.parametrize(
-    "answer", [httpx.Response(200, json={"token": "x"}), httpx.Response(200, text="not json")]
-)
+    "answer", [httpx.Response(200, json=["x"]), httpx.Response(200, text="not json")]
+)  # a JSON object without a string access_token is an AuthenticationError: test_faults
 def test_a_token_endpoint_without_an_access_token_is_a_validation_error(answer: httpx.Response) -> None:
     with pytest.raises(errors.APIResponseValidationError, match="no access_token"):
         call(oauth_client(lambda request: answer, "sync"), "GET", "sync")

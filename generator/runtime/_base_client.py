@@ -15,15 +15,12 @@ import datetime
 import email.utils
 import enum
 import functools
-import importlib.util
 import json
 import math
 import random
 import re
-import sys
 import threading
 import time
-import types
 import typing
 from collections.abc import (
     AsyncIterator,
@@ -42,9 +39,11 @@ if typing.TYPE_CHECKING:
     import asyncio  # imported when first needed: it is slow to import
 
 from ._errors import (
+    REDACT,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
+    AuthenticationError,
     status_error,
 )
 
@@ -56,24 +55,11 @@ DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5  # seconds; doubles with every retry
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is cut to this
+MAX_RETRY_AFTER_SENT = 86400.0  # a longer one is nonsense: ignored for normal backoff
 TOKEN_REFRESH_MARGIN = 60.0  # a token this close to expiry is renewed first
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 # Transport errors that mean the request never reached the server: safe to repeat.
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def lazy_module(name: str) -> types.ModuleType:
-    """Import `name` on first attribute access: models cost nothing until used."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    assert spec is not None and spec.loader is not None
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
 
 
 # --- credentials ------------------------------------------------------------
@@ -113,7 +99,7 @@ class OAuthClientCredentials:
         self._client_secret = client_secret
         self._scopes = " ".join(scopes)
         self._token: str | None = None
-        self._expires_at = 0.0
+        self._expires_at = 0.0  # when to renew: the expiry less a margin
         self._thread_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
         self.clock: Callable[[], float] = time.monotonic
@@ -122,11 +108,7 @@ class OAuthClientCredentials:
         return f"OAuthClientCredentials(token_url={self.token_url!r})"
 
     def _cached(self, force: bool) -> str | None:
-        if (
-            force
-            or self._token is None
-            or self.clock() >= self._expires_at - TOKEN_REFRESH_MARGIN
-        ):
+        if force or self._token is None or self.clock() >= self._expires_at:
             return None
         return self._token
 
@@ -144,13 +126,19 @@ class OAuthClientCredentials:
             raise status_error(response, _error_body(response, None))
         try:
             payload = response.json()
-            token = str(payload["access_token"])
+            token = payload.get("access_token")
             lifetime = float(payload.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, AttributeError, TypeError) as exc:
             raise APIResponseValidationError(
                 response, "the token endpoint sent no access_token"
             ) from exc
-        self._token, self._expires_at = token, self.clock() + lifetime
+        if not isinstance(token, str) or not token:
+            raise AuthenticationError(
+                response, payload, "the token endpoint sent no access_token"
+            )
+        # A token shorter-lived than the margin is renewed a quarter before it ends.
+        margin = min(TOKEN_REFRESH_MARGIN, max(lifetime, 0.0) / 4)
+        self._token, self._expires_at = token, self.clock() + lifetime - margin
         return token
 
     def token(self, client: httpx.Client, force: bool = False) -> str:
@@ -298,6 +286,32 @@ class Pagination:
             return None
         return {**arguments, self.param: number + 1}
 
+    def advance(
+        self,
+        page: object,
+        arguments: dict[str, typing.Any],
+        count: int,
+        seen: set[str],
+        responses: Sequence[httpx.Response],
+    ) -> dict[str, typing.Any] | None:
+        """`next_arguments`, or `APIResponseValidationError` if they select a page
+        already fetched (a repeated cursor, the same page number): paging that
+        makes no progress would never end.
+        """
+        seen.add(repr(arguments.get(self.param)))
+        following = self.next_arguments(page, arguments, count)
+        if following is None:
+            return None
+        position = repr(following.get(self.param))
+        if position in seen and responses:
+            shown = position if len(position) <= 60 else position[:57] + "..."
+            raise APIResponseValidationError(
+                responses[-1],
+                f"the page made no progress: it points to {self.param}={shown}, "
+                "which was already fetched",
+            )
+        return following
+
 
 def _dig(value: object, path: Sequence[str]) -> typing.Any:
     """The attribute at the end of `path`; None where it breaks off, or if none is given."""
@@ -389,11 +403,15 @@ class BaseClient(typing.Generic[_HttpClientT]):
     def _build_request(
         self, method: str, path: str, parts: RequestParts, tokens: Mapping[str, str]
     ) -> httpx.Request:
-        for name, value in parts.get("path_params", {}).items():
-            path = path.replace("{" + name + "}", quote(_text(value), safe=""))
+        path = _expand_path(path, parts.get("path_params", {}))
         query = _pairs(parts.get("params", {}))
         headers = _pairs(parts.get("headers", {}))
         headers += _defaults(headers, self.user_agent, parts)
+        secret_params = [
+            auth.name
+            for auth in self._credentials.values()
+            if isinstance(auth, Credential) and auth.location == "query"
+        ]
         for scheme in parts.get("security", ()):
             auth = self._credentials[scheme]
             if isinstance(auth, OAuthClientCredentials):
@@ -413,6 +431,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
             headers = [
                 (k, v) for k, v in headers if k.lower() not in overridden
             ] + list(extra.items())
+        _check_headers(headers)
         timeout = parts.get("timeout")
         # No params at all when there are none: an empty tuple costs httpx a second URL parse.
         return self._client.build_request(
@@ -421,6 +440,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
             params=tuple(query) if query else None,
             headers=headers,
             timeout=self.timeout if timeout is None else timeout,
+            extensions={REDACT: tuple(secret_params)} if secret_params else None,
             **_content(parts),
         )
 
@@ -519,11 +539,19 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     ) -> Iterator[typing.Any]:
         """Every item of the pages `fetch` returns, each page fetched only when reached."""
         next_arguments: dict[str, typing.Any] | None = arguments
+        seen: set[str] = set()
         while next_arguments is not None:
-            page = fetch(**next_arguments)
+            captured: list[httpx.Response] = []
+            reset = _CAPTURE.set(captured)
+            try:
+                page = fetch(**next_arguments)
+            finally:
+                _CAPTURE.reset(reset)
             items = _dig(page, paging.items) or []
             yield from items
-            next_arguments = paging.next_arguments(page, next_arguments, len(items))
+            next_arguments = paging.advance(
+                page, next_arguments, len(items), seen, captured
+            )
 
     def close(self) -> None:
         """Close the connection pool, unless it was passed in as `http_client`."""
@@ -590,12 +618,20 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     ) -> AsyncIterator[typing.Any]:
         """Every item of the pages `fetch` returns, each page fetched only when reached."""
         next_arguments: dict[str, typing.Any] | None = arguments
+        seen: set[str] = set()
         while next_arguments is not None:
-            page = await fetch(**next_arguments)
+            captured: list[httpx.Response] = []
+            reset = _CAPTURE.set(captured)
+            try:
+                page = await fetch(**next_arguments)
+            finally:
+                _CAPTURE.reset(reset)
             items = _dig(page, paging.items) or []
             for item in items:
                 yield item
-            next_arguments = paging.next_arguments(page, next_arguments, len(items))
+            next_arguments = paging.advance(
+                page, next_arguments, len(items), seen, captured
+            )
 
     async def close(self) -> None:
         """Close the connection pool, unless it was passed in as `http_client`."""
@@ -645,26 +681,59 @@ def _transport_error(
 
 
 def _retryable(status: int) -> bool:
-    return status in (408, 429) or status >= 500
+    """408, 429 and 5xx but 501 (Not Implemented), which no retry changes."""
+    return status in (408, 429) or (status >= 500 and status != 501)
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+def _check_headers(headers: Sequence[tuple[str, str]]) -> None:
+    """Refuse, before anything is sent, a header HTTP cannot carry.
+
+    A line break could smuggle in another header; a non-ASCII value has no
+    agreed encoding. The message names the header, never its value (it may be
+    a credential).
+    """
+    for name, value in headers:
+        if not _HEADER_NAME.fullmatch(name):
+            raise ValueError(f"header name {name!r} is not a valid HTTP header name")
+        if not _HEADER_VALUE.fullmatch(value):
+            problem = (
+                "is not ASCII"
+                if not value.isascii()
+                else "has a line break or a control character"
+            )
+            raise ValueError(f"header {name!r} cannot be sent: its value {problem}")
+
+
+_DELTA_SECONDS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
 
 
 def _retry_after(value: str | None, now: float) -> float | None:
-    """Seconds a Retry-After header asks for: a number, or an HTTP date."""
+    """Seconds a Retry-After header asks for: a number, or an HTTP date.
+
+    None (normal backoff) for anything else, and for a wait of more than a day,
+    which no server means.
+    """
     if value is None:
         return None
-    try:
+    value = value.strip()
+    if _DELTA_SECONDS.fullmatch(value):
         seconds = float(value)
-    except ValueError:
-        pass
     else:
-        return None if math.isnan(seconds) else max(seconds, 0.0)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        # An HTTP date without a zone (asctime, -0000) is in GMT.
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        seconds = when.timestamp() - now
+    if not math.isfinite(seconds) or seconds > MAX_RETRY_AFTER_SENT:
         return None
-    if when.tzinfo is None:  # an HTTP date without a zone (asctime, -0000) is in GMT
-        when = when.replace(tzinfo=datetime.UTC)
-    return max(when.timestamp() - now, 0.0)
+    return max(seconds, 0.0)
 
 
 def parse(response: httpx.Response, type_: typing.Any) -> typing.Any:
@@ -823,6 +892,31 @@ def json_value(value: object) -> str | None:
         if value is None
         else json.dumps(to_json(value), separators=(",", ":"), ensure_ascii=False)
     )
+
+
+def _expand_path(template: str, values: Mapping[str, object]) -> str:
+    """`template` with its parameters percent-encoded in place.
+
+    A segment that comes out as `.` or `..` is sent as `%2E` or `%2E%2E`, so that
+    no value can move the request to another path; an empty value is refused.
+    """
+    if not values:
+        return template
+    encoded: dict[str, str] = {}
+    for name, value in values.items():
+        text = _text(value)
+        if not text:
+            raise ValueError(f"path parameter {name!r} is empty")
+        encoded["{" + name + "}"] = quote(text, safe="")
+    segments = []
+    for segment in template.split("/"):
+        if "{" in segment:
+            for placeholder, text in encoded.items():
+                segment = segment.replace(placeholder, text)
+            if segment in (".", ".."):
+                segment = segment.replace(".", "%2E")
+        segments.append(segment)
+    return "/".join(segments)
 
 
 def _pairs(values: Mapping[str, object]) -> list[tuple[str, str]]:

@@ -20,12 +20,7 @@ from .._base_client import (
     raw_response_wrapper,
 )
 from .._base_client import parse
-from .._base_client import lazy_module
-
-if typing.TYPE_CHECKING:
-    from .. import models
-else:  # loaded on first use
-    models = lazy_module(__package__.rpartition(".")[0] + ".models")
+from .. import models  # this module is itself imported only when first reached
 
 __all__ = [
     "AsyncMeetings",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import typing
 
 import httpx
@@ -36,17 +37,18 @@ class APIError(Exception):
 class APIConnectionError(APIError):
     """The request could not be sent or no response arrived."""
 
-    def __init__(
-        self, request: httpx.Request, message: str = "Connection error."
-    ) -> None:
-        super().__init__(message, request)
+    def __init__(self, request: httpx.Request, message: str | None = None) -> None:
+        super().__init__(
+            message or f"Connection error: no response from {_host(request)}.",
+            request,
+        )
 
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
 
     def __init__(self, request: httpx.Request) -> None:
-        super().__init__(request, "Request timed out.")
+        super().__init__(request, f"Request to {_host(request)} timed out.")
 
 
 class APIResponseValidationError(APIError):
@@ -65,11 +67,12 @@ class APIStatusError(APIError):
     status, else the decoded JSON, else the text of the response.
     """
 
-    def __init__(self, response: httpx.Response, body: typing.Any) -> None:
-        super().__init__(
-            f"HTTP {response.status_code} from {response.request.method} {response.request.url}",
-            response.request,
-        )
+    def __init__(
+        self, response: httpx.Response, body: typing.Any, why: str | None = None
+    ) -> None:
+        message = f"HTTP {response.status_code} from {response.request.method} {shown_url(response.request)}"
+        why = why or vendor_message(response)
+        super().__init__(f"{message}: {why}" if why else message, response.request)
         self.response = response
         self.status_code = response.status_code
         self.headers = response.headers
@@ -124,3 +127,69 @@ def status_error(response: httpx.Response, body: typing.Any) -> APIStatusError:
     if response.status_code >= 500:
         return InternalServerError(response, body)
     return _BY_STATUS.get(response.status_code, APIStatusError)(response, body)
+
+
+MAX_MESSAGE = 200  # characters of the vendor's message shown in an error
+
+
+def vendor_message(response: httpx.Response) -> str | None:
+    """The message of an error body, on one line and cut short; None if it has none.
+
+    Looks where APIs usually put it: `message`, `error.message`,
+    `errors[0].message`, `error_description`, `detail`, `title`, `error`, or a
+    body that is a string (JSON, or plain text).
+    """
+    try:
+        data: typing.Any = json.loads(response.content)
+    except ValueError:
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        data = response.text if media_type == "text/plain" else None
+    found = _message_in(data)
+    if found is None:
+        return None
+    line = " ".join(found.split())
+    if len(line) > MAX_MESSAGE:
+        line = line[: MAX_MESSAGE - 3] + "..."
+    return line or None
+
+
+def _message_in(data: typing.Any) -> str | None:
+    if isinstance(data, str):
+        return data
+    if not isinstance(data, dict):
+        return None
+    error = data.get("error")
+    errors = data.get("errors")
+    candidates = [
+        data.get("message"),
+        error.get("message") if isinstance(error, dict) else None,
+        (
+            errors[0].get("message")
+            if isinstance(errors, list) and errors and isinstance(errors[0], dict)
+            else None
+        ),
+        data.get("error_description"),
+        data.get("detail"),
+        data.get("title"),
+        error,
+    ]
+    return next((c for c in candidates if isinstance(c, str) and c.strip()), None)
+
+
+def _host(request: httpx.Request) -> str:
+    """The host (and port, if given) a request went to."""
+    url = request.url
+    return f"{url.host}:{url.port}" if url.port is not None else url.host
+
+
+# The request extension that names the query parameters holding credentials.
+REDACT = "redact_query_params"
+
+
+def shown_url(request: httpx.Request) -> httpx.URL:
+    """The request's URL as errors show it: credentials in the query replaced."""
+    url = request.url
+    for name in request.extensions.get(REDACT, ()):
+        if name in url.params:
+            url = url.copy_set_param(name, "REDACTED")
+    return url

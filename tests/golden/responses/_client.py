@@ -24,12 +24,19 @@ from ._base_client import parse
 from ._base_client import Raw
 from ._base_client import parse_by_status
 from ._base_client import json_value
-from ._base_client import lazy_module
 
 if typing.TYPE_CHECKING:
     from . import models
 else:
-    models = lazy_module(__package__ + ".models")  # loaded on first use
+    import importlib
+
+    class _Models:
+        """`models`, imported on first use; the import system makes that thread-safe."""
+
+        def __getattr__(self, name: str) -> typing.Any:
+            return getattr(importlib.import_module(__package__ + ".models"), name)
+
+    models = _Models()
 
 __all__ = ["AsyncResponsesClient", "ResponsesClient"]
 
