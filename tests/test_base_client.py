@@ -678,3 +678,23 @@ def test_an_empty_first_page_ends_paging(mode: str) -> None:
     script = Script([httpx.Response(200, json={"data": {"things": []}, "next": "more"})])
     assert collect(mode, make(mode, script).things.list_iter(paging)) == []
     assert len(script.requests) == 1
+
+
+def test_a_lazy_module_is_imported_once_on_first_use_by_many_threads_at_once(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import threading
+
+    (tmp_path / "slow_models.py").write_text("import time\ntime.sleep(0.2)\nclass Thing:\n    pass\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "slow_models", raising=False)
+    models = rt.LazyModule("slow_models")
+    assert "slow_models" not in sys.modules  # nothing until used
+    seen: list[Any] = []
+    threads = [threading.Thread(target=lambda: seen.append(models.Thing)) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 16 and len(set(seen)) == 1 and seen[0] is sys.modules["slow_models"].Thing

@@ -16,12 +16,14 @@ import datetime
 import email.utils
 import enum
 import functools
+import importlib
 import json
 import math
 import random
 import re
 import threading
 import time
+import types
 import typing
 from collections.abc import (
     AsyncIterator,
@@ -61,6 +63,21 @@ TOKEN_REFRESH_MARGIN = 60.0  # a token this close to expiry is renewed first
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 # Transport errors that mean the request never reached the server: safe to repeat.
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class LazyModule:
+    """A module imported on first attribute access: the client's `models` cost nothing
+    until used. The import system's locks make the first access thread-safe."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: types.ModuleType | None = None
+
+    def __getattr__(self, attribute: str) -> typing.Any:
+        module = self._module
+        if module is None:
+            module = self._module = importlib.import_module(self._name)
+        return getattr(module, attribute)
 
 
 # --- credentials ------------------------------------------------------------

@@ -291,6 +291,7 @@ class Api:
         kinds = {scheme.kind for scheme in self.security_schemes}
         names = ["basic_credentials"] if "basic" in kinds else []
         names += ["OAuthClientCredentials"] if "oauth2" in kinds else []
+        names += ["LazyModule"] if self.client_uses("models") else []
         return [Code(n) for n in names] + runtime_imports(self.root_operations)
 
     @property

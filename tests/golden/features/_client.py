@@ -21,6 +21,7 @@ from ._base_client import (
     raw_response_wrapper,
 )
 from ._base_client import basic_credentials
+from ._base_client import LazyModule
 from ._base_client import parse
 
 if typing.TYPE_CHECKING:
@@ -28,15 +29,7 @@ if typing.TYPE_CHECKING:
     from . import resources
     from .resources import items
 else:
-    import importlib
-
-    class _Models:
-        """`models`, imported on first use; the import system makes that thread-safe."""
-
-        def __getattr__(self, name: str) -> typing.Any:
-            return getattr(importlib.import_module(__package__ + ".models"), name)
-
-    models = _Models()
+    models = LazyModule(__package__ + ".models")  # imported on first use
 
 __all__ = ["AsyncFeaturesClient", "FeaturesClient"]
 

@@ -20,20 +20,13 @@ from ._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from ._base_client import LazyModule
 from ._base_client import parse
 
 if typing.TYPE_CHECKING:
     from . import models
 else:
-    import importlib
-
-    class _Models:
-        """`models`, imported on first use; the import system makes that thread-safe."""
-
-        def __getattr__(self, name: str) -> typing.Any:
-            return getattr(importlib.import_module(__package__ + ".models"), name)
-
-    models = _Models()
+    models = LazyModule(__package__ + ".models")  # imported on first use
 
 __all__ = ["AsyncMultiFileClient", "MultiFileClient"]
 
