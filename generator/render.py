@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import MISSING, Field, dataclass, fields, is_dataclass
 from pathlib import Path, PurePosixPath
@@ -177,7 +178,10 @@ def runtime(api: Api) -> dict[PurePosixPath, str]:
     formatted again.
     """
     first = f"# {header(api.source)}\n"
-    return {
-        PurePosixPath(api.package, path.name): first + path.read_text("utf-8")
-        for path in sorted(RUNTIME.glob("_[!_]*.py"))
-    }
+    return {PurePosixPath(api.package, name): first + source for name, source in _runtime_sources()}
+
+
+@functools.cache
+def _runtime_sources() -> tuple[tuple[str, str], ...]:
+    """Each runtime module's file name and source, read once per process."""
+    return tuple((path.name, path.read_text("utf-8")) for path in sorted(RUNTIME.glob("_[!_]*.py")))
