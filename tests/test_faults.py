@@ -7,6 +7,7 @@ pure logic runs on the mock transport of `test_base_client`.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import re
 import socket
@@ -416,3 +417,87 @@ def test_a_short_lived_token_is_not_fetched_on_every_call(mode: str) -> None:
     clock[0] = 29.0  # close to expiry: renewed
     call(client, "GET", mode)
     assert [r.headers["Authorization"] for r in api.requests] == ["Bearer tok1", "Bearer tok1", "Bearer tok2"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_token_request_uses_the_clients_timeout_or_the_calls(mode: str) -> None:
+    token_requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            token_requests.append(request)
+            return httpx.Response(401, json={"error": "invalid_client"})
+        return thing()
+
+    client = oauth_client(handler, mode, timeout=httpx.Timeout(7.0, connect=2.0))
+    with pytest.raises(errors.AuthenticationError):
+        call(client, "GET", mode)
+    with pytest.raises(errors.AuthenticationError):
+        call(client, "GET", mode, timeout=1.5)
+    timeouts = [r.extensions["timeout"] for r in token_requests]
+    assert timeouts == [httpx.Timeout(7.0, connect=2.0).as_dict(), httpx.Timeout(1.5).as_dict()]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_token_request_is_retried_on_5xx_and_connection_errors(mode: str) -> None:
+    answers: list[Any] = [httpx.Response(503), httpx.ConnectError, httpx.ReadError, httpx.Response(200, json={"access_token": "tok"})]
+    token_requests: list[httpx.Request] = []
+    api = Script([thing()])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url) != TOKEN_URL:
+            return api(request)
+        token_requests.append(request)
+        answer = answers.pop(0)
+        if isinstance(answer, type):
+            raise answer("scripted", request=request)
+        return answer
+
+    client = oauth_client(handler, mode, max_retries=3)
+    slept = recorded_sleep(client, mode)
+    call(client, "GET", mode)
+    assert len(token_requests) == 4 and len(slept) == 3
+    assert [r.headers["Authorization"] for r in api.requests] == ["Bearer tok"]
+
+
+def test_many_threads_refused_the_same_token_renew_it_once() -> None:
+    callers = 30
+    refused = threading.Barrier(callers, timeout=10)  # every caller holds tok1 when it is refused
+    fetched: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == TOKEN_URL:
+            fetched.append(f"tok{len(fetched) + 1}")
+            return httpx.Response(200, json={"access_token": fetched[-1]})
+        if request.headers["Authorization"] == "Bearer tok1":
+            refused.wait()
+            return httpx.Response(401, json={})
+        return thing()
+
+    client = oauth_client(handler, "sync")
+    with concurrent.futures.ThreadPoolExecutor(callers) as pool:
+        results = list(pool.map(lambda _: call(client, "GET", "sync"), range(callers)))
+    assert len(results) == callers and fetched == ["tok1", "tok2"]
+
+
+def test_many_tasks_refused_the_same_token_renew_it_once() -> None:
+    callers = 30
+    fetched: list[str] = []
+
+    async def main() -> list[Any]:
+        refused = asyncio.Barrier(callers)
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            if str(request.url) == TOKEN_URL:
+                await asyncio.sleep(0.01)  # the others queue up behind this fetch
+                fetched.append(f"tok{len(fetched) + 1}")
+                return httpx.Response(200, json={"access_token": fetched[-1]})
+            if request.headers["Authorization"] == "Bearer tok1":
+                await asyncio.wait_for(refused.wait(), 10)
+                return httpx.Response(401, json={})
+            return thing()
+
+        client = oauth_client(handler, "async")
+        return await asyncio.gather(*(client.things.get("t1") for _ in range(callers)))
+
+    assert len(asyncio.run(main())) == callers and fetched == ["tok1", "tok2"]

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import contextvars
 import copy
 import dataclasses
@@ -125,19 +124,25 @@ class OAuthClientCredentials:
     def __repr__(self) -> str:
         return f"OAuthClientCredentials(token_url={self.token_url!r})"
 
-    def _cached(self, force: bool) -> str | None:
-        if force or self._token is None or self.clock() >= self._expires_at:
+    def _cached(self, stale: str | None) -> str | None:
+        token = self._token
+        if token is None or token == stale or self.clock() >= self._expires_at:
             return None
-        return self._token
+        return token
 
-    def _request(self) -> httpx.Request:
+    def request(
+        self, client: httpx.Client | httpx.AsyncClient, timeout: httpx.Timeout | float
+    ) -> httpx.Request:
+        """The token request, sent with `client` under `timeout`."""
         data = {"grant_type": "client_credentials"}
         if self._scopes:
             data["scope"] = self._scopes
         headers = {
             "Authorization": basic_credentials(self._client_id, self._client_secret)
         }
-        return httpx.Request("POST", self.token_url, data=data, headers=headers)
+        return client.build_request(
+            "POST", self.token_url, data=data, headers=headers, timeout=timeout
+        )
 
     def _store(self, response: httpx.Response) -> str:
         if not response.is_success:
@@ -159,29 +164,26 @@ class OAuthClientCredentials:
         self._token, self._expires_at = token, self.clock() + lifetime - margin
         return token
 
-    def token(self, client: httpx.Client, force: bool = False) -> str:
-        """The cached token, or a new one (always, with `force`) fetched with `client`."""
+    def token(
+        self, fetch: Callable[[], httpx.Response], stale: str | None = None
+    ) -> str:
+        """The cached token, or one from the response `fetch` gets if there is none,
+        it is about to expire, or it is `stale` (the API refused it). Callers that
+        all saw the same token refused wait here for one new token, not one each.
+        """
         with self._thread_lock:
-            cached = self._cached(force)
-            if cached is not None:
-                return cached
-            request = self._request()
-            with _transport_errors(request):
-                return self._store(client.send(request))
+            return self._cached(stale) or self._store(fetch())
 
-    async def atoken(self, client: httpx.AsyncClient, force: bool = False) -> str:
+    async def atoken(
+        self, fetch: Callable[[], Awaitable[httpx.Response]], stale: str | None = None
+    ) -> str:
         """The async twin of `token`."""
         import asyncio
 
         if self._async_lock is None:
             self._async_lock = asyncio.Lock()
         async with self._async_lock:
-            cached = self._cached(force)
-            if cached is not None:
-                return cached
-            request = self._request()
-            with _transport_errors(request):
-                return self._store(await client.send(request))
+            return self._cached(stale) or self._store(await fetch())
 
 
 Auth = Credential | OAuthClientCredentials
@@ -450,34 +452,40 @@ class BaseClient(typing.Generic[_HttpClientT]):
                 (k, v) for k, v in headers if k.lower() not in overridden
             ] + list(extra.items())
         _check_headers(headers)
-        timeout = parts.get("timeout")
         # No params at all when there are none: an empty tuple costs httpx a second URL parse.
         return self._client.build_request(
             method,
             self.base_url + path,
             params=tuple(query) if query else None,
             headers=headers,
-            timeout=self.timeout if timeout is None else timeout,
+            timeout=self._timeout(parts),
             extensions={REDACT: tuple(secret_params)} if secret_params else None,
             **_content(parts),
         )
 
+    def _repeatable(self, method: str) -> bool:
+        """Whether a request that may have reached the server can be sent again."""
+        return method in IDEMPOTENT_METHODS or self.retry_non_idempotent
+
+    def _timeout(self, parts: RequestParts) -> httpx.Timeout | float:
+        timeout = parts.get("timeout")
+        return self.timeout if timeout is None else timeout
+
     def _retry_delay(
         self,
         attempt: int,
-        method: str,
+        repeatable: bool,
         parts: RequestParts,
         outcome: httpx.Response | httpx.TransportError,
     ) -> float | None:
         """Seconds to wait before trying again after `outcome`, or None to stop.
 
-        A request that may have reached the server is repeated only if its method
-        is idempotent (or `retry_non_idempotent` is set).
+        A request that may have reached the server is repeated only if it is
+        `repeatable`; one that never left is always repeated.
         """
         limit = parts.get("max_retries")
         if attempt >= (self.max_retries if limit is None else limit):
             return None
-        repeatable = method in IDEMPOTENT_METHODS or self.retry_non_idempotent
         if isinstance(outcome, httpx.Response):
             if not (repeatable and _retryable(outcome.status_code)):
                 return None
@@ -521,33 +529,61 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         self, method: str, path: str, **parts: typing.Unpack[RequestParts]
     ) -> httpx.Response:
         """Send a request, retrying as the settings allow; a non-2xx answer raises."""
-        attempt, renewed = 0, False
         oauth = self._oauth(parts)
+        tokens = {key: self._token(auth, parts) for key, auth in oauth.items()}
+        repeatable = self._repeatable(method)
+
+        def build() -> httpx.Request:
+            return self._build_request(method, path, parts, tokens)
+
+        response = self._send(build, repeatable, parts)
+        if response.status_code == 401 and oauth:
+            response.close()  # the token may have been revoked: renew it, once
+            tokens = {
+                key: self._token(auth, parts, stale=tokens[key])
+                for key, auth in oauth.items()
+            }
+            response = self._send(build, repeatable, parts)
+        return self._finish(response, parts)
+
+    def _send(
+        self, build: Callable[[], httpx.Request], repeatable: bool, parts: RequestParts
+    ) -> httpx.Response:
+        """The response to the request `build` makes, sent again after each failure
+        worth retrying; the last one whatever its status."""
+        attempt = 0
         while True:
-            tokens = {key: auth.token(self._client) for key, auth in oauth.items()}
-            request = self._build_request(method, path, parts, tokens)
+            request = build()
             try:
                 response = self._client.send(request)
             except httpx.TransportError as exc:
-                delay = self._retry_delay(attempt, method, parts, exc)
+                delay = self._retry_delay(attempt, repeatable, parts, exc)
                 if delay is None:
                     raise _transport_error(request, exc) from exc
             else:
-                if response.status_code == 401 and oauth and not renewed:
-                    renewed = True  # the token may have been revoked: renew it once
-                    for auth in oauth.values():
-                        auth.token(self._client, force=True)
-                    continue
-                delay = (
-                    None
-                    if response.is_success
-                    else self._retry_delay(attempt, method, parts, response)
-                )
+                if response.is_success:
+                    return response
+                delay = self._retry_delay(attempt, repeatable, parts, response)
                 if delay is None:
-                    return self._finish(response, parts)
+                    return response
                 response.close()
             self._sleep(delay)
             attempt += 1
+
+    def _token(
+        self,
+        auth: OAuthClientCredentials,
+        parts: RequestParts,
+        stale: str | None = None,
+    ) -> str:
+        """A token from `auth`, fetched (with retries: the grant is safe to repeat)
+        under this call's timeout when needed."""
+
+        def fetch() -> httpx.Response:
+            request = auth.request(self._client, self._timeout(parts))
+            return self._send(lambda: request, True, parts)
+
+        return auth.token(fetch, stale)
 
     def _paginate(
         self,
@@ -598,35 +634,59 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         self, method: str, path: str, **parts: typing.Unpack[RequestParts]
     ) -> httpx.Response:
         """Send a request, retrying as the settings allow; a non-2xx answer raises."""
-        attempt, renewed = 0, False
         oauth = self._oauth(parts)
-        while True:
+        tokens = {key: await self._token(auth, parts) for key, auth in oauth.items()}
+        repeatable = self._repeatable(method)
+
+        def build() -> httpx.Request:
+            return self._build_request(method, path, parts, tokens)
+
+        response = await self._send(build, repeatable, parts)
+        if response.status_code == 401 and oauth:
+            await response.aclose()  # the token may have been revoked: renew it, once
             tokens = {
-                key: await auth.atoken(self._client) for key, auth in oauth.items()
+                key: await self._token(auth, parts, stale=tokens[key])
+                for key, auth in oauth.items()
             }
-            request = self._build_request(method, path, parts, tokens)
+            response = await self._send(build, repeatable, parts)
+        return self._finish(response, parts)
+
+    async def _send(
+        self, build: Callable[[], httpx.Request], repeatable: bool, parts: RequestParts
+    ) -> httpx.Response:
+        """The async twin of `SyncAPIClient._send`."""
+        attempt = 0
+        while True:
+            request = build()
             try:
                 response = await self._client.send(request)
             except httpx.TransportError as exc:
-                delay = self._retry_delay(attempt, method, parts, exc)
+                delay = self._retry_delay(attempt, repeatable, parts, exc)
                 if delay is None:
                     raise _transport_error(request, exc) from exc
             else:
-                if response.status_code == 401 and oauth and not renewed:
-                    renewed = True  # the token may have been revoked: renew it once
-                    for auth in oauth.values():
-                        await auth.atoken(self._client, force=True)
-                    continue
-                delay = (
-                    None
-                    if response.is_success
-                    else self._retry_delay(attempt, method, parts, response)
-                )
+                if response.is_success:
+                    return response
+                delay = self._retry_delay(attempt, repeatable, parts, response)
                 if delay is None:
-                    return self._finish(response, parts)
+                    return response
                 await response.aclose()
             await self._sleep(delay)
             attempt += 1
+
+    async def _token(
+        self,
+        auth: OAuthClientCredentials,
+        parts: RequestParts,
+        stale: str | None = None,
+    ) -> str:
+        """The async twin of `SyncAPIClient._token`."""
+
+        async def fetch() -> httpx.Response:
+            request = auth.request(self._client, self._timeout(parts))
+            return await self._send(lambda: request, True, parts)
+
+        return await auth.atoken(fetch, stale)
 
     async def _paginate(
         self,
@@ -679,15 +739,6 @@ class AsyncAPIResource:
         self._client = client
         self._request = client._request
         self._paginate = client._paginate
-
-
-@contextlib.contextmanager
-def _transport_errors(request: httpx.Request) -> Iterator[None]:
-    """Turn httpx's transport exceptions into this package's errors."""
-    try:
-        yield
-    except httpx.TransportError as exc:
-        raise _transport_error(request, exc) from exc
 
 
 def _transport_error(
