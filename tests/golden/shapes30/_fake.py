@@ -35,11 +35,12 @@ parameters that are dates in another form; it compares whole days. `when` maps a
 parameter's values to conditions on the item (any of a list; a field equals a
 value, or `{after: now}` / `{before: now}`); another value is a 400. In `filter`,
 `op` is eq ne gt ge lt le and a literal is 'text' ('' escapes a quote), a number,
-true, false or null; a comparison between different types does not match. A
-declared query parameter the action neither reads nor ignores is a 400 when sent:
+true, false or null; a comparison between different types does not match.
+`filter` and `order` name the scalar fields of the collection's schema; anything
+else they cannot read is a 400 naming the parameter. A declared query parameter the action neither reads nor ignores is a 400 when sent:
 the fake never answers as if it had applied it.
 
-and the top-level `x-fake.collections.NAME` (a `Collection`) gives the item
+The top-level `x-fake.collections.NAME` (a `Collection`) gives the item
 schema, how ids are made (`id: {field: meetingId, kind: integer | uuid | token |
 digits}`), items to `spawn` in a child collection, and `rules` the schema cannot
 express. Everything is guarded by one lock, so concurrent requests never interleave.
