@@ -152,6 +152,15 @@ MISTAKES = {
         "schema: /components/schemas/Thing\n", "schema: /components/schemas/Thang\n", "x-fake",
         "/x-fake/collections/things/schema", "schema '/components/schemas/Thang' does not resolve", "Thang",
     ),
+    "range-format": (
+        "limit: size, output: /items}", "limit: size, output: /items, range: {field: start, format: DD.MM}}", "x-fake",
+        f"{LIST_THINGS}/range/format", "a range format spells a date with YYYY, MM and DD, not 'DD.MM'", "DD.MM",
+    ),
+    "when-condition": (
+        "limit: size, output: /items}", "limit: size, output: /items, when: {size: {'1': {start: {after: then}}}}}",
+        "x-fake", f"{LIST_THINGS}/when/size/1/0/start", "a condition is a value, {after: now} or {before: now}",
+        "after: then",
+    ),
     "x-server-key-unknown": (
         "auth-status: 403", "auth-statis: 403", "x-server", "/x-server/auth-statis",
         "unknown key 'auth-statis' in x-server (did you mean 'auth-status'?)", "auth-statis",
@@ -276,3 +285,30 @@ def test_odd_shapes_are_findings_not_crashes(write_spec: Callable[[str], Path], 
     api, problems = check(write_spec, SPEC.replace(old, new))
     assert api is not None and problems
     assert {p.rule for p in problems} <= {"x-fake", "x-server"}, problems
+
+
+def test_a_query_parameter_the_action_does_not_read_is_a_finding_and_the_action_kept(
+    write_spec: Callable[[str], Path],
+) -> None:
+    declared = "parameters: [{name: size, in: query, schema: {type: integer}}]"
+    text = SPEC.replace(declared, declared[:-1] + ", {name: q, in: query, schema: {type: string}}]")
+    api, problems = check(write_spec, text)
+    assert [(p.pointer, p.line, p.severity) for p in problems] == [(LIST_THINGS, line(text, "action: list"), "warning")]
+    assert "neither reads nor ignores query parameter 'q'" in problems[0].message
+    assert api is not None and "list_things" in api.fake_actions
+    for reads in ("ignore: [q]", "search: q", "order: q", "filter: q", "when: {q: {a: {}}}"):
+        api, problems = check(write_spec, text.replace("output: /items}", f"output: /items, {reads}}}"))
+        assert problems == [] and api is not None, reads
+        assert "q" in api.fake_actions["list_things"].reads()
+
+
+def test_keyed_actions_read_query_and_ignore(write_spec: Callable[[str], Path]) -> None:
+    declared = "parameters: [{name: thingId, in: path, required: true, schema: {type: integer}}]"
+    text = SPEC.replace(declared, declared[:-1] + ", {name: owner, in: query, schema: {type: string}}]")
+    _, problems = check(write_spec, text)
+    assert {p.pointer for p in problems} == {GET_THING, MERGE_THING}
+    text = text.replace("key: thingId}\n      responses", "key: thingId, query: {owner: owner}}\n      responses")
+    text = text.replace("key: thingId}\n      requestBody", "key: thingId, ignore: [owner]}\n      requestBody")
+    api, problems = check(write_spec, text)
+    assert problems == [] and api is not None
+    assert api.fake_actions["get_thing"].query == {"owner": "owner"}

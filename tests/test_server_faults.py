@@ -283,3 +283,168 @@ def test_items_are_scoped_by_the_path_parameters_that_are_not_their_key() -> Non
             vendor_shaped("ringcentral", http.get(elsewhere + f"/{meeting}"), 404)
             vendor_shaped("ringcentral", http.delete(elsewhere + f"/{meeting}"), 404)
         assert http.get(base.format("a1", "e1") + f"/{meeting}").status_code == 200
+
+
+# --- query parameters: applied as the vendor documents, or refused ----------------------
+
+
+def config(vendor: str) -> Any:
+    return importlib.import_module(f"generated.{vendor}._server_config")
+
+
+@pytest.mark.parametrize("vendor", PACKAGES)
+def test_every_declared_query_parameter_is_read_or_ignored_on_purpose(vendor: str) -> None:
+    actions = config(vendor).ACTIONS
+    for route in server(vendor).ROUTES:
+        if route.name in actions:
+            unread = {p.wire_name for p in route.params if p.location == "query"} - actions[route.name].reads()
+            assert unread == set(), (route.path, unread)
+
+
+@pytest.mark.parametrize("vendor", PACKAGES)
+def test_a_query_parameter_the_action_does_not_read_is_a_400_not_ignored(vendor: str) -> None:
+    module, settings = server(vendor), config(vendor)
+    for route in module.ROUTES:
+        action = settings.ACTIONS.get(route.name)
+        if action is None or not action.ignore:
+            continue
+        actions = {**settings.ACTIONS, route.name: dataclasses.replace(action, ignore=())}
+        fake = importlib.import_module(f"generated.{vendor}._fake").Fake(module.SPEC, module.ROUTES, actions, settings.COLLECTIONS)
+        path = module.SETTINGS.base_path + concrete(route.path)
+        query = {p.wire_name: "1" for p in route.params if p.location == "query" and p.required}
+        with served(module.create_app(fake)) as root, httpx.Client(base_url=root, headers=auth(vendor)) as http:
+            for param in action.ignore:
+                response = http.request(route.method, path, params={**query, param: "1"})
+                vendor_shaped(vendor, response, 400)
+                assert f"the fake does not support parameter '{param}'" in response.text
+
+
+def query_pattern(vendor: str, name: str, param: str) -> str:
+    [route] = [r for r in server(vendor).ROUTES if r.name == name]
+    [parameter] = [p for p in route.params if p.wire_name == param]
+    schema: Any = server(vendor).SPEC
+    for token in parameter.schema.split("/")[1:]:
+        schema = schema[token.replace("~1", "/").replace("~0", "~")]
+    return str(schema["pattern"])
+
+
+def understands(pattern: str, parse: Any, param: str, fields: Any) -> None:
+    """Every text hypothesis makes from the pattern parses (a ServerError if not)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.from_regex(pattern, fullmatch=True))
+    def understood(text: str) -> None:
+        parse(text, param, fields)
+
+    understood()
+
+
+@pytest.mark.parametrize("vendor", PACKAGES)
+def test_every_filter_and_orderby_the_pattern_admits_is_understood(vendor: str) -> None:
+    from generator.runtime import _fake
+
+    for name, action in config(vendor).ACTIONS.items():
+        fields = server(vendor).create_fake()._fields(action.collection)
+        for param, parse in ((action.filter, _fake._parse_filter), (action.order, _fake._parse_order)):
+            if param:
+                pattern = query_pattern(vendor, name, param)
+                understands(pattern, parse, param, fields)
+                assert re.search(pattern, "internal_invitees desc") is None  # not a scalar field
+                assert re.search(pattern, "subject\teq 'x'") is None  # single spaces only
+
+
+def portsip_list(meetings: list[dict[str, Any]], **query: str) -> tuple[int, list[str]]:
+    """The status of listing PortSIP's meetings with `query`, and the subjects listed."""
+    app = server("portsip").create_app()
+    app.state.handlers.seed("meetings", meetings)
+    with served(app) as root, httpx.Client(base_url=root, headers=auth("portsip")) as http:
+        response = http.get("/api/user/meetings", params=query)
+    items = response.json().get("items", []) if response.status_code == 200 else []
+    return response.status_code, [m["subject"] for m in items]
+
+
+MEETINGS = [
+    {"subject": "Weekly sync", "mode": "AUDIO", "capacity": 5},
+    {"subject": "O'Brien review", "mode": "VIDEO", "capacity": 20},
+    {"subject": "all hands", "mode": "VIDEO", "capacity": 50},
+]
+
+
+def test_portsip_search_filters_and_orderby_sorts() -> None:
+    assert portsip_list(MEETINGS, search="WEEK") == (200, ["Weekly sync"])
+    assert portsip_list(MEETINGS, search="video") == (200, ["O'Brien review", "all hands"])  # their mode
+    assert portsip_list(MEETINGS, filter="mode eq 'VIDEO' and capacity ge 30") == (200, ["all hands"])
+    assert portsip_list(MEETINGS, filter="subject eq 'O''Brien review'") == (200, ["O'Brien review"])
+    assert portsip_list(MEETINGS, filter="subject gt 5 and capacity ne null") == (200, [])  # types differ
+    assert portsip_list(MEETINGS, filter="capacity lt 10.5") == (200, ["Weekly sync"])
+    assert portsip_list(MEETINGS, orderby="capacity desc") == (200, ["all hands", "O'Brien review", "Weekly sync"])
+    assert portsip_list(MEETINGS, orderby="mode desc, subject")[1] == ["O'Brien review", "all hands", "Weekly sync"]
+    assert portsip_list(MEETINGS, orderby="subject")[1] == ["O'Brien review", "Weekly sync", "all hands"]
+    for query in ({"filter": "subject eq"}, {"filter": "nothing eq 1"}, {"orderby": "subject up"}):
+        assert portsip_list(MEETINGS, **query)[0] == 400, query
+
+
+def test_filters_the_fake_cannot_read_are_a_400_naming_the_parameter() -> None:
+    from generator.runtime import _fake
+    from generator.runtime._server_runtime import ServerError
+
+    fields = frozenset({"subject", "capacity"})
+    for text in ("subject eq 'x' or capacity eq 1", "nothing eq 1", "subject eq 'x'  and capacity eq 1", "subject eq x"):
+        with pytest.raises(ServerError) as raised:
+            _fake._parse_filter(text, "filter", fields)
+        assert (raised.value.status, raised.value.parameter) == (400, "filter")
+    for text in ("subject,", "subject descending", "nothing"):
+        with pytest.raises(ServerError):
+            _fake._parse_order(text, "orderby", fields)
+
+
+# --- pyas: dates in MM-DD-YYYY, the meeting type, and the account -----------------------
+
+
+def pyas_list(meetings: list[dict[str, Any]], **query: str) -> tuple[int, list[str]]:
+    app = server("pyas").create_app()
+    app.state.handlers.seed("meetings", [{"accountId": "a1", **m} for m in meetings])
+    with served(app) as root, httpx.Client(base_url=root, headers=auth("pyas")) as http:
+        response = http.get("/zoom/meetings", params={"accountId": "a1", **query})
+    items = response.json()["data"]["meetings"] if response.status_code == 200 else []
+    return response.status_code, [m["topic"] for m in items]
+
+
+def test_pyas_lists_meetings_between_month_day_year_dates_by_whole_days() -> None:
+    meetings = [
+        {"topic": "eve", "start_time": "2023-01-01T23:30:00Z"},
+        {"topic": "day", "start_time": "2023-01-02T10:00:00Z"},
+        {"topic": "late", "start_time": "2023-01-02T23:59:59Z"},
+        {"topic": "next", "start_time": "2023-01-03T00:00:00Z"},
+    ]
+    assert pyas_list(meetings, startDate="01-02-2023", endDate="01-02-2023") == (200, ["day", "late"])
+    assert pyas_list(meetings, startDate="01-03-2023") == (200, ["next"])
+    assert pyas_list(meetings, endDate="12-31-2022") == (200, [])
+
+
+def test_pyas_lists_meetings_of_a_type() -> None:
+    meetings = [
+        {"topic": "live", "status": "started", "start_time": "2020-01-01T10:00:00Z"},
+        {"topic": "soon", "status": "waiting", "start_time": "2999-01-01T10:00:00Z"},
+        {"topic": "done", "status": "waiting", "start_time": "2020-01-01T10:00:00Z"},
+        {"topic": "past", "start_time": "2020-01-01T10:00:00Z"},
+    ]
+    assert pyas_list(meetings, type="live") == (200, ["live"])
+    assert pyas_list(meetings, type="upcoming") == (200, ["live", "soon"])
+    assert pyas_list(meetings, type="upcoming_meetings") == (200, ["live", "soon"])
+    assert pyas_list(meetings, type="previous_meetings") == (200, ["done", "past"])
+    assert pyas_list(meetings, type="scheduled") == (200, ["live", "soon", "done", "past"])
+
+
+def test_pyas_reads_and_deletes_a_meeting_only_under_its_account() -> None:
+    app = server("pyas").create_app()
+    [meeting] = app.state.handlers.seed("meetings", [{"accountId": "a1", "topic": "mine"}])
+    path = f"/zoom/meetings/{meeting['id']}"
+    with served(app) as root, httpx.Client(base_url=root, headers=auth("pyas")) as http:
+        vendor_shaped("pyas", http.get(path, params={"accountId": "a2"}), 404)
+        vendor_shaped("pyas", http.delete(path, params={"accountId": "a2"}), 404)
+        assert http.get(path, params={"accountId": "a1"}).status_code == 200
+        assert http.delete(path, params={"accountId": "a1"}).status_code in (200, 204)
+    assert app.state.handlers.items("meetings") == []

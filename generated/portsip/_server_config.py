@@ -40,6 +40,9 @@ ACTIONS: dict[str, FakeAction] = {
         output="/items",
         limit="top",
         paging=Paging(style="offset", param="skip", total="/count"),
+        search="search",
+        order="orderby",
+        filter="filter",
     ),
     "create_meeting": FakeAction(
         action="create",

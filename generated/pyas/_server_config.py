@@ -37,6 +37,12 @@ ACTIONS: dict[str, FakeAction] = {
         collection="meetings",
         query={"accountId": "accountId"},
         envelope={"/success": True},
+        range=Window(
+            field="start_time",
+            from_param="startDate",
+            to_param="endDate",
+            format="MM-DD-YYYY",
+        ),
         output="/data/meetings",
         limit="maxResults",
         totals=("/data/total_records",),
@@ -44,6 +50,22 @@ ACTIONS: dict[str, FakeAction] = {
         paging=Paging(
             style="cursor", param="nextPageToken", cursor="/data/next_page_token"
         ),
+        ignore=("pageNumber",),
+        when={
+            "type": {
+                "scheduled": ({},),
+                "live": ({"status": "started"},),
+                "upcoming": ({"status": "started"}, {"start_time": {"after": "now"}}),
+                "upcoming_meetings": (
+                    {"status": "started"},
+                    {"start_time": {"after": "now"}},
+                ),
+                "previous_meetings": (
+                    {"status": "waiting", "start_time": {"before": "now"}},
+                    {"status": None, "start_time": {"before": "now"}},
+                ),
+            }
+        },
     ),
     "create_meeting": FakeAction(
         action="create",
@@ -64,10 +86,16 @@ ACTIONS: dict[str, FakeAction] = {
         action="read",
         collection="meetings",
         key="id",
+        query={"accountId": "accountId"},
         envelope={"/success": True},
         output="/meeting",
     ),
-    "delete_meeting": FakeAction(action="delete", collection="meetings", key="id"),
+    "delete_meeting": FakeAction(
+        action="delete",
+        collection="meetings",
+        key="id",
+        query={"accountId": "accountId"},
+    ),
     "update_meeting": FakeAction(
         action="merge",
         collection="meetings",

@@ -10,6 +10,10 @@
 
     x-fake: {action: read, collection: meetings, key: meetingId}   # an operation
 
+The keys of an operation's `x-fake` are documented in `runtime/_fake.py`. A query
+parameter the operation declares that its action neither reads nor `ignore`s is
+a finding (the fake answers 400 when it is sent), and the action is kept.
+
 Each class here mirrors the runtime class of the same name (`runtime/_fake.py`),
 which the generated `_server_config.py` constructs. A collection or an action
 with a finding is left out: the fake answers 501 for that operation.
@@ -17,6 +21,7 @@ with a finding is left out: the fake answers 501 for that operation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -30,23 +35,25 @@ if TYPE_CHECKING:
     from .api import Parameter
 
 RULE = "x-fake"
+_DATE_TOKENS = re.compile("YYYY|MM|DD")
 ID_KINDS = ("integer", "uuid", "token", "digits")
 CONSTRAINTS = ("before", "within-days")
-_KEYED = frozenset({"collection", "parent", "key", "series"})
+_KEYED = frozenset({"collection", "parent", "key", "series", "query", "ignore"})
 # The keys each action reads, beyond `action`.
 ACTIONS: dict[str, frozenset[str]] = {
     "list": frozenset(
         {"collection", "parent", "query", "range", "limit", "output", "envelope", "totals", "sizes"}
+        | {"ignore", "search", "order", "filter", "when"}
     ),
     "create": frozenset(
-        {"collection", "parent", "input", "rename", "values", "copy", "query", "output", "envelope"}
+        {"collection", "parent", "input", "rename", "values", "copy", "query", "output", "envelope", "ignore"}
     ),
     "read": _KEYED | {"output", "envelope"},
     "replace": _KEYED | {"input", "rename", "keep", "output", "envelope"},
     "merge": _KEYED | {"input", "rename", "output", "envelope"},
     "delete": _KEYED,
     "set": _KEYED | {"values", "copy", "output", "envelope"},
-    "static": frozenset(),
+    "static": frozenset({"ignore"}),
 }
 KEYS = frozenset({"action"}).union(*ACTIONS.values())
 REQUIRED = frozenset({"collection", "key"})  # by every action that reads them
@@ -86,6 +93,7 @@ class Window:
     field: str
     from_param: str = ""
     to_param: str = ""
+    format: str = ""  # how the parameters spell a date (YYYY, MM, DD); "" for ISO 8601
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,20 @@ class FakeAction:
     keep: tuple[str, ...] = ()
     series: str = ""
     paging: Paging | None = None
+    ignore: tuple[str, ...] = ()
+    search: str = ""
+    order: str = ""
+    filter: str = ""
+    when: dict[str, dict[str, tuple[dict[str, Any], ...]]] = field(default_factory=dict)
+
+    def reads(self) -> frozenset[str]:
+        """The parameters this action reads or ignores on purpose (as the runtime's)."""
+        named = (self.key, self.limit, self.series, self.search, self.order)
+        found = {*named, self.filter, *self.query.values(), *self.ignore, *self.when}
+        found |= {self.parent.param} if self.parent else set()
+        found |= {self.range.from_param, self.range.to_param} if self.range else set()
+        found |= {self.paging.param} if self.paging else set()
+        return frozenset(found - {""})
 
 
 # --- the collections ----------------------------------------------------------------
@@ -220,9 +242,10 @@ def parse_action(
     parameters: Sequence[Parameter],
     collections: dict[str, Collection | None],
     paging: Any,
-) -> FakeAction | None | list[Problem]:
-    """The action an operation's `x-fake` describes, or every finding about it; None
-    when its collection was left out. `paging` is its `x-pagination`, if the model follows it."""
+) -> tuple[FakeAction | None, list[Problem]]:
+    """The action an operation's `x-fake` describes (None when it has a finding of its
+    own or its collection was left out), and the findings. `paging` is its
+    `x-pagination`, if the model follows it."""
     findings = Findings(document, RULE)
     raw = findings.mapping(raw, pointer, "x-fake")
     findings.keys(raw, pointer, KEYS, "x-fake")
@@ -233,7 +256,7 @@ def parse_action(
         message = f"unknown action {action!r}{suggestion(action, ACTIONS)}; one of {', '.join(ACTIONS)}"
         findings.add(join(pointer, "action"), message)
     if not _one_of(action, ACTIONS):
-        return findings.problems
+        return None, findings.problems
     uses = ACTIONS[action]
     for key in raw:
         if key in KEYS - uses - {"action"}:
@@ -244,15 +267,19 @@ def parse_action(
     if "series" in read and "parent" not in raw:
         findings.add(join(pointer, "series"), "series needs a parent: the collection of the whole series")
     if findings.problems:
-        return findings.problems
+        return None, findings.problems
     if collections.get(read.get("collection", "")) is None and action != "static":
-        return None  # its collection has a finding of its own
+        return None, []  # its collection has a finding of its own
     fake = FakeAction(action=str(action), **read)
     if action == "list" and isinstance(paging, dict):  # it pages as x-pagination says
         limit, items = str(paging.get("limit") or ""), str(paging.get("items") or "")
         text = {k: str(paging.get(k) or "") for k in ("style", "param", "cursor", "page", "pages", "total")}
         fake = replace(fake, limit=fake.limit or limit, output=fake.output or items, paging=Paging(**text))
-    return fake
+    for parameter in parameters:
+        if parameter.location == "query" and parameter.wire_name not in fake.reads():
+            message = f"the action neither reads nor ignores query parameter {parameter.wire_name!r}: the fake answers 400 to it"
+            findings.add(pointer, message)
+    return fake, findings.problems
 
 
 class _Reader:
@@ -290,11 +317,32 @@ class _Reader:
 
     def window(self, value: Any, where: str) -> Window:
         raw = self.findings.mapping(value, where, "range")
-        self.findings.keys(raw, where, ("field", "from", "to"), "range")
+        self.findings.keys(raw, where, ("field", "from", "to", "format"), "range")
         self.findings.need(raw, ("field",), where, "range")
         name = self.findings.text(raw["field"], join(where, "field"), "range field") if "field" in raw else ""
         low, high = (self.parameter(raw[k], join(where, k)) if k in raw else "" for k in ("from", "to"))
-        return Window(name, low, high)
+        form = self.findings.text(raw["format"], join(where, "format"), "range format") if "format" in raw else ""
+        if form and not {"YYYY", "MM", "DD"} <= set(_DATE_TOKENS.findall(form)):
+            self.findings.add(join(where, "format"), f"a range format spells a date with YYYY, MM and DD, not {form!r}")
+        return Window(name, low, high, form)
+
+    def when(self, value: Any, where: str) -> dict[str, dict[str, tuple[dict[str, Any], ...]]]:
+        """Parameter -> its value -> the conditions (any of them) an item meets."""
+        read = {}
+        for param, choices in self.mapping(value, where).items():
+            here = join(where, param)
+            self.parameter(param, here, "query")
+            read[param] = {str(v): self.conditions(c, join(here, v)) for v, c in self.mapping(choices, here).items()}
+        return read
+
+    def conditions(self, value: Any, where: str) -> tuple[dict[str, Any], ...]:
+        listed = value if isinstance(value, list) else [value]
+        found = tuple(self.mapping(c, join(where, i)) for i, c in enumerate(listed))
+        for i, condition in enumerate(found):
+            for name, test in condition.items():
+                if isinstance(test, (dict, list)) and test not in ({"after": "now"}, {"before": "now"}):
+                    self.findings.add(join(where, i, name), "a condition is a value, {after: now} or {before: now}")
+        return found
 
     def mapping(self, value: Any, where: str) -> dict[str, Any]:
         return {str(k): v for k, v in self.findings.mapping(value, where, _last(where)).items()}
@@ -349,4 +397,11 @@ READERS: dict[str, Callable[[_Reader, Any, str], Any]] = {
     "sizes": _Reader.pointers,
     "keep": lambda r, value, where: r.findings.texts(value, where, "keep"),
     "series": _Reader.parameter,
+    "ignore": lambda r, value, where: tuple(
+        r.parameter(v, join(where, i), "query") for i, v in enumerate(r.findings.sequence(value, where, "ignore"))
+    ),
+    "search": lambda r, value, where: r.parameter(value, where, "query"),
+    "order": lambda r, value, where: r.parameter(value, where, "query"),
+    "filter": lambda r, value, where: r.parameter(value, where, "query"),
+    "when": _Reader.when,
 }

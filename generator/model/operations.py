@@ -162,13 +162,10 @@ class OperationParser:
         fake: FakeAction | None = None
         if "x-fake" in spec:
             paging_raw = spec["x-pagination"] if pagination else None
-            action = parse_action(
+            fake, findings = parse_action(
                 self.document, spec["x-fake"], join(pointer, "x-fake"), parameters, self.collections, paging_raw
             )
-            if isinstance(action, list):
-                self.schemas.warnings.extend(action)
-            else:
-                fake = action
+            self.schemas.warnings.extend(findings)
         method_name = self.methods.claim(snake_case(operation_id))
         security = spec.get("security")
         resource, wrong = group(spec)

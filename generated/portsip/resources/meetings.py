@@ -63,10 +63,9 @@ class Meetings(SyncAPIResource):
         Retrieve a collection of meetings.
 
         Args:
-            filter: Use the filter query parameter to retrieve just a subset of a collection.
-            search: Use the search query parameter to restrict the results of a request to match a search criterion.
-            orderby: Use the orderby query parameter to specify the sort order of the items
-                returned from server. The default order is ascending order.
+            filter: Use the filter query parameter to retrieve just a subset of a collection: comparisons `field op literal` joined by ` and `, where `field` is one of the meeting's scalar fields, `op` is one of `eq`, `ne`, `gt`, `ge`, `lt`, `le`, and `literal` is a quoted string (`'text'`, with `''` for a quote), a number, `true`, `false` or `null`; single spaces separate the parts. Example: `mode eq 'VIDEO' and capacity ge 10`.
+            search: Use the search query parameter to restrict the results of a request to match a search criterion: the items with a text field that contains it, ignoring case.
+            orderby: Use the orderby query parameter to specify the sort order of the items returned from server: comma-separated `field` or `field asc` or `field desc`, where `field` is one of the meeting's scalar fields. The default order is ascending order. Example: `capacity desc, subject`.
             skip: Use the skip query parameter to set the number of items to skip at the start of a collection.
             top: Use the top query parameter to specify the page size of the result set.
             extra_headers: Headers to add to (or override in) this request.
@@ -113,10 +112,9 @@ class Meetings(SyncAPIResource):
         """Every item of `list_user_meetings`, fetching each page only when it is reached.
 
         Args:
-            filter: Use the filter query parameter to retrieve just a subset of a collection.
-            search: Use the search query parameter to restrict the results of a request to match a search criterion.
-            orderby: Use the orderby query parameter to specify the sort order of the items
-                returned from server. The default order is ascending order.
+            filter: Use the filter query parameter to retrieve just a subset of a collection: comparisons `field op literal` joined by ` and `, where `field` is one of the meeting's scalar fields, `op` is one of `eq`, `ne`, `gt`, `ge`, `lt`, `le`, and `literal` is a quoted string (`'text'`, with `''` for a quote), a number, `true`, `false` or `null`; single spaces separate the parts. Example: `mode eq 'VIDEO' and capacity ge 10`.
+            search: Use the search query parameter to restrict the results of a request to match a search criterion: the items with a text field that contains it, ignoring case.
+            orderby: Use the orderby query parameter to specify the sort order of the items returned from server: comma-separated `field` or `field asc` or `field desc`, where `field` is one of the meeting's scalar fields. The default order is ascending order. Example: `capacity desc, subject`.
             skip: Use the skip query parameter to set the number of items to skip at the start of a collection.
             top: Use the top query parameter to specify the page size of the result set.
             extra_headers: Headers to add to (or override in) this request.
@@ -680,10 +678,9 @@ class AsyncMeetings(AsyncAPIResource):
         Retrieve a collection of meetings.
 
         Args:
-            filter: Use the filter query parameter to retrieve just a subset of a collection.
-            search: Use the search query parameter to restrict the results of a request to match a search criterion.
-            orderby: Use the orderby query parameter to specify the sort order of the items
-                returned from server. The default order is ascending order.
+            filter: Use the filter query parameter to retrieve just a subset of a collection: comparisons `field op literal` joined by ` and `, where `field` is one of the meeting's scalar fields, `op` is one of `eq`, `ne`, `gt`, `ge`, `lt`, `le`, and `literal` is a quoted string (`'text'`, with `''` for a quote), a number, `true`, `false` or `null`; single spaces separate the parts. Example: `mode eq 'VIDEO' and capacity ge 10`.
+            search: Use the search query parameter to restrict the results of a request to match a search criterion: the items with a text field that contains it, ignoring case.
+            orderby: Use the orderby query parameter to specify the sort order of the items returned from server: comma-separated `field` or `field asc` or `field desc`, where `field` is one of the meeting's scalar fields. The default order is ascending order. Example: `capacity desc, subject`.
             skip: Use the skip query parameter to set the number of items to skip at the start of a collection.
             top: Use the top query parameter to specify the page size of the result set.
             extra_headers: Headers to add to (or override in) this request.
@@ -730,10 +727,9 @@ class AsyncMeetings(AsyncAPIResource):
         """Every item of `list_user_meetings`, fetching each page only when it is reached.
 
         Args:
-            filter: Use the filter query parameter to retrieve just a subset of a collection.
-            search: Use the search query parameter to restrict the results of a request to match a search criterion.
-            orderby: Use the orderby query parameter to specify the sort order of the items
-                returned from server. The default order is ascending order.
+            filter: Use the filter query parameter to retrieve just a subset of a collection: comparisons `field op literal` joined by ` and `, where `field` is one of the meeting's scalar fields, `op` is one of `eq`, `ne`, `gt`, `ge`, `lt`, `le`, and `literal` is a quoted string (`'text'`, with `''` for a quote), a number, `true`, `false` or `null`; single spaces separate the parts. Example: `mode eq 'VIDEO' and capacity ge 10`.
+            search: Use the search query parameter to restrict the results of a request to match a search criterion: the items with a text field that contains it, ignoring case.
+            orderby: Use the orderby query parameter to specify the sort order of the items returned from server: comma-separated `field` or `field asc` or `field desc`, where `field` is one of the meeting's scalar fields. The default order is ascending order. Example: `capacity desc, subject`.
             skip: Use the skip query parameter to set the number of items to skip at the start of a collection.
             top: Use the top query parameter to specify the page size of the result set.
             extra_headers: Headers to add to (or override in) this request.

@@ -23,8 +23,24 @@ collection (a `FakeAction`):
       sizes: [/page_size]         # lists: fields that get the page size
       keep: [meeting]             # replace: stored fields the new item keeps
       series: series              # this boolean parameter makes the action apply to the parent
+      ignore: [pageNumber]        # query parameters that do not change the answer
+      search: search              # lists: case-insensitive substring over string fields
+      order: orderby              # lists: `field [asc|desc]`, comma-separated
+      filter: filter              # lists: `field op literal` joined by ` and ` (OData-like)
+      when: {type: {live: {status: started}, upcoming: [{start_time: {after: now}}]}}
 
-and the top-level `x-fake.collections.NAME` (a `Collection`) gives the item
+`query` on read, delete and the other keyed actions makes an item stored with
+another value a 404. `range` takes `format: MM-DD-YYYY` (YYYY, MM, DD) for
+parameters that are dates in another form; it compares whole days. `when` maps a
+parameter's values to conditions on the item (any of a list; a field equals a
+value, or `{after: now}` / `{before: now}`); another value is a 400. In `filter`,
+`op` is eq ne gt ge lt le and a literal is 'text' ('' escapes a quote), a number,
+true, false or null; a comparison between different types does not match.
+`filter` and `order` name the scalar fields of the collection's schema; anything
+else they cannot read is a 400 naming the parameter. A declared query parameter the action neither reads nor ignores is a 400 when sent:
+the fake never answers as if it had applied it.
+
+The top-level `x-fake.collections.NAME` (a `Collection`) gives the item
 schema, how ids are made (`id: {field: meetingId, kind: integer | uuid | token |
 digits}`), items to `spawn` in a child collection, and `rules` the schema cannot
 express. Everything is guarded by one lock, so concurrent requests never interleave.
@@ -91,6 +107,7 @@ class Window:
     field: str
     from_param: str = ""
     to_param: str = ""
+    format: str = ""  # e.g. MM-DD-YYYY; "" for ISO 8601 instants
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,6 +144,23 @@ class FakeAction:
     keep: tuple[str, ...] = ()
     series: str = ""
     paging: Paging | None = None
+    ignore: tuple[str, ...] = ()
+    search: str = ""
+    order: str = ""
+    filter: str = ""
+    # parameter -> its value -> conditions (any of them), each stored field -> test
+    when: Mapping[str, Mapping[str, tuple[Mapping[str, JSON], ...]]] = (
+        dataclasses.field(default_factory=dict)
+    )
+
+    def reads(self) -> frozenset[str]:
+        """The parameters this action reads or ignores on purpose."""
+        named = (self.key, self.limit, self.series, self.search, self.order)
+        found = {*named, self.filter, *self.query.values(), *self.ignore, *self.when}
+        found |= {self.parent.param} if self.parent else set()
+        found |= {self.range.from_param, self.range.to_param} if self.range else set()
+        found |= {self.paging.param} if self.paging else set()
+        return frozenset(found - {""})
 
 
 class Fake:
@@ -212,6 +246,10 @@ class Fake:
                 body = adapter(route.body_type).dump_python(
                     body, mode="json", by_alias=True, exclude_unset=True
                 )
+            for p in route.params:
+                if p.location == "query" and p.wire_name in params:
+                    if p.wire_name not in action.reads():
+                        raise _unsupported(p.wire_name)
             mine = {action.key, action.parent.param if action.parent else ""}
             scope = tuple(
                 sorted(
@@ -261,8 +299,7 @@ class Fake:
             )
         key = str(params.get(action.key, ""))
         if action.series and action.parent and params.get(action.series) is True:
-            if not self._visible(collection, parent, key, scope):
-                raise _missing(action.key)
+            self._found(action, parent, key, params, scope)
             series = dataclasses.replace(
                 action,
                 collection=action.parent.collection,
@@ -275,9 +312,7 @@ class Fake:
             if action.action == "delete":
                 return None
             return self._answer(operation, action, self._data[collection][parent][key])
-        if not self._visible(collection, parent, key, scope):
-            raise _missing(action.key)
-        item = self._data[collection][parent][key]
+        item = self._found(action, parent, key, params, scope)
         if action.action == "delete":
             self._delete(collection, parent, key)
             return None
@@ -304,6 +339,22 @@ class Fake:
     def _collection(self, name: str) -> Collection:
         return self._collections.get(name) or Collection()
 
+    def _fields(self, collection: str) -> frozenset[str] | None:
+        """The scalar fields of the collection's schema: those a list filters and
+        sorts on; None when it has no schema."""
+        schema = self._collection(collection).schema
+        if not schema:
+            return None
+        resolve = self._spec.resolve
+        properties = resolve(pointer_get(self._spec.document, schema)).get(
+            "properties", {}
+        )
+        return frozenset(
+            name
+            for name, value in properties.items()
+            if resolve(value).get("type") in _SCALARS
+        )
+
     def _parent(
         self, action: FakeAction, params: Mapping[str, JSON], scope: Scope
     ) -> str:
@@ -320,6 +371,23 @@ class Fake:
             return False
         stored = self._scopes.get((collection, parent, key))
         return stored is None or stored == scope
+
+    def _found(
+        self,
+        action: FakeAction,
+        parent: str,
+        key: str,
+        params: Mapping[str, JSON],
+        scope: Scope,
+    ) -> JSON:
+        """The item `key` names, seen under `scope` and matching `query`; else a 404."""
+        collection = action.collection
+        if not self._visible(collection, parent, key, scope):
+            raise _missing(action.key)
+        item = self._data[collection][parent][key]
+        if not _matches(item, action.query, params):
+            raise _missing(action.key)
+        return item
 
     def _input(self, action: FakeAction, body: JSON) -> dict[str, JSON]:
         source = (
@@ -429,13 +497,24 @@ class Fake:
             for key, item in group.items()
             if self._visible(action.collection, parent, key, scope)
         ]
-        for field, param in action.query.items():
+        items = [i for i in items if _matches(i, action.query, params)]
+        if action.range:
+            items = _window(items, action.range, params)
+        for param, choices in action.when.items():
             if params.get(param) is not None:
-                items = [i for i in items if _field(i, field) == params[param]]
-        window = action.range
-        if window:
-            low, high = params.get(window.from_param), params.get(window.to_param)
-            items = [i for i in items if _within(i.get(window.field), low, high)]
+                conditions = choices.get(str(params[param]))
+                if conditions is None:
+                    raise _unsupported(param, params[param])
+                items = [i for i in items if any(_holds(i, c) for c in conditions)]
+        if params.get(action.search) is not None:
+            items = _search(items, str(params[action.search]))
+        fields = self._fields(action.collection)
+        if params.get(action.filter) is not None:
+            test = _parse_filter(str(params[action.filter]), action.filter, fields)
+            items = [i for i in items if test(i)]
+        if params.get(action.order) is not None:
+            keys = _parse_order(str(params[action.order]), action.order, fields)
+            items = _sort(items, keys)
         paging = action.paging
         size = params.get(action.limit)
         if size is None:
@@ -508,6 +587,139 @@ def _missing(param: str) -> ServerError:
     return ServerError(
         404, f"Resource for parameter [{param}] is not found", param, "path"
     )
+
+
+def _unsupported(param: str, value: JSON = None) -> ServerError:
+    """The 400 for a query parameter (or one of its values) the fake cannot apply."""
+    what = f"parameter {param!r}" if value is None else f"{param}={value!r}"
+    return ServerError(400, f"the fake does not support {what}", param, "query")
+
+
+def _matches(item: JSON, query: Mapping[str, str], params: Mapping[str, JSON]) -> bool:
+    """Whether the item's fields equal the `query` parameters that were sent."""
+    return all(
+        _field(item, field) == params[param]
+        for field, param in query.items()
+        if params.get(param) is not None
+    )
+
+
+def _holds(item: JSON, condition: Mapping[str, JSON]) -> bool:
+    """A `when` condition: each field equals its value or is `{after|before: now}`."""
+    now = datetime.datetime.now(datetime.UTC)
+    for field, test in condition.items():
+        value = _field(item, field)
+        if not isinstance(test, dict):
+            if value != test:
+                return False
+            continue
+        try:
+            instant = _instant(value)
+        except (TypeError, ValueError):
+            return False
+        if ("after" in test and not instant > now) or (
+            "before" in test and not instant < now
+        ):
+            return False
+    return True
+
+
+def _search(items: list[JSON], text: str) -> list[JSON]:
+    """The items with a string field holding `text`, ignoring case."""
+    needle = text.casefold()
+    return [
+        i
+        for i in items
+        if any(isinstance(v, str) and needle in v.casefold() for v in i.values())
+    ]
+
+
+_SCALARS = ("string", "integer", "number", "boolean")
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_TERM = re.compile(rf" ?({_NAME})(?: (asc|desc))?")
+_LITERAL = r"'(?:[^']|'')*'|-?[0-9]+(?:\.[0-9]+)?|true|false|null"
+_CLAUSE = re.compile(rf"({_NAME}) (eq|ne|gt|ge|lt|le) ({_LITERAL})")
+_ORDERED = {
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+}
+
+
+def _known(name: str, param: str, fields: frozenset[str] | None) -> str:
+    if fields is not None and name not in fields:
+        raise ServerError(400, f"{param}: no field {name!r}", param, "query")
+    return name
+
+
+def _parse_order(
+    text: str, param: str, fields: frozenset[str] | None
+) -> list[tuple[str, bool]]:
+    """`field [asc|desc]`, comma-separated, as (field, descending) pairs."""
+    keys = []
+    for term in text.split(","):
+        found = _TERM.fullmatch(term)
+        if found is None:
+            raise ServerError(400, f"{param}: cannot read {term!r}", param, "query")
+        keys.append((_known(found[1], param, fields), found[2] == "desc"))
+    return keys
+
+
+def _sort(items: list[JSON], keys: Sequence[tuple[str, bool]]) -> list[JSON]:
+    """Sorted by each key in turn; missing values first, strings after numbers."""
+    for name, descending in reversed(keys):
+        items = sorted(items, key=_sort_key(name), reverse=descending)
+    return items
+
+
+def _sort_key(name: str) -> typing.Callable[[JSON], tuple[bool, bool, JSON]]:
+    def key(item: JSON) -> tuple[bool, bool, JSON]:
+        value = item.get(name)
+        return value is not None, isinstance(value, str), 0 if value is None else value
+
+    return key
+
+
+def _literal(text: str) -> JSON:
+    if text.startswith("'"):
+        return text[1:-1].replace("''", "'")
+    constants: dict[str, JSON] = {"true": True, "false": False, "null": None}
+    if text in constants:
+        return constants[text]
+    return float(text) if "." in text else int(text)
+
+
+def _compare(value: JSON, op: str, literal: JSON) -> bool:
+    """`value op literal`; values of different types never match."""
+    kinds = {type(value), type(literal)}
+    same = len(kinds) == 1 or kinds == {int, float}
+    if op in ("eq", "ne"):
+        return (same and value == literal) == (op == "eq")
+    return same and value is not None and _ORDERED[op](value, literal)
+
+
+def _parse_filter(
+    text: str, param: str, fields: frozenset[str] | None
+) -> typing.Callable[[JSON], bool]:
+    """`field op literal`, joined by ` and `, as a test of an item."""
+    clauses: list[tuple[str, str, JSON]] = []
+    position = 0
+    while True:
+        found = _CLAUSE.match(text, position)
+        if found is None:
+            message = f"{param}: cannot read it from {text[position:][:40]!r}"
+            raise ServerError(400, message, param, "query")
+        name = _known(found[1], param, fields)
+        clauses.append((name, found[2], _literal(found[3])))
+        position = found.end()
+        if position == len(text):
+            break
+        if not text.startswith(" and ", position):
+            message = f"{param}: expected ' and ' at {text[position:][:40]!r}"
+            raise ServerError(400, message, param, "query")
+        position += len(" and ")
+    return lambda item: all(_compare(item.get(n), op, v) for n, op, v in clauses)
 
 
 def _copied(action: FakeAction, body: JSON) -> dict[str, JSON]:
@@ -655,10 +867,36 @@ def _instant(value: JSON) -> datetime.datetime:
     return datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
-def _within(value: JSON, low: JSON, high: JSON) -> bool:
-    if value is None:
-        return False
-    instant = _instant(value)
-    return (low is None or instant >= _instant(low)) and (
-        high is None or instant <= _instant(high)
-    )
+def _window(
+    items: list[JSON], window: Window, params: Mapping[str, JSON]
+) -> list[JSON]:
+    """The items whose field lies in the window the parameters sent give."""
+    bounds = []
+    for param in (window.from_param, window.to_param):
+        value = params.get(param)
+        bounds.append(None if value is None else _bound(value, window.format, param))
+    low, high = bounds
+    found = []
+    for item in items:
+        value = item.get(window.field)
+        if value is None:
+            continue
+        instant = _instant(value)
+        point: typing.Any = instant.utctimetuple()[:3] if window.format else instant
+        if (low is None or point >= low) and (high is None or point <= high):
+            found.append(item)
+    return found
+
+
+def _bound(value: JSON, form: str, param: str) -> typing.Any:
+    """An ISO 8601 instant; with a `format` (YYYY, MM, DD), a (year, month, day)."""
+    if not form:
+        return _instant(value)
+    pattern = re.escape(form)
+    for token, group in (("YYYY", "y"), ("MM", "m"), ("DD", "d")):
+        pattern = pattern.replace(token, f"(?P<{group}>[0-9]{{{len(token)}}})")
+    found = re.fullmatch(pattern, str(value))
+    if found is None:
+        message = f"{param} must be a date in the form {form}"
+        raise ServerError(400, message, param, "query")
+    return (int(found["y"]), int(found["m"]), int(found["d"]))
