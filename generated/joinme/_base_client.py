@@ -231,6 +231,12 @@ class RawResponse(typing.Generic[T]):
         return self.http_response.content
 
 
+# True while a response is parsed: only then does an enum take a value the spec does
+# not list (as its UNKNOWN member), so requests still refuse it.
+READING_RESPONSE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "reading_response", default=False
+)
+
 _CAPTURE: contextvars.ContextVar[list[httpx.Response] | None] = contextvars.ContextVar(
     "capture", default=None
 )
@@ -812,12 +818,15 @@ def parse(response: httpx.Response, type_: typing.Any) -> typing.Any:
     preferred media type (JSON) first, and a body that does not parse as it,
     whatever other media type the server chose, raises `APIResponseValidationError`.
     """
+    reading = READING_RESPONSE.set(True)
     try:
         return _adapter(type_).validate_json(response.content)
     except pydantic.ValidationError as exc:
         raise APIResponseValidationError(
             response, f"response does not match the spec: {exc}"
         ) from exc
+    finally:
+        READING_RESPONSE.reset(reading)
 
 
 class Raw(enum.Enum):
@@ -866,10 +875,13 @@ def _error_body(response: httpx.Response, error_type: typing.Any) -> typing.Any:
     except ValueError:
         return response.text
     if error_type is not None:
+        reading = READING_RESPONSE.set(True)
         try:
             return _adapter(error_type).validate_python(data)
         except pydantic.ValidationError:
             pass
+        finally:
+            READING_RESPONSE.reset(reading)
     return data
 
 

@@ -9,6 +9,8 @@ import typing
 
 import pydantic
 
+from ._base_client import READING_RESPONSE
+
 __all__ = [
     "MeetingListType",
     "ZoomMeetingType",
@@ -63,8 +65,12 @@ class MeetingListType(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> MeetingListType | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -82,8 +88,12 @@ class ZoomMeetingType(int, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> ZoomMeetingType | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, int) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, int)
+            or isinstance(value, bool)
+        ):
             return None
         member = int.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -99,8 +109,12 @@ class ZoomMeetingStatus(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> ZoomMeetingStatus | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -117,8 +131,12 @@ class ZoomRecurrenceType(int, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> ZoomRecurrenceType | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, int) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, int)
+            or isinstance(value, bool)
+        ):
             return None
         member = int.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -137,8 +155,12 @@ class ZoomRecurrenceMonthlyWeek(int, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> ZoomRecurrenceMonthlyWeek | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, int) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, int)
+            or isinstance(value, bool)
+        ):
             return None
         member = int.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -155,8 +177,12 @@ class RecurrenceType(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> RecurrenceType | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -177,8 +203,12 @@ class RecurrenceDaysOfWeekItem(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> RecurrenceDaysOfWeekItem | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"

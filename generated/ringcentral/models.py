@@ -9,6 +9,8 @@ import typing
 
 import pydantic
 
+from ._base_client import READING_RESPONSE
+
 __all__ = [
     "MeetingType",
     "MeetingAudioOption",
@@ -59,8 +61,12 @@ class MeetingType(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> MeetingType | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -76,8 +82,12 @@ class MeetingAudioOption(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> MeetingAudioOption | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -94,8 +104,12 @@ class RecurrenceFrequency(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> RecurrenceFrequency | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -116,8 +130,12 @@ class WeekDay(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> WeekDay | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -136,8 +154,12 @@ class MonthlyByWeek(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> MonthlyByWeek | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -154,8 +176,12 @@ class MeetingAutoRecordType(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> MeetingAutoRecordType | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"

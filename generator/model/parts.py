@@ -33,6 +33,11 @@ class ModelPart:
         return [d.name for d in definitions]
 
     @property
+    def runtime(self) -> Code:
+        """The relative import of the package root, where the runtime modules are."""
+        return Code(".." if self.module else ".")
+
+    @property
     def tagged(self) -> bool:
         """Whether a tagged union here needs the discriminator helper."""
         return any(alias.tags for alias in self.aliases)

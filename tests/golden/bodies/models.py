@@ -9,6 +9,8 @@ import typing
 
 import pydantic
 
+from ._base_client import READING_RESPONSE
+
 __all__ = [
     "DownloadFileTheme",
     "LogInRequest",
@@ -36,8 +38,12 @@ class DownloadFileTheme(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> DownloadFileTheme | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"

@@ -9,6 +9,8 @@ import typing
 
 import pydantic
 
+from ._base_client import READING_RESPONSE
+
 __all__ = [
     "Kind",
     "Priority",
@@ -43,8 +45,12 @@ class Kind(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -59,8 +65,12 @@ class Priority(int, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> Priority | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, int) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, int)
+            or isinstance(value, bool)
+        ):
             return None
         member = int.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -74,8 +84,12 @@ class ItemDimensionsUnit(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> ItemDimensionsUnit | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -89,8 +103,12 @@ class ItemStatus(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> ItemStatus | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"

@@ -9,6 +9,8 @@ import typing
 
 import pydantic
 
+from ._base_client import READING_RESPONSE
+
 __all__ = [
     "Ratio",
     "MaybeColor",
@@ -61,8 +63,12 @@ class Ratio(float, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> Ratio | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, (int, float))
+            or isinstance(value, bool)
+        ):
             return None
         member = float.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -76,8 +82,12 @@ class MaybeColor(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> MaybeColor | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -91,8 +101,12 @@ class EnumsSize(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> EnumsSize | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -106,8 +120,12 @@ class EnumsLevel(float, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> EnumsLevel | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, (int, float))
+            or isinstance(value, bool)
+        ):
             return None
         member = float.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -121,8 +139,12 @@ class GetDefaultsColor(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> GetDefaultsColor | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -137,8 +159,12 @@ class Color(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> Color | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -152,8 +178,12 @@ class DefaultsNullableColor(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> DefaultsNullableColor | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -166,8 +196,12 @@ class BadDefaultsMaybeColor(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> BadDefaultsMaybeColor | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"

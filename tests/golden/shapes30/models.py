@@ -9,6 +9,8 @@ import typing
 
 import pydantic
 
+from ._base_client import READING_RESPONSE
+
 __all__ = [
     "GetLegacyColor",
     "Color",
@@ -37,8 +39,12 @@ class GetLegacyColor(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> GetLegacyColor | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -53,8 +59,12 @@ class Color(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> Color | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -68,8 +78,12 @@ class LegacyColor(str, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> LegacyColor | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, str) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
             return None
         member = str.__new__(cls, value)
         member._name_ = "UNKNOWN"
@@ -83,8 +97,12 @@ class LegacyRatio(float, enum.Enum):
 
     @classmethod
     def _missing_(cls, value: object) -> LegacyRatio | None:
-        """A value the spec does not list yet: kept, so the response still reads."""
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, (int, float))
+            or isinstance(value, bool)
+        ):
             return None
         member = float.__new__(cls, value)
         member._name_ = "UNKNOWN"
