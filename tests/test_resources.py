@@ -35,14 +35,14 @@ def generate(tmp_path: Path, name: str, document: dict[str, Any]) -> tuple[Api, 
 
 @pytest.fixture
 def importable(tmp_path: Path) -> Iterator[Path]:
-    """`tmp_path / "out"` on sys.path, and what was imported from it forgotten afterwards."""
+    """`tmp_path / "out"` on sys.path, and the packages imported from it forgotten afterwards."""
     out = tmp_path / "out"
     sys.path.insert(0, str(out))
-    before = set(sys.modules)
     yield out
     sys.path.remove(str(out))
-    for name in set(sys.modules) - before:
-        del sys.modules[name]
+    generated = {path.name for path in out.iterdir()}
+    for name in [name for name in sys.modules if name.partition(".")[0] in generated]:
+        del sys.modules[name]  # not others first imported meanwhile (mypy's, say)
 
 
 def lines(path: Path) -> int:
