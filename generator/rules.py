@@ -21,8 +21,9 @@ from referencing.jsonschema import DRAFT202012
 from .identifiers import snake_case
 from .load import Document
 from .paths import METHODS, Operation, Parameter, PathItem, path_items
-from .pointers import deref, join, refers_to, walk
+from .pointers import deref, join, refers_to, split, walk
 from .problems import FATAL, GENERATOR, Problem, Severity
+from .runtime._schemas import REQUEST, RESPONSE, directed
 
 COMPONENT_KINDS = (
     "schemas", "parameters", "responses", "requestBodies", "headers", "examples", "securitySchemes",
@@ -259,6 +260,21 @@ def _allow_null(check: Any) -> Any:
 _Validator = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator, {k: _allow_null(Draft202012Validator.VALIDATORS[k]) for k in ("type", "enum")}
 )
+# By what an example's message leaves out: a schema's own example may be either.
+_VALIDATORS = {left_out: directed(_Validator, left_out) for left_out in (REQUEST, RESPONSE, REQUEST | RESPONSE)}
+
+
+def _left_out(pointer: str) -> frozenset[str]:
+    """What the message an example stands for leaves out: readOnly properties in a
+    request, writeOnly in a response, either in a schema's own example."""
+    for token in split(pointer):
+        if token in ("schema", "schemas"):
+            break
+        if token in ("requestBody", "requestBodies", "parameters"):
+            return REQUEST
+        if token in ("responses", "headers"):
+            return RESPONSE
+    return REQUEST | RESPONSE
 
 
 def _examples(document: Document) -> Iterator[tuple[str, str, Any]]:
@@ -287,7 +303,7 @@ def _example_valid(document: Document) -> Iterator[Finding]:
     checker = FormatChecker()
     for pointer, schema, value in _examples(document):
         root = {"$ref": f"{DOCUMENT_URI}#{quote(schema)}"}
-        validator = _Validator(root, registry=registry, format_checker=checker)
+        validator = _VALIDATORS[_left_out(pointer)](root, registry=registry, format_checker=checker)
         try:
             error = best_match(validator.iter_errors(value))
         except Exception as exc:  # e.g. a pattern Python cannot compile

@@ -38,7 +38,11 @@ DOCUMENT: dict[str, Any] = {
     "components": {
         "schemas": {
             "Id": {"type": "string", "minLength": 1},
-            "New": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}}},
+            "New": {  # `id` is required in answers only: a request leaves readOnly properties out
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {"id": {"type": "string", "readOnly": True}, "name": {"type": "string", "minLength": 1}},
+            },
             "Thing": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
         }
     },
@@ -107,6 +111,7 @@ def test_the_fake_keeps_items_and_answers_in_the_configured_error_shape() -> Non
     [
         ("POST", "/v1/things", {"json": {"name": "a"}}, 401, "401"),  # no key
         ("POST", "/v1/things", {"json": {"name": ""}, "headers": KEY}, 400, "400"),  # the schema's minLength
+        ("POST", "/v1/things", {"json": {"id": "x"}, "headers": KEY}, 400, "400"),  # required, not readOnly
         ("POST", "/v1/things", {"content": b"{", "headers": {**KEY, "Content-Type": "application/json"}}, 400, "400"),
         ("POST", "/v1/things", {"headers": KEY}, 400, "400"),  # a required body left out
         ("PATCH", "/v1/things", {"headers": KEY}, 405, "405"),

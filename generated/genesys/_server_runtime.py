@@ -30,6 +30,8 @@ from fastapi.responses import JSONResponse, Response
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from ._schemas import REQUEST, directed
+
 JSON = typing.Any
 
 # The standard formats, plus the integer widths OpenAPI adds.
@@ -42,6 +44,8 @@ FORMATS.checks("uri")(
     lambda v: not isinstance(v, str)
     or re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S*", v) is not None
 )
+# A request leaves out readOnly properties, `required` or not.
+REQUEST_VALIDATOR = directed(jsonschema.Draft202012Validator, REQUEST)
 
 
 class ServerError(Exception):
@@ -173,11 +177,12 @@ class Spec:
         return node
 
     def errors(self, pointer: str, value: JSON) -> list[jsonschema.ValidationError]:
+        """Why `value` does not fit the schema at `pointer` as a request (none: it fits)."""
         with self._lock:
             validator = self._validators.get(pointer)
             if validator is None:
                 schema = {"$ref": "urn:spec#" + pointer}
-                validator = jsonschema.Draft202012Validator(
+                validator = REQUEST_VALIDATOR(
                     schema, registry=self.registry, format_checker=FORMATS
                 )
                 self._validators[pointer] = validator
