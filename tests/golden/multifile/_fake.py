@@ -37,8 +37,9 @@ value, or `{after: now}` / `{before: now}`); another value is a 400. In `filter`
 `op` is eq ne gt ge lt le and a literal is 'text' ('' escapes a quote), a number,
 true, false or null; a comparison between different types does not match.
 `filter` and `order` name the scalar fields of the collection's schema; anything
-else they cannot read is a 400 naming the parameter. A declared query parameter the action neither reads nor ignores is a 400 when sent:
-the fake never answers as if it had applied it.
+else they cannot read is a 400 naming the parameter. A declared query parameter
+the action neither reads nor ignores is a 400 when sent: the fake never answers
+as if it had applied it.
 
 The top-level `x-fake.collections.NAME` (a `Collection`) gives the item
 schema, how ids are made (`id: {field: meetingId, kind: integer | uuid | token |
