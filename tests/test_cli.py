@@ -103,12 +103,13 @@ def test_lint_json_has_the_same_findings(cli: Cli, write_spec: Callable[..., Pat
 
 def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path: Path) -> None:
     first = cli("generate")
-    assert (first.exit_code, first.stdout) == (0, "16 files written, 0 removed\n")
+    assert (first.exit_code, first.stdout) == (0, "17 files written, 0 removed\n")
     assert first.stderr == ""  # no progress bar when not on a terminal
     before = snapshot(tmp_path / "generated")
     assert sorted(before) == [
         "joinme/README.md", "joinme/__init__.py", "joinme/_base_client.py", "joinme/_client.py",
-        "joinme/_errors.py", "joinme/_fake.py", "joinme/_server_config.py", "joinme/_server_runtime.py",
+        "joinme/_errors.py", "joinme/_fake.py", "joinme/_schemas.py", "joinme/_server_config.py",
+        "joinme/_server_runtime.py",
         "joinme/handlers/__init__.py", "joinme/handlers/meetings.py", "joinme/models.py", "joinme/openapi.json",
         "joinme/py.typed", "joinme/resources/__init__.py", "joinme/resources/meetings.py", "joinme/server.py",
     ]  # fmt: skip
