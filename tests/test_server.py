@@ -83,9 +83,9 @@ async def joinme(c: Any) -> None:
     assert [x.meeting_id for x in (await call(c.meetings.get_scheduled_meetings())).meetings] == [x.meeting_id for x in created]
     updated = await call(c.meetings.update_meeting(first.meeting_id, body=m.MeetingUpdate(meeting_name="Renamed", participants=["a@b.example"])))
     assert (updated.meeting_name, updated.participants, updated.start_with_personal_url) == ("Renamed", ["a@b.example"], False)
-    with pytest.raises(package("joinme").BadRequestError):  # the end must stay after the start
+    with pytest.raises(package("joinme").ConflictError):  # the end must stay after the start
         await call(c.meetings.update_meeting(first.meeting_id, body=m.MeetingUpdate(meeting_end=START - datetime.timedelta(hours=1))))
-    with pytest.raises(package("joinme").BadRequestError):  # and within 14 days of it
+    with pytest.raises(package("joinme").ConflictError):  # and within 14 days of it
         await call(c.meetings.update_meeting(first.meeting_id, body=m.MeetingUpdate(meeting_end=START + datetime.timedelta(days=15))))
     await call(c.meetings.delete_meeting(first.meeting_id))
     await raises_not_found("joinme", lambda: c.meetings.get_scheduled_meeting(first.meeting_id))

@@ -15,7 +15,7 @@ from conftest import ROOT, served
 from spec_driven import VENDORS
 
 from generator.runtime._fake import Fake
-from generator.runtime._server_runtime import build_app
+from generator.runtime._server_runtime import Spec, build_app
 
 PACKAGES = sorted(v.api.package for v in VENDORS)
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -42,7 +42,9 @@ def concrete(path: str) -> str:
 
 
 @pytest.mark.parametrize("vendor", PACKAGES)
-def test_a_405_lists_every_method_of_the_path_in_allow(vendor: str) -> None:
+def test_a_405_lists_exactly_the_methods_of_the_path_in_allow(vendor: str) -> None:
+    """A fixed path (`.../meeting/service-info`) hides the templated one it also fits
+    (`.../meeting/{meetingId}`): its methods are not advertised, nor routed to."""
     module = server(vendor)
     paths = module.SPEC["paths"]
     with served(module.create_app()) as root, httpx.Client(base_url=root) as http:
@@ -51,7 +53,7 @@ def test_a_405_lists_every_method_of_the_path_in_allow(vendor: str) -> None:
             response = http.request("TRACE", module.SETTINGS.base_path + concrete(path))
             assert response.status_code == 405, (path, response.status_code)
             allowed = {m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()}
-            assert declared <= allowed, (path, response.headers.get("Allow"))
+            assert declared == allowed, (path, response.headers.get("Allow"))
 
 
 def portsip_with_a_meeting() -> tuple[Any, str]:
@@ -261,6 +263,31 @@ def test_page_sizes_and_page_tokens_are_parsed_strictly(vendor: str) -> None:
                 response = http.get(path, params={**query, name: value})
                 assert response.status_code == 400, (path, name, value, response.text[:200])
                 vendor_shaped(vendor, response, 400)
+
+
+@pytest.mark.parametrize("vendor", PAGED)
+def test_the_page_sizes_the_fake_refuses_are_the_ones_its_schema_refuses(vendor: str) -> None:
+    """A schema-valid page size is never a 400: the size parameter says `minimum: 1`."""
+    module = server(vendor)
+    spec = Spec(module.SPEC)
+    for route in module.ROUTES:
+        action = importlib.import_module(f"generated.{vendor}._server_config").ACTIONS.get(route.name)
+        for param in route.params:
+            if action is not None and param.wire_name == action.limit:
+                assert spec.errors(param.schema, 0) and not spec.errors(param.schema, 1), (route.path, param.wire_name)
+
+
+def test_a_broken_scheduling_rule_is_a_409_not_a_400() -> None:
+    """Fields that each fit their schema but not each other (or the stored item) are a
+    conflict: a 400 would say the request itself was malformed."""
+    app = server("joinme").create_app()
+    [meeting] = app.state.handlers.seed("meetings", [{"meetingName": "kept", "meetingStart": "2015-06-02T10:00:00Z", "meetingEnd": "2015-06-02T11:00:00Z"}])
+    with served(app) as root, httpx.Client(base_url=root + "/v1", headers=auth("joinme")) as http:
+        same = {"meetingName": "m", "meetingStart": "2015-06-02T10:00:00Z", "meetingEnd": "2015-06-02T10:00:00Z"}
+        vendor_shaped("joinme", http.post("/meetings", json=same), 409)
+        late = http.patch(f"/meetings/{meeting['meetingId']}", json={"meetingStart": "2015-06-02T11:00:00Z"})
+        vendor_shaped("joinme", late, 409)
+        assert app.state.handlers.items("meetings") == [meeting]
 
 
 # --- collections scoped by the other path parameters ------------------------------------

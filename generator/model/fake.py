@@ -65,7 +65,7 @@ class Constraint:
 
     rule: str  # before, within-days
     fields: tuple[str, str]
-    message: str  # the 400 answer's message
+    message: str  # the 409 answer's message
     days: int = 0  # within-days: the most days between them
 
 

@@ -77,7 +77,7 @@ class Constraint:
     # before: the first precedes the second; within-days: at most `days` apart
     rule: str
     fields: tuple[str, str]
-    message: str  # the 400 answer's message
+    message: str  # the 409 answer's message
     days: int = 0
 
 
@@ -470,16 +470,17 @@ class Fake:
     def _check_rules(
         self, rules: Sequence[Constraint], item: Mapping[str, JSON]
     ) -> None:
+        """409 for an item that breaks a rule: its fields fit the schema, so not a 400."""
         for rule in rules:
             first, second = (item.get(f) for f in rule.fields)
             if first is None or second is None:
                 continue
             start, end = _instant(first), _instant(second)
             if rule.rule == "before" and not start < end:
-                raise ServerError(400, rule.message)
+                raise ServerError(409, rule.message)
             days = datetime.timedelta(days=rule.days)
             if rule.rule == "within-days" and end - start > days:
-                raise ServerError(400, rule.message)
+                raise ServerError(409, rule.message)
 
     def _list(
         self,

@@ -656,14 +656,19 @@ class Router:
         self, raw_path: str, method: str
     ) -> tuple[tuple[Route, dict[str, str]] | None, list[str]]:
         """The route for `method` and its path parameters (None if there is none),
-        and every method the path has; UnicodeDecodeError for a segment not UTF-8."""
+        and every method of the first template that fits (so a fixed path hides a
+        templated one); UnicodeDecodeError for a segment not UTF-8."""
         segments = [unquote(s, errors="strict") for s in raw_path.split("/")]
         found: tuple[Route, dict[str, str]] | None = None
         allowed: list[str] = []
+        path: str | None = None
         for route, template in self._routes:
-            params = _matched(template, segments)
+            params = (
+                _matched(template, segments) if path in (None, route.path) else None
+            )
             if params is None:
                 continue
+            path = route.path
             if route.method not in allowed:
                 allowed.append(route.method)
             if found is None and route.method == method:
