@@ -265,6 +265,17 @@ def test_page_sizes_and_page_tokens_are_parsed_strictly(vendor: str) -> None:
                 vendor_shaped(vendor, response, 400)
 
 
+@pytest.mark.parametrize("vendor", [v for v in PAGED if any(a.paging and a.paging.style == "cursor" for _, _, a in lists(v))])
+def test_an_empty_cursor_is_the_first_page(vendor: str) -> None:
+    app = server(vendor).create_app()
+    with served(app) as root, httpx.Client(base_url=root, headers=auth(vendor)) as http:
+        for path, query, action in lists(vendor):
+            if action.paging and action.paging.style == "cursor":
+                first = http.get(path, params=query)
+                again = http.get(path, params={**query, action.paging.param: ""})
+                assert (again.status_code, again.json()) == (200, first.json()), path
+
+
 @pytest.mark.parametrize("vendor", PAGED)
 def test_the_page_sizes_the_fake_refuses_are_the_ones_its_schema_refuses(vendor: str) -> None:
     """A schema-valid page size is never a 400: the size parameter says `minimum: 1`."""

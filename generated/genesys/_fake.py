@@ -527,7 +527,7 @@ class Fake:
         style = paging.style if paging else ""
         selector = params.get(paging.param) if paging else None
         first = 1 if style == "page" else 0
-        text = str(first if selector is None else selector)
+        text = str(first if selector in (None, "") else selector)  # "": the first page
         # Only what this server writes: a count, from 1 for pages (never negative).
         if not _COUNT.fullmatch(text) or int(text) < first:
             name = paging.param if paging else ""
