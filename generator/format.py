@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Literal
 
+from ruff import find_ruff_bin  # type: ignore[import-untyped]
+
 from .cache import Cache, digest, version
 
 if TYPE_CHECKING:
@@ -100,8 +102,6 @@ RUFF_SETTINGS = (f"line-length={LINE_LENGTH}", f"target-version='{TARGET}'", "fo
 def _ruff(sources: list[str]) -> list[str]:
     """One `ruff format` over every source, written to a temporary folder; no
     configuration file is read (ours sets a longer line for our own code)."""
-    from ruff import find_ruff_bin  # type: ignore[import-untyped]
-
     with tempfile.TemporaryDirectory(prefix="clientgen-format-") as folder:
         paths = [Path(folder, f"{index}.py") for index in range(len(sources))]
         for path, source in zip(paths, sources):
