@@ -20,7 +20,7 @@ from .validate import validate  # isort: skip
 from .rules import check_rules  # isort: skip
 from .model import Api, build_api  # isort: skip
 from .render import environment, render, runtime  # isort: skip
-from .format import format_all  # isort: skip
+from .format import Formatter, format_all  # isort: skip
 from .write import Change, plan  # isort: skip
 
 DEFAULTS = LintConfig()
@@ -137,7 +137,11 @@ def import_prefix(out: Path) -> str:
 
 
 def render_all(
-    apis: Iterable[Api], prefix: str = "", cache: Cache | None = None, progress: Progress[str] = quiet
+    apis: Iterable[Api],
+    prefix: str = "",
+    cache: Cache | None = None,
+    progress: Progress[str] = quiet,
+    formatter: Formatter = "ruff",
 ) -> dict[PurePosixPath, str]:
     """Every generated file, formatted, in memory."""
     env = environment()
@@ -151,7 +155,7 @@ def render_all(
             message = f"the templates failed on this spec ({type(exc).__name__}: {exc}); please report it"
             raise GeneratorError([Problem(api.source, 1, "", message, "internal-error")]) from exc
     try:
-        return format_all(rendered, cache, progress) | copied
+        return format_all(rendered, cache, progress, formatter) | copied
     except ValueError as exc:
         raise GeneratorError([Problem(str(exc).split(":")[0], 1, "", f"internal error: {exc}", "internal-error")]) from exc
 
@@ -169,6 +173,7 @@ def generate(
     config: LintConfig = DEFAULTS,
     cache: Cache | None = None,
     progress: Progress[Any] = quiet,
+    formatter: Formatter = "ruff",
 ) -> tuple[list[Change], list[Path], list[Problem]]:
     """The changes that bring `out` up to date with `paths` (writing nothing),
     every file the specs were read from, and the warnings.
@@ -177,7 +182,7 @@ def generate(
     more is stale; otherwise only those in the rendered packages are.
     """
     apis = build(paths, config, progress)
-    files = render_all(apis, import_prefix(out), cache, progress)
+    files = render_all(apis, import_prefix(out), cache, progress, formatter)
     owned = [f for f in owned_folders(paths, out, all_specs) if f.is_dir()]
     warnings = sorted(w for api in apis for w in api.warnings)
     return plan(out, files, owned), [source for api in apis for source in api.sources], warnings

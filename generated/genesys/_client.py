@@ -119,7 +119,8 @@ class GenesysClientWithRawResponse:
     """The operations of `GenesysClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: GenesysClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client
 
 
 class AsyncGenesysClient(AsyncAPIClient):
@@ -187,4 +188,5 @@ class AsyncGenesysClientWithRawResponse:
     """The operations of `AsyncGenesysClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: AsyncGenesysClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client

@@ -181,9 +181,8 @@ class Fake:
         self._collections = collections
         self._lock = threading.RLock()
         self._data: dict[str, dict[str, dict[str, JSON]]] = {}
-        self._scopes: dict[tuple[str, str, str], Scope] = (
-            {}
-        )  # (collection, parent, key)
+        # (collection, parent, key)
+        self._scopes: dict[tuple[str, str, str], Scope] = {}
         self._ids = itertools.count(1)
 
     # --- set-up for tests ---------------------------------------------------------
@@ -534,11 +533,10 @@ class Fake:
             message = f"{name} is not a page this server issued"
             raise ServerError(400, message, name, "query")
         number = int(text)
-        start = (
-            number
-            if style in ("cursor", "offset")
-            else (number - 1) * size if style == "page" else 0
-        )
+        if style in ("cursor", "offset"):
+            start = number
+        else:
+            start = (number - 1) * size if style == "page" else 0
         page = items[start : start + size] if style else items
         answer = self._skeleton(operation, action)
         _put(answer, action.output, copy.deepcopy(page))

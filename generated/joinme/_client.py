@@ -103,7 +103,8 @@ class JoinMeClientWithRawResponse:
     """The operations of `JoinMeClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: JoinMeClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client
 
 
 class AsyncJoinMeClient(AsyncAPIClient):
@@ -160,4 +161,5 @@ class AsyncJoinMeClientWithRawResponse:
     """The operations of `AsyncJoinMeClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: AsyncJoinMeClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client

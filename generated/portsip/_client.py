@@ -110,7 +110,8 @@ class PortSipClientWithRawResponse:
     """The operations of `PortSipClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: PortSipClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client
 
 
 class AsyncPortSipClient(AsyncAPIClient):
@@ -174,4 +175,5 @@ class AsyncPortSipClientWithRawResponse:
     """The operations of `AsyncPortSipClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: AsyncPortSipClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client

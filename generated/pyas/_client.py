@@ -101,7 +101,8 @@ class PyasClientWithRawResponse:
     """The operations of `PyasClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: PyasClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client
 
 
 class AsyncPyasClient(AsyncAPIClient):
@@ -158,4 +159,5 @@ class AsyncPyasClientWithRawResponse:
     """The operations of `AsyncPyasClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: AsyncPyasClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client

@@ -110,7 +110,8 @@ class RingCentralClientWithRawResponse:
     """The operations of `RingCentralClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: RingCentralClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client
 
 
 class AsyncRingCentralClient(AsyncAPIClient):
@@ -174,4 +175,5 @@ class AsyncRingCentralClientWithRawResponse:
     """The operations of `AsyncRingCentralClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: AsyncRingCentralClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..identifiers import Code
 from .types import Alias, Enum, ListOf, MapOf, Model, Named, PyType, UnionOf
 
-PART_LINES = 2500  # estimated lines of a part before formatting; black keeps them well under 5,000
+PART_LINES = 2500  # estimated lines of a part before formatting; formatting keeps them well under 5,000
 
 Definition = Enum | Model | Alias
 

@@ -1004,11 +1004,10 @@ def _pairs(values: Mapping[str, object]) -> list[tuple[str, str]]:
     """Query or header pairs: None left out, one pair per item of a list."""
     pairs: list[tuple[str, str]] = []
     for name, value in values.items():
-        items = (
-            value
-            if isinstance(value, (list, tuple))
-            else [] if value is None else [value]
-        )
+        if isinstance(value, (list, tuple)):
+            items = value
+        else:
+            items = [] if value is None else [value]
         pairs.extend((name, _text(item)) for item in items)
     return pairs
 

@@ -86,7 +86,8 @@ class EmptyClientWithRawResponse:
     """The operations of `EmptyClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: EmptyClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client
 
 
 class AsyncEmptyClient(AsyncAPIClient):
@@ -134,4 +135,5 @@ class AsyncEmptyClientWithRawResponse:
     """The operations of `AsyncEmptyClient`, each returning a `RawResponse`."""
 
     def __init__(self, client: AsyncEmptyClient) -> None:
-        del client  # its operations are on its resources: `client.<resource>.with_raw_response`
+        # its operations are on its resources: `client.<resource>.with_raw_response`
+        del client

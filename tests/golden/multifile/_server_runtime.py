@@ -40,10 +40,8 @@ FORMATS.checks("int32")(lambda v: not isinstance(v, int) or -(2**31) <= v < 2**3
 FORMATS.checks("int64")(lambda v: not isinstance(v, int) or -(2**63) <= v < 2**63)
 # An absolute URI (RFC 3986): a scheme, then no spaces.
 # jsonschema checks "uri" only with rfc3987 installed.
-FORMATS.checks("uri")(
-    lambda v: not isinstance(v, str)
-    or re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S*", v) is not None
-)
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*")
+FORMATS.checks("uri")(lambda v: not isinstance(v, str) or _URI.fullmatch(v) is not None)
 # A request leaves out readOnly properties, `required` or not.
 REQUEST_VALIDATOR = directed(jsonschema.Draft202012Validator, REQUEST)
 
