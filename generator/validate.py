@@ -107,9 +107,11 @@ def _specific(error: Any) -> Any:
     """Below a oneOf or anyOf that nothing matched, the error of the one branch
     that fails deeper in the document, if only one does: jsonschema's `best_match`
     does much the same."""
+    if type(error.kind).__name__ not in ("OneOfNotValid", "AnyOf"):
+        return error
     depth = len(error.instance_path)
     deeper = []
-    for branch in getattr(error.kind, "context", None) or []:
+    for branch in error.kind.context:
         found = [inner for inner in map(_specific, branch) if len(inner.instance_path) > depth]
         if found:
             deeper.append(max(found, key=lambda e: len(e.instance_path)))
@@ -119,19 +121,27 @@ def _specific(error: Any) -> Any:
 def _message(error: Any, value: Any, schema: dict[str, Any]) -> str:
     """jsonschema's wording (Python reprs) for the errors common in specs; jsonschema-rs's for the rest."""
     kind, facts = type(error.kind).__name__, error.kind.as_dict()
-    if kind == "AdditionalProperties":
-        try:
-            owner = resolve(schema, join("", *error.schema_path[:-1]))
-        except KeyError:
-            owner = {}
-        if patterns := sorted(owner.get("patternProperties", ()) if isinstance(owner, dict) else ()):
-            names = ", ".join(map(repr, facts["unexpected"]))
-            does = "does" if len(facts["unexpected"]) == 1 else "do"
-            return f"{names} {does} not match any of the regexes: {', '.join(map(repr, patterns))}"
+    keyword = _keyword(schema, error.schema_path)
+    if kind == "AdditionalProperties" and isinstance(keyword.get("patternProperties"), dict):
+        names = ", ".join(map(repr, facts["unexpected"]))
+        does = "does" if len(facts["unexpected"]) == 1 else "do"
+        return f"{names} {does} not match any of the regexes: {', '.join(map(repr, sorted(keyword['patternProperties'])))}"
+    if kind == "OneOfMultipleValid" and isinstance(keyword.get("oneOf"), list):
+        valid = [each for each, errors in zip(keyword["oneOf"], facts["context"]) if not errors]
+        return f"{value!r} is valid under each of {', '.join(map(repr, valid[1:] + valid[:1]))}"
     if kind in ("MinItems", "MinProperties") and facts["limit"] == 1:
         return f"{value!r} should be non-empty"
     word = _MESSAGES.get(kind)
     return word(value, facts) if word else str(error.message)
+
+
+def _keyword(schema: dict[str, Any], path: list[str | int]) -> dict[str, Any]:
+    """The schema object holding the keyword at `path` (empty if there is none)."""
+    try:
+        found = resolve(schema, join("", *path[:-1]))
+    except KeyError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 _MESSAGES: dict[str, Callable[[Any, dict[str, Any]], str]] = {

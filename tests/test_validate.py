@@ -71,3 +71,12 @@ def test_findings_are_remembered_by_content(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(validation, "check", lambda document: [])
     assert validate(Document(Path("api.yaml"), "api.yaml", copy.deepcopy(data)), cache) == first != []
     assert validate(Document(Path("api.yaml"), "api.yaml", data | {"extra": 2}), cache) == []
+
+
+def test_a_value_several_oneof_branches_accept_names_them() -> None:
+    from generator.load import load
+
+    document = load(Path("tests/fixtures/responses.yaml"))
+    assert isinstance(document, Document)
+    found = [(p.line, p.message) for p in validate(document) if p.pointer == "/components/parameters/NotAnObject"]
+    assert (320, "'just a string' is valid under each of {'required': ['content']}, {'required': ['schema']}") in found
