@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,19 +17,8 @@ from .problems import Problem
 # A document may not expand to more nodes than this: it stops alias bombs
 # ("billion laughs") before they eat the machine's memory.
 MAX_NODES = 5_000_000
-# PyYAML's composer recurses a few frames per nesting level; it is pure Python,
-# so a higher limit costs no C stack. Deeper documents are rejected, cleanly.
-COMPOSE_RECURSION_LIMIT = 20_000
-
-
-@contextlib.contextmanager
-def _recursion_limit(limit: int) -> Iterator[None]:
-    previous = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, previous))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(previous)
+# Deeper documents are rejected, cleanly: every later stage has a limit of its own.
+MAX_DEPTH = 10_000
 
 
 @dataclass
@@ -41,9 +28,27 @@ class Document:
     path: Path
     display: str
     data: Any
-    lines: dict[str, int] = field(default_factory=dict)
+    # pointer -> line, or what builds that map when a problem first needs it
+    located: dict[str, int] | Callable[[], dict[str, int]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # pointer prefix -> file it came from
     sources: list[Path] = field(default_factory=list)  # the other files it was read from
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """The line of every pointer, built on first use if it was not at loading."""
+        if callable(self.located):
+            self.located = self.located()
+        return self.located
+
+    def include(self, prefix: str, other: Document) -> None:
+        """Take the lines of `other`, put under `prefix`, when they are first needed."""
+        own = self.located
+
+        def merged() -> dict[str, int]:
+            lines = own() if callable(own) else own
+            return lines | {prefix + pointer: line for pointer, line in other.lines.items()}
+
+        self.located = merged
 
     def line_of(self, pointer: str) -> int:
         """The line of `pointer`, or of its nearest ancestor that exists."""
@@ -96,55 +101,49 @@ def _load_file(path: Path) -> Document | Problem:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return Problem(display, 1, "", f"cannot read the file: {exc}", "file-unreadable")
-    if path.suffix == ".json" and "\n" not in text.strip():
-        loaded = _load_json_line(path, display, text)
+    if path.suffix == ".json":
+        loaded = _load_json(path, display, text)
         if loaded is not None:
             return loaded
-    try:
-        with _recursion_limit(COMPOSE_RECURSION_LIMIT):
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        return Problem(display, line, "", f"malformed YAML: {exc.problem or exc}", "syntax")
-    except yaml.YAMLError as exc:
-        return Problem(display, 1, "", f"malformed YAML: {exc}", "syntax")
-    except RecursionError:  # PyYAML's composer recurses once per nesting level
-        return Problem(display, 1, "", "the document is nested too deeply to parse", "syntax")
-    if root is None:
-        return Problem(display, 1, "", "the file is empty", "file-unreadable")
-    document = Document(path, display, None)
-    try:
-        document.data = _construct(root, document.lines)
-    except _LoadError as exc:
-        return Problem(display, exc.line, exc.pointer, exc.message, "syntax")
-    return document
+    parsed = parse(text)
+    if isinstance(parsed, Fault):
+        return Problem(display, parsed.line, parsed.pointer, parsed.message, parsed.rule)
+    data, lines = parsed
+    return Document(path, display, data, lines)
 
 
-_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-def _load_json_line(path: Path, display: str, text: str) -> Document | Problem | None:
-    """A JSON document written on one line (as most published ones are): every
-    pointer is on line 1, so the standard library's parser does, many times faster."""
+def _load_json(path: Path, display: str, text: str) -> Document | None:
+    """A JSON document, parsed by the standard library (many times faster than any
+    YAML parser); its line map is built only if a problem needs one. None when
+    the YAML path must take it: not JSON (YAML in a .json file), nested deeper
+    than the standard library goes, or a duplicate key, which it locates."""
 
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        mapping: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in mapping:
-                raise _LoadError(1, "", f"duplicate key {key!r}")
-            mapping[key] = value
+        mapping = dict(pairs)
+        if len(mapping) < len(pairs):
+            raise _Duplicate
         return mapping
 
     try:
         data = json.loads(text, object_pairs_hook=unique)
-    except (json.JSONDecodeError, RecursionError):
-        return None  # YAML, not JSON, or deeper than the standard library goes: the YAML path takes it
-    except _LoadError as exc:
-        return Problem(display, 1, "", exc.message, "syntax")
+    except (json.JSONDecodeError, RecursionError, _Duplicate):
+        return None
     if _ESCAPED_SURROGATE.search(text):
         data = _join_surrogates(data)
-    return Document(path, display, data, {"": 1})
+    return Document(path, display, data, lambda: _json_lines(text))
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _json_lines(text: str) -> dict[str, int]:
+    """The line of every pointer of a JSON text (which is YAML): all on line 1 for a one-line text."""
+    parsed = parse(text) if "\n" in text.strip() else None
+    return {"": 1} if parsed is None or isinstance(parsed, Fault) else parsed[1]
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _join_surrogates(data: Any) -> Any:
@@ -167,9 +166,56 @@ def _join_surrogates(data: Any) -> Any:
 
 
 def _text(value: str) -> str:
+    # JSON writes characters beyond U+FFFF as "\ud83c\udf89"; YAML decodes each
+    # half on its own. Join the pairs; a lone half becomes U+FFFD.
     if not _SURROGATE.search(value):
         return value
     return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Why a text could not be parsed, and where."""
+
+    line: int
+    pointer: str
+    message: str
+    rule: str = "syntax"
+
+
+def parse(text: str) -> tuple[Any, dict[str, int]] | Fault:
+    """The data of a YAML (or JSON) text and the line of each of its pointers.
+
+    libyaml's event parser reads it when it can (the pure-Python one otherwise:
+    it has no libyaml, or writes surrogate escapes, which libyaml rejects); a
+    malformed text is read again by the pure-Python parser, whose messages are
+    the clearer.
+    """
+    fast = yaml.__with_libyaml__ and not _ESCAPED_SURROGATE.search(text)
+    parsed = _parse(text, yaml.CSafeLoader if fast else yaml.SafeLoader)
+    if fast and isinstance(parsed, Fault) and parsed.message.startswith(MALFORMED):
+        return _parse(text, yaml.SafeLoader)
+    return parsed
+
+
+MALFORMED = "malformed YAML: "
+
+
+def _parse(text: str, loader: Any) -> tuple[Any, dict[str, int]] | Fault:
+    events = yaml.parse(text, Loader=loader)
+    try:
+        try:
+            composed = _compose(events)
+        except _LoadError as exc:
+            for _ in events:  # a syntax error further on is reported first
+                pass
+            return Fault(exc.line, exc.pointer, exc.message)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return Fault(mark.line + 1 if mark else 1, "", MALFORMED + str(exc.problem or exc))
+    except yaml.YAMLError as exc:
+        return Fault(1, "", MALFORMED + str(exc))
+    return Fault(1, "", "the file is empty", "file-unreadable") if composed is None else composed
 
 
 class _LoadError(Exception):
@@ -178,86 +224,198 @@ class _LoadError(Exception):
 
 
 _SCALARS = yaml.SafeLoader("")
+_STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
 _COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+TOO_MANY = f"the document expands to more than {MAX_NODES} nodes (YAML aliases nested too deeply?)"
 
 
-def _scalar(node: yaml.ScalarNode, pointer: str) -> Any:
+# Events are typed loosely: the stubs cannot say which kinds have marks, tags, anchors.
+Event = Any
+Anchors = dict[str, "_Anchor"]
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being composed; a mapping's key waiting for its value."""
+
+    value: Any
+    pointer: str
+    anchor: _Anchor | None
+    key: str | None = None
+    line: int = 0  # the key's
+
+
+@dataclass
+class _Anchor:
+    """A node an alias may name: a scalar's event, or a mapping or sequence (once complete)."""
+
+    mark: Any
+    scalar: Event = None
+    value: Any = None
+    pointer: str = ""
+    done: bool = False
+
+
+def _compose(events: Iterator[Event]) -> tuple[Any, dict[str, int]] | None:
+    """Plain data, and the line of each pointer, from the events of one YAML
+    document (None if there is none), without recursion.
+
+    A mapping value is located at its key's line; aliases are expanded, each
+    copy keeping the lines of what it copies.
+    """
+    lines: dict[str, int] = {}
+    anchors: Anchors = {}
+    stack: list[_Open] = []
+    root: list[Any] = []
+    count = 0
+    first: Any = None  # the document's start
+    for event in events:
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            if first is not None:
+                raise yaml.composer.ComposerError(
+                    "expected a single document in the stream", first, "but found another document", event.start_mark
+                )
+            first = event.start_mark
+            continue
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            done = stack.pop()
+            if done.anchor is not None:
+                done.anchor.done = True
+            continue
+        if kind not in _NODES:
+            continue  # the stream's start and end, the document's end
+        parent = stack[-1] if stack else None
+        if parent is None:
+            pointer, line = "", 1
+        elif isinstance(parent.value, dict):
+            if parent.key is None:
+                parent.key, parent.line = _key(event, parent.pointer, anchors), event.start_mark.line + 1
+                if parent.key in parent.value:
+                    raise _LoadError(parent.line, join(parent.pointer, parent.key), f"duplicate key {parent.key!r}")
+                _anchor(event, anchors, _Anchor(event.start_mark, scalar=event))
+                continue
+            pointer, line = join(parent.pointer, parent.key), parent.line
+        else:
+            pointer, line = join(parent.pointer, len(parent.value)), event.start_mark.line + 1
+        count += 1
+        if count > MAX_NODES:
+            raise _LoadError(event.start_mark.line + 1, pointer, TOO_MANY)
+        lines[pointer] = line
+        value: Any
+        if kind is yaml.ScalarEvent:
+            value = _scalar(event, pointer)
+            _anchor(event, anchors, _Anchor(event.start_mark, scalar=event))
+        elif kind is yaml.AliasEvent:
+            value, count = _alias(event, pointer, anchors, lines, count)
+        else:
+            if event.tag not in (None, "!") and event.tag not in _COLLECTIONS:
+                raise _LoadError(event.start_mark.line + 1, pointer, f"unsupported YAML tag {event.tag}")
+            if len(stack) >= MAX_DEPTH:
+                raise _LoadError(1, "", "the document is nested too deeply to parse")
+            value = {} if kind is yaml.MappingStartEvent else []
+            anchor = _Anchor(event.start_mark, value=value, pointer=pointer)
+            stack.append(_Open(value, pointer, anchor if _anchor(event, anchors, anchor) else None))
+        if parent is None:
+            root.append(value)
+        elif parent.key is not None:
+            parent.value[parent.key] = value
+            parent.key = None
+        else:
+            parent.value.append(value)
+    return (root[0], lines) if root else None
+
+
+_NODES = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+
+def _anchor(event: Event, anchors: Anchors, node: _Anchor) -> bool:
+    """Register `node` under the anchor its event names, if any; PyYAML's composer
+    refuses a name used twice, and so does this."""
+    name = event.anchor if type(event) is not yaml.AliasEvent else None
+    if name is None:
+        return False
+    if name in anchors:
+        raise yaml.composer.ComposerError(
+            f"found duplicate anchor {name!r}; first occurrence", anchors[name].mark,
+            "second occurrence", event.start_mark,
+        )  # fmt: skip
+    anchors[name] = node
+    return True
+
+
+def _target(event: Event, pointer: str, anchors: Anchors) -> _Anchor:
+    """The node an alias names."""
+    target = anchors.get(event.anchor)
+    if target is None:
+        raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+    if target.scalar is None and not target.done:
+        raise _LoadError(event.start_mark.line + 1, pointer, f"the alias *{event.anchor} is inside the node it names")
+    return target
+
+
+def _alias(event: Event, pointer: str, anchors: Anchors, lines: dict[str, int], count: int) -> tuple[Any, int]:
+    """A copy of what an alias names, at `pointer`, and the count of nodes so far."""
+    target = _target(event, pointer, anchors)
+    if target.scalar is not None:
+        return _scalar(target.scalar, pointer), count
+    result: list[Any] = [None]
+    stack: list[tuple[Any, str, str, Any, Any]] = [(target.value, target.pointer, pointer, result, 0)]
+    while stack:
+        value, source, at, parent, key = stack.pop()
+        if parent is not result:  # the alias itself is counted, and located, already
+            count += 1
+            if count > MAX_NODES:
+                raise _LoadError(lines[source], at, TOO_MANY)
+            lines[at] = lines[source]
+        copy: Any
+        if isinstance(value, dict):
+            parent[key] = copy = dict.fromkeys(value)
+            children = [(v, join(source, k), join(at, k), copy, k) for k, v in value.items()]
+        elif isinstance(value, list):
+            parent[key] = copy = [None] * len(value)
+            children = [(v, join(source, i), join(at, i), copy, i) for i, v in enumerate(value)]
+        else:
+            parent[key] = value
+            continue
+        stack.extend(reversed(children))
+    return result[0], count
+
+
+def _tag(event: Event) -> str:
+    if event.tag not in (None, "!"):
+        return str(event.tag)
+    if not event.implicit[0]:
+        return _STR
+    return str(_SCALARS.resolve(yaml.ScalarNode, event.value, event.implicit))  # type: ignore[no-untyped-call]
+
+
+def _scalar(event: Event, pointer: str) -> Any:
     """A scalar as JSON would see it: dates stay strings, no custom tags."""
-    if node.tag == _TIMESTAMP:
-        return node.value
-    construct = _SCALARS.yaml_constructors.get(node.tag)
-    if construct is None:
-        raise _LoadError(node.start_mark.line + 1, pointer, f"unsupported YAML tag {node.tag}")
-    value = construct(_SCALARS, node)
-    # JSON writes characters beyond U+FFFF as "\ud83c\udf89"; YAML decodes each
-    # half on its own. Join the pairs; a lone half becomes U+FFFD.
+    tag = _tag(event)
+    if tag == _STR or tag == _TIMESTAMP:
+        value = event.value
+    else:
+        construct = _SCALARS.yaml_constructors.get(tag)
+        if construct is None:
+            raise _LoadError(event.start_mark.line + 1, pointer, f"unsupported YAML tag {tag}")
+        value = construct(_SCALARS, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
     return _text(value) if isinstance(value, str) else value
 
 
-def _construct(root: yaml.Node, lines: dict[str, int]) -> Any:
-    """Build plain Python data from a YAML node graph, without recursion."""
-    count = 0
-    result: list[Any] = [None]
-    # Each entry: (node, pointer, container, key to store into, line); a
-    # mapping value is located at its key's line.
-    stack: list[tuple[yaml.Node, str, Any, Any, int]] = [(root, "", result, 0, 1)]
-    while stack:
-        node, pointer, parent, key, line = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise _LoadError(
-                node.start_mark.line + 1,
-                pointer,
-                f"the document expands to more than {MAX_NODES} nodes "
-                "(YAML aliases nested too deeply?)",
-            )
-        lines[pointer] = line
-        value: Any
-        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTIONS:
-            raise _LoadError(node.start_mark.line + 1, pointer, f"unsupported YAML tag {node.tag}")
-        if isinstance(node, yaml.MappingNode):
-            value = {}
-            for key_node, value_node in reversed(node.value):
-                name = _key(key_node, pointer)
-                entry = (value_node, join(pointer, name), value, name, key_node.start_mark.line + 1)
-                stack.append(entry)
-            # Keys are pushed in reverse so they pop, and so insert, in order.
-            parent[key] = value
-            _reorder(value, node, pointer)
-        elif isinstance(node, yaml.SequenceNode):
-            value = [None] * len(node.value)
-            for index in reversed(range(len(node.value))):
-                item = node.value[index]
-                stack.append((item, join(pointer, index), value, index, item.start_mark.line + 1))
-            parent[key] = value
-        else:
-            assert isinstance(node, yaml.ScalarNode)
-            parent[key] = _scalar(node, pointer)
-    return result[0]
-
-
-def _key(node: yaml.Node, pointer: str) -> str:
-    if not isinstance(node, yaml.ScalarNode):
-        raise _LoadError(node.start_mark.line + 1, pointer, "a mapping key must be a scalar")
-    if node.value == "<<" and node.tag == "tag:yaml.org,2002:merge":
-        raise _LoadError(node.start_mark.line + 1, pointer, "YAML merge keys (<<) are not supported")
+def _key(event: Event, pointer: str, anchors: Anchors) -> str:
+    if type(event) is yaml.AliasEvent:
+        event = _target(event, pointer, anchors).scalar or event
+    line = event.start_mark.line + 1
+    if type(event) is not yaml.ScalarEvent:
+        raise _LoadError(line, pointer, "a mapping key must be a scalar")
+    if event.value == "<<" and _tag(event) == _MERGE:
+        raise _LoadError(line, pointer, "YAML merge keys (<<) are not supported")
     # OpenAPI keys are strings: status codes such as 200 stay "200".
-    return _text(str(node.value))
-
-
-def _reorder(mapping: dict[str, Any], node: yaml.MappingNode, pointer: str) -> None:
-    """Pre-fill keys in document order and reject duplicates."""
-    seen: set[str] = set()
-    for key_node, _ in node.value:
-        name = _text(str(key_node.value))
-        if name in seen:
-            raise _LoadError(
-                key_node.start_mark.line + 1, join(pointer, name), f"duplicate key {name!r}"
-            )
-        seen.add(name)
-        mapping[name] = None
+    return _text(event.value)
 
 
 def _bundle(root: Document) -> Document | Problem:
@@ -286,7 +444,7 @@ def _bundle(root: Document) -> Document | Problem:
                 key = join(BUNDLE, relative)
                 prefixes[target] = key
                 root.data.setdefault("x-bundled", {})[relative] = external.data
-                root.lines.update({key + p: line for p, line in external.lines.items()})
+                root.include(key, external)
                 root.files[key] = external.display
                 root.sources.append(target)
                 queue.append((key, target))

@@ -81,17 +81,17 @@ def operations(data: Any) -> Iterator[Operation]:
 def _path_item(
     data: Any, path: str | None, pointer: str, node: dict[str, Any]
 ) -> PathItem:
-    shared = _parameters(data, pointer, node)
+    shared = listed_parameters(data, pointer, node)
     found = []
     for method in METHODS:
         if method in node:
             at, operation = join(pointer, method), node[method]
-            parameters = _merged(shared + _parameters(data, at, operation))
+            parameters = _merged(shared + listed_parameters(data, at, operation))
             found.append(Operation(path, method, at, operation, parameters))
     return PathItem(path, pointer, node, _merged(shared), tuple(found))
 
 
-def _parameters(data: Any, pointer: str, owner: Any) -> list[Parameter]:
+def listed_parameters(data: Any, pointer: str, owner: Any) -> list[Parameter]:
     """The parameters `owner` lists, `$ref`s followed."""
     listed = _get(owner, "parameters")
     found = []

@@ -26,7 +26,7 @@ from .write import Change, plan  # isort: skip
 DEFAULTS = LintConfig()
 
 
-def check_spec(path: Path, config: LintConfig = DEFAULTS) -> tuple[Api | None, list[Problem]]:
+def check_spec(path: Path, config: LintConfig = DEFAULTS, cache: Cache | None = None) -> tuple[Api | None, list[Problem]]:
     """Load, validate, lint and model one spec: its `Api` (None when any finding
     is an error) and every finding that counts under `config`."""
     document = load(path)
@@ -35,7 +35,7 @@ def check_spec(path: Path, config: LintConfig = DEFAULTS) -> tuple[Api | None, l
     findings: list[Problem] = []
     if is_swagger2(document.data):
         document, findings = convert(document)
-    findings += validate(document)
+    findings += validate(document, cache)
     suppressed = inline_suppressions(document.data)  # x-lint-ignore, read once
     settled = config.settle(findings, suppressed)
     if _errors(settled):  # the rules and the model need a usable document
@@ -103,7 +103,9 @@ def quiet(items: Sequence[T], label: str) -> Iterable[T]:
     return items
 
 
-def build(paths: Sequence[Path], config: LintConfig = DEFAULTS, progress: Progress[Path] = quiet) -> list[Api]:
+def build(
+    paths: Sequence[Path], config: LintConfig = DEFAULTS, progress: Progress[Path] = quiet, cache: Cache | None = None
+) -> list[Api]:
     """The `Api` of every spec (their warnings inside); raises with every finding
     if any spec has an error."""
     apis: list[Api] = []
@@ -115,7 +117,7 @@ def build(paths: Sequence[Path], config: LintConfig = DEFAULTS, progress: Progre
             message = f"generates package {name!r}, as {packages[name]} does"
             problems.append(Problem(str(path), 1, "", message, "package-clash"))
         packages[name] = path
-        api, findings = check_spec(path, config)
+        api, findings = check_spec(path, config, cache)
         problems += findings
         if api is not None:
             apis.append(api)
@@ -181,7 +183,7 @@ def generate(
     With `all_specs`, every generated file under `out` that no spec renders any
     more is stale; otherwise only those in the rendered packages are.
     """
-    apis = build(paths, config, progress)
+    apis = build(paths, config, progress, cache)
     files = render_all(apis, import_prefix(out), cache, progress, formatter)
     owned = [f for f in owned_folders(paths, out, all_specs) if f.is_dir()]
     warnings = sorted(w for api in apis for w in api.warnings)

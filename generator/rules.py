@@ -20,7 +20,7 @@ from referencing.jsonschema import DRAFT202012
 
 from .identifiers import snake_case
 from .load import Document
-from .paths import METHODS, Operation, Parameter, PathItem, path_items
+from .paths import METHODS, Operation, Parameter, PathItem, listed_parameters, path_items
 from .pointers import deref, join, refers_to, split, walk
 from .problems import FATAL, GENERATOR, Problem, Severity
 from .runtime._schemas import REQUEST, RESPONSE, directed
@@ -191,6 +191,52 @@ def _operation_id_unique(document: Document) -> Iterator[Finding]:
         name, pointer = op.node.get("operationId"), join(op.pointer, "operationId")
         if isinstance(name, str) and first.setdefault(name, pointer) != pointer:
             yield pointer, f"operationId {name!r} is already used at {first[name]}"
+
+
+@rule("parameter-unique", "No parameters list holds one parameter (name and in) twice.")
+def _parameter_unique(document: Document) -> Iterator[Finding]:
+    for item in path_items(document.data):
+        for pointer, owner in [(item.pointer, item.node)] + [(op.pointer, op.node) for op in item.operations]:
+            first: dict[tuple[str, str], str] = {}
+            for parameter in listed_parameters(document.data, pointer, owner):
+                if isinstance(parameter.node, dict) and first.setdefault(parameter.key, parameter.site) != parameter.site:
+                    name, where = parameter.key
+                    yield parameter.site, f"{where} parameter {name!r} is already listed at {first[parameter.key]}"
+
+
+@rule("tag-unique", "Tag names are unique in the top-level tags list.")
+def _tag_unique(document: Document) -> Iterator[Finding]:
+    first: dict[str, str] = {}
+    for index, tag in _entries(_get(document.data, "tags")):
+        name, pointer = _get(tag, "name"), join("/tags", index, "name")
+        if isinstance(name, str) and first.setdefault(name, pointer) != pointer:
+            yield pointer, f"tag {name!r} is already declared at {first[name]}"
+
+
+@rule("required-defined", "A schema with allOf defines each property it requires, itself or in an allOf member.")
+def _required_defined(document: Document) -> Iterator[Finding]:
+    for kind, pointer, node in _objects(document):
+        if kind != "schema" or "allOf" not in node:
+            continue
+        defined = _properties(document, pointer, node)
+        for index, name in _entries(node.get("required")):
+            if isinstance(name, str) and name not in defined:
+                yield join(pointer, "required", index), f"required property {name!r} is defined neither in properties nor in allOf"
+
+
+def _properties(document: Document, pointer: str, node: Node) -> set[str]:
+    """The property names of a schema and of its allOf members, `$ref`s followed."""
+    names: set[str] = set()
+    seen: set[str] = set()
+    stack: list[tuple[str, Any]] = [(pointer, node)]
+    while stack:
+        at, schema = deref(document.data, *stack.pop())
+        if at in seen or not isinstance(schema, dict):
+            continue
+        seen.add(at)
+        names.update(name for name, _ in _entries(schema.get("properties")))
+        stack += [(join(at, "allOf", index), member) for index, member in _entries(schema.get("allOf"))]
+    return names
 
 
 @rule("operation-id-camel-case", "operationIds are camelCase: ^[a-z][a-zA-Z0-9]*$.")

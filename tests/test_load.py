@@ -91,6 +91,8 @@ def test_one_line_json_loads_as_the_yaml_path_would(write_spec: Callable[..., Pa
     assert fast.line_of("/a/b/1") == 1
 
 
-def test_one_line_json_rejects_duplicate_keys(write_spec: Callable[..., Path]) -> None:
+def test_json_duplicate_keys_are_rejected_where_they_are(write_spec: Callable[..., Path]) -> None:
     problem = load(write_spec('{"a": {"b": 1, "b": 2}}', "api.json"))
-    assert problem == Problem(problem.file, 1, "", "duplicate key 'b'", "syntax")  # type: ignore[union-attr]
+    assert problem == Problem(problem.file, 1, "/a/b", "duplicate key 'b'", "syntax")  # type: ignore[union-attr]
+    problem = load(write_spec('{"a": {\n  "b": 1,\n  "b": 2}}', "api.json"))
+    assert problem == Problem(problem.file, 3, "/a/b", "duplicate key 'b'", "syntax")  # type: ignore[union-attr]

@@ -45,6 +45,16 @@ EXPECTED: dict[str, list[str]] = {
         "tests/fixtures/lint/operation-id-unique.yaml:18: /paths/~1things/post/callbacks/thingCreated/{$request.body#~1callbackUrl}/post/operationId: warning [operation-id-unique] operationId 'createThing' is already used at /paths/~1things/post/operationId",
         "tests/fixtures/lint/operation-id-unique.yaml:25: /webhooks/thingChanged/post/operationId: warning [operation-id-unique] operationId 'createThing' is already used at /paths/~1things/post/operationId",
     ],
+    "parameter-unique": [
+        "tests/fixtures/lint/parameter-unique.yaml:18: /paths/~1things/get/parameters/1: warning [parameter-unique] query parameter 'q' is already listed at /paths/~1things/get/parameters/0",
+        "tests/fixtures/lint/parameter-unique.yaml:29: /paths/~1things/post/parameters/1: warning [parameter-unique] query parameter 'limit' is already listed at /paths/~1things/post/parameters/0",
+    ],
+    "tag-unique": [
+        "tests/fixtures/lint/tag-unique.yaml:11: /tags/2/name: warning [tag-unique] tag 'things' is already declared at /tags/0/name",
+    ],
+    "required-defined": [
+        "tests/fixtures/lint/required-defined.yaml:32: /components/schemas/Thing/required/2: warning [required-defined] required property 'colour' is defined neither in properties nor in allOf",
+    ],
     "operation-id-camel-case": [
         "tests/fixtures/lint/operation-id-camel-case.yaml:10: /paths/~1things/get/operationId: warning [operation-id-camel-case] operationId 'list_things' is not camelCase",
         "tests/fixtures/lint/operation-id-camel-case.yaml:15: /paths/~1things/post/operationId: warning [operation-id-camel-case] operationId 'CreateThing' is not camelCase",
