@@ -12,9 +12,10 @@ import functools
 import hashlib
 import json
 import os
+import re
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 
 GENERATOR = Path(__file__).resolve().parent
@@ -41,12 +42,31 @@ def file_digest(path: Path) -> str | None:
 PINNED = ("black", "jinja2", "jsonschema", "jsonschema-rs", "openapi-spec-validator", "pyyaml", "ruff")
 
 
-@functools.cache
 def version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "?"
+    """The installed version of `package`, "?" if it is not installed."""
+    return _installed().get(_normal(package), "?")
+
+
+@functools.cache
+def _installed() -> dict[str, str]:
+    """Installed distributions' versions by name, read off the `NAME-VERSION.dist-info`
+    folders on sys.path: a thousand times cheaper than importlib.metadata, which the
+    check for a run with nothing to do would otherwise spend most of its time in."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                package, _, installed = name.removesuffix(".dist-info").partition("-")
+                found.setdefault(_normal(package), installed)
+    return found
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _code_version() -> str:

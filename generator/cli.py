@@ -44,11 +44,17 @@ def _fail(error: GeneratorError) -> None:
 
 def _config(path: Path | None) -> LintConfig:
     """The lint configuration: `--config`, or the nearest pyproject.toml with a [tool.clientgen] table."""
-    config = load_config(path or find_config(Path.cwd()))
+    return load_config(path or find_config(Path.cwd()))
+
+
+def _check_rules(config: LintConfig) -> None:
+    """Raise GeneratorError if the configuration names a rule there is not.
+
+    Not before a finished run is reused: that run checked the same configuration.
+    """
     from .rules import catalogue
 
     config.check_rules(catalogue())
-    return config
 
 
 def _plural(count: int, noun: str) -> str:
@@ -100,6 +106,7 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Pa
         return
     try:
         config = _config(config_path)
+        _check_rules(config)
         paths = _specs(specs)
     except GeneratorError as error:
         _fail(error)
@@ -154,6 +161,7 @@ def generate(
             _report_warnings(recorded, verbose)
             click.echo(up_to_date)
             return
+        _check_rules(config)
         from . import pipeline
         from .write import apply, diff
 

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .load import display_path
 from .pointers import walk
 from .problems import FATAL, GeneratorError, Problem, Severity
+from .sources import display_path
 
 TABLE = ("tool", "clientgen", "lint")
 ALL = "ALL"

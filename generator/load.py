@@ -13,6 +13,7 @@ import yaml
 
 from .pointers import join, resolve, walk
 from .problems import Problem
+from .sources import display_path
 
 # A document may not expand to more nodes than this: it stops alias bombs
 # ("billion laughs") before they eat the machine's memory.
@@ -69,14 +70,6 @@ class Document:
     def resolve(self, pointer: str) -> Any:
         """The value at a local pointer; raises KeyError if there is none."""
         return resolve(self.data, pointer)
-
-
-def display_path(path: Path) -> str:
-    """The path as the user should see it: relative to the working directory."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 BUNDLE = "/x-bundled"  # where the files a spec references are put into it

@@ -22,3 +22,11 @@ def discover(folder: Path) -> list[Path]:
 def package_name(path: Path) -> str:
     """The generated package's name: the spec's file name as an identifier."""
     return snake_case(path.stem)
+
+
+def display_path(path: Path) -> str:
+    """The path as the user should see it: relative to the working directory."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
