@@ -7,10 +7,12 @@ Each rule is one small generator of (pointer, message) findings.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+import typing
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from jsonschema import Draft202012Validator, FormatChecker, validators
@@ -71,7 +73,29 @@ def catalogue() -> dict[str, tuple[Severity, str]]:
 
 def check_rules(document: Document) -> list[Problem]:
     """Every finding of every rule, sorted by (file, line, pointer)."""
-    return sorted({problem for r in RULES for problem in r.check(document)})
+    try:
+        return sorted({problem for r in RULES for problem in r.check(document)})
+    finally:
+        _SHARED.clear()
+
+
+# Walks of one document that every rule repeats, made once: (walk, document) -> (document, result).
+_SHARED: dict[tuple[str, int], tuple[Document, Any]] = {}
+W = TypeVar("W")
+
+
+def _shared(walk: Callable[[Document], Iterator[W]]) -> Callable[[Document], Sequence[W]]:
+    """`walk`, its result kept while `check_rules` runs, for the other rules."""
+
+    @functools.wraps(walk)
+    def shared(document: Document) -> Sequence[W]:
+        key = (walk.__name__, id(document))
+        found = _SHARED.get(key)
+        if found is None or found[0] is not document:
+            found = _SHARED[key] = (document, tuple(walk(document)))
+        return typing.cast(Sequence[W], found[1])
+
+    return shared
 
 
 # --- walking the document -------------------------------------------------
@@ -90,6 +114,7 @@ def _entries(value: Any) -> list[tuple[str, Any]]:
     return []
 
 
+@_shared
 def _operations(document: Document) -> Iterator[Operation]:
     """Every operation object, with its effective parameters."""
     return (op for item in path_items(document.data) for op in _item_operations(item))
@@ -138,6 +163,7 @@ _ROOTS = {
 }  # fmt: skip
 
 
+@_shared
 def _objects(document: Document) -> Iterator[tuple[str, str, Node]]:
     """(kind, pointer, object) of every object written in the document, in order.
 
