@@ -11,6 +11,8 @@ MAX_REF_CHAIN = 100  # a $ref to a $ref to a $ref...: longer chains are not foll
 
 def escape(token: str) -> str:
     """A key as a pointer writes it: `~` as `~0`, `/` as `~1`."""
+    if "~" not in token and "/" not in token:
+        return token  # most keys: checking is cheaper than replacing
     return token.replace("~", "~0").replace("/", "~1")
 
 
@@ -20,6 +22,9 @@ def unescape(token: str) -> str:
 
 def join(pointer: str, *tokens: str | int) -> str:
     """`pointer` extended by keys and list indexes."""
+    if len(tokens) == 1:  # most calls: a million on a large spec
+        (token,) = tokens
+        return f"{pointer}/{escape(token) if isinstance(token, str) else token}"
     return pointer + "".join("/" + escape(str(t)) for t in tokens)
 
 
