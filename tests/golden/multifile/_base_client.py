@@ -989,6 +989,10 @@ def _expand_path(template: str, values: Mapping[str, object]) -> str:
         if not text:
             raise ValueError(f"path parameter {name!r} is empty")
         encoded["{" + name + "}"] = quote(text, safe="")
+    if all(text.strip(".") for text in encoded.values()):
+        for placeholder, text in encoded.items():  # no segment can become a dot segment
+            template = template.replace(placeholder, text)
+        return template
     segments = []
     for segment in template.split("/"):
         if "{" in segment:
