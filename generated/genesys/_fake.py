@@ -230,6 +230,8 @@ class Fake:
         if route is None or action is None:
             raise AttributeError(name)
         operation = pointer_get(self._spec.document, route.pointer)
+        queried = {p.wire_name for p in route.params if p.location == "query"}
+        unread = queried - action.reads()  # sent, they answer 400: never ignored
 
         async def handle(*args: typing.Any, **arguments: typing.Any) -> typing.Any:
             positional = [p for p in route.params if p.location == "path"]
@@ -246,10 +248,9 @@ class Fake:
                 body = adapter(route.body_type).dump_python(
                     body, mode="json", by_alias=True, exclude_unset=True
                 )
-            for p in route.params:
-                if p.location == "query" and p.wire_name in params:
-                    if p.wire_name not in action.reads():
-                        raise _unsupported(p.wire_name)
+            refused = unread & params.keys()
+            if refused:
+                raise _unsupported(min(refused))
             mine = {action.key, action.parent.param if action.parent else ""}
             scope = tuple(
                 sorted(
@@ -509,11 +510,12 @@ class Fake:
                 items = [i for i in items if any(_holds(i, c) for c in conditions)]
         if params.get(action.search) is not None:
             items = _search(items, str(params[action.search]))
-        fields = self._fields(action.collection)
         if params.get(action.filter) is not None:
+            fields = self._fields(action.collection)
             test = _parse_filter(str(params[action.filter]), action.filter, fields)
             items = [i for i in items if test(i)]
         if params.get(action.order) is not None:
+            fields = self._fields(action.collection)
             keys = _parse_order(str(params[action.order]), action.order, fields)
             items = _sort(items, keys)
         paging = action.paging
