@@ -212,14 +212,15 @@ def run_spec(spec: Path, path: str, work: Path, peer: Path, timeout: float) -> R
     slug = f"api_{slug}" if slug[0].isdigit() else slug
     copy = work / "in" / f"{slug}.json"
     shutil.copyfile(spec, copy)
-    document = json.loads(spec.read_bytes())
-    operations = sum(
-        1 for item in (document.get("paths") or {}).values() if isinstance(item, dict) for method in item if method in METHODS
-    )
-    del document
     ours = run_ours(copy, slug, work, timeout)
     theirs = run_peer(copy, slug, work, peer, timeout)
-    return Row(path, slug, spec.stat().st_size // 1024, operations, ours, theirs)
+    return Row(path, slug, spec.stat().st_size // 1024, operation_count(spec), ours, theirs)
+
+
+def operation_count(spec: Path) -> int:
+    """How many operations a JSON description's path items declare."""
+    paths = json.loads(spec.read_bytes()).get("paths") or {}
+    return sum(1 for item in paths.values() if isinstance(item, dict) for method in item if method in METHODS)
 
 
 def run_ours(spec: Path, slug: str, work: Path, timeout: float) -> Outcome:

@@ -83,14 +83,18 @@ def peer() -> list[str]:
     return [str(tool)]
 
 
+def peer_env() -> dict[str, str]:
+    """The environment with the peer's tools (ruff, which it formats with) first on PATH."""
+    return {**os.environ, "PATH": f"{PEER_VENV / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+
+
 def measure(command: list[str], cwd: Path, before: Callable[[], None] = lambda: None) -> Measured:
     """Medians of wall seconds and peak MiB of `command` over REPEAT fresh runs;
     the first run that fails or times out instead, if one does."""
     times, peaks = [], []
-    env = {**os.environ, "PATH": f"{PEER_VENV / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     for _ in range(REPEAT):
         before()
-        out = subprocess.run([sys.executable, "-c", MEASURE, str(TIMEOUT), str(cwd), *command], capture_output=True, text=True, env=env, check=True)
+        out = subprocess.run([sys.executable, "-c", MEASURE, str(TIMEOUT), str(cwd), *command], capture_output=True, text=True, env=peer_env(), check=True)
         status, seconds, peak_kib = json.loads(out.stdout)
         if status != 0:
             return Measured(seconds, peak_kib / 1024, status)
@@ -117,9 +121,8 @@ def ours(specs: Sequence[Path], out: Path, cache: Path, *extra: str) -> list[str
 
 def peer_generates(spec: Path, work: Path) -> bool:
     """Whether the peer makes a client from `spec` at all."""
-    env = {**os.environ, "PATH": f"{PEER_VENV / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     command = [*peer(), "generate", "--path", str(spec), "--meta", "none", "--overwrite", "--output-path", str(work / "probe")]
-    return subprocess.run(command, cwd=work, capture_output=True, env=env).returncode == 0
+    return subprocess.run(command, cwd=work, capture_output=True, env=peer_env()).returncode == 0
 
 
 def peer_all(specs: Sequence[Path], out: Path) -> list[str]:
@@ -152,12 +155,6 @@ def versus(what: str, specs: Sequence[Path], work: Path, count_lines: bool = Fal
     if mine.ok and theirs.status is not None and len(failures) < len(specs):
         ratio = mine.ratio(theirs) + (f" (the peer skips {len(failures)})" if failures else "")
     return (what, mine_cell, their_cell, ratio), mine, theirs
-
-
-def operations(spec: Path) -> int:
-    document = json.loads(spec.read_bytes())
-    methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-    return sum(1 for item in (document.get("paths") or {}).values() if isinstance(item, dict) for m in item if m in methods)
 
 
 def ours_only_rows(work: Path) -> list[Row]:
@@ -194,11 +191,11 @@ def synthetic_rows(work: Path, peers: dict[int, Measured]) -> list[Row]:
 
 
 def github_row(work: Path) -> Row:
-    from bench.corpus import npm_package
+    from bench.corpus import npm_package, operation_count
 
     name, version, member = GITHUB
     spec = npm_package(name, version, CACHE, [member]) / member
-    what = f"GitHub REST: `{name}@{version}` {Path(member).name}, {spec.stat().st_size >> 20} MB, {operations(spec)} operations"
+    what = f"GitHub REST: `{name}@{version}` {Path(member).name}, {spec.stat().st_size >> 20} MB, {operation_count(spec)} operations"
     return versus(what, [spec], work)[0]
 
 
