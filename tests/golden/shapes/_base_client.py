@@ -539,7 +539,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         tokens = {key: self._token(auth, parts) for key, auth in oauth.items()}
         repeatable = self._repeatable(method)
 
-        def build() -> httpx.Request:
+        def build() -> httpx.Request:  # with the tokens of the moment: renewed below
             return self._build_request(method, path, parts, tokens)
 
         response = self._send(build, repeatable, parts)
@@ -644,7 +644,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         tokens = {key: await self._token(auth, parts) for key, auth in oauth.items()}
         repeatable = self._repeatable(method)
 
-        def build() -> httpx.Request:
+        def build() -> httpx.Request:  # with the tokens of the moment: renewed below
             return self._build_request(method, path, parts, tokens)
 
         response = await self._send(build, repeatable, parts)
