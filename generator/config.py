@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .pointers import walk
+from .pointers import mappings
 from .problems import FATAL, GeneratorError, Problem, Severity
 from .sources import display_path
 
@@ -187,8 +187,8 @@ def _layer(source: str, raw: Any) -> Layer:
 def inline_suppressions(data: Any) -> dict[str, frozenset[str]]:
     """Pointer -> the rule ids an `x-lint-ignore` there suppresses, for every node that has one."""
     found: dict[str, frozenset[str]] = {}
-    for pointer, node in walk(data, skip={INLINE}):
-        value = node.get(INLINE) if isinstance(node, dict) else None
+    for pointer, node in mappings(data, skip={INLINE}):
+        value = node.get(INLINE)
         if isinstance(value, str):
             value = [value]
         if isinstance(value, list):

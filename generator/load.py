@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .pointers import join, resolve, walk
+from .pointers import join, mappings, resolve
 from .problems import Problem
 from .sources import display_path
 
@@ -449,7 +449,7 @@ def _ref_holders(data: Any, prefix: str) -> list[tuple[str, dict[str, Any]]]:
     """Every mapping with a string `$ref` in `data` (found at `prefix`), with its
     pointer; none in the spec's own `/x-bundled`."""
     return [
-        (pointer, node) for pointer, node in walk(data, prefix, reverse=True)
-        if isinstance(node, dict) and isinstance(node.get("$ref"), str)
+        (pointer, node) for pointer, node in mappings(data, prefix, reverse=True)
+        if isinstance(node.get("$ref"), str)
         and (prefix or not (pointer == BUNDLE or pointer.startswith(BUNDLE + "/")))
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -95,4 +95,23 @@ def walk(
             children = [(join(pointer, i), v) for i, v in enumerate(node)]
         else:
             continue
+        stack.extend(children if reverse else reversed(children))
+
+
+def mappings(
+    node: Any, pointer: str = "", skip: Container[str] = (), reverse: bool = False
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """`(pointer, mapping)` of every mapping `walk` would reach, in its order; no
+    pointer is made for the scalars, most of a document."""
+    stack: list[tuple[str, Any]] = [(pointer, node)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            yield pointer, node
+            items: Iterable[tuple[str | int, Any]] = [(k, v) for k, v in node.items() if k not in skip]
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        children = [(join(pointer, k), v) for k, v in items if isinstance(v, (dict, list))]
         stack.extend(children if reverse else reversed(children))

@@ -23,7 +23,7 @@ from referencing.jsonschema import DRAFT202012
 from .identifiers import snake_case
 from .load import Document
 from .paths import METHODS, Operation, Parameter, PathItem, listed_parameters, path_items
-from .pointers import deref, join, refers_to, split, walk
+from .pointers import deref, join, refers_to, split
 from .problems import FATAL, GENERATOR, Problem, Severity
 from .runtime._schemas import REQUEST, RESPONSE, directed
 
@@ -183,11 +183,14 @@ def _objects(document: Document) -> Iterator[tuple[str, str, Node]]:
         yield kind, pointer, node
         children: list[tuple[str, str, Any]] = []
         for key, shape, child in _CHILDREN.get(kind, []):
+            value = node.get(key) if key else node
+            if value is None:  # most keys, on most objects: nothing to join
+                continue
             if shape == "one":
-                children.append((child, join(pointer, key), node.get(key)))
+                children.append((child, join(pointer, key), value))
             else:
-                base, value = (join(pointer, key), node.get(key)) if key else (pointer, node)
-                children += [(child, join(base, k), v) for k, v in _entries(value)]
+                base = join(pointer, key) if key else pointer
+                children += [(child, join(base, k), v) for k, v in _entries(value) if isinstance(v, dict)]
         stack += reversed(children)
 
 
@@ -388,18 +391,29 @@ def _example_valid(document: Document) -> Iterator[Finding]:
             yield pointer, f"the example does not match its schema{' at ' + where if where else ''}: {text}"
 
 
+def _ref_targets(data: Any) -> Iterator[str]:
+    """The pointer of every local `$ref` in `data` (no pointers made for the rest)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if (target := refers_to(node)) is not None:
+                yield target
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 @rule("component-unused", "Every component is referenced (security schemes: named in a requirement).")
 def _component_unused(document: Document) -> Iterator[Finding]:
-    targets = {target for _, node in walk(document.data) if (target := refers_to(node)) is not None}
+    # The component each `$ref` lands in: its first three tokens, /components/<kind>/<name>.
+    used_components = {"/".join(target.split("/", 4)[:4]) for target in _ref_targets(document.data)}
     schemes = {name for _, name in _security_requirements(document)}
     components = _get(document.data, "components")
     for kind in COMPONENT_KINDS:
         for name, _ in _entries(_get(components, kind)):
             pointer = join("/components", kind, name)
-            if kind == "securitySchemes":
-                used = name in schemes
-            else:
-                used = any(t == pointer or t.startswith(pointer + "/") for t in targets)
+            used = name in schemes if kind == "securitySchemes" else pointer in used_components
             if not used:
                 yield pointer, f"{kind} component {name!r} is never used"
 

@@ -15,7 +15,7 @@ import jsonschema_rs
 
 from .cache import Cache, digest
 from .load import Document
-from .pointers import MAX_REF_CHAIN, chain, join, ref_target, refers_to, resolve, walk
+from .pointers import MAX_REF_CHAIN, chain, join, mappings, ref_target, refers_to, resolve
 from .problems import Problem
 
 VALIDATORS: dict[str, Any] = {}  # OpenAPI version ("3.0", "3.1") -> its schema's validator, once built
@@ -174,8 +174,8 @@ def check_refs(document: Document) -> Iterator[Problem]:
     leads to more `$ref`s (a cycle, or a chain too long to follow); each such
     chain is reported once, where it starts."""
     covered: set[str] = set()
-    for holder, node in walk(document.data):
-        ref = node.get("$ref") if isinstance(node, dict) else None
+    for holder, node in mappings(document.data):
+        ref = node.get("$ref")
         if not isinstance(ref, str):
             continue
         pointer, target = join(holder, "$ref"), ref_target(ref)

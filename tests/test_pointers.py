@@ -13,6 +13,7 @@ from generator.pointers import (
     deref,
     escape,
     join,
+    mappings,
     ref_target,
     refers_to,
     resolve,
@@ -121,6 +122,14 @@ def test_walk_visits_every_value_parents_first() -> None:
     assert [p for p, _ in walk(data, reverse=True)] == ["", "/d", "/d/e", "/$ref", "/a", "/a/1", "/a/1/b~1c", "/a/0"]
     assert [p for p, _ in walk(data, "/x", skip={"a", "e"})] == ["/x", "/x/$ref", "/x/d"]
     assert list(walk(5, "/n")) == [("/n", 5)]
+
+
+@pytest.mark.parametrize("options", [{}, {"reverse": True}, {"pointer": "/x", "skip": {"a"}}, {"skip": {"d"}}])
+def test_mappings_are_the_mappings_walk_reaches_in_its_order(options: dict[str, Any]) -> None:
+    data = {"a": [1, {"b/c": {"f": [{}]}}], "$ref": "#/a", "d": {"e": 3, "g": [[{"h": 1}]]}}
+    assert list(mappings(data, **options)) == [(p, v) for p, v in walk(data, **options) if isinstance(v, dict)]
+    assert list(mappings([{"a": 1}], "/n")) == [("/n/0", {"a": 1})]
+    assert list(mappings("text")) == []
 
 
 SPEC: dict[str, Any] = {
