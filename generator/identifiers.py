@@ -17,7 +17,8 @@ class Code(str):
     """A fragment of Python source that is safe to emit as it is."""
 
 
-_WORDS = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
+# Words: `HTTPServer` -> HTTP, Server; digits stay with the word before them (`LAYOUT0`, `v2`).
+_WORDS = re.compile(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*|[0-9]+")
 
 # Names a generated method body, or pydantic's BaseModel, already uses.
 RESERVED_PARAMETERS = frozenset(
@@ -70,8 +71,20 @@ def constant_name(text: str) -> str:
     """`in progress` -> `IN_PROGRESS`, for enum members."""
     name = "_".join(w.upper() for w in words(text)) or "EMPTY"
     if name[0].isdigit():
-        name = "N_" + name
+        name = "VALUE_" + name
     return name
+
+
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def member_name(value: str | int | float) -> str:
+    """An enum member's name for its value: `LAYOUT0`, `VALUE_1`, `VALUE_NEGATIVE_1`, `VALUE_2_5`."""
+    text = value if isinstance(value, str) else repr(value)
+    if not _NUMBER.fullmatch(text):
+        return constant_name(text)
+    sign = "NEGATIVE_" if text.startswith("-") else ""
+    return "VALUE_" + sign + text.lstrip("-").replace(".", "_")
 
 
 class NameScope:

@@ -44,7 +44,7 @@ def test_query_lists_enums_dates_defaults_headers_and_query_auth() -> None:
     assert request.headers["X-Request-Id"] == "r-1"
     assert "Authorization" not in request.headers
     (item,) = items
-    assert (item.kind, item.priority, item.class_) == (Kind.E_BOOK, Priority.N_2, "fiction")
+    assert (item.kind, item.priority, item.class_) == (Kind.E_BOOK, Priority.VALUE_2, "fiction")
 
 
 def test_basic_auth_body_aliases_and_defaults() -> None:

@@ -4,7 +4,16 @@ import ast
 
 import pytest
 
-from generator.identifiers import NameScope, class_name, comment, constant_name, docstring, literal, snake_case
+from generator.identifiers import (
+    NameScope,
+    class_name,
+    comment,
+    constant_name,
+    docstring,
+    literal,
+    member_name,
+    snake_case,
+)
 
 HOSTILE = [
     'ends with a quote"',
@@ -49,7 +58,16 @@ def test_class_name(text: str, expected: str) -> None:
 
 
 def test_constant_name() -> None:
-    assert [constant_name(v) for v in ["in progress", "e-book", "3d", ""]] == ["IN_PROGRESS", "E_BOOK", "N_3D", "EMPTY"]
+    assert [constant_name(v) for v in ["in progress", "e-book", "3d", ""]] == ["IN_PROGRESS", "E_BOOK", "VALUE_3D", "EMPTY"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("LAYOUT0", "LAYOUT0"), ("LAYOUT10", "LAYOUT10"), ("HTTPServer", "HTTP_SERVER"), ("utcOffset", "UTC_OFFSET"),
+     (1, "VALUE_1"), (-1, "VALUE_NEGATIVE_1"), (0, "VALUE_0"), (2.5, "VALUE_2_5"), (-0.5, "VALUE_NEGATIVE_0_5"), ("-1", "VALUE_NEGATIVE_1"), ("1.5", "VALUE_1_5")],
+)  # fmt: skip
+def test_enum_members_are_named_as_their_values_read(value: str | int | float, expected: str) -> None:
+    assert member_name(value) == expected
 
 
 def test_name_scope_is_deterministic_and_distinct() -> None:

@@ -18,6 +18,7 @@ import pytest
 from spec_driven import VENDORS, Vendor, arguments, client_for, method, run
 
 from generator.model import Named, Operation
+from generator.model.types import without_none
 
 IDS = [v.api.package for v in VENDORS]
 
@@ -237,3 +238,37 @@ def test_a_response_with_unknown_values_still_reads(vendor: Vendor) -> None:
     data = success_data(vendor, op)
     client = client_for(vendor, lambda request: httpx.Response(200, json={**data, "addedLater": [1, 2]}), "sync")
     assert invoke(vendor, op, client, "sync").model_extra["addedLater"] == [1, 2]
+
+
+ENUM_PARAMETERS = [
+    (v, op, p)
+    for v in VENDORS
+    for op in v.api.operations
+    for p in op.parameters
+    if isinstance(t := without_none(p.type), Named) and t.is_enum and not p.json
+]
+
+
+@pytest.mark.parametrize(
+    ("vendor", "op", "parameter"), ENUM_PARAMETERS, ids=[f"{v.api.package}-{op.method_name}-{p.name}" for v, op, p in ENUM_PARAMETERS]
+)
+def test_an_enum_parameter_takes_its_literal_values_and_refuses_others_before_sending(vendor: Vendor, op: Operation, parameter: Any) -> None:
+    enum = next(e for e in vendor.api.enums if e.name == without_none(parameter.type).name)
+    sent: list[httpx.Request] = []
+    client = client_for(vendor, lambda request: sent.append(request) or ok(vendor, op), "sync")
+    positional, keywords = arguments(vendor, op)
+    index = op.path_parameters.index(parameter) if parameter in op.path_parameters else None
+
+    def call_with(value: Any) -> None:
+        if index is None:
+            keywords[parameter.name] = value
+        else:
+            positional[index] = value
+        method(client, op)(*positional, **keywords)
+
+    for member in enum.members:
+        call_with(member.value)  # the literal value, as a type checker allows
+        assert str(member.value) in str(sent.pop().url) or parameter.location != "query"
+    with pytest.raises(ValueError, match=enum.name):
+        call_with("not-one-of-them" if enum.base == "str" else 987654)
+    assert sent == []

@@ -22,8 +22,11 @@ from shapes.models import (
     DefaultsNullableColor,
     Drawing,
     Enums,
+    EnumsGrade,
+    EnumsHalf,
     EnumsLevel,
     EnumsSize,
+    EnumsWeek,
     FigureOption2,
     Flags,
     Loose,
@@ -71,10 +74,17 @@ def test_enums_of_booleans_numbers_mixed_values_and_null() -> None:
     client, seen = recording(wire)
     enums = client.get_enums()
     assert (enums.flag, enums.only_true, enums.mixed, enums.maybe_color, enums.size) == (False, True, "a", None, None)
-    assert enums.ratio is Ratio.N_2_5 and enums.level is EnumsLevel.N_3
+    assert enums.ratio is Ratio.VALUE_2_5 and enums.level is EnumsLevel.VALUE_3
     assert Enums.model_validate({"mixed": True}).mixed is True and Enums.model_validate({"mixed": 1}).mixed == 1
-    client.send_enums(body=Enums(ratio=Ratio.N_0_5, mixed=True, maybe_color=MaybeColor.RED, size=EnumsSize.LARGE, level=None))
+    client.send_enums(body=Enums(ratio=Ratio.VALUE_0_5, mixed=True, maybe_color=MaybeColor.RED, size=EnumsSize.LARGE, level=None))
     assert sent(seen) == {"ratio": 0.5, "mixed": True, "maybeColor": "red", "size": "large", "level": None}
+
+
+def test_enum_members_take_the_names_a_spec_gives_or_read_as_their_values() -> None:
+    assert [(m.name, m.value) for m in EnumsWeek] == [("LAST_WEEK", -1), ("FIRST_WEEK", 1), ("SECOND_WEEK", 2)]  # x-enum-varnames
+    assert [(m.name, m.value) for m in EnumsGrade] == [("LOW", 1), ("HIGH", 2)]  # x-enumNames
+    assert [(m.name, m.value) for m in EnumsHalf] == [("VALUE_NEGATIVE_1", -1), ("VALUE_1", 1)]  # too few names: not used
+    assert Enums(week=-1, grade=2).week is EnumsWeek.LAST_WEEK
 
 
 def test_enum_values_the_spec_does_not_list_are_kept() -> None:
@@ -171,7 +181,7 @@ def test_patterns_python_cannot_compile_are_left_out_of_the_served_spec() -> Non
 
 def test_defaults_that_do_not_fit_are_left_out() -> None:
     bad = BadDefaults()
-    assert (bad.color, bad.count, bad.maybe_color, bad.pair, bad.tag, bad.ratio) == (None, None, None, None, 5, Ratio.N_1)
+    assert (bad.color, bad.count, bad.maybe_color, bad.pair, bad.tag, bad.ratio) == (None, None, None, None, 5, Ratio.VALUE_1)
     client, seen = recording({"pair": {"a": 2}, "tag": "t"})
     assert client.get_bad_defaults().tag == "t"
     client.send_bad_defaults(body=BadDefaults(count=3, tag=7))
@@ -193,7 +203,7 @@ def test_open_api_3_0_nullable_beside_enums_all_of_and_defaults() -> None:
     assert (legacy.color, legacy.owner, legacy.count) == (None, None, None)
     assert legacy.wrapped is not None and legacy.wrapped.value == "teal" and legacy.ratio is not None and legacy.ratio.value == 0.75
     assert dict(seen[0].url.params) == {"color": "red", "shade": "green"}
-    assert Legacy() == Legacy(color=LegacyColor.GREEN, wrapped=Color30.BLUE, count=3, ratio=LegacyRatio.N_0_5)
+    assert Legacy() == Legacy(color=LegacyColor.GREEN, wrapped=Color30.BLUE, count=3, ratio=LegacyRatio.VALUE_0_5)
     client.send_legacy(body=Legacy(owner=Owner(name="Ann"), wrapped=None, count=None))
     assert json.loads(seen[-1].content) == {"owner": {"name": "Ann"}, "wrapped": None, "count": None}
 

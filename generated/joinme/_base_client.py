@@ -966,6 +966,17 @@ def _encoded(text: object, content_type: str) -> bytes:
         return str(text).encode("utf-8")
 
 
+def checked(type_: typing.Any, value: T) -> T:
+    """`value`, a parameter's, as `type_` reads it: an enum's literal value becomes
+    its member; one the enum does not list raises `pydantic.ValidationError`
+    (a `ValueError`) before anything is sent. None stays None."""
+    return (
+        value
+        if value is None
+        else typing.cast(T, _adapter(type_).validate_python(value))
+    )
+
+
 def json_value(value: object) -> str | None:
     """A `content` parameter of a JSON media type: its value as JSON text (None stays out)."""
     return (

@@ -93,13 +93,13 @@ class MeetingLayout(str, enum.Enum):
     """The number of grids allowed for video conference room. Only valid in
     VIDEO mode. Defaults to LAYOUT0 when omitted on create/update."""
 
-    LAYOU_T0 = "LAYOUT0"
-    LAYOU_T1 = "LAYOUT1"
-    LAYOU_T2 = "LAYOUT2"
-    LAYOU_T3 = "LAYOUT3"
-    LAYOU_T4 = "LAYOUT4"
-    LAYOU_T6 = "LAYOUT6"
-    LAYOU_T9 = "LAYOUT9"
+    LAYOUT0 = "LAYOUT0"
+    LAYOUT1 = "LAYOUT1"
+    LAYOUT2 = "LAYOUT2"
+    LAYOUT3 = "LAYOUT3"
+    LAYOUT4 = "LAYOUT4"
+    LAYOUT6 = "LAYOUT6"
+    LAYOUT9 = "LAYOUT9"
 
     @classmethod
     def _missing_(cls, value: object) -> MeetingLayout | None:
@@ -156,8 +156,17 @@ class Meeting(BaseModel):
     """The unique ID of the conference room (an opaque string)."""
     extension_number: str
     """The extension number of the conference room (digits)."""
-    mode: MeetingMode
-    control: MeetingControl | None = None
+    mode: typing.Annotated[
+        MeetingMode | typing.Literal["AUDIO", "VIDEO"],
+        pydantic.Field(union_mode="left_to_right"),
+    ]
+    control: (
+        typing.Annotated[
+            MeetingControl | typing.Literal["FREE", "MASTER"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     height: int | None = None
     """The height for video conference room. Only valid in VIDEO mode."""
     width: int | None = None
@@ -166,7 +175,22 @@ class Meeting(BaseModel):
     """The transmission rate for video conference room. Only valid in VIDEO mode."""
     framerate: int | None = None
     """The framerate for video conference room. Only valid in VIDEO mode."""
-    layout: MeetingLayout | None = None
+    layout: (
+        typing.Annotated[
+            MeetingLayout
+            | typing.Literal[
+                "LAYOUT0",
+                "LAYOUT1",
+                "LAYOUT2",
+                "LAYOUT3",
+                "LAYOUT4",
+                "LAYOUT6",
+                "LAYOUT9",
+            ],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     subject: str
     """The subject of conference room."""
     language: str | None = None
@@ -243,8 +267,17 @@ class ErrorResponse(BaseModel):
 class CreateMeetingRequest(BaseModel):
     """The body of a create-meeting request."""
 
-    mode: MeetingMode
-    control: MeetingControl | None = None
+    mode: typing.Annotated[
+        MeetingMode | typing.Literal["AUDIO", "VIDEO"],
+        pydantic.Field(union_mode="left_to_right"),
+    ]
+    control: (
+        typing.Annotated[
+            MeetingControl | typing.Literal["FREE", "MASTER"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     height: int | None = 720
     """The height for video conference room. Only valid in VIDEO mode."""
     width: int | None = 1280
@@ -253,7 +286,22 @@ class CreateMeetingRequest(BaseModel):
     """The transmission rate for video conference room. Only valid in VIDEO mode."""
     framerate: int | None = 15
     """The framerate for video conference room. Only valid in VIDEO mode."""
-    layout: MeetingLayout | None = None
+    layout: (
+        typing.Annotated[
+            MeetingLayout
+            | typing.Literal[
+                "LAYOUT0",
+                "LAYOUT1",
+                "LAYOUT2",
+                "LAYOUT3",
+                "LAYOUT4",
+                "LAYOUT6",
+                "LAYOUT9",
+            ],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     subject: str
     """The subject of conference room."""
     language: str | None = None
@@ -298,7 +346,13 @@ class UpdateMeetingRequest(BaseModel):
     """The body of an update-meeting request. All fields are optional; the
     mode of a meeting cannot be changed."""
 
-    control: MeetingControl | None = None
+    control: (
+        typing.Annotated[
+            MeetingControl | typing.Literal["FREE", "MASTER"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     height: int | None = 720
     """The height for video conference room. Only valid in VIDEO mode."""
     width: int | None = 1280
@@ -307,7 +361,22 @@ class UpdateMeetingRequest(BaseModel):
     """The transmission rate for video conference room. Only valid in VIDEO mode."""
     framerate: int | None = 15
     """The framerate for video conference room. Only valid in VIDEO mode."""
-    layout: MeetingLayout | None = None
+    layout: (
+        typing.Annotated[
+            MeetingLayout
+            | typing.Literal[
+                "LAYOUT0",
+                "LAYOUT1",
+                "LAYOUT2",
+                "LAYOUT3",
+                "LAYOUT4",
+                "LAYOUT6",
+                "LAYOUT9",
+            ],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     subject: str | None = None
     """The subject of conference room."""
     language: str | None = None
@@ -344,7 +413,10 @@ class UpdateMeetingRequest(BaseModel):
 class MeetingStatus(BaseModel):
     """The live status of a meeting."""
 
-    status: MeetingOnlineStatus
+    status: typing.Annotated[
+        MeetingOnlineStatus | typing.Literal["ONLINE", "OFFLINE", "ON_CALL"],
+        pydantic.Field(union_mode="left_to_right"),
+    ]
     locked: bool
     """Whether the meeting is locked."""
     muted: bool

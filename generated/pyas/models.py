@@ -81,10 +81,10 @@ class MeetingListType(str, enum.Enum):
 class ZoomMeetingType(int, enum.Enum):
     """Type of meeting: `1` - an instant meeting; `2` - a scheduled meeting; `3` - a recurring meeting with no fixed time; `8` - a recurring meeting with fixed time."""
 
-    N_1 = 1
-    N_2 = 2
-    N_3 = 3
-    N_8 = 8
+    VALUE_1 = 1
+    VALUE_2 = 2
+    VALUE_3 = 3
+    VALUE_8 = 8
 
     @classmethod
     def _missing_(cls, value: object) -> ZoomMeetingType | None:
@@ -125,9 +125,9 @@ class ZoomMeetingStatus(str, enum.Enum):
 class ZoomRecurrenceType(int, enum.Enum):
     """Recurrence type: `1` daily, `2` weekly, `3` monthly."""
 
-    N_1 = 1
-    N_2 = 2
-    N_3 = 3
+    VALUE_1 = 1
+    VALUE_2 = 2
+    VALUE_3 = 3
 
     @classmethod
     def _missing_(cls, value: object) -> ZoomRecurrenceType | None:
@@ -147,11 +147,11 @@ class ZoomRecurrenceType(int, enum.Enum):
 class ZoomRecurrenceMonthlyWeek(int, enum.Enum):
     """Week of the month for a monthly meeting: `-1` last week, `1` to `4` first to fourth week."""
 
-    N_1 = -1
-    N_1_2 = 1
-    N_2 = 2
-    N_3 = 3
-    N_4 = 4
+    VALUE_NEGATIVE_1 = -1
+    VALUE_1 = 1
+    VALUE_2 = 2
+    VALUE_3 = 3
+    VALUE_4 = 4
 
     @classmethod
     def _missing_(cls, value: object) -> ZoomRecurrenceMonthlyWeek | None:
@@ -306,7 +306,10 @@ class ZoomMeetingSettings(BaseModel):
 class ZoomRecurrence(BaseModel):
     """Zoom's recurrence of a recurring meeting (types 3 and 8)."""
 
-    type: ZoomRecurrenceType
+    type: typing.Annotated[
+        ZoomRecurrenceType | typing.Literal[1, 2, 3],
+        pydantic.Field(union_mode="left_to_right"),
+    ]
     """Recurrence type: `1` daily, `2` weekly, `3` monthly."""
     repeat_interval: int | None = None
     """Interval between occurrences, in units of the recurrence type."""
@@ -314,7 +317,13 @@ class ZoomRecurrence(BaseModel):
     """Days of the week for a weekly meeting, a comma-separated list of \"1\" (Sunday) to \"7\" (Saturday), e.g. \"2,4\"."""
     monthly_day: int | None = None
     """Day of the month for a monthly meeting."""
-    monthly_week: ZoomRecurrenceMonthlyWeek | None = None
+    monthly_week: (
+        typing.Annotated[
+            ZoomRecurrenceMonthlyWeek | typing.Literal[-1, 1, 2, 3, 4],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     """Week of the month for a monthly meeting: `-1` last week, `1` to `4` first to fourth week."""
     monthly_week_day: int | None = None
     """Day of the week for a monthly meeting, 1 (Sunday) to 7 (Saturday)."""
@@ -352,8 +361,17 @@ class ZoomMeeting(BaseModel):
     """Zoom user id of the assistant who scheduled the meeting, or empty."""
     topic: str
     """The meeting topic (Pyas's `title`)."""
-    type: ZoomMeetingType
-    status: ZoomMeetingStatus | None = None
+    type: typing.Annotated[
+        ZoomMeetingType | typing.Literal[1, 2, 3, 8],
+        pydantic.Field(union_mode="left_to_right"),
+    ]
+    status: (
+        typing.Annotated[
+            ZoomMeetingStatus | typing.Literal["waiting", "started"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     """Meeting status."""
     start_time: datetime.datetime | None = None
     """Meeting start time (scheduled and fixed-time recurring meetings)."""
@@ -452,7 +470,10 @@ class Attendee(BaseModel):
 class Recurrence(BaseModel):
     """Pyas's recurrence object for recurring meetings (Pyas translates it into Zoom's recurrence)."""
 
-    type: RecurrenceType
+    type: typing.Annotated[
+        RecurrenceType | typing.Literal["daily", "weekly", "monthly"],
+        pydantic.Field(union_mode="left_to_right"),
+    ]
     """How the meeting recurs."""
     interval: int
     """The interval at which the meeting should recur (e.g. 2 for every two weeks with type weekly). The seed types it number|string."""
@@ -468,7 +489,24 @@ class Recurrence(BaseModel):
         default=None, validation_alias="dayOfMonth", serialization_alias="dayOfMonth"
     )
     """Day of month for a monthly meeting, 1-31 (e.g. 15 for the 15th of every month). The seed types it number|string."""
-    days_of_week: list[RecurrenceDaysOfWeekItem] | None = pydantic.Field(
+    days_of_week: (
+        list[
+            typing.Annotated[
+                RecurrenceDaysOfWeekItem
+                | typing.Literal[
+                    "monday",
+                    "tuesday",
+                    "wednesday",
+                    "thursday",
+                    "friday",
+                    "saturday",
+                    "sunday",
+                ],
+                pydantic.Field(union_mode="left_to_right"),
+            ]
+        ]
+        | None
+    ) = pydantic.Field(
         default=None, validation_alias="daysOfWeek", serialization_alias="daysOfWeek"
     )
     """Days of week for a weekly meeting (e.g. `[\"monday\", \"wednesday\"]`)."""
@@ -479,7 +517,10 @@ class Recurrence(BaseModel):
 class MeetingData(BaseModel):
     """The meeting data of createMeeting (Pyas's \"Meeting Data Object\")."""
 
-    type: ZoomMeetingType
+    type: typing.Annotated[
+        ZoomMeetingType | typing.Literal[1, 2, 3, 8],
+        pydantic.Field(union_mode="left_to_right"),
+    ]
     title: str
     """The meeting title/topic."""
     description: str
@@ -534,7 +575,13 @@ class GetMeetingResponse(BaseModel):
 class MeetingDataUpdate(BaseModel):
     """The meeting data of updateMeeting: the fields to update, all optional."""
 
-    type: ZoomMeetingType | None = None
+    type: (
+        typing.Annotated[
+            ZoomMeetingType | typing.Literal[1, 2, 3, 8],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     title: str | None = None
     """The meeting title/topic."""
     description: str | None = None

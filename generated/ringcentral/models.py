@@ -245,10 +245,33 @@ class HostInfoRequest(BaseModel):
 class RecurrenceInfo(BaseModel):
     """Recurrence settings of a recurring meeting."""
 
-    frequency: RecurrenceFrequency | None = None
+    frequency: (
+        typing.Annotated[
+            RecurrenceFrequency | typing.Literal["Daily", "Weekly", "Monthly"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     interval: int | None = None
     """Interval between occurrences, in units of the frequency (days, weeks or months)."""
-    weekly_by_days: list[WeekDay] | None = pydantic.Field(
+    weekly_by_days: (
+        list[
+            typing.Annotated[
+                WeekDay
+                | typing.Literal[
+                    "Sunday",
+                    "Monday",
+                    "Tuesday",
+                    "Wednesday",
+                    "Thursday",
+                    "Friday",
+                    "Saturday",
+                ],
+                pydantic.Field(union_mode="left_to_right"),
+            ]
+        ]
+        | None
+    ) = pydantic.Field(
         default=None,
         validation_alias="weeklyByDays",
         serialization_alias="weeklyByDays",
@@ -260,12 +283,34 @@ class RecurrenceInfo(BaseModel):
         serialization_alias="monthlyByDay",
     )
     """Day of the month on which a monthly meeting occurs."""
-    monthly_by_week: MonthlyByWeek | None = pydantic.Field(
+    monthly_by_week: (
+        typing.Annotated[
+            MonthlyByWeek
+            | typing.Literal["Last", "First", "Second", "Third", "Fourth"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=None,
         validation_alias="monthlyByWeek",
         serialization_alias="monthlyByWeek",
     )
-    monthly_by_week_day: WeekDay | None = pydantic.Field(
+    monthly_by_week_day: (
+        typing.Annotated[
+            WeekDay
+            | typing.Literal[
+                "Sunday",
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+            ],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=None,
         validation_alias="monthlyByWeekDay",
         serialization_alias="monthlyByWeekDay",
@@ -306,7 +351,14 @@ class MeetingResponseResource(BaseModel):
     """Internal identifier of the meeting."""
     topic: str | None = None
     """Topic (title) of the meeting."""
-    meeting_type: MeetingType | None = pydantic.Field(
+    meeting_type: (
+        typing.Annotated[
+            MeetingType
+            | typing.Literal["Instant", "Scheduled", "ScheduledRecurring", "Recurring"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=None, validation_alias="meetingType", serialization_alias="meetingType"
     )
     password: str | None = None
@@ -340,7 +392,15 @@ class MeetingResponseResource(BaseModel):
         serialization_alias="startParticipantsVideo",
     )
     """Whether participants' video is on when they join."""
-    audio_options: list[MeetingAudioOption] | None = pydantic.Field(
+    audio_options: (
+        list[
+            typing.Annotated[
+                MeetingAudioOption | typing.Literal["Phone", "ComputerAudio"],
+                pydantic.Field(union_mode="left_to_right"),
+            ]
+        ]
+        | None
+    ) = pydantic.Field(
         default=None,
         validation_alias="audioOptions",
         serialization_alias="audioOptions",
@@ -349,7 +409,13 @@ class MeetingResponseResource(BaseModel):
     recurrence: RecurrenceInfo | None = None
     occurrences: list[MeetingOccurrenceInfo] | None = None
     """Occurrences of a recurring meeting."""
-    auto_record_type: MeetingAutoRecordType | None = pydantic.Field(
+    auto_record_type: (
+        typing.Annotated[
+            MeetingAutoRecordType | typing.Literal["local", "cloud", "none"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=None,
         validation_alias="autoRecordType",
         serialization_alias="autoRecordType",
@@ -481,7 +547,14 @@ class MeetingRequestResource(BaseModel):
 
     topic: str | None = None
     """Topic (title) of the meeting."""
-    meeting_type: MeetingType | None = pydantic.Field(
+    meeting_type: (
+        typing.Annotated[
+            MeetingType
+            | typing.Literal["Instant", "Scheduled", "ScheduledRecurring", "Recurring"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=None, validation_alias="meetingType", serialization_alias="meetingType"
     )
     schedule: MeetingScheduleResource | None = None
@@ -512,14 +585,28 @@ class MeetingRequestResource(BaseModel):
         serialization_alias="usePersonalMeetingId",
     )
     """Whether to use the host's personal meeting ID (PMI) for this meeting."""
-    audio_options: list[MeetingAudioOption] | None = pydantic.Field(
+    audio_options: (
+        list[
+            typing.Annotated[
+                MeetingAudioOption | typing.Literal["Phone", "ComputerAudio"],
+                pydantic.Field(union_mode="left_to_right"),
+            ]
+        ]
+        | None
+    ) = pydantic.Field(
         default=None,
         validation_alias="audioOptions",
         serialization_alias="audioOptions",
     )
     """Audio connection options allowed in the meeting."""
     recurrence: RecurrenceInfo | None = None
-    auto_record_type: MeetingAutoRecordType | None = pydantic.Field(
+    auto_record_type: (
+        typing.Annotated[
+            MeetingAutoRecordType | typing.Literal["local", "cloud", "none"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=None,
         validation_alias="autoRecordType",
         serialization_alias="autoRecordType",

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from ..format import LINE_LENGTH
 from ..identifiers import Code
 from ..problems import Problem
 from .fake import Collection, FakeAction
 from .server import ServerSettings
-from .types import ANY, NONE, Alias, Enum, Model, PyType, UnionOf, nullable
+from .types import ANY, NONE, Alias, Enum, Model, PyType, UnionOf, names_enum, nullable
 
 if TYPE_CHECKING:
     from .pagination import Pagination
@@ -38,12 +39,16 @@ class Parameter:
     def annotation(self) -> Code:
         """The argument's annotation in the client module."""
         type_ = self.type if self.required or self.default else nullable(self.type)
-        return type_.annotation("models.")
+        return type_.annotation("models.", accepting="plain")
 
     @property
     def value(self) -> Code:
         """The expression the client sends for it."""
-        return Code(f"json_value({self.name})" if self.json else self.name)
+        if self.json:
+            return Code(f"json_value({self.name})")
+        if names_enum(self.type):  # a literal the type checker let through is checked here
+            return Code(f"checked({self.type.annotation('models.')}, {self.name})")
+        return self.name
 
 
 @dataclass
@@ -132,22 +137,23 @@ class Operation:
 
     @property
     def path_parameters(self) -> list[Parameter]:
-        return [p for p in self.parameters if p.location == "path"]
+        """The positional arguments: path parameters without a default (`~` for
+        "my account" is one) in template order."""
+        return [p for p in self.parameters if p.location == "path" and p.default is None]
 
     @property
     def positional(self) -> list[Code]:
         """The method's positional arguments (its path parameters), annotated."""
-        return [Code(f"{p.name}: {p.annotation}") for p in self.path_parameters]
+        return [_argument(p.name, p.annotation) for p in self.path_parameters]
 
     @property
     def keywords(self) -> list[Code]:
         """The method's keyword-only arguments from the spec: the body, then the rest; with defaults."""
         arguments = []
         if self.body is not None:
-            arguments.append(Code(f"body: {self.body.annotation}" + ("" if self.body.required else " = None")))
+            arguments.append(_argument(Code("body"), self.body.annotation, None if self.body.required else Code("None")))
         for p in self.keyword_parameters:
-            default = p.default or (None if p.required else "None")
-            arguments.append(Code(f"{p.name}: {p.annotation}" + (f" = {default}" if default else "")))
+            arguments.append(_argument(p.name, p.annotation, p.default or (None if p.required else Code("None"))))
         return arguments
 
     @property
@@ -170,8 +176,9 @@ class Operation:
 
     @property
     def keyword_parameters(self) -> list[Parameter]:
-        """Query, header and cookie parameters: required ones first."""
-        rest = [p for p in self.parameters if p.location != "path"]
+        """The rest, keyword-only: query, header and cookie parameters and path
+        parameters with a default; required ones first."""
+        rest = [p for p in self.parameters if p not in self.path_parameters]
         return sorted(rest, key=lambda p: not (p.required and p.default is None))
 
     def in_location(self, location: Location) -> list[Parameter]:
@@ -328,6 +335,15 @@ class Api:
         return uses(self.root_operations, module)
 
 
+def _argument(name: Code, annotation: Code, default: Code | None = None) -> Code:
+    """`name: annotation = default`; an annotation too long for its line in
+    parentheses, as black puts it (ruff would split it without them)."""
+    text = f"{name}: {annotation}" + (f" = {default}" if default else "")
+    if len(text) + len("        ,") > LINE_LENGTH and " | " in annotation:
+        text = f"{name}: ({annotation})" + (f" = {default}" if default else "")
+    return Code(text)
+
+
 def uses(operations: list[Operation], module: str) -> bool:
     """Whether the methods of these operations name `module` (`models`, `datetime`): in an
     annotation, an error type, a status's type or a pager's items."""
@@ -345,4 +361,5 @@ def runtime_imports(operations: list[Operation]) -> list[Code]:
     names += ["parse"] if any(op.reading == "json" for op in operations) else []
     names += ["Raw", "parse_by_status"] if any(op.reading == "by_status" for op in operations) else []
     names += ["json_value"] if any(p.json for op in operations for p in op.parameters) else []
+    names += ["checked"] if any("checked(" in p.value for op in operations for p in op.parameters) else []
     return [Code(name) for name in names]

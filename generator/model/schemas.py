@@ -15,6 +15,7 @@ from ..identifiers import (
     class_name,
     constant_name,
     literal,
+    member_name,
     snake_case,
 )
 from ..load import Document
@@ -350,10 +351,14 @@ class SchemaParser:
 
     def _enum_class(self, schema: dict[str, Any], pointer: str, hint: str, base: str, values: list[Any]) -> Named:
         scope = NameScope()
-        members = [EnumMember(scope.claim(constant_name(str(v))), v) for v in dict.fromkeys(values)]
+        names = _given_names(schema)
+        members = [
+            EnumMember(scope.claim(constant_name(names[v]) if v in names else member_name(v)), v)
+            for v in dict.fromkeys(values)
+        ]
         enum = Enum(self._class_name(pointer, hint), _text(schema.get("description")), Code(base), members)
         self.enums.append(enum)
-        named = Named(enum.name, is_enum=True)
+        named = Named(enum.name, is_enum=True, values=tuple(m.value for m in members))
         self._by_pointer[self._key(pointer)] = named
         return named
 
@@ -681,3 +686,16 @@ def _fits(type_: Scalar, value: Any) -> bool:
         return type_.python == "bool"
     kinds: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}
     return isinstance(value, kinds.get(type_.python, ()))
+
+
+# Where specs written for other generators name enum members: a list beside `enum`.
+ENUM_NAMES = ("x-enum-varnames", "x-enumNames")
+
+
+def _given_names(schema: dict[str, Any]) -> dict[Any, str]:
+    """Value -> the member name the schema gives it, if it names all its values."""
+    for key in ENUM_NAMES:
+        names = schema.get(key)
+        if isinstance(names, list) and len(names) == len(schema["enum"]) and all(isinstance(n, str) and n for n in names):
+            return {v: n for v, n in zip(schema["enum"], names) if v is not None}
+    return {}

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
-from ..identifiers import Code
+from ..identifiers import Code, literal
+
+Accepting = Literal["", "plain", "pydantic"]  # see `Named`
 
 
 @dataclass(frozen=True)
@@ -14,7 +17,7 @@ class Scalar:
 
     python: str
 
-    def annotation(self, prefix: str = "") -> Code:
+    def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
         return Code(self.python)
 
 
@@ -22,38 +25,63 @@ class Scalar:
 class ListOf:
     item: PyType
 
-    def annotation(self, prefix: str = "") -> Code:
-        return Code(f"list[{self.item.annotation(prefix)}]")
+    def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
+        return Code(f"list[{self.item.annotation(prefix, accepting)}]")
 
 
 @dataclass(frozen=True)
 class MapOf:
     value: PyType
 
-    def annotation(self, prefix: str = "") -> Code:
-        return Code(f"dict[str, {self.value.annotation(prefix)}]")
+    def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
+        return Code(f"dict[str, {self.value.annotation(prefix, accepting)}]")
 
 
 @dataclass(frozen=True)
 class Named:
-    """A generated model or enum class; `prefix` qualifies it (`models.`)."""
+    """A generated model or enum class; `prefix` qualifies it (`models.`).
+
+    Where a value is written (a model's field, a method's argument), an enum's
+    annotation also admits its values as literals (`mode="AUDIO"`) for a type
+    checker: `accepting` "plain" for arguments (`checked` converts them), or
+    "pydantic" for fields (pydantic converts them). Elsewhere, and in every
+    expression evaluated at run time, it names the class alone.
+    """
 
     name: Code
     is_enum: bool = False
+    values: tuple[str | int | float, ...] = ()
 
-    def annotation(self, prefix: str = "") -> Code:
-        return Code(f"{prefix}{self.name}")
+    def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
+        if not accepting or not self.values:
+            return Code(f"{prefix}{self.name}")
+        union = f"{prefix}{self.name} | typing.Literal[{', '.join(literal(v) for v in self.values)}]"
+        if accepting == "plain":
+            return Code(union)
+        # pydantic would keep a literal as it came (an exact match): the enum is tried first
+        return Code(f'typing.Annotated[{union}, pydantic.Field(union_mode="left_to_right")]')
 
 
 @dataclass(frozen=True)
 class UnionOf:
     options: tuple[PyType, ...]
 
-    def annotation(self, prefix: str = "") -> Code:
-        return Code(" | ".join(o.annotation(prefix) for o in self.options))
+    def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
+        return Code(" | ".join(o.annotation(prefix, accepting) for o in self.options))
 
 
 PyType = Scalar | ListOf | MapOf | Named | UnionOf
+
+
+def names_enum(type_: PyType) -> bool:
+    """Whether `type_` is, or holds, an enum."""
+    if isinstance(type_, Named):
+        return type_.is_enum
+    if isinstance(type_, ListOf):
+        return names_enum(type_.item)
+    if isinstance(type_, MapOf):
+        return names_enum(type_.value)
+    return isinstance(type_, UnionOf) and any(names_enum(o) for o in type_.options)
 
 ANY = Scalar("typing.Any")
 NONE = Scalar("None")
@@ -106,7 +134,7 @@ class Field:
 
     @property
     def annotation(self) -> Code:
-        return self.type.annotation() if self.required else nullable(self.type).annotation()
+        return (self.type if self.required else nullable(self.type)).annotation(accepting="pydantic")
 
     @property
     def has_alias(self) -> bool:

@@ -8,6 +8,7 @@ from generated.genesys import GenesysClient
 from generated.joinme import AsyncJoinMeClient, JoinMeClient, NotFoundError
 from generated.joinme.models import Meeting, MeetingUpdate, NewMeeting
 from generated.portsip import PortSipClient
+from generated.portsip.models import CreateMeetingRequest, MeetingLayout, MeetingMode
 from generated.pyas import PyasClient
 
 client = JoinMeClient(access_token="token")
@@ -32,6 +33,8 @@ for item in PyasClient(api_key="k").meetings.list_meetings_iter(account_id="a"):
 error: NotFoundError = NotFoundError  # E: a class is not an instance
 client.meeting.delete_meeting(1)  # E: a resource that does not exist
 PortSipClient(access_token="t").meetings.kick_out_meeting_participant("1", "2")  # E: it is on `participants`
+CreateMeetingRequest(mode="audio", subject="s", timezone="UTC")  # E: a value the enum does not list
+PyasClient(api_key="k").meetings.list_meetings(account_id="a", type="old")  # E: a value the enum does not list
 
 
 async def main() -> None:
@@ -45,3 +48,6 @@ async def main() -> None:
 # Correct use type-checks.
 ok: Meeting = client.meetings.get_scheduled_meeting(12345, extra_headers={"X-Trace": "1"}, timeout=5.0, max_retries=0)
 raw_status: int = client.meetings.with_raw_response.get_scheduled_meeting(1).status_code
+CreateMeetingRequest(mode="AUDIO", subject="s", timezone="UTC", layout=MeetingLayout.LAYOUT0)  # enums take their values
+CreateMeetingRequest(mode=MeetingMode.VIDEO, subject="s", timezone="UTC", layout="LAYOUT9")
+PyasClient(api_key="k").meetings.list_meetings(account_id="a", type="live")

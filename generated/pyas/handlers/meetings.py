@@ -27,7 +27,17 @@ class MeetingsHandlers:
         end_date: str | None = None,
         next_page_token: str | None = None,
         max_results: int | None = None,
-        type: models.MeetingListType | None = None,
+        type: (
+            models.MeetingListType
+            | typing.Literal[
+                "scheduled",
+                "live",
+                "upcoming",
+                "upcoming_meetings",
+                "previous_meetings",
+            ]
+            | None
+        ) = None,
         page_number: int | None = None,
     ) -> models.ListMeetingsResponse:
         """Get List of Meetings"""

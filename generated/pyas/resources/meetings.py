@@ -20,6 +20,7 @@ from .._base_client import (
 )
 from .._base_client import Pagination
 from .._base_client import parse
+from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
 
 __all__ = [
@@ -54,7 +55,17 @@ class Meetings(SyncAPIResource):
         end_date: str | None = None,
         next_page_token: str | None = None,
         max_results: int | None = None,
-        type: models.MeetingListType | None = None,
+        type: (
+            models.MeetingListType
+            | typing.Literal[
+                "scheduled",
+                "live",
+                "upcoming",
+                "upcoming_meetings",
+                "previous_meetings",
+            ]
+            | None
+        ) = None,
         page_number: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -85,7 +96,7 @@ class Meetings(SyncAPIResource):
                 "endDate": end_date,
                 "nextPageToken": next_page_token,
                 "maxResults": max_results,
-                "type": type,
+                "type": checked(models.MeetingListType, type),
                 "pageNumber": page_number,
             },
             accept="application/json",
@@ -111,7 +122,17 @@ class Meetings(SyncAPIResource):
         end_date: str | None = None,
         next_page_token: str | None = None,
         max_results: int | None = None,
-        type: models.MeetingListType | None = None,
+        type: (
+            models.MeetingListType
+            | typing.Literal[
+                "scheduled",
+                "live",
+                "upcoming",
+                "upcoming_meetings",
+                "previous_meetings",
+            ]
+            | None
+        ) = None,
         page_number: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -329,7 +350,17 @@ class AsyncMeetings(AsyncAPIResource):
         end_date: str | None = None,
         next_page_token: str | None = None,
         max_results: int | None = None,
-        type: models.MeetingListType | None = None,
+        type: (
+            models.MeetingListType
+            | typing.Literal[
+                "scheduled",
+                "live",
+                "upcoming",
+                "upcoming_meetings",
+                "previous_meetings",
+            ]
+            | None
+        ) = None,
         page_number: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
@@ -360,7 +391,7 @@ class AsyncMeetings(AsyncAPIResource):
                 "endDate": end_date,
                 "nextPageToken": next_page_token,
                 "maxResults": max_results,
-                "type": type,
+                "type": checked(models.MeetingListType, type),
                 "pageNumber": page_number,
             },
             accept="application/json",
@@ -386,7 +417,17 @@ class AsyncMeetings(AsyncAPIResource):
         end_date: str | None = None,
         next_page_token: str | None = None,
         max_results: int | None = None,
-        type: models.MeetingListType | None = None,
+        type: (
+            models.MeetingListType
+            | typing.Literal[
+                "scheduled",
+                "live",
+                "upcoming",
+                "upcoming_meetings",
+                "previous_meetings",
+            ]
+            | None
+        ) = None,
         page_number: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,

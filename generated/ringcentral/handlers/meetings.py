@@ -21,9 +21,9 @@ class MeetingsHandlers:
 
     async def list_meetings(
         self,
-        account_id: str,
-        extension_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         page: int = 1,
         per_page: int = 100,
     ) -> models.MeetingsResource:
@@ -32,48 +32,51 @@ class MeetingsHandlers:
 
     async def create_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         *,
         body: models.MeetingRequestResource,
+        account_id: str = "~",
+        extension_id: str = "~",
     ) -> models.MeetingResponseResource:
         """Create Meetings [Beta]"""
         raise NotImplementedError("createMeeting")
 
     async def load_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
+        *,
+        account_id: str = "~",
+        extension_id: str = "~",
     ) -> models.MeetingResponseResource:
         """Get Meeting Info [Beta]"""
         raise NotImplementedError("loadMeeting")
 
     async def update_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
         *,
         body: models.MeetingRequestResource,
+        account_id: str = "~",
+        extension_id: str = "~",
     ) -> models.MeetingResponseResource:
         """Update Meeting"""
         raise NotImplementedError("updateMeeting")
 
     async def delete_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
+        *,
+        account_id: str = "~",
+        extension_id: str = "~",
     ) -> None:
         """Delete Meeting"""
         raise NotImplementedError("deleteMeeting")
 
     async def end_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
+        *,
+        account_id: str = "~",
+        extension_id: str = "~",
     ) -> None:
         """End Meeting"""
         raise NotImplementedError("endMeeting")

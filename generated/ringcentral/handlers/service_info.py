@@ -21,8 +21,9 @@ class ServiceInfoHandlers:
 
     async def load_meeting_service_info(
         self,
-        account_id: str,
-        extension_id: str,
+        *,
+        account_id: str = "~",
+        extension_id: str = "~",
     ) -> models.MeetingServiceInfoResource:
         """Get Meeting Service Info"""
         raise NotImplementedError("loadMeetingServiceInfo")

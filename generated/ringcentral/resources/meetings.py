@@ -48,9 +48,9 @@ class Meetings(SyncAPIResource):
 
     def list_meetings(
         self,
-        account_id: str,
-        extension_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         page: int = 1,
         per_page: int = 100,
         extra_headers: Mapping[str, str] | None = None,
@@ -102,9 +102,9 @@ class Meetings(SyncAPIResource):
 
     def list_meetings_iter(
         self,
-        account_id: str,
-        extension_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         page: int = 1,
         per_page: int = 100,
         extra_headers: Mapping[str, str] | None = None,
@@ -138,10 +138,10 @@ class Meetings(SyncAPIResource):
 
     def create_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         *,
         body: models.MeetingRequestResource,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -198,10 +198,10 @@ class Meetings(SyncAPIResource):
 
     def load_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -222,9 +222,9 @@ class Meetings(SyncAPIResource):
         | 404 | CMN-102 | Resource for parameter [meetingId] is not found |
 
         Args:
+            meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            meeting_id: Internal identifier of a RingCentral meeting
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
@@ -258,11 +258,11 @@ class Meetings(SyncAPIResource):
 
     def update_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
         *,
         body: models.MeetingRequestResource,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -285,9 +285,9 @@ class Meetings(SyncAPIResource):
 
         Args:
             body: The new settings of the meeting.
+            meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            meeting_id: Internal identifier of a RingCentral meeting
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
@@ -324,10 +324,10 @@ class Meetings(SyncAPIResource):
 
     def delete_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -343,9 +343,9 @@ class Meetings(SyncAPIResource):
         Medium
 
         Args:
+            meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            meeting_id: Internal identifier of a RingCentral meeting
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
@@ -375,10 +375,10 @@ class Meetings(SyncAPIResource):
 
     def end_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -399,9 +399,9 @@ class Meetings(SyncAPIResource):
         | 404 | CMN-102 | Resource for parameter [meetingId] is not found |
 
         Args:
+            meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            meeting_id: Internal identifier of a RingCentral meeting
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
@@ -452,9 +452,9 @@ class AsyncMeetings(AsyncAPIResource):
 
     async def list_meetings(
         self,
-        account_id: str,
-        extension_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         page: int = 1,
         per_page: int = 100,
         extra_headers: Mapping[str, str] | None = None,
@@ -506,9 +506,9 @@ class AsyncMeetings(AsyncAPIResource):
 
     def list_meetings_iter(
         self,
-        account_id: str,
-        extension_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         page: int = 1,
         per_page: int = 100,
         extra_headers: Mapping[str, str] | None = None,
@@ -542,10 +542,10 @@ class AsyncMeetings(AsyncAPIResource):
 
     async def create_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         *,
         body: models.MeetingRequestResource,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -602,10 +602,10 @@ class AsyncMeetings(AsyncAPIResource):
 
     async def load_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -626,9 +626,9 @@ class AsyncMeetings(AsyncAPIResource):
         | 404 | CMN-102 | Resource for parameter [meetingId] is not found |
 
         Args:
+            meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            meeting_id: Internal identifier of a RingCentral meeting
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
@@ -662,11 +662,11 @@ class AsyncMeetings(AsyncAPIResource):
 
     async def update_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
         *,
         body: models.MeetingRequestResource,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -689,9 +689,9 @@ class AsyncMeetings(AsyncAPIResource):
 
         Args:
             body: The new settings of the meeting.
+            meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            meeting_id: Internal identifier of a RingCentral meeting
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
@@ -728,10 +728,10 @@ class AsyncMeetings(AsyncAPIResource):
 
     async def delete_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -747,9 +747,9 @@ class AsyncMeetings(AsyncAPIResource):
         Medium
 
         Args:
+            meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            meeting_id: Internal identifier of a RingCentral meeting
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
@@ -779,10 +779,10 @@ class AsyncMeetings(AsyncAPIResource):
 
     async def end_meeting(
         self,
-        account_id: str,
-        extension_id: str,
         meeting_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -803,9 +803,9 @@ class AsyncMeetings(AsyncAPIResource):
         | 404 | CMN-102 | Resource for parameter [meetingId] is not found |
 
         Args:
+            meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            meeting_id: Internal identifier of a RingCentral meeting
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.

@@ -39,9 +39,9 @@ class ServiceInfo(SyncAPIResource):
 
     def load_meeting_service_info(
         self,
-        account_id: str,
-        extension_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -112,9 +112,9 @@ class AsyncServiceInfo(AsyncAPIResource):
 
     async def load_meeting_service_info(
         self,
-        account_id: str,
-        extension_id: str,
         *,
+        account_id: str = "~",
+        extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,

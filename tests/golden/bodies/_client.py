@@ -22,6 +22,7 @@ from ._base_client import (
 )
 from ._base_client import LazyModule
 from ._base_client import parse
+from ._base_client import checked
 
 if typing.TYPE_CHECKING:
     from . import models
@@ -153,7 +154,7 @@ class BodiesClient(SyncAPIClient):
         file_id: str,
         *,
         session: str,
-        theme: models.DownloadFileTheme | None = None,
+        theme: models.DownloadFileTheme | typing.Literal["light", "dark"] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -172,7 +173,10 @@ class BodiesClient(SyncAPIClient):
             "GET",
             "/files/{fileId}",
             path_params={"fileId": file_id},
-            cookies={"session": session, "theme": theme},
+            cookies={
+                "session": session,
+                "theme": checked(models.DownloadFileTheme, theme),
+            },
             accept="application/octet-stream",
             extra_headers=extra_headers,
             timeout=timeout,
@@ -323,7 +327,7 @@ class AsyncBodiesClient(AsyncAPIClient):
         file_id: str,
         *,
         session: str,
-        theme: models.DownloadFileTheme | None = None,
+        theme: models.DownloadFileTheme | typing.Literal["light", "dark"] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -342,7 +346,10 @@ class AsyncBodiesClient(AsyncAPIClient):
             "GET",
             "/files/{fileId}",
             path_params={"fileId": file_id},
-            cookies={"session": session, "theme": theme},
+            cookies={
+                "session": session,
+                "theme": checked(models.DownloadFileTheme, theme),
+            },
             accept="application/octet-stream",
             extra_headers=extra_headers,
             timeout=timeout,

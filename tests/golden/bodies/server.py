@@ -66,7 +66,7 @@ class Handlers:
         file_id: str,
         *,
         session: str,
-        theme: models.DownloadFileTheme | None = None,
+        theme: models.DownloadFileTheme | typing.Literal["light", "dark"] | None = None,
     ) -> bytes:
         """A binary answer"""
         raise NotImplementedError("downloadFile")

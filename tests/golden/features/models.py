@@ -41,7 +41,7 @@ class Kind(str, enum.Enum):
 
     BOOK = "book"
     E_BOOK = "e-book"
-    N_3D_MODEL = "3d model"
+    VALUE_3D_MODEL = "3d model"
 
     @classmethod
     def _missing_(cls, value: object) -> Kind | None:
@@ -59,9 +59,9 @@ class Kind(str, enum.Enum):
 
 
 class Priority(int, enum.Enum):
-    N_1 = 1
-    N_2 = 2
-    N_3 = 3
+    VALUE_1 = 1
+    VALUE_2 = 2
+    VALUE_3 = 3
 
     @classmethod
     def _missing_(cls, value: object) -> Priority | None:
@@ -120,7 +120,13 @@ class ItemDimensions(BaseModel):
     """An inline object, named after its parent."""
 
     width: float | None = None
-    unit: ItemDimensionsUnit | None = ItemDimensionsUnit.CM
+    unit: (
+        typing.Annotated[
+            ItemDimensionsUnit | typing.Literal["cm", "in"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = ItemDimensionsUnit.CM
 
 
 class Item(BaseModel):
@@ -130,8 +136,17 @@ class Item(BaseModel):
     """Set by the server; not in ItemInput."""
     name: str
     """A name; \"quoted\" and \\back\\slashed."""
-    kind: Kind
-    priority: Priority | None = None
+    kind: typing.Annotated[
+        Kind | typing.Literal["book", "e-book", "3d model"],
+        pydantic.Field(union_mode="left_to_right"),
+    ]
+    priority: (
+        typing.Annotated[
+            Priority | typing.Literal[1, 2, 3],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     class_: str | None = pydantic.Field(
         default=None, validation_alias="class", serialization_alias="class"
     )
@@ -154,7 +169,13 @@ class Item(BaseModel):
     """A recursive reference."""
     anything: typing.Any = None
     """Any JSON value."""
-    status: ItemStatus | None = None
+    status: (
+        typing.Annotated[
+            ItemStatus | typing.Literal["active", "archived"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
 
 
 class Problem(BaseModel):
@@ -169,8 +190,17 @@ class ItemInput(BaseModel):
     """Sent"""
     name: str
     """A name; \"quoted\" and \\back\\slashed."""
-    kind: Kind
-    priority: Priority | None = None
+    kind: typing.Annotated[
+        Kind | typing.Literal["book", "e-book", "3d model"],
+        pydantic.Field(union_mode="left_to_right"),
+    ]
+    priority: (
+        typing.Annotated[
+            Priority | typing.Literal[1, 2, 3],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     class_: str | None = pydantic.Field(
         default=None, validation_alias="class", serialization_alias="class"
     )
@@ -193,7 +223,13 @@ class ItemInput(BaseModel):
     """A recursive reference."""
     anything: typing.Any = None
     """Any JSON value."""
-    status: ItemStatus | None = None
+    status: (
+        typing.Annotated[
+            ItemStatus | typing.Literal["active", "archived"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
 
 
 class PutNoteRequest(BaseModel):

@@ -53,4 +53,10 @@ class Record(BaseModel):
     note: str | None
     """Required, but may be null."""
     tags: list[str] | None = None
-    kind: RecordKind | None = None
+    kind: (
+        typing.Annotated[
+            RecordKind | typing.Literal["a", "b"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None

@@ -22,6 +22,7 @@ from ._base_client import (
 )
 from ._base_client import LazyModule
 from ._base_client import parse
+from ._base_client import checked
 
 if typing.TYPE_CHECKING:
     from . import models
@@ -195,8 +196,12 @@ class ShapesClient(SyncAPIClient):
     def get_defaults(
         self,
         *,
-        color: models.GetDefaultsColor | None = models.GetDefaultsColor.GREEN,
-        shade: models.Color = models.Color.BLUE,
+        color: (
+            models.GetDefaultsColor | typing.Literal["red", "green"] | None
+        ) = models.GetDefaultsColor.GREEN,
+        shade: (
+            models.Color | typing.Literal["red", "green", "blue"]
+        ) = models.Color.BLUE,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -213,7 +218,10 @@ class ShapesClient(SyncAPIClient):
         response = self._request(
             "GET",
             "/defaults",
-            params={"color": color, "shade": shade},
+            params={
+                "color": checked(models.GetDefaultsColor | None, color),
+                "shade": checked(models.Color, shade),
+            },
             accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,
@@ -737,8 +745,12 @@ class AsyncShapesClient(AsyncAPIClient):
     async def get_defaults(
         self,
         *,
-        color: models.GetDefaultsColor | None = models.GetDefaultsColor.GREEN,
-        shade: models.Color = models.Color.BLUE,
+        color: (
+            models.GetDefaultsColor | typing.Literal["red", "green"] | None
+        ) = models.GetDefaultsColor.GREEN,
+        shade: (
+            models.Color | typing.Literal["red", "green", "blue"]
+        ) = models.Color.BLUE,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -755,7 +767,10 @@ class AsyncShapesClient(AsyncAPIClient):
         response = await self._request(
             "GET",
             "/defaults",
-            params={"color": color, "shade": shade},
+            params={
+                "color": checked(models.GetDefaultsColor | None, color),
+                "shade": checked(models.Color, shade),
+            },
             accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,

@@ -16,6 +16,9 @@ __all__ = [
     "MaybeColor",
     "EnumsSize",
     "EnumsLevel",
+    "EnumsWeek",
+    "EnumsGrade",
+    "EnumsHalf",
     "GetDefaultsColor",
     "Color",
     "DefaultsNullableColor",
@@ -57,9 +60,9 @@ class BaseModel(pydantic.BaseModel):
 
 
 class Ratio(float, enum.Enum):
-    N_0_5 = 0.5
-    N_1 = 1
-    N_2_5 = 2.5
+    VALUE_0_5 = 0.5
+    VALUE_1 = 1
+    VALUE_2_5 = 2.5
 
     @classmethod
     def _missing_(cls, value: object) -> Ratio | None:
@@ -115,8 +118,8 @@ class EnumsSize(str, enum.Enum):
 
 
 class EnumsLevel(float, enum.Enum):
-    N_1_5 = 1.5
-    N_3 = 3
+    VALUE_1_5 = 1.5
+    VALUE_3 = 3
 
     @classmethod
     def _missing_(cls, value: object) -> EnumsLevel | None:
@@ -130,6 +133,64 @@ class EnumsLevel(float, enum.Enum):
         member = float.__new__(cls, value)
         member._name_ = "UNKNOWN"
         member._value_ = float(value)
+        return member
+
+
+class EnumsWeek(int, enum.Enum):
+    LAST_WEEK = -1
+    FIRST_WEEK = 1
+    SECOND_WEEK = 2
+
+    @classmethod
+    def _missing_(cls, value: object) -> EnumsWeek | None:
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, int)
+            or isinstance(value, bool)
+        ):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
+
+class EnumsGrade(int, enum.Enum):
+    LOW = 1
+    HIGH = 2
+
+    @classmethod
+    def _missing_(cls, value: object) -> EnumsGrade | None:
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, int)
+            or isinstance(value, bool)
+        ):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
+
+class EnumsHalf(int, enum.Enum):
+    VALUE_NEGATIVE_1 = -1
+    VALUE_1 = 1
+
+    @classmethod
+    def _missing_(cls, value: object) -> EnumsHalf | None:
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, int)
+            or isinstance(value, bool)
+        ):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
         return member
 
 
@@ -236,28 +297,91 @@ class Enums(BaseModel):
     only_true: bool | None = pydantic.Field(
         default=None, validation_alias="onlyTrue", serialization_alias="onlyTrue"
     )
-    ratio: Ratio | None = None
+    ratio: (
+        typing.Annotated[
+            Ratio | typing.Literal[0.5, 1, 2.5],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     mixed: int | str | bool | None = None
-    maybe_color: MaybeColor | None = pydantic.Field(
+    maybe_color: (
+        typing.Annotated[
+            MaybeColor | typing.Literal["red", "green"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=None, validation_alias="maybeColor", serialization_alias="maybeColor"
     )
-    size: EnumsSize | None = None
-    level: EnumsLevel | None = None
+    size: (
+        typing.Annotated[
+            EnumsSize | typing.Literal["small", "large"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
+    level: (
+        typing.Annotated[
+            EnumsLevel | typing.Literal[1.5, 3],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
+    week: (
+        typing.Annotated[
+            EnumsWeek | typing.Literal[-1, 1, 2],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
+    grade: (
+        typing.Annotated[
+            EnumsGrade | typing.Literal[1, 2],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
+    half: (
+        typing.Annotated[
+            EnumsHalf | typing.Literal[-1, 1],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
 
 
 class Defaults(BaseModel):
-    nullable_color: DefaultsNullableColor | None = pydantic.Field(
+    nullable_color: (
+        typing.Annotated[
+            DefaultsNullableColor | typing.Literal["red", "green"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=DefaultsNullableColor.GREEN,
         validation_alias="nullableColor",
         serialization_alias="nullableColor",
     )
-    wrapped_color: Color | None = pydantic.Field(
+    wrapped_color: (
+        typing.Annotated[
+            Color | typing.Literal["red", "green", "blue"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=Color.BLUE,
         validation_alias="wrappedColor",
         serialization_alias="wrappedColor",
     )
     """An allOf around an enum is the enum."""
-    maybe_wrapped: Color | None = pydantic.Field(
+    maybe_wrapped: (
+        typing.Annotated[
+            Color | typing.Literal["red", "green", "blue"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=Color.RED,
         validation_alias="maybeWrapped",
         serialization_alias="maybeWrapped",
@@ -265,10 +389,24 @@ class Defaults(BaseModel):
     wrapped_number: int | None = pydantic.Field(
         default=3, validation_alias="wrappedNumber", serialization_alias="wrappedNumber"
     )
-    ref_color: Color | None = pydantic.Field(
+    ref_color: (
+        typing.Annotated[
+            Color | typing.Literal["red", "green", "blue"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=Color.RED, validation_alias="refColor", serialization_alias="refColor"
     )
-    colors: list[Color] | None = [Color.RED, Color.GREEN]
+    colors: (
+        list[
+            typing.Annotated[
+                Color | typing.Literal["red", "green", "blue"],
+                pydantic.Field(union_mode="left_to_right"),
+            ]
+        ]
+        | None
+    ) = [Color.RED, Color.GREEN]
     owner: dict[str, typing.Any] | None = None
 
 
@@ -484,14 +622,32 @@ class Pair(BaseModel):
 
 
 class BadDefaults(BaseModel):
-    color: Color | None = None
+    color: (
+        typing.Annotated[
+            Color | typing.Literal["red", "green", "blue"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     count: int | None = None
-    maybe_color: BadDefaultsMaybeColor | None = pydantic.Field(
+    maybe_color: (
+        typing.Annotated[
+            BadDefaultsMaybeColor | typing.Literal["red"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=None, validation_alias="maybeColor", serialization_alias="maybeColor"
     )
     pair: Pair | None = None
     tag: Tag | None = 5
-    ratio: Ratio | None = Ratio.N_1
+    ratio: (
+        typing.Annotated[
+            Ratio | typing.Literal[0.5, 1, 2.5],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = Ratio.VALUE_1
 
 
 class Patterned(BaseModel):

@@ -76,8 +76,12 @@ class Handlers:
     async def get_defaults(
         self,
         *,
-        color: models.GetDefaultsColor | None = models.GetDefaultsColor.GREEN,
-        shade: models.Color = models.Color.BLUE,
+        color: (
+            models.GetDefaultsColor | typing.Literal["red", "green"] | None
+        ) = models.GetDefaultsColor.GREEN,
+        shade: (
+            models.Color | typing.Literal["red", "green", "blue"]
+        ) = models.Color.BLUE,
     ) -> models.Defaults:
         """Defaults on nullable enums and on one-part allOf"""
         raise NotImplementedError("getDefaults")

@@ -22,6 +22,7 @@ from ._base_client import (
 )
 from ._base_client import LazyModule
 from ._base_client import parse
+from ._base_client import checked
 
 if typing.TYPE_CHECKING:
     from . import models
@@ -91,8 +92,12 @@ class Shapes30Client(SyncAPIClient):
     def get_legacy(
         self,
         *,
-        color: models.GetLegacyColor | None = models.GetLegacyColor.RED,
-        shade: models.Color | None = models.Color.GREEN,
+        color: (
+            models.GetLegacyColor | typing.Literal["red", "green"] | None
+        ) = models.GetLegacyColor.RED,
+        shade: (
+            models.Color | typing.Literal["red", "green", "blue"] | None
+        ) = models.Color.GREEN,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -109,7 +114,10 @@ class Shapes30Client(SyncAPIClient):
         response = self._request(
             "GET",
             "/legacy",
-            params={"color": color, "shade": shade},
+            params={
+                "color": checked(models.GetLegacyColor | None, color),
+                "shade": checked(models.Color | None, shade),
+            },
             accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,
@@ -197,8 +205,12 @@ class AsyncShapes30Client(AsyncAPIClient):
     async def get_legacy(
         self,
         *,
-        color: models.GetLegacyColor | None = models.GetLegacyColor.RED,
-        shade: models.Color | None = models.Color.GREEN,
+        color: (
+            models.GetLegacyColor | typing.Literal["red", "green"] | None
+        ) = models.GetLegacyColor.RED,
+        shade: (
+            models.Color | typing.Literal["red", "green", "blue"] | None
+        ) = models.Color.GREEN,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -215,7 +227,10 @@ class AsyncShapes30Client(AsyncAPIClient):
         response = await self._request(
             "GET",
             "/legacy",
-            params={"color": color, "shade": shade},
+            params={
+                "color": checked(models.GetLegacyColor | None, color),
+                "shade": checked(models.Color | None, shade),
+            },
             accept="application/json",
             extra_headers=extra_headers,
             timeout=timeout,

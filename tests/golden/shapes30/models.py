@@ -92,8 +92,8 @@ class LegacyColor(str, enum.Enum):
 
 
 class LegacyRatio(float, enum.Enum):
-    N_0_25 = 0.25
-    N_0_5 = 0.5
+    VALUE_0_25 = 0.25
+    VALUE_0_5 = 0.5
 
     @classmethod
     def _missing_(cls, value: object) -> LegacyRatio | None:
@@ -115,10 +115,28 @@ class Owner(BaseModel):
 
 
 class Legacy(BaseModel):
-    color: LegacyColor | None = LegacyColor.GREEN
-    wrapped: Color | None = Color.BLUE
+    color: (
+        typing.Annotated[
+            LegacyColor | typing.Literal["red", "green"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = LegacyColor.GREEN
+    wrapped: (
+        typing.Annotated[
+            Color | typing.Literal["red", "green", "blue"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = Color.BLUE
     """allOf around a $ref, for the description and nullable beside it."""
-    wrapped_no_default: Color | None = pydantic.Field(
+    wrapped_no_default: (
+        typing.Annotated[
+            Color | typing.Literal["red", "green", "blue"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
         default=None,
         validation_alias="wrappedNoDefault",
         serialization_alias="wrappedNoDefault",
@@ -127,4 +145,10 @@ class Legacy(BaseModel):
     """The owner, if any."""
     count: int | None = 3
     anything: typing.Any = None
-    ratio: LegacyRatio | None = LegacyRatio.N_0_5
+    ratio: (
+        typing.Annotated[
+            LegacyRatio | typing.Literal[0.25, 0.5],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = LegacyRatio.VALUE_0_5

@@ -48,8 +48,12 @@ class Handlers:
     async def get_legacy(
         self,
         *,
-        color: models.GetLegacyColor | None = models.GetLegacyColor.RED,
-        shade: models.Color | None = models.Color.GREEN,
+        color: (
+            models.GetLegacyColor | typing.Literal["red", "green"] | None
+        ) = models.GetLegacyColor.RED,
+        shade: (
+            models.Color | typing.Literal["red", "green", "blue"] | None
+        ) = models.Color.GREEN,
     ) -> models.Legacy:
         """Nullable enums, allOf wrappers and $refs with defaults"""
         raise NotImplementedError("getLegacy")

@@ -25,7 +25,7 @@ class ItemsHandlers:
         *,
         x_request_id: str,
         tag: list[str] | None = None,
-        kind: models.Kind | None = None,
+        kind: models.Kind | typing.Literal["book", "e-book", "3d model"] | None = None,
         limit: int = 10,
         from_: datetime.date | None = None,
     ) -> list[models.Item]:

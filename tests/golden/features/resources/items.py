@@ -20,6 +20,7 @@ from .._base_client import (
     raw_response_wrapper,
 )
 from .._base_client import parse
+from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
 
 __all__ = [
@@ -43,7 +44,7 @@ class Items(SyncAPIResource):
         *,
         x_request_id: str,
         tag: list[str] | None = None,
-        kind: models.Kind | None = None,
+        kind: models.Kind | typing.Literal["book", "e-book", "3d model"] | None = None,
         limit: int = 10,
         from_: datetime.date | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -65,7 +66,12 @@ class Items(SyncAPIResource):
         response = self._request(
             "GET",
             "/items",
-            params={"tag": tag, "kind": kind, "limit": limit, "from": from_},
+            params={
+                "tag": tag,
+                "kind": checked(models.Kind, kind),
+                "limit": limit,
+                "from": from_,
+            },
             headers={"X-Request-Id": x_request_id},
             accept="application/json",
             security=("keyQuery",),
@@ -128,7 +134,7 @@ class AsyncItems(AsyncAPIResource):
         *,
         x_request_id: str,
         tag: list[str] | None = None,
-        kind: models.Kind | None = None,
+        kind: models.Kind | typing.Literal["book", "e-book", "3d model"] | None = None,
         limit: int = 10,
         from_: datetime.date | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -150,7 +156,12 @@ class AsyncItems(AsyncAPIResource):
         response = await self._request(
             "GET",
             "/items",
-            params={"tag": tag, "kind": kind, "limit": limit, "from": from_},
+            params={
+                "tag": tag,
+                "kind": checked(models.Kind, kind),
+                "limit": limit,
+                "from": from_,
+            },
             headers={"X-Request-Id": x_request_id},
             accept="application/json",
             security=("keyQuery",),
