@@ -134,14 +134,14 @@ async def pyas(c: Any) -> None:
     other = m.MeetingData(type=m.ZoomMeetingType.N_2, title="elsewhere", description="x", start_date=START)
     await call(c.meetings.create_meeting(body=m.CreateMeetingRequest(account_id="other", meeting_data=other)))
     first = created[0]
-    got = await call(c.meetings.get_meeting(str(first.id), account_id="acct"))
+    got = await call(c.meetings.get_meeting(first.id, account_id="acct"))
     assert (got.success, got.meeting.topic, got.meeting.agenda) == (True, "T0", "agenda")
     listed = await collect(c.meetings.list_meetings_iter(account_id="acct", max_results=2))  # three pages
     assert [x.topic for x in listed] == [f"T{i}" for i in range(5)]
-    await call(c.meetings.update_meeting(str(first.id), body=m.UpdateMeetingRequest(account_id="acct", meeting_data=m.MeetingDataUpdate(title="New"))))
-    assert (await call(c.meetings.get_meeting(str(first.id), account_id="acct"))).meeting.topic == "New"
-    await call(c.meetings.delete_meeting(str(first.id), account_id="acct"))
-    await raises_not_found("pyas", lambda: c.meetings.get_meeting(str(first.id), account_id="acct"))
+    await call(c.meetings.update_meeting(first.id, body=m.UpdateMeetingRequest(account_id="acct", meeting_data=m.MeetingDataUpdate(title="New"))))
+    assert (await call(c.meetings.get_meeting(first.id, account_id="acct"))).meeting.topic == "New"
+    await call(c.meetings.delete_meeting(first.id, account_id="acct"))
+    await raises_not_found("pyas", lambda: c.meetings.get_meeting(first.id, account_id="acct"))
 
 
 async def ringcentral(c: Any) -> None:

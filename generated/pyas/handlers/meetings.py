@@ -43,7 +43,7 @@ class MeetingsHandlers:
 
     async def get_meeting(
         self,
-        id: str,
+        id: int,
         *,
         account_id: str,
     ) -> models.GetMeetingResponse:
@@ -52,7 +52,7 @@ class MeetingsHandlers:
 
     async def delete_meeting(
         self,
-        id: str,
+        id: int,
         *,
         account_id: str,
     ) -> None:
@@ -61,7 +61,7 @@ class MeetingsHandlers:
 
     async def update_meeting(
         self,
-        id: str,
+        id: int,
         *,
         body: models.UpdateMeetingRequest,
     ) -> None:
@@ -167,7 +167,7 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1zoom~1meetings~1{id}/get",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", str
+                "id", "id", "path", True, "/components/parameters/meetingId/schema", int
             ),
             Param(
                 "accountId",
@@ -194,7 +194,7 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1zoom~1meetings~1{id}/delete",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", str
+                "id", "id", "path", True, "/components/parameters/meetingId/schema", int
             ),
             Param(
                 "accountId",
@@ -221,7 +221,7 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1zoom~1meetings~1{id}/patch",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", str
+                "id", "id", "path", True, "/components/parameters/meetingId/schema", int
             ),
         ),
         body_schema="/paths/~1zoom~1meetings~1{id}/patch/requestBody/content/application~1json/schema",
