@@ -128,38 +128,38 @@ async def pyas(c: Any) -> None:
     m = models("pyas")
     created = []
     for i in range(5):
-        data = m.MeetingData(type=m.ZoomMeetingType.N_2, title=f"T{i}", description="agenda", start_date=START)
+        data = m.MeetingData(type=m.ZoomMeetingType.SCHEDULED, title=f"T{i}", description="agenda", start_date=START)
         answer = await call(c.meetings.create_meeting(body=m.CreateMeetingRequest(account_id="acct", meeting_data=data)))
         created.append(answer.data)
-    other = m.MeetingData(type=m.ZoomMeetingType.N_2, title="elsewhere", description="x", start_date=START)
+    other = m.MeetingData(type=m.ZoomMeetingType.SCHEDULED, title="elsewhere", description="x", start_date=START)
     await call(c.meetings.create_meeting(body=m.CreateMeetingRequest(account_id="other", meeting_data=other)))
     first = created[0]
-    got = await call(c.meetings.get_meeting(str(first.id), account_id="acct"))
+    got = await call(c.meetings.get_meeting(first.id, account_id="acct"))
     assert (got.success, got.meeting.topic, got.meeting.agenda) == (True, "T0", "agenda")
     listed = await collect(c.meetings.list_meetings_iter(account_id="acct", max_results=2))  # three pages
     assert [x.topic for x in listed] == [f"T{i}" for i in range(5)]
-    await call(c.meetings.update_meeting(str(first.id), body=m.UpdateMeetingRequest(account_id="acct", meeting_data=m.MeetingDataUpdate(title="New"))))
-    assert (await call(c.meetings.get_meeting(str(first.id), account_id="acct"))).meeting.topic == "New"
-    await call(c.meetings.delete_meeting(str(first.id), account_id="acct"))
-    await raises_not_found("pyas", lambda: c.meetings.get_meeting(str(first.id), account_id="acct"))
+    await call(c.meetings.update_meeting(first.id, body=m.UpdateMeetingRequest(account_id="acct", meeting_data=m.MeetingDataUpdate(title="New"))))
+    assert (await call(c.meetings.get_meeting(first.id, account_id="acct"))).meeting.topic == "New"
+    await call(c.meetings.delete_meeting(first.id, account_id="acct"))
+    await raises_not_found("pyas", lambda: c.meetings.get_meeting(first.id, account_id="acct"))
 
 
 async def ringcentral(c: Any) -> None:
     m = models("ringcentral")
-    created = [await call(c.meetings.create_meeting("~", "~", body=m.MeetingRequestResource(topic=f"R{i}", meeting_type=m.MeetingType.SCHEDULED))) for i in range(5)]
+    created = [await call(c.meetings.create_meeting(body=m.MeetingRequestResource(topic=f"R{i}", meeting_type=m.MeetingType.SCHEDULED))) for i in range(5)]
     first = created[0]
-    assert (await call(c.meetings.load_meeting("~", "~", first.id))).topic == "R0"
-    page = await call(c.meetings.list_meetings("~", "~", per_page=2, page=3))
+    assert (await call(c.meetings.load_meeting(first.id))).topic == "R0"
+    page = await call(c.meetings.list_meetings(per_page=2, page=3))
     assert (page.paging.page, page.paging.total_pages, page.paging.total_elements) == (3, 3, 5)
-    assert [x.topic for x in await collect(c.meetings.list_meetings_iter("~", "~", per_page=2))] == [f"R{i}" for i in range(5)]
-    replaced = await call(c.meetings.update_meeting("~", "~", first.id, body=m.MeetingRequestResource(topic="Replaced")))
+    assert [x.topic for x in await collect(c.meetings.list_meetings_iter(per_page=2))] == [f"R{i}" for i in range(5)]
+    replaced = await call(c.meetings.update_meeting(first.id, body=m.MeetingRequestResource(topic="Replaced")))
     assert (replaced.id, replaced.topic, replaced.meeting_type) == (first.id, "Replaced", None)  # PUT replaces
-    await call(c.meetings.end_meeting("~", "~", first.id))
-    assert (await call(c.meetings.load_meeting("~", "~", first.id))).status == "Ended"
-    info = await call(c.service_info.load_meeting_service_info("~", "~"))
+    await call(c.meetings.end_meeting(first.id))
+    assert (await call(c.meetings.load_meeting(first.id))).status == "Ended"
+    info = await call(c.service_info.load_meeting_service_info())
     assert info.uri
-    await call(c.meetings.delete_meeting("~", "~", first.id))
-    await raises_not_found("ringcentral", lambda: c.meetings.load_meeting("~", "~", first.id))
+    await call(c.meetings.delete_meeting(first.id))
+    await raises_not_found("ringcentral", lambda: c.meetings.load_meeting(first.id))
 
 
 async def portsip(c: Any) -> None:

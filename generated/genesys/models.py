@@ -14,6 +14,7 @@ __all__ = [
     "MeetingInput",
     "Meeting",
     "Detail",
+    "Limit",
     "ErrorBody",
     "MeetingOccurrence",
     "MeetingOccurrenceInput",
@@ -143,6 +144,17 @@ class Detail(BaseModel):
     """Name of the entity the detail is about."""
 
 
+class Limit(BaseModel):
+    """The limit an error is about (e.g. a rate or size limit that was exceeded), as in ErrorBody of Genesys's SDK 178.2.0."""
+
+    key: str | None = None
+    """Name of the limit within its namespace."""
+    namespace: str | None = None
+    """The Genesys service the limit belongs to, e.g. `conversation`."""
+    value: int | None = None
+    """The value of the limit."""
+
+
 class ErrorBody(BaseModel):
     """Genesys's common error body, returned with every 4xx and 5xx status."""
 
@@ -180,6 +192,7 @@ class ErrorBody(BaseModel):
     """Details of the error."""
     errors: list[ErrorBody] | None = None
     """Nested errors."""
+    limit: Limit | None = None
 
 
 class MeetingOccurrence(BaseModel):

@@ -107,7 +107,7 @@ class MeetingUpdate(BaseModel):
         validation_alias="startWithPersonalUrl",
         serialization_alias="startWithPersonalUrl",
     )
-    """If true, update the meeting to start using the user's personal URL."""
+    """If true, update the meeting to start using the user's personal URL. Left out, the meeting keeps its current value (the seed says \"defaults to false\"; see the API description for why this spec keeps the value instead)."""
     meeting_start: datetime.datetime | None = pydantic.Field(
         default=None,
         validation_alias="meetingStart",

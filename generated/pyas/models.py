@@ -81,10 +81,10 @@ class MeetingListType(str, enum.Enum):
 class ZoomMeetingType(int, enum.Enum):
     """Type of meeting: `1` - an instant meeting; `2` - a scheduled meeting; `3` - a recurring meeting with no fixed time; `8` - a recurring meeting with fixed time."""
 
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_3 = 3
-    VALUE_8 = 8
+    INSTANT = 1
+    SCHEDULED = 2
+    RECURRING_NO_FIXED_TIME = 3
+    RECURRING_FIXED_TIME = 8
 
     @classmethod
     def _missing_(cls, value: object) -> ZoomMeetingType | None:
@@ -125,9 +125,9 @@ class ZoomMeetingStatus(str, enum.Enum):
 class ZoomRecurrenceType(int, enum.Enum):
     """Recurrence type: `1` daily, `2` weekly, `3` monthly."""
 
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_3 = 3
+    DAILY = 1
+    WEEKLY = 2
+    MONTHLY = 3
 
     @classmethod
     def _missing_(cls, value: object) -> ZoomRecurrenceType | None:
@@ -147,11 +147,11 @@ class ZoomRecurrenceType(int, enum.Enum):
 class ZoomRecurrenceMonthlyWeek(int, enum.Enum):
     """Week of the month for a monthly meeting: `-1` last week, `1` to `4` first to fourth week."""
 
-    VALUE_NEGATIVE_1 = -1
-    VALUE_1 = 1
-    VALUE_2 = 2
-    VALUE_3 = 3
-    VALUE_4 = 4
+    LAST_WEEK = -1
+    FIRST_WEEK = 1
+    SECOND_WEEK = 2
+    THIRD_WEEK = 3
+    FOURTH_WEEK = 4
 
     @classmethod
     def _missing_(cls, value: object) -> ZoomRecurrenceMonthlyWeek | None:

@@ -62,7 +62,10 @@ ACTIONS: dict[str, FakeAction] = {
         action="replace", collection="meetings", key="meetingId"
     ),
     "delete_meeting": FakeAction(
-        action="delete", collection="meetings", key="meetingId"
+        action="delete",
+        collection="meetings",
+        key="meetingId",
+        ignore=("occurrenceId",),
     ),
     "end_meeting": FakeAction(
         action="set", collection="meetings", key="meetingId", values={"status": "Ended"}

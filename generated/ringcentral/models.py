@@ -444,6 +444,12 @@ class MeetingResponseResource(BaseModel):
         serialization_alias="globalDialInCountries",
     )
     """Countries (ISO 3166 alpha-2 codes) whose dial-in numbers are offered to participants."""
+    alternative_hosts: str | None = pydantic.Field(
+        default=None,
+        validation_alias="alternativeHosts",
+        serialization_alias="alternativeHosts",
+    )
+    """Alternative hosts of the meeting. A string in RingCentral's official description, which documents neither its meaning nor its format."""
 
 
 class PagingInfo(BaseModel):
@@ -635,6 +641,12 @@ class MeetingRequestResource(BaseModel):
         serialization_alias="globalDialInCountries",
     )
     """Countries (ISO 3166 alpha-2 codes) whose dial-in numbers are offered to participants."""
+    alternative_hosts: str | None = pydantic.Field(
+        default=None,
+        validation_alias="alternativeHosts",
+        serialization_alias="alternativeHosts",
+    )
+    """Alternative hosts of the meeting. A string in RingCentral's official description, which documents neither its meaning nor its format."""
 
 
 class MeetingExternalUserInfoResource(BaseModel):

@@ -168,7 +168,7 @@ class Meetings(SyncAPIResource):
     ) -> models.Meeting:
         """Update a meeting
 
-        Updates a meeting and returns the new meeting properties. Fields left out keep their values, except that `participants` replaces the whole list. The start must precede the end even when only one of them is sent, and the end must be within 14 days of the start. The seed documents status 201 for this call, and so does this spec.
+        Updates a meeting and returns the new meeting properties. Fields left out keep their values (`startWithPersonalUrl` too, although the seed says it \"defaults to false\" here: see the API description), except that `participants` replaces the whole list. The start must precede the end even when only one of them is sent, and the end must be within 14 days of the start. The seed documents status 201 for this call, and so does this spec.
 
         Args:
             body: The request body.
@@ -345,7 +345,7 @@ class AsyncMeetings(AsyncAPIResource):
     ) -> models.Meeting:
         """Update a meeting
 
-        Updates a meeting and returns the new meeting properties. Fields left out keep their values, except that `participants` replaces the whole list. The start must precede the end even when only one of them is sent, and the end must be within 14 days of the start. The seed documents status 201 for this call, and so does this spec.
+        Updates a meeting and returns the new meeting properties. Fields left out keep their values (`startWithPersonalUrl` too, although the seed says it \"defaults to false\" here: see the API description), except that `participants` replaces the whole list. The start must precede the end even when only one of them is sent, and the end must be within 14 days of the start. The seed documents status 201 for this call, and so does this spec.
 
         Args:
             body: The request body.

@@ -53,7 +53,7 @@ class MeetingsHandlers:
 
     async def get_meeting(
         self,
-        id: str,
+        id: int,
         *,
         account_id: str,
     ) -> models.GetMeetingResponse:
@@ -62,7 +62,7 @@ class MeetingsHandlers:
 
     async def delete_meeting(
         self,
-        id: str,
+        id: int,
         *,
         account_id: str,
     ) -> None:
@@ -71,7 +71,7 @@ class MeetingsHandlers:
 
     async def update_meeting(
         self,
-        id: str,
+        id: int,
         *,
         body: models.UpdateMeetingRequest,
     ) -> None:
@@ -177,7 +177,7 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1zoom~1meetings~1{id}/get",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", str
+                "id", "id", "path", True, "/components/parameters/meetingId/schema", int
             ),
             Param(
                 "accountId",
@@ -204,7 +204,7 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1zoom~1meetings~1{id}/delete",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", str
+                "id", "id", "path", True, "/components/parameters/meetingId/schema", int
             ),
             Param(
                 "accountId",
@@ -231,7 +231,7 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1zoom~1meetings~1{id}/patch",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", str
+                "id", "id", "path", True, "/components/parameters/meetingId/schema", int
             ),
         ),
         body_schema="/paths/~1zoom~1meetings~1{id}/patch/requestBody/content/application~1json/schema",

@@ -209,7 +209,7 @@ class Meetings(SyncAPIResource):
 
     def get_meeting(
         self,
-        id: str,
+        id: int,
         *,
         account_id: str,
         extra_headers: Mapping[str, str] | None = None,
@@ -221,7 +221,7 @@ class Meetings(SyncAPIResource):
         Gets a calendar event by id (seed wording): returns the Zoom meeting under the `meeting` key.
 
         Args:
-            id: The meeting id (Zoom's numeric meeting id, as a string).
+            id: The meeting id: Zoom's numeric meeting id, the `id` of a ZoomMeeting (the seed's table says String; see the API description).
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
@@ -249,7 +249,7 @@ class Meetings(SyncAPIResource):
 
     def delete_meeting(
         self,
-        id: str,
+        id: int,
         *,
         account_id: str,
         extra_headers: Mapping[str, str] | None = None,
@@ -261,7 +261,7 @@ class Meetings(SyncAPIResource):
         Deletes an existing meeting.
 
         Args:
-            id: The meeting id (Zoom's numeric meeting id, as a string).
+            id: The meeting id: Zoom's numeric meeting id, the `id` of a ZoomMeeting (the seed's table says String; see the API description).
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
@@ -286,7 +286,7 @@ class Meetings(SyncAPIResource):
 
     def update_meeting(
         self,
-        id: str,
+        id: int,
         *,
         body: models.UpdateMeetingRequest,
         extra_headers: Mapping[str, str] | None = None,
@@ -299,7 +299,7 @@ class Meetings(SyncAPIResource):
 
         Args:
             body: The Pyas account id and the meeting fields to update.
-            id: The meeting id (Zoom's numeric meeting id, as a string).
+            id: The meeting id: Zoom's numeric meeting id, the `id` of a ZoomMeeting (the seed's table says String; see the API description).
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
@@ -504,7 +504,7 @@ class AsyncMeetings(AsyncAPIResource):
 
     async def get_meeting(
         self,
-        id: str,
+        id: int,
         *,
         account_id: str,
         extra_headers: Mapping[str, str] | None = None,
@@ -516,7 +516,7 @@ class AsyncMeetings(AsyncAPIResource):
         Gets a calendar event by id (seed wording): returns the Zoom meeting under the `meeting` key.
 
         Args:
-            id: The meeting id (Zoom's numeric meeting id, as a string).
+            id: The meeting id: Zoom's numeric meeting id, the `id` of a ZoomMeeting (the seed's table says String; see the API description).
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
@@ -544,7 +544,7 @@ class AsyncMeetings(AsyncAPIResource):
 
     async def delete_meeting(
         self,
-        id: str,
+        id: int,
         *,
         account_id: str,
         extra_headers: Mapping[str, str] | None = None,
@@ -556,7 +556,7 @@ class AsyncMeetings(AsyncAPIResource):
         Deletes an existing meeting.
 
         Args:
-            id: The meeting id (Zoom's numeric meeting id, as a string).
+            id: The meeting id: Zoom's numeric meeting id, the `id` of a ZoomMeeting (the seed's table says String; see the API description).
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
@@ -581,7 +581,7 @@ class AsyncMeetings(AsyncAPIResource):
 
     async def update_meeting(
         self,
-        id: str,
+        id: int,
         *,
         body: models.UpdateMeetingRequest,
         extra_headers: Mapping[str, str] | None = None,
@@ -594,7 +594,7 @@ class AsyncMeetings(AsyncAPIResource):
 
         Args:
             body: The Pyas account id and the meeting fields to update.
-            id: The meeting id (Zoom's numeric meeting id, as a string).
+            id: The meeting id: Zoom's numeric meeting id, the `id` of a ZoomMeeting (the seed's table says String; see the API description).
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.

@@ -67,6 +67,7 @@ class MeetingsHandlers:
         *,
         account_id: str = "~",
         extension_id: str = "~",
+        occurrence_id: str | None = None,
     ) -> None:
         """Delete Meeting"""
         raise NotImplementedError("deleteMeeting")
@@ -278,6 +279,14 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/components/parameters/meetingId/schema",
+                str,
+            ),
+            Param(
+                "occurrenceId",
+                "occurrence_id",
+                "query",
+                False,
+                "/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting~1{meetingId}/delete/parameters/3/schema",
                 str,
             ),
         ),

@@ -70,11 +70,13 @@ class Meetings(SyncAPIResource):
         Args:
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            page: The page to return, 1-based. Not in the seed: RingCentral's list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does.
-            per_page: How many records a page holds (RingCentral's paging convention; not in the seed).
+            page: The page to return, 1-based. An assumption of this spec, the fake's and the client's: it is in neither the seed nor RingCentral's official description of this operation. RingCentral's other list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does; a real server may ignore it.
+            per_page: How many records a page holds. An assumption of this spec, the fake's and the client's (RingCentral's paging convention): it is in neither the seed nor RingCentral's official description of this operation; a real server may ignore it.
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         response = self._request(
             "GET",
@@ -116,8 +118,8 @@ class Meetings(SyncAPIResource):
         Args:
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            page: The page to return, 1-based. Not in the seed: RingCentral's list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does.
-            per_page: How many records a page holds (RingCentral's paging convention; not in the seed).
+            page: The page to return, 1-based. An assumption of this spec, the fake's and the client's: it is in neither the seed nor RingCentral's official description of this operation. RingCentral's other list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does; a real server may ignore it.
+            per_page: How many records a page holds. An assumption of this spec, the fake's and the client's (RingCentral's paging convention): it is in neither the seed nor RingCentral's official description of this operation; a real server may ignore it.
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
@@ -169,6 +171,8 @@ class Meetings(SyncAPIResource):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         response = self._request(
             "POST",
@@ -228,6 +232,8 @@ class Meetings(SyncAPIResource):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         response = self._request(
             "GET",
@@ -291,6 +297,8 @@ class Meetings(SyncAPIResource):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         response = self._request(
             "PUT",
@@ -328,6 +336,7 @@ class Meetings(SyncAPIResource):
         *,
         account_id: str = "~",
         extension_id: str = "~",
+        occurrence_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -346,9 +355,12 @@ class Meetings(SyncAPIResource):
             meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            occurrence_id: Internal identifier of a recurrent meeting occurrence. When sent, only that occurrence of the recurring meeting is deleted. (The generated fake ignores it and deletes the whole meeting.)
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         self._request(
             "DELETE",
@@ -358,6 +370,7 @@ class Meetings(SyncAPIResource):
                 "extensionId": extension_id,
                 "meetingId": meeting_id,
             },
+            params={"occurrenceId": occurrence_id},
             accept="application/json",
             security=("OAuth2",),
             error_types={
@@ -405,6 +418,8 @@ class Meetings(SyncAPIResource):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         self._request(
             "POST",
@@ -474,11 +489,13 @@ class AsyncMeetings(AsyncAPIResource):
         Args:
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            page: The page to return, 1-based. Not in the seed: RingCentral's list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does.
-            per_page: How many records a page holds (RingCentral's paging convention; not in the seed).
+            page: The page to return, 1-based. An assumption of this spec, the fake's and the client's: it is in neither the seed nor RingCentral's official description of this operation. RingCentral's other list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does; a real server may ignore it.
+            per_page: How many records a page holds. An assumption of this spec, the fake's and the client's (RingCentral's paging convention): it is in neither the seed nor RingCentral's official description of this operation; a real server may ignore it.
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         response = await self._request(
             "GET",
@@ -520,8 +537,8 @@ class AsyncMeetings(AsyncAPIResource):
         Args:
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
-            page: The page to return, 1-based. Not in the seed: RingCentral's list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does.
-            per_page: How many records a page holds (RingCentral's paging convention; not in the seed).
+            page: The page to return, 1-based. An assumption of this spec, the fake's and the client's: it is in neither the seed nor RingCentral's official description of this operation. RingCentral's other list resources page with `page` and `perPage` and answer with the `paging` and `navigation` objects, as this one does; a real server may ignore it.
+            per_page: How many records a page holds. An assumption of this spec, the fake's and the client's (RingCentral's paging convention): it is in neither the seed nor RingCentral's official description of this operation; a real server may ignore it.
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
@@ -573,6 +590,8 @@ class AsyncMeetings(AsyncAPIResource):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         response = await self._request(
             "POST",
@@ -632,6 +651,8 @@ class AsyncMeetings(AsyncAPIResource):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         response = await self._request(
             "GET",
@@ -695,6 +716,8 @@ class AsyncMeetings(AsyncAPIResource):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         response = await self._request(
             "PUT",
@@ -732,6 +755,7 @@ class AsyncMeetings(AsyncAPIResource):
         *,
         account_id: str = "~",
         extension_id: str = "~",
+        occurrence_id: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -750,9 +774,12 @@ class AsyncMeetings(AsyncAPIResource):
             meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
+            occurrence_id: Internal identifier of a recurrent meeting occurrence. When sent, only that occurrence of the recurring meeting is deleted. (The generated fake ignores it and deletes the whole meeting.)
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         await self._request(
             "DELETE",
@@ -762,6 +789,7 @@ class AsyncMeetings(AsyncAPIResource):
                 "extensionId": extension_id,
                 "meetingId": meeting_id,
             },
+            params={"occurrenceId": occurrence_id},
             accept="application/json",
             security=("OAuth2",),
             error_types={
@@ -809,6 +837,8 @@ class AsyncMeetings(AsyncAPIResource):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         await self._request(
             "POST",

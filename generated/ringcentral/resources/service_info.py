@@ -68,6 +68,8 @@ class ServiceInfo(SyncAPIResource):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         response = self._request(
             "GET",
@@ -141,6 +143,8 @@ class AsyncServiceInfo(AsyncAPIResource):
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
             max_retries: Retries for this request instead of the client's.
+
+        Deprecated.
         """
         response = await self._request(
             "GET",
