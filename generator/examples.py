@@ -112,4 +112,27 @@ def paging_example(api: Api) -> Example | None:
 
 
 def credential_arguments(api: Api) -> Code:
-    return Code(", ".join(f"{p}={literal('YOUR_' + p.upper())}" for p in api.credential_arguments))
+    """What the README's examples pass to the client: credentials, and the server
+    when the API has no default one."""
+    arguments = [f"{p}={literal('YOUR_' + p.upper())}" for p in api.credential_arguments]
+    if not api.base_url:
+        arguments.append(f"base_url={literal(api.documented_url or 'https://api.example.com')}")
+    return Code(", ".join(arguments))
+
+
+FAKE_ROOT = "http://127.0.0.1:8000"  # where `python -m generator serve` listens by default
+# What the fake accepts (the server runtime's `Credentials()`), by scheme kind.
+FAKE_SECRETS = {"bearer": ["test-token"], "api_key": ["test-key"], "basic": ["user", "password"], "oauth2": ["test-client", "test-secret"]}
+
+
+def fake_arguments(api: Api) -> Code:
+    """The client's arguments for the served fake: its test credentials and URLs."""
+    arguments = [
+        f"{param}={literal(secret)}"
+        for scheme in api.security_schemes
+        for param, secret in zip(scheme.params, FAKE_SECRETS.get(scheme.kind, []))
+    ]
+    arguments.append(f"base_url={literal(FAKE_ROOT + api.server.base_path)}")
+    if api.oauth and api.server.token_path:
+        arguments.append(f"token_url={literal(FAKE_ROOT + api.server.token_path)}")
+    return Code(", ".join(arguments))

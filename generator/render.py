@@ -85,6 +85,8 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
         example=examples.example,
         paging_example=examples.paging_example,
         credential_arguments=examples.credential_arguments,
+        fake_arguments=examples.fake_arguments,
+        fake_root=Code(examples.FAKE_ROOT),
         spec_json=spec_json,
     )
     return env

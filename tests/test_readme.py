@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pydantic
 import pytest
-from conftest import ROOT
-from spec_driven import VENDORS, Vendor, with_token_endpoint
+from conftest import ROOT, served
+from spec_driven import VENDORS, Vendor, arguments, method, with_token_endpoint
 
 from generator.model import Operation
 
@@ -19,7 +19,7 @@ PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 def router(vendor: Vendor) -> Any:
     """Answer any operation's request with its sample response (empty pages end paging)."""
-    routes = [(op, re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(vendor.api.base_url + op.path)) + "$")) for op in vendor.api.operations]
+    routes = [(op, re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape((vendor.api.base_url or vendor.api.documented_url) + op.path)) + "$")) for op in vendor.api.operations]
 
     def handle(request: httpx.Request) -> httpx.Response:
         url = str(request.url.copy_with(query=None))
@@ -60,3 +60,21 @@ def test_readme_examples_run(vendor: Vendor, monkeypatch: pytest.MonkeyPatch, ca
         exec(compile(block, f"{vendor.api.package}/README.md block {index}", "exec"), namespace)
     printed = capsys.readouterr().out
     assert printed.count("\n") >= 3, printed
+
+
+@pytest.mark.parametrize("vendor", [v for v in VENDORS if v.api.operations], ids=lambda v: v.api.package)
+def test_the_readmes_client_for_the_fake_is_let_in_by_the_served_fake(vendor: Vendor) -> None:
+    readme = (ROOT / "generated" / vendor.api.package / "README.md").read_text(encoding="utf-8")
+    (line,) = re.findall(r"^fake = .*$", readme, re.MULTILINE)
+    server = importlib.import_module(f"generated.{vendor.api.package}.server")
+    reads = [op for op in vendor.api.operations if op.http_method == "GET" and not op.path_parameters]
+    op = reads[0] if reads else vendor.api.operations[0]
+    with served(server.create_app()) as root:
+        namespace: dict[str, Any] = {vendor.api.client_name + "Client": getattr(vendor.package, vendor.api.client_name + "Client")}
+        exec(line.replace("http://127.0.0.1:8000", root), namespace)
+        positional, keywords = arguments(vendor, op)
+        with namespace["fake"] as fake:
+            try:
+                method(fake, op)(*positional, **keywords)
+            except vendor.package.APIStatusError as error:  # a missing item, say: but never a refused credential
+                assert error.status_code not in (401, 403), error

@@ -272,3 +272,18 @@ def test_an_enum_parameter_takes_its_literal_values_and_refuses_others_before_se
     with pytest.raises(ValueError, match=enum.name):
         call_with("not-one-of-them" if enum.base == "str" else 987654)
     assert sent == []
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=IDS)
+def test_the_server_comes_from_base_url_then_the_environment_then_the_spec(vendor: Vendor, monkeypatch: pytest.MonkeyPatch) -> None:
+    credentials = {name: "secret" for name in vendor.api.credential_arguments}
+    client_class = getattr(vendor.package, vendor.api.client_name + "Client")
+    monkeypatch.delenv(vendor.api.base_url_env, raising=False)
+    if vendor.api.base_url:
+        assert client_class(**credentials).base_url == vendor.api.base_url
+    else:  # a self-hosted API: its documented server is an example, never a default
+        with pytest.raises(ValueError, match=f"base_url=.*{vendor.api.base_url_env}"):
+            client_class(**credentials)
+    monkeypatch.setenv(vendor.api.base_url_env, "https://from-the-environment.test/api")
+    assert client_class(**credentials).base_url == "https://from-the-environment.test/api"
+    assert client_class(**credentials, base_url="https://given.test/").base_url == "https://given.test"

@@ -18,6 +18,7 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 from ._base_client import OAuthClientCredentials
@@ -29,6 +30,7 @@ if typing.TYPE_CHECKING:
 __all__ = ["AsyncGenesysClient", "GenesysClient"]
 
 DEFAULT_BASE_URL = "https://api.inindca.com"
+BASE_URL_ENV = "GENESYS_BASE_URL"
 USER_AGENT = "genesys/178.2.0 (meeting-clientgen)"
 DEFAULT_TOKEN_URL = "https://login.mypurecloud.com/oauth/token"
 
@@ -65,7 +67,7 @@ class GenesysClient(SyncAPIClient):
         *,
         client_id: str | None = None,
         client_secret: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         token_url: str = DEFAULT_TOKEN_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -77,7 +79,7 @@ class GenesysClient(SyncAPIClient):
         Args:
             client_id: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_ID.
             client_secret: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_SECRET.
-            base_url: The server to call; defaults to https://api.inindca.com.
+            base_url: The server to call; defaults to the environment variable GENESYS_BASE_URL, then https://api.inindca.com.
             token_url: Where OAuth tokens come from; defaults to https://login.mypurecloud.com/oauth/token.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -86,7 +88,7 @@ class GenesysClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -134,7 +136,7 @@ class AsyncGenesysClient(AsyncAPIClient):
         *,
         client_id: str | None = None,
         client_secret: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         token_url: str = DEFAULT_TOKEN_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -146,7 +148,7 @@ class AsyncGenesysClient(AsyncAPIClient):
         Args:
             client_id: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_ID.
             client_secret: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_SECRET.
-            base_url: The server to call; defaults to https://api.inindca.com.
+            base_url: The server to call; defaults to the environment variable GENESYS_BASE_URL, then https://api.inindca.com.
             token_url: Where OAuth tokens come from; defaults to https://login.mypurecloud.com/oauth/token.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -155,7 +157,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,

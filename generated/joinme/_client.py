@@ -18,6 +18,7 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 
@@ -28,6 +29,7 @@ if typing.TYPE_CHECKING:
 __all__ = ["AsyncJoinMeClient", "JoinMeClient"]
 
 DEFAULT_BASE_URL = "https://api.join.me/v1"
+BASE_URL_ENV = "JOINME_BASE_URL"
 USER_AGENT = "joinme/1.0 (meeting-clientgen)"
 
 
@@ -59,7 +61,7 @@ class JoinMeClient(SyncAPIClient):
         self,
         *,
         access_token: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -69,7 +71,7 @@ class JoinMeClient(SyncAPIClient):
 
         Args:
             access_token: bearerAuth credential; defaults to the environment variable JOINME_ACCESS_TOKEN.
-            base_url: The server to call; defaults to https://api.join.me/v1.
+            base_url: The server to call; defaults to the environment variable JOINME_BASE_URL, then https://api.join.me/v1.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -77,7 +79,7 @@ class JoinMeClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -117,7 +119,7 @@ class AsyncJoinMeClient(AsyncAPIClient):
         self,
         *,
         access_token: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -127,7 +129,7 @@ class AsyncJoinMeClient(AsyncAPIClient):
 
         Args:
             access_token: bearerAuth credential; defaults to the environment variable JOINME_ACCESS_TOKEN.
-            base_url: The server to call; defaults to https://api.join.me/v1.
+            base_url: The server to call; defaults to the environment variable JOINME_BASE_URL, then https://api.join.me/v1.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -135,7 +137,7 @@ class AsyncJoinMeClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,

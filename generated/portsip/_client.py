@@ -18,6 +18,7 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 
@@ -27,7 +28,8 @@ if typing.TYPE_CHECKING:
 
 __all__ = ["AsyncPortSipClient", "PortSipClient"]
 
-DEFAULT_BASE_URL = "https://pbx.example.com:8887/api"
+DEFAULT_BASE_URL = ""  # none: pass base_url= or set PORTSIP_BASE_URL
+BASE_URL_ENV = "PORTSIP_BASE_URL"
 USER_AGENT = "portsip/22.1 (meeting-clientgen)"
 
 
@@ -59,7 +61,7 @@ class PortSipClient(SyncAPIClient):
         self,
         *,
         access_token: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -69,7 +71,7 @@ class PortSipClient(SyncAPIClient):
 
         Args:
             access_token: bearerAuth credential; defaults to the environment variable PORTSIP_ACCESS_TOKEN.
-            base_url: The server to call; defaults to https://pbx.example.com:8887/api.
+            base_url: The server to call; defaults to the environment variable PORTSIP_BASE_URL (there is no other default: for example https://pbx.example.com:8887/api).
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -77,7 +79,12 @@ class PortSipClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(
+                base_url,
+                BASE_URL_ENV,
+                DEFAULT_BASE_URL,
+                "https://pbx.example.com:8887/api",
+            ),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -124,7 +131,7 @@ class AsyncPortSipClient(AsyncAPIClient):
         self,
         *,
         access_token: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -134,7 +141,7 @@ class AsyncPortSipClient(AsyncAPIClient):
 
         Args:
             access_token: bearerAuth credential; defaults to the environment variable PORTSIP_ACCESS_TOKEN.
-            base_url: The server to call; defaults to https://pbx.example.com:8887/api.
+            base_url: The server to call; defaults to the environment variable PORTSIP_BASE_URL (there is no other default: for example https://pbx.example.com:8887/api).
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -142,7 +149,12 @@ class AsyncPortSipClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(
+                base_url,
+                BASE_URL_ENV,
+                DEFAULT_BASE_URL,
+                "https://pbx.example.com:8887/api",
+            ),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,

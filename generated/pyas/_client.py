@@ -18,6 +18,7 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 
@@ -28,6 +29,7 @@ if typing.TYPE_CHECKING:
 __all__ = ["AsyncPyasClient", "PyasClient"]
 
 DEFAULT_BASE_URL = "https://api.pyas.io"
+BASE_URL_ENV = "PYAS_BASE_URL"
 USER_AGENT = "pyas/1.0.0 (meeting-clientgen)"
 
 
@@ -57,7 +59,7 @@ class PyasClient(SyncAPIClient):
         self,
         *,
         api_key: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -67,7 +69,7 @@ class PyasClient(SyncAPIClient):
 
         Args:
             api_key: apiKeyAuth credential; defaults to the environment variable PYAS_API_KEY.
-            base_url: The server to call; defaults to https://api.pyas.io.
+            base_url: The server to call; defaults to the environment variable PYAS_BASE_URL, then https://api.pyas.io.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -75,7 +77,7 @@ class PyasClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -115,7 +117,7 @@ class AsyncPyasClient(AsyncAPIClient):
         self,
         *,
         api_key: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -125,7 +127,7 @@ class AsyncPyasClient(AsyncAPIClient):
 
         Args:
             api_key: apiKeyAuth credential; defaults to the environment variable PYAS_API_KEY.
-            base_url: The server to call; defaults to https://api.pyas.io.
+            base_url: The server to call; defaults to the environment variable PYAS_BASE_URL, then https://api.pyas.io.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -133,7 +135,7 @@ class AsyncPyasClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,

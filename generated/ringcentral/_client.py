@@ -18,6 +18,7 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 
@@ -28,6 +29,7 @@ if typing.TYPE_CHECKING:
 __all__ = ["AsyncRingCentralClient", "RingCentralClient"]
 
 DEFAULT_BASE_URL = "https://platform.ringcentral.com"
+BASE_URL_ENV = "RINGCENTRAL_BASE_URL"
 USER_AGENT = "ringcentral/1.0.0 (meeting-clientgen)"
 
 
@@ -59,7 +61,7 @@ class RingCentralClient(SyncAPIClient):
         self,
         *,
         access_token: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -69,7 +71,7 @@ class RingCentralClient(SyncAPIClient):
 
         Args:
             access_token: OAuth2 credential; defaults to the environment variable RINGCENTRAL_ACCESS_TOKEN.
-            base_url: The server to call; defaults to https://platform.ringcentral.com.
+            base_url: The server to call; defaults to the environment variable RINGCENTRAL_BASE_URL, then https://platform.ringcentral.com.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -77,7 +79,7 @@ class RingCentralClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -124,7 +126,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
         self,
         *,
         access_token: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -134,7 +136,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
 
         Args:
             access_token: OAuth2 credential; defaults to the environment variable RINGCENTRAL_ACCESS_TOKEN.
-            base_url: The server to call; defaults to https://platform.ringcentral.com.
+            base_url: The server to call; defaults to the environment variable RINGCENTRAL_BASE_URL, then https://platform.ringcentral.com.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -142,7 +144,7 @@ class AsyncRingCentralClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,

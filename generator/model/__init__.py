@@ -39,8 +39,8 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     operations, problems = OperationParser(schemas, default_security, collections).parse_all()
     used = list(dict.fromkeys(name for op in operations for name in op.security))
     security, security_warnings = parse_schemes(document, package, used)
-    base_url = _base_url(data.get("servers"))
-    server, server_warnings = parse_server(document, security, base_url)
+    documented_url = _base_url(data.get("servers"))
+    server, server_warnings = parse_server(document, security, documented_url)
     warnings += security_warnings + server_warnings
     supported = {scheme.key for scheme in security}
     for op in operations:
@@ -58,7 +58,8 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         title=title,
         version=str(info.get("version", "")),
         description=info.get("description"),
-        base_url=base_url,
+        base_url="" if _self_hosted(data.get("servers")) else documented_url,
+        documented_url=documented_url,
         models=schemas.models,
         enums=schemas.enums,
         aliases=schemas.aliases,
@@ -82,3 +83,10 @@ def _base_url(servers: object) -> str:
     for name, variable in (server.get("variables") or {}).items():
         url = url.replace("{" + name + "}", str(variable.get("default", "")))
     return url.rstrip("/")
+
+
+def _self_hosted(servers: object) -> bool:
+    """Whether the first server is one each customer runs (`x-self-hosted: true`):
+    its URL is then an example, not a default, and `base_url` is required."""
+    first = servers[0] if isinstance(servers, list) and servers else None
+    return isinstance(first, dict) and first.get("x-self-hosted") is True

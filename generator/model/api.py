@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ..format import LINE_LENGTH
-from ..identifiers import Code
+from ..identifiers import Code, constant_name
 from ..problems import Problem
 from .fake import Collection, FakeAction
 from .server import ServerSettings
@@ -269,7 +269,8 @@ class Api:
     title: str
     version: str
     description: str | None
-    base_url: str
+    base_url: str  # the default server; "" for none (a self-hosted API, or no servers)
+    documented_url: str = ""  # the spec's first server, placeholder or not
     models: list[Model] = field(default_factory=list)
     enums: list[Enum] = field(default_factory=list)
     aliases: list[Alias] = field(default_factory=list)
@@ -300,6 +301,11 @@ class Api:
         names += ["OAuthClientCredentials"] if "oauth2" in kinds else []
         names += ["LazyModule"] if self.client_uses("models") else []
         return [Code(n) for n in names] + runtime_imports(self.root_operations)
+
+    @property
+    def base_url_env(self) -> Code:
+        """The environment variable a client's `base_url` defaults to."""
+        return Code(constant_name(f"{self.package}_base_url"))
 
     @property
     def credential_arguments(self) -> list[Code]:

@@ -18,6 +18,7 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 from ._base_client import LazyModule
@@ -32,6 +33,7 @@ else:
 __all__ = ["AsyncBodiesClient", "BodiesClient"]
 
 DEFAULT_BASE_URL = "https://files.example/v2"
+BASE_URL_ENV = "BODIES_BASE_URL"
 USER_AGENT = "bodies/1 (meeting-clientgen)"
 
 
@@ -58,7 +60,7 @@ class BodiesClient(SyncAPIClient):
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -67,7 +69,7 @@ class BodiesClient(SyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server to call; defaults to https://files.example/v2.
+            base_url: The server to call; defaults to the environment variable BODIES_BASE_URL, then https://files.example/v2.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -75,7 +77,7 @@ class BodiesClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -231,7 +233,7 @@ class AsyncBodiesClient(AsyncAPIClient):
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -240,7 +242,7 @@ class AsyncBodiesClient(AsyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server to call; defaults to https://files.example/v2.
+            base_url: The server to call; defaults to the environment variable BODIES_BASE_URL, then https://files.example/v2.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -248,7 +250,7 @@ class AsyncBodiesClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,

@@ -18,6 +18,7 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 from ._base_client import LazyModule
@@ -31,6 +32,7 @@ else:
 __all__ = ["AsyncCompositionClient", "CompositionClient"]
 
 DEFAULT_BASE_URL = "https://composition.example"
+BASE_URL_ENV = "COMPOSITION_BASE_URL"
 USER_AGENT = "composition/1 (meeting-clientgen)"
 
 
@@ -57,7 +59,7 @@ class CompositionClient(SyncAPIClient):
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -66,7 +68,7 @@ class CompositionClient(SyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server to call; defaults to https://composition.example.
+            base_url: The server to call; defaults to the environment variable COMPOSITION_BASE_URL, then https://composition.example.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -74,7 +76,7 @@ class CompositionClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -211,7 +213,7 @@ class AsyncCompositionClient(AsyncAPIClient):
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -220,7 +222,7 @@ class AsyncCompositionClient(AsyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server to call; defaults to https://composition.example.
+            base_url: The server to call; defaults to the environment variable COMPOSITION_BASE_URL, then https://composition.example.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -228,7 +230,7 @@ class AsyncCompositionClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,

@@ -18,6 +18,7 @@ import functools
 import importlib
 import json
 import math
+import os
 import random
 import re
 import threading
@@ -348,6 +349,22 @@ def _dig(value: object, path: Sequence[str]) -> typing.Any:
             return None
         value = getattr(value, name, None)
     return value
+
+
+def base_url_from(
+    argument: str | None, env_var: str, default: str, example: str = ""
+) -> str:
+    """The server to call: `argument`, else the environment variable, else the
+    spec's default; a `ValueError` saying how to give one when there is none
+    (a self-hosted API has no default)."""
+    url = argument or os.environ.get(env_var) or default
+    if not url:
+        hint = f"; for example {example}" if example else ""
+        raise ValueError(
+            f"missing base_url: pass base_url=... or set the environment variable "
+            f"{env_var} (this API has no default server{hint})"
+        )
+    return url
 
 
 _HttpClientT = typing.TypeVar("_HttpClientT", httpx.Client, httpx.AsyncClient)

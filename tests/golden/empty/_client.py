@@ -18,12 +18,14 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 
 __all__ = ["AsyncEmptyClient", "EmptyClient"]
 
 DEFAULT_BASE_URL = "https://empty.example"
+BASE_URL_ENV = "EMPTY_BASE_URL"
 USER_AGENT = "empty/1 (meeting-clientgen)"
 
 
@@ -50,7 +52,7 @@ class EmptyClient(SyncAPIClient):
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -59,7 +61,7 @@ class EmptyClient(SyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server to call; defaults to https://empty.example.
+            base_url: The server to call; defaults to the environment variable EMPTY_BASE_URL, then https://empty.example.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -67,7 +69,7 @@ class EmptyClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -99,7 +101,7 @@ class AsyncEmptyClient(AsyncAPIClient):
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -108,7 +110,7 @@ class AsyncEmptyClient(AsyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server to call; defaults to https://empty.example.
+            base_url: The server to call; defaults to the environment variable EMPTY_BASE_URL, then https://empty.example.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -116,7 +118,7 @@ class AsyncEmptyClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,

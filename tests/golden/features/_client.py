@@ -18,6 +18,7 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 from ._base_client import basic_credentials
@@ -34,6 +35,7 @@ else:
 __all__ = ["AsyncFeaturesClient", "FeaturesClient"]
 
 DEFAULT_BASE_URL = "https://eu.example.com/api"
+BASE_URL_ENV = "FEATURES_BASE_URL"
 USER_AGENT = "features/2 (meeting-clientgen)"
 
 
@@ -72,7 +74,7 @@ class FeaturesClient(SyncAPIClient):
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -84,7 +86,7 @@ class FeaturesClient(SyncAPIClient):
             api_key: keyQuery credential; defaults to the environment variable FEATURES_API_KEY.
             username: basicAuth credential; defaults to the environment variable FEATURES_USERNAME.
             password: basicAuth credential; defaults to the environment variable FEATURES_PASSWORD.
-            base_url: The server to call; defaults to https://eu.example.com/api.
+            base_url: The server to call; defaults to the environment variable FEATURES_BASE_URL, then https://eu.example.com/api.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -92,7 +94,7 @@ class FeaturesClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -190,7 +192,7 @@ class AsyncFeaturesClient(AsyncAPIClient):
         api_key: str | None = None,
         username: str | None = None,
         password: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -202,7 +204,7 @@ class AsyncFeaturesClient(AsyncAPIClient):
             api_key: keyQuery credential; defaults to the environment variable FEATURES_API_KEY.
             username: basicAuth credential; defaults to the environment variable FEATURES_USERNAME.
             password: basicAuth credential; defaults to the environment variable FEATURES_PASSWORD.
-            base_url: The server to call; defaults to https://eu.example.com/api.
+            base_url: The server to call; defaults to the environment variable FEATURES_BASE_URL, then https://eu.example.com/api.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -210,7 +212,7 @@ class AsyncFeaturesClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,

@@ -18,6 +18,7 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 from ._base_client import LazyModule
@@ -31,6 +32,7 @@ else:
 __all__ = ["AsyncLegacyClient", "LegacyClient"]
 
 DEFAULT_BASE_URL = "https://legacy.example"
+BASE_URL_ENV = "LEGACY30_BASE_URL"
 USER_AGENT = "legacy30/1 (meeting-clientgen)"
 
 
@@ -57,7 +59,7 @@ class LegacyClient(SyncAPIClient):
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -66,7 +68,7 @@ class LegacyClient(SyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server to call; defaults to https://legacy.example.
+            base_url: The server to call; defaults to the environment variable LEGACY30_BASE_URL, then https://legacy.example.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -74,7 +76,7 @@ class LegacyClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -132,7 +134,7 @@ class AsyncLegacyClient(AsyncAPIClient):
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -141,7 +143,7 @@ class AsyncLegacyClient(AsyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server to call; defaults to https://legacy.example.
+            base_url: The server to call; defaults to the environment variable LEGACY30_BASE_URL, then https://legacy.example.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -149,7 +151,7 @@ class AsyncLegacyClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,

@@ -18,6 +18,7 @@ from ._base_client import (
     Credential,
     SyncAPIClient,
     async_raw_response_wrapper,
+    base_url_from,
     raw_response_wrapper,
 )
 from ._base_client import LazyModule
@@ -34,6 +35,7 @@ else:
 __all__ = ["AsyncResponsesClient", "ResponsesClient"]
 
 DEFAULT_BASE_URL = "https://answers.example/v1"
+BASE_URL_ENV = "RESPONSES_BASE_URL"
 USER_AGENT = "responses/1 (meeting-clientgen)"
 
 
@@ -60,7 +62,7 @@ class ResponsesClient(SyncAPIClient):
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -69,7 +71,7 @@ class ResponsesClient(SyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server to call; defaults to https://answers.example/v1.
+            base_url: The server to call; defaults to the environment variable RESPONSES_BASE_URL, then https://answers.example/v1.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -77,7 +79,7 @@ class ResponsesClient(SyncAPIClient):
             http_client: An `httpx.Client` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
@@ -627,7 +629,7 @@ class AsyncResponsesClient(AsyncAPIClient):
     def __init__(
         self,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
@@ -636,7 +638,7 @@ class AsyncResponsesClient(AsyncAPIClient):
         """Create a client.
 
         Args:
-            base_url: The server to call; defaults to https://answers.example/v1.
+            base_url: The server to call; defaults to the environment variable RESPONSES_BASE_URL, then https://answers.example/v1.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
             retry_non_idempotent: Retry POST and PATCH too; by default they are retried
@@ -644,7 +646,7 @@ class AsyncResponsesClient(AsyncAPIClient):
             http_client: An `httpx.AsyncClient` to send requests with; `close()` leaves it open.
         """
         super().__init__(
-            base_url=base_url,
+            base_url=base_url_from(base_url, BASE_URL_ENV, DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
