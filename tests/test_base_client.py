@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime
 import email.utils
 import functools
 import json
@@ -395,6 +396,61 @@ def test_with_options_shares_the_pool_and_changes_settings(mode: str) -> None:
     assert [r.url.host for r in script.requests] == ["other.test", "api.test", "api.test"]
     run(mode, hasty.close)
     assert not client._client.is_closed  # the copy does not own the pool
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_with_options_adds_default_headers_and_query_and_sends_on_another_pool(mode: str) -> None:
+    script, other = Script([thing()]), Script([thing(), httpx.Response(200, json={"data": {"things": []}})])
+    client = make(mode, script)
+    pool = httpx.AsyncClient(transport=httpx.MockTransport(other)) if mode == "async" else httpx.Client(transport=httpx.MockTransport(other))
+    derived = client.with_options(http_client=pool, default_headers={"X-Team": "a", "User-Agent": "mine"}, default_query={"tenant": "t1"})
+    again = derived.with_options(default_headers={"X-Trace": "1"})
+    run(mode, lambda: again.things.get("t1", extra_headers={"X-Team": "b"}))
+    run(mode, lambda: again.things.list(tenant="own"))
+    first, second = other.requests
+    assert (first.headers["X-Team"], first.headers["X-Trace"], first.headers["User-Agent"]) == ("b", "1", "mine")
+    assert (first.url.params["tenant"], second.url.params.get_list("tenant")) == ("t1", ["own"])  # the method's own wins
+    assert script.requests == [] and derived._client is pool and not derived._owns_client
+    call(client, "GET", mode)
+    assert "X-Team" not in script.requests[0].headers and "tenant" not in script.requests[0].url.params
+    with pytest.raises(ValueError, match="X-Bad"):
+        client.with_options(default_headers={"X-Bad": "a\r\nInjected: 1"})
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_raw_response_parses_and_says_how_long_and_how_often(mode: str) -> None:
+    client = make(mode, Script([httpx.Response(503), httpx.Response(502), thing()]))
+    recorded_sleep(client, mode)
+    raw = run(mode, lambda: client.with_raw_response.get("t1"))
+    assert (raw.parse(), raw.retries_taken) == (Thing(id="t1"), 2)
+    assert raw.elapsed >= datetime.timedelta(0)
+    assert run(mode, lambda: make(mode, Script([thing()])).with_raw_response.get("t1")).retries_taken == 0
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_each_retry_is_logged_at_info_with_its_reason_and_no_secret(mode: str, caplog: pytest.LogCaptureFixture) -> None:
+    client = make(mode, Script([httpx.Response(503), httpx.ConnectError, thing()]))
+    client._credentials = {"key": rt.Credential("query", "api_key", "s3cret-value")}
+    recorded_sleep(client, mode)
+    with caplog.at_level(logging.INFO, logger=rt.LOGGER.name):
+        call(client, "GET", mode)
+    retries = [r.getMessage() for r in caplog.records if r.name == rt.LOGGER.name]
+    assert len(retries) == 2 and "after HTTP 503" in retries[0] and "after ConnectError" in retries[1]
+    assert all("GET https://api.test/v1/things/t1?api_key=" in m and "s3cret" not in m for m in retries)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_deprecated_operation_warns_once_where_it_is_called(mode: str) -> None:
+    client = make(mode, Script([thing(), thing()]))
+    rt._WARNED.discard("client.things.old()")
+
+    def old() -> Any:
+        return client._request("GET", "/things/t1", deprecated="client.things.old()")
+
+    with pytest.warns(DeprecationWarning, match=r"client\.things\.old\(\) is deprecated") as caught:
+        run(mode, old)
+        run(mode, old)
+    assert len([w for w in caught if issubclass(w.category, DeprecationWarning)]) == 1
 
 
 def test_close_closes_only_a_pool_the_client_made() -> None:

@@ -348,7 +348,7 @@ from generated.portsip import PortSipClient, BadRequestError
 def not_found(request):
     return httpx.Response(400, json={"message": "no"})
 
-client = PortSipClient(access_token="t", http_client=httpx.Client(transport=httpx.MockTransport(not_found)))
+client = PortSipClient(access_token="t", base_url="https://pbx.test/api", http_client=httpx.Client(transport=httpx.MockTransport(not_found)))
 barrier = threading.Barrier(16)
 failures = []
 

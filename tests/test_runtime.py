@@ -287,3 +287,35 @@ def test_the_server_comes_from_base_url_then_the_environment_then_the_spec(vendo
     monkeypatch.setenv(vendor.api.base_url_env, "https://from-the-environment.test/api")
     assert client_class(**credentials).base_url == "https://from-the-environment.test/api"
     assert client_class(**credentials, base_url="https://given.test/").base_url == "https://given.test"
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=IDS)
+def test_with_options_replaces_a_credential_and_keeps_the_rest(vendor: Vendor) -> None:
+    op = next(op for op in vendor.api.operations if op.security)
+    sent: list[httpx.Request] = []
+    client = client_for(vendor, lambda request: sent.append(request) or ok(vendor, op), "sync")
+    first = vendor.api.credential_arguments[0]
+    renewed = client.with_options(**{first: "secret-renewed"})
+    positional, keywords = arguments(vendor, op)
+    method(client, op)(*positional, **keywords)
+    method(renewed, op)(*positional, **keywords)
+    before, after = ((r.headers, r.url.params) for r in sent if "token" not in r.url.path)
+    shown = lambda parts: " ".join(str(v) for headers, query in [parts] for v in [*headers.values(), *query.values()])  # noqa: E731
+    if vendor.api.oauth is None:  # OAuth: the renewed client id fetches a token of its own, the same in this mock
+        assert "secret-renewed" in shown(after) or base64.b64encode(b"secret-renewed").decode()[:8] in shown(after)
+        assert shown(before) != shown(after)
+    assert isinstance(vendor.package.RawResponse, type)
+
+
+DEPRECATED = [(v, op) for v in VENDORS for op in v.api.operations if op.deprecated]
+
+
+@pytest.mark.parametrize(("vendor", "op"), DEPRECATED, ids=[f"{v.api.package}-{op.method_name}" for v, op in DEPRECATED])
+def test_a_deprecated_operation_warns_once(vendor: Vendor, op: Operation) -> None:
+    client = client_for(vendor, lambda request: ok(vendor, op), "sync")
+    positional, keywords = arguments(vendor, op)
+    importlib.import_module(f"{vendor.package.__name__}._base_client")._WARNED.clear()
+    with pytest.warns(DeprecationWarning, match=op.method_name) as caught:
+        method(client, op)(*positional, **keywords)
+        method(client, op)(*positional, **keywords)
+    assert len(caught) == 1 and caught[0].filename == __file__

@@ -17,6 +17,7 @@ import enum
 import functools
 import importlib
 import json
+import logging
 import math
 import os
 import random
@@ -25,6 +26,7 @@ import threading
 import time
 import types
 import typing
+import warnings
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -47,11 +49,17 @@ from ._errors import (
     APIResponseValidationError,
     APITimeoutError,
     AuthenticationError,
+    shown_url,
     status_error,
 )
 
 T = typing.TypeVar("T")
 P = typing.ParamSpec("P")
+
+# The package's logger (`generated.<vendor>`): retries are recorded at INFO.
+LOGGER = logging.getLogger(__name__.rpartition(".")[0] or __name__)
+# In a response's extensions: how often it was retried; seconds from sending to reading it.
+RETRIES_TAKEN, ELAPSED = "retries_taken", "elapsed_seconds"
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
@@ -210,6 +218,7 @@ class RequestParts(typing.TypedDict, total=False):
     extra_headers: Mapping[str, str] | None
     timeout: float | httpx.Timeout | None
     max_retries: int | None
+    deprecated: str  # the operation is deprecated: how it is called, for the warning
 
 
 @dataclasses.dataclass(frozen=True)
@@ -230,6 +239,20 @@ class RawResponse(typing.Generic[T]):
     @property
     def content(self) -> bytes:
         return self.http_response.content
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        """The time from sending the request to reading the whole answer."""
+        return datetime.timedelta(seconds=self.http_response.extensions[ELAPSED])
+
+    @property
+    def retries_taken(self) -> int:
+        """How often the request was sent again before this answer came."""
+        return int(self.http_response.extensions.get(RETRIES_TAKEN, 0))
+
+    def parse(self) -> T:
+        """The value the method would have returned."""
+        return self.parsed
 
 
 # True while a response is parsed: only then does an enum take a value the spec does
@@ -396,6 +419,8 @@ class BaseClient(typing.Generic[_HttpClientT]):
         self._client: _HttpClientT = (
             self._new_client() if http_client is None else http_client
         )
+        self._default_headers: dict[str, str] = {}
+        self._default_query: dict[str, object] = {}
         self._random: Callable[[], float] = random.random
         self._now: Callable[[], float] = time.time
 
@@ -409,11 +434,17 @@ class BaseClient(typing.Generic[_HttpClientT]):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         retry_non_idempotent: bool | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: _HttpClientT | None = None,
     ) -> typing.Self:
-        """A copy with other settings that shares this client's connection pool.
+        """A copy with other settings that shares this client's connection pool
+        (or sends on `http_client`, which it leaves open).
 
-        Cached properties (`with_raw_response`, resources) hold the original
-        client, so the copy makes its own on first use.
+        `default_headers` and `default_query` go with every request (a method's
+        own parameters and `extra_headers` win); they add to the ones this
+        client has. Cached properties (`with_raw_response`, resources) hold the
+        original client, so the copy makes its own on first use.
         """
         clone = copy.copy(self)
         for cls in type(self).__mro__:
@@ -421,6 +452,13 @@ class BaseClient(typing.Generic[_HttpClientT]):
                 if isinstance(attribute, functools.cached_property):
                     clone.__dict__.pop(name, None)
         clone._owns_client = False
+        if http_client is not None:
+            clone._client = http_client
+        if default_headers is not None:
+            _check_headers(list(default_headers.items()))
+            clone._default_headers = {**self._default_headers, **default_headers}
+        if default_query is not None:
+            clone._default_query = {**self._default_query, **default_query}
         if base_url is not None:
             clone.base_url = base_url.rstrip("/")
         if timeout is not None:
@@ -449,6 +487,14 @@ class BaseClient(typing.Generic[_HttpClientT]):
         path = _expand_path(path, parts.get("path_params", {}))
         query = _pairs(parts.get("params", {}))
         headers = _pairs(parts.get("headers", {}))
+        if (
+            self._default_headers or self._default_query
+        ):  # with_options: the method's own win
+            headers += _unset(headers, list(self._default_headers.items()))
+            named = {name for name, _ in query}  # query names are case-sensitive
+            query = [
+                p for p in _pairs(self._default_query) if p[0] not in named
+            ] + query
         headers += _defaults(headers, self.user_agent, parts)
         secret_params = [
             auth.name
@@ -552,6 +598,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         self, method: str, path: str, **parts: typing.Unpack[RequestParts]
     ) -> httpx.Response:
         """Send a request, retrying as the settings allow; a non-2xx answer raises."""
+        if "deprecated" in parts:
+            _warn_deprecated(parts["deprecated"])
         oauth = self._oauth(parts)
         tokens = {key: self._token(auth, parts) for key, auth in oauth.items()}
         repeatable = self._repeatable(method)
@@ -578,18 +626,23 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         while True:
             request = build()
             try:
+                started = time.monotonic()
                 response = self._client.send(request)
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, repeatable, parts, exc)
                 if delay is None:
                     raise _transport_error(request, exc) from exc
+                _log_retry(request, exc, delay, attempt)
             else:
+                response.extensions[RETRIES_TAKEN] = attempt
+                response.extensions[ELAPSED] = time.monotonic() - started
                 if response.is_success:
                     return response
                 delay = self._retry_delay(attempt, repeatable, parts, response)
                 if delay is None:
                     return response
                 response.close()
+                _log_retry(request, response, delay, attempt)
             self._sleep(delay)
             attempt += 1
 
@@ -657,6 +710,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         self, method: str, path: str, **parts: typing.Unpack[RequestParts]
     ) -> httpx.Response:
         """Send a request, retrying as the settings allow; a non-2xx answer raises."""
+        if "deprecated" in parts:
+            _warn_deprecated(parts["deprecated"])
         oauth = self._oauth(parts)
         tokens = {key: await self._token(auth, parts) for key, auth in oauth.items()}
         repeatable = self._repeatable(method)
@@ -682,18 +737,23 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         while True:
             request = build()
             try:
+                started = time.monotonic()
                 response = await self._client.send(request)
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, repeatable, parts, exc)
                 if delay is None:
                     raise _transport_error(request, exc) from exc
+                _log_retry(request, exc, delay, attempt)
             else:
+                response.extensions[RETRIES_TAKEN] = attempt
+                response.extensions[ELAPSED] = time.monotonic() - started
                 if response.is_success:
                     return response
                 delay = self._retry_delay(attempt, repeatable, parts, response)
                 if delay is None:
                     return response
                 await response.aclose()
+                _log_retry(request, response, delay, attempt)
             await self._sleep(delay)
             attempt += 1
 
@@ -762,6 +822,45 @@ class AsyncAPIResource:
         self._client = client
         self._request = client._request
         self._paginate = client._paginate
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_deprecated(call: str) -> None:
+    """A `DeprecationWarning`, once per process, for a call of a deprecated operation."""
+    if call not in _WARNED:
+        _WARNED.add(call)
+        warnings.warn(
+            f"{call} is deprecated: the API's description says it may go away",
+            DeprecationWarning,
+            stacklevel=4,  # the caller of the generated method
+        )
+
+
+def _log_retry(
+    request: httpx.Request,
+    outcome: httpx.Response | httpx.TransportError,
+    delay: float,
+    attempt: int,
+) -> None:
+    """Record, at INFO on the package's logger, a request about to be sent again
+    and why; the URL is shown as errors show it, its credentials redacted."""
+    if not LOGGER.isEnabledFor(logging.INFO):
+        return
+    why = (
+        f"HTTP {outcome.status_code}"
+        if isinstance(outcome, httpx.Response)
+        else type(outcome).__name__
+    )
+    LOGGER.info(
+        "retrying %s %s in %.2f s (retry %d) after %s",
+        request.method,
+        shown_url(request),
+        delay,
+        attempt + 1,
+        why,
+    )
 
 
 def _transport_error(
@@ -922,12 +1021,15 @@ def _defaults(
         defaults.append(("Accept", parts["accept"]))
     if parts.get("content_type") and parts.get("has_body"):
         defaults.append(("Content-Type", parts["content_type"]))
-    if headers:
-        given = {name.lower() for name, _ in headers}
-        defaults = [
-            (name, value) for name, value in defaults if name.lower() not in given
-        ]
-    return defaults
+    return _unset(headers, defaults) if headers else defaults
+
+
+def _unset(
+    given: list[tuple[str, str]], defaults: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The `defaults` whose names (any case) none of `given` has."""
+    names = {name.lower() for name, _ in given}
+    return [(name, value) for name, value in defaults if name.lower() not in names]
 
 
 def _content(parts: RequestParts) -> dict[str, typing.Any]:

@@ -87,6 +87,49 @@ class RingCentralClient(SyncAPIClient):
             http_client=http_client,
             user_agent=USER_AGENT,
         )
+        self._credential_arguments: dict[str, str | None] = {
+            "access_token": access_token,
+        }
+
+    def with_options(
+        self,
+        *,
+        access_token: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> typing.Self:
+        """A copy with other settings, sharing this client's connection pool unless
+        given another `http_client` (which it leaves open).
+
+        A credential given replaces this client's; `default_headers` and
+        `default_query` go with every request, a method's own parameters and
+        `extra_headers` winning over them.
+        """
+        clone = super().with_options(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+        )
+        given = {
+            "access_token": access_token,
+        }
+        if any(value is not None for value in given.values()):
+            arguments = {
+                **self._credential_arguments,
+                **{k: v for k, v in given.items() if v is not None},
+            }
+            clone._credential_arguments = arguments
+            clone._credentials = _credentials(**arguments)
+        return clone
 
     @functools.cached_property
     def with_raw_response(self) -> RingCentralClientWithRawResponse:
@@ -152,6 +195,49 @@ class AsyncRingCentralClient(AsyncAPIClient):
             http_client=http_client,
             user_agent=USER_AGENT,
         )
+        self._credential_arguments: dict[str, str | None] = {
+            "access_token": access_token,
+        }
+
+    def with_options(
+        self,
+        *,
+        access_token: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> typing.Self:
+        """A copy with other settings, sharing this client's connection pool unless
+        given another `http_client` (which it leaves open).
+
+        A credential given replaces this client's; `default_headers` and
+        `default_query` go with every request, a method's own parameters and
+        `extra_headers` winning over them.
+        """
+        clone = super().with_options(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+        )
+        given = {
+            "access_token": access_token,
+        }
+        if any(value is not None for value in given.values()):
+            arguments = {
+                **self._credential_arguments,
+                **{k: v for k, v in given.items() if v is not None},
+            }
+            clone._credential_arguments = arguments
+            clone._credentials = _credentials(**arguments)
+        return clone
 
     @functools.cached_property
     def with_raw_response(self) -> AsyncRingCentralClientWithRawResponse:

@@ -131,6 +131,11 @@ class Operation:
         return self.successes or [Response("200", None, None)]
 
     @property
+    def call_name(self) -> str:
+        """How a user calls it: `client.meetings.delete_meeting()`."""
+        return f"client.{self.resource + '.' if self.resource else ''}{self.method_name}()"
+
+    @property
     def paging_constant(self) -> Code:
         """The module constant that describes how this operation pages."""
         return Code(f"_{self.method_name.upper()}_PAGES")

@@ -85,6 +85,35 @@ class LegacyClient(SyncAPIClient):
             user_agent=USER_AGENT,
         )
 
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> typing.Self:
+        """A copy with other settings, sharing this client's connection pool unless
+        given another `http_client` (which it leaves open).
+
+        A credential given replaces this client's; `default_headers` and
+        `default_query` go with every request, a method's own parameters and
+        `extra_headers` winning over them.
+        """
+        clone = super().with_options(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+        )
+        return clone
+
     @functools.cached_property
     def with_raw_response(self) -> LegacyClientWithRawResponse:
         """The same operations, each returning a `RawResponse`: status, headers, body and parsed value."""
@@ -159,6 +188,35 @@ class AsyncLegacyClient(AsyncAPIClient):
             http_client=http_client,
             user_agent=USER_AGENT,
         )
+
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        retry_non_idempotent: bool | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> typing.Self:
+        """A copy with other settings, sharing this client's connection pool unless
+        given another `http_client` (which it leaves open).
+
+        A credential given replaces this client's; `default_headers` and
+        `default_query` go with every request, a method's own parameters and
+        `extra_headers` winning over them.
+        """
+        clone = super().with_options(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+        )
+        return clone
 
     @functools.cached_property
     def with_raw_response(self) -> AsyncLegacyClientWithRawResponse:
