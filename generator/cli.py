@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -191,25 +192,24 @@ def generate(
 def serve(vendor: str, host: str, port: int, out: Path) -> None:
     """Serve VENDOR's in-memory fake (its generated server) until Ctrl-C."""
     import importlib
-    import sys
 
+    from . import serve as serving
+
+    known = serving.vendors(out)
+    if vendor not in known:
+        hint = f"one of {', '.join(known)}" if known else "none there: run 'make generate'"
+        raise click.ClickException(f"no generated server for {vendor!r} in {sources.display_path(out)}/ ({hint})")
+    try:
+        sock = serving.bind(host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     import uvicorn
 
     sys.path.insert(0, str(out.resolve().parent))
-    try:
-        server = importlib.import_module(f"{out.name}.{vendor}.server")
-    except ModuleNotFoundError:
-        raise click.ClickException(f"no generated server for {vendor!r} in {out}/ (run 'make generate')") from None
+    module = f"{out.resolve().name}.{vendor}.server"
+    server = importlib.import_module(module)
     settings = getattr(server, "SETTINGS", None)  # packages generated before it lack it
-    base = settings.base_path if settings is not None else ""
-    accepted = server.Credentials()
-    names = "; ".join(
-        f"{kind}: {', '.join(sorted(found))}"
-        for kind, found in (("users", accepted.users), ("OAuth clients", accepted.clients))
-        if found
-    )
-    click.echo(
-        f"serving the {vendor} fake at http://{host}:{port}{base}; it accepts the credentials of "
-        f"{out.name}.{vendor}.server.Credentials() ({names}; secrets not shown)"
-    )
-    uvicorn.run(server.create_app(), host=host, port=port, log_level="info", access_log=True)
+    click.echo(serving.banner(vendor, module, serving.root_url(sock), settings, server.Credentials()))
+    config = uvicorn.Config(server.create_app(), log_level="info", access_log=True)
+    with sock, contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C once it has shut down
+        uvicorn.Server(config).run(sockets=[sock])

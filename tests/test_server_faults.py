@@ -212,7 +212,7 @@ def test_serve_never_prints_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
     from generator.cli import main
 
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda *args, **kwargs: None)
     for vendor in PACKAGES:
         output = CliRunner().invoke(main, ["serve", vendor, "--out", str(ROOT / "generated")]).output
         credentials = server(vendor).Credentials()

@@ -154,3 +154,4 @@ def test_the_token_endpoint_issues_tokens_to_known_clients_only() -> None:
         assert issued.status_code == 200 and issued.json()["token_type"] == "bearer"
         assert http.post("/oauth/token", data=grant, headers=basic("test-client", "wrong")).status_code == 401
         assert http.get("/openapi.json").json() == DOCUMENT
+        assert http.get("/v1/openapi.json").json() == DOCUMENT  # under the base path too
