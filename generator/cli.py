@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
@@ -25,7 +26,10 @@ T = TypeVar("T")
 
 
 def _specs(given: tuple[Path, ...]) -> list[Path]:
-    return list(given) or sources.discover(SPECS)
+    """The spec files named, a folder standing for the specs in it; none named: those in specs/."""
+    if not given:
+        return sources.discover(SPECS)
+    return list(dict.fromkeys(spec for path in given for spec in (sources.discover(path) if path.is_dir() else [path])))
 
 
 def _progress(items: Sequence[T], label: str) -> Iterable[T]:
@@ -60,6 +64,14 @@ def _check_rules(config: LintConfig) -> None:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _fix(specs: tuple[Path, ...], out: Path, config_path: Path | None) -> str:
+    """The command that brings `out` up to date, as the user would type it."""
+    words = ["python", "-m", "generator", "generate", "--out", sources.display_path(out)]
+    if config_path is not None:
+        words += ["--config", sources.display_path(config_path)]
+    return shlex.join(words + [spec.as_posix() for spec in specs])
 
 
 SHOWN_WARNINGS = 5  # `generate` shows this many warnings; -v shows all
@@ -175,13 +187,14 @@ def generate(
     _report_warnings([str(w) for w in warnings], verbose)
     if check and changes:
         click.echo(diff(changes), nl=False)
-        click.echo(f"{len(changes)} generated files are out of date; run 'make generate'", err=True)
+        stale = _plural(len(changes), "generated file")
+        click.echo(f"{stale} {'is' if len(changes) == 1 else 'are'} out of date; run '{_fix(specs, out, config_path)}'", err=True)
         sys.exit(1)
     if not check:
-        apply(changes)
+        apply(changes, out)
     cache.record(key, inputs, owned, [str(w) for w in warnings])
     removed = sum(1 for c in changes if c.new is None)
-    click.echo(f"{len(changes) - removed} files written, {removed} removed" if changes else up_to_date)
+    click.echo(f"{_plural(len(changes) - removed, 'file')} written, {removed} removed" if changes else up_to_date)
 
 
 @main.command()
