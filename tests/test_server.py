@@ -20,6 +20,8 @@ import pytest
 from conftest import ROOT, served
 from spec_driven import VENDORS
 
+pytestmark = pytest.mark.slow  # a server on loopback, and `serve` in a subprocess
+
 UTC = datetime.timezone.utc
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MODES = ["sync", "async"]

@@ -17,6 +17,8 @@ from spec_driven import VENDORS
 from generator.runtime._fake import Fake
 from generator.runtime._server_runtime import Spec, build_app
 
+pytestmark = pytest.mark.slow  # servers on loopback
+
 PACKAGES = sorted(v.api.package for v in VENDORS)
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 

@@ -23,6 +23,8 @@ from generator.runtime._server_runtime import (
     build_app,
 )
 
+pytestmark = pytest.mark.slow  # a server on loopback
+
 Thing = dict[str, Any]
 ANSWER = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
 DOCUMENT: dict[str, Any] = {
