@@ -17,7 +17,7 @@ from . import sources
 from .cache import DEFAULT_DIR, Cache
 from .config import LintConfig, find_config, load_config
 from .format import FORMATTERS, Formatter
-from .problems import GeneratorError
+from .problems import GeneratorError, Problem
 
 # The pipeline's modules (the formatter, Jinja2, the validator) are imported by the
 # commands that need them, so that a run with nothing to do is quick.
@@ -29,7 +29,14 @@ def _specs(given: tuple[Path, ...]) -> list[Path]:
     """The spec files named, a folder standing for the specs in it; none named: those in specs/."""
     if not given:
         return sources.discover(SPECS)
-    return list(dict.fromkeys(spec for path in given for spec in (sources.discover(path) if path.is_dir() else [path])))
+    found: list[Path] = []
+    for path in given:
+        inside = sources.discover(path) if path.is_dir() else [path]
+        if not inside:
+            message = f"no spec files ({', '.join(sources.SPEC_SUFFIXES)}) in this folder"
+            raise GeneratorError([Problem(sources.display_path(path), 1, "", message, "file-unreadable")])
+        found += inside
+    return list(dict.fromkeys(found))
 
 
 def _progress(items: Sequence[T], label: str) -> Iterable[T]:

@@ -201,13 +201,19 @@ def test_an_unchanged_run_is_answered_from_the_cache_and_a_change_is_not(cli: Cl
     assert cli("generate", "--no-cache").stdout == "nothing to do\n"
 
 
-def test_lint_takes_a_folder_of_specs(cli: Cli, joinme: Path, write_spec: Callable[..., Path]) -> None:
+def test_lint_takes_a_folder_of_specs(
+    cli: Cli, joinme: Path, write_spec: Callable[..., Path], tmp_path: Path
+) -> None:
     assert cli("lint", "specs").stdout == "1 spec checked: no problems\n"
     write_spec(BROKEN["dangling-ref"][0], "specs/broken.yml")
     result = cli("lint", "specs")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0].startswith("specs/broken.yml:13: ")
     assert result.stdout.splitlines()[-1] == "1 error, 0 warnings in 1 of 2 specs"
+    (tmp_path / "nothing").mkdir()
+    empty = cli("lint", "nothing")
+    assert empty.exit_code == 1
+    assert empty.stderr == "nothing:1: /: error [file-unreadable] no spec files (.yaml, .yml, .json) in this folder\n"
 
 
 def test_broken_json_is_reported_as_json_with_its_line(cli: Cli, write_spec: Callable[..., Path]) -> None:
