@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: generate test lint check-generated typecheck ruff pytest contract bench corpus clean
+.PHONY: generate test quick lint check-generated typecheck ruff pytest contract bench corpus clean
 
 FIXTURES := $(wildcard tests/fixtures/*.yaml tests/fixtures/*.json)
 
@@ -15,6 +15,13 @@ generate: $(INSTALLED)
 	$(PY) -m generator generate --out tests/golden $(FIXTURES)
 
 test: lint check-generated ruff typecheck pytest contract
+
+# The inner loop, in well under a minute: lint, the golden check, and the tests
+# not marked slow (no server on loopback, no subprocess, no mypy). `make test` runs everything.
+quick: lint
+	$(PY) -m generator generate --check
+	$(PY) -m generator generate --check --out tests/golden $(FIXTURES)
+	$(PY) -m pytest -m "not slow"
 
 lint: $(INSTALLED)
 	$(PY) -m generator lint

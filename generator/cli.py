@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shlex
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
@@ -15,7 +17,7 @@ from . import sources
 from .cache import DEFAULT_DIR, Cache
 from .config import LintConfig, find_config, load_config
 from .format import FORMATTERS, Formatter
-from .problems import GeneratorError
+from .problems import GeneratorError, Problem
 
 # The pipeline's modules (the formatter, Jinja2, the validator) are imported by the
 # commands that need them, so that a run with nothing to do is quick.
@@ -24,7 +26,17 @@ T = TypeVar("T")
 
 
 def _specs(given: tuple[Path, ...]) -> list[Path]:
-    return list(given) or sources.discover(SPECS)
+    """The spec files named, a folder standing for the specs in it; none named: those in specs/."""
+    if not given:
+        return sources.discover(SPECS)
+    found: list[Path] = []
+    for path in given:
+        inside = sources.discover(path) if path.is_dir() else [path]
+        if not inside:
+            message = f"no spec files ({', '.join(sources.SPEC_SUFFIXES)}) in this folder"
+            raise GeneratorError([Problem(sources.display_path(path), 1, "", message, "file-unreadable")])
+        found += inside
+    return list(dict.fromkeys(found))
 
 
 def _progress(items: Sequence[T], label: str) -> Iterable[T]:
@@ -59,6 +71,14 @@ def _check_rules(config: LintConfig) -> None:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _fix(specs: tuple[Path, ...], out: Path, config_path: Path | None) -> str:
+    """The command that brings `out` up to date, as the user would type it."""
+    words = ["python", "-m", "generator", "generate", "--out", sources.display_path(out)]
+    if config_path is not None:
+        words += ["--config", sources.display_path(config_path)]
+    return shlex.join(words + [spec.as_posix() for spec in specs])
 
 
 SHOWN_WARNINGS = 5  # `generate` shows this many warnings; -v shows all
@@ -174,13 +194,14 @@ def generate(
     _report_warnings([str(w) for w in warnings], verbose)
     if check and changes:
         click.echo(diff(changes), nl=False)
-        click.echo(f"{len(changes)} generated files are out of date; run 'make generate'", err=True)
+        stale = _plural(len(changes), "generated file")
+        click.echo(f"{stale} {'is' if len(changes) == 1 else 'are'} out of date; run '{_fix(specs, out, config_path)}'", err=True)
         sys.exit(1)
     if not check:
-        apply(changes)
+        apply(changes, out)
     cache.record(key, inputs, owned, [str(w) for w in warnings])
     removed = sum(1 for c in changes if c.new is None)
-    click.echo(f"{len(changes) - removed} files written, {removed} removed" if changes else up_to_date)
+    click.echo(f"{_plural(len(changes) - removed, 'file')} written, {removed} removed" if changes else up_to_date)
 
 
 @main.command()
@@ -191,25 +212,24 @@ def generate(
 def serve(vendor: str, host: str, port: int, out: Path) -> None:
     """Serve VENDOR's in-memory fake (its generated server) until Ctrl-C."""
     import importlib
-    import sys
 
+    from . import serve as serving
+
+    known = serving.vendors(out)
+    if vendor not in known:
+        hint = f"one of {', '.join(known)}" if known else "none there: run 'make generate'"
+        raise click.ClickException(f"no generated server for {vendor!r} in {sources.display_path(out)}/ ({hint})")
+    try:
+        sock = serving.bind(host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     import uvicorn
 
     sys.path.insert(0, str(out.resolve().parent))
-    try:
-        server = importlib.import_module(f"{out.name}.{vendor}.server")
-    except ModuleNotFoundError:
-        raise click.ClickException(f"no generated server for {vendor!r} in {out}/ (run 'make generate')") from None
+    module = f"{out.resolve().name}.{vendor}.server"
+    server = importlib.import_module(module)
     settings = getattr(server, "SETTINGS", None)  # packages generated before it lack it
-    base = settings.base_path if settings is not None else ""
-    accepted = server.Credentials()
-    names = "; ".join(
-        f"{kind}: {', '.join(sorted(found))}"
-        for kind, found in (("users", accepted.users), ("OAuth clients", accepted.clients))
-        if found
-    )
-    click.echo(
-        f"serving the {vendor} fake at http://{host}:{port}{base}; it accepts the credentials of "
-        f"{out.name}.{vendor}.server.Credentials() ({names}; secrets not shown)"
-    )
-    uvicorn.run(server.create_app(), host=host, port=port, log_level="info", access_log=True)
+    click.echo(serving.banner(vendor, module, serving.root_url(sock), settings, server.Credentials()))
+    config = uvicorn.Config(server.create_app(), log_level="info", access_log=True)
+    with sock, contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C once it has shut down
+        uvicorn.Server(config).run(sockets=[sock])

@@ -94,22 +94,28 @@ def _load_file(path: Path) -> Document | Problem:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return Problem(display, 1, "", f"cannot read the file: {exc}", "file-unreadable")
+    broken: json.JSONDecodeError | None = None
     if path.suffix == ".json":
         loaded = _load_json(path, display, text)
-        if loaded is not None:
+        if isinstance(loaded, Document):
             return loaded
+        broken = loaded
     parsed = parse(text)
     if isinstance(parsed, Fault):
+        if broken is not None and parsed.message.startswith(MALFORMED):  # neither JSON nor YAML: say why as JSON
+            message = f"malformed JSON: {broken.msg} (column {broken.colno})"
+            return Problem(display, broken.lineno, "", message, "syntax")
         return Problem(display, parsed.line, parsed.pointer, parsed.message, parsed.rule)
     data, lines = parsed
     return Document(path, display, data, lines)
 
 
-def _load_json(path: Path, display: str, text: str) -> Document | None:
+def _load_json(path: Path, display: str, text: str) -> Document | json.JSONDecodeError | None:
     """A JSON document, parsed by the standard library (many times faster than any
-    YAML parser); its line map is built only if a problem needs one. None when
-    the YAML path must take it: not JSON (YAML in a .json file), nested deeper
-    than the standard library goes, or a duplicate key, which it locates."""
+    YAML parser); its line map is built only if a problem needs one. Otherwise
+    the YAML path must take it: not JSON (YAML in a .json file: the JSON error is
+    returned, reported if the YAML parser fails too), nested deeper than the
+    standard library goes, or a duplicate key, which it locates (None)."""
 
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         mapping = dict(pairs)
@@ -119,7 +125,9 @@ def _load_json(path: Path, display: str, text: str) -> Document | None:
 
     try:
         data = json.loads(text, object_pairs_hook=unique)
-    except (json.JSONDecodeError, RecursionError, _Duplicate):
+    except json.JSONDecodeError as exc:
+        return exc
+    except (RecursionError, _Duplicate):
         return None
     if _ESCAPED_SURROGATE.search(text):
         data = _join_surrogates(data)

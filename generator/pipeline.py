@@ -11,7 +11,7 @@ from .cache import Cache
 from .config import LintConfig, inline_suppressions
 from .pointers import unescape
 from .problems import GeneratorError, Problem
-from .sources import package_name
+from .sources import display_path, package_name
 
 # The stages, in the order data flows through them.
 from .load import Document, load  # isort: skip
@@ -155,7 +155,8 @@ def render_all(
             rendered.update(render(api, env, prefix))
         except Exception as exc:  # a template or a helper it calls failed: a bug, reported as one line
             message = f"the templates failed on this spec ({type(exc).__name__}: {exc}); please report it"
-            raise GeneratorError([Problem(api.source, 1, "", message, "internal-error")]) from exc
+            where = display_path(api.sources[0]) if api.sources else api.source
+            raise GeneratorError([Problem(where, 1, "", message, "internal-error")]) from exc
     try:
         return format_all(rendered, cache, progress, formatter) | copied
     except ValueError as exc:

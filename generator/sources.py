@@ -30,3 +30,12 @@ def display_path(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def source_name(path: Path) -> str:
+    """How generated files name their spec: relative to the working directory, else
+    only the file name (never an absolute path, which would tie the output to one machine)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.name

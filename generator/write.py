@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import glob
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .sources import MARKER
+from .sources import MARKER, display_path
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,22 @@ def plan(out: Path, files: Mapping[PurePosixPath, str], owned: Iterable[Path]) -
     return changes
 
 
-def apply(changes: Iterable[Change]) -> None:
-    """Write each change atomically: a temporary file renamed over the target."""
+def apply(changes: Iterable[Change], out: Path | None = None) -> None:
+    """Write each change atomically: a temporary file renamed over the target.
+
+    A removed module's bytecode goes with it, and so does every folder below
+    `out` that the removals leave empty.
+    """
+    emptied: set[Path] = set()
     for change in changes:
         if change.new is None:
             change.path.unlink()
+            emptied.add(change.path.parent)
+            if change.path.suffix == ".py":
+                cached = change.path.parent / "__pycache__"
+                for compiled in cached.glob(f"{glob.escape(change.path.stem)}.*.pyc"):
+                    compiled.unlink()
+                emptied.add(cached)
             continue
         change.path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=change.path.parent, prefix=".", suffix=".tmp")
@@ -69,17 +81,32 @@ def apply(changes: Iterable[Change]) -> None:
         except BaseException:
             os.unlink(temporary)
             raise
+    if out is not None:
+        _prune(emptied, out)
+
+
+def _prune(folders: Iterable[Path], out: Path) -> None:
+    """Remove each of `folders` that is empty, then its parents that become so, up to `out` (kept)."""
+    root = out.resolve()
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        while folder.resolve() != root and folder.resolve().is_relative_to(root):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty, or gone already
+                break
+            folder = folder.parent
 
 
 def diff(changes: Iterable[Change]) -> str:
     """A unified diff of the changes, as `git diff` would show them."""
     chunks: list[str] = []
     for change in changes:
-        name = change.path.as_posix()
+        name = display_path(change.path)  # relative to the working directory, else absolute
+        name = name if name.startswith("/") else "/" + name
         old = _lines(change.old)
         new = _lines(change.new)
-        before = f"a/{name}" if change.old is not None else "/dev/null"
-        after = f"b/{name}" if change.new is not None else "/dev/null"
+        before = f"a{name}" if change.old is not None else "/dev/null"
+        after = f"b{name}" if change.new is not None else "/dev/null"
         chunks.extend(difflib.unified_diff(old, new, before, after))
     return "".join(chunks)
 

@@ -6,6 +6,7 @@ import urllib.parse
 from typing import Any
 
 import httpx
+import pytest
 from bodies import BodiesClient
 from bodies.models import LogInRequest, LogInResponse, UploadFileRequest, UploadFileResponse
 from bodies.server import Handlers, create_app
@@ -58,6 +59,7 @@ def test_a_text_answer_comes_back_as_str() -> None:
     assert client.get_file_name("f1") == "report.pdf"
 
 
+@pytest.mark.slow  # a server on loopback
 def test_client_and_server_agree_on_forms_files_and_cookies() -> None:
     received: dict[str, Any] = {}
 

@@ -144,7 +144,9 @@ def test_check_shows_a_diff_and_writes_nothing(cli: Cli, joinme: Path, tmp_path:
     assert "--- a/generated/joinme/resources/meetings.py" in result.stdout
     assert "+        Cancels the meeting for good." in result.stdout
     assert "-        Cancels an existing scheduled meeting." in result.stdout
-    assert result.stderr == "2 generated files are out of date; run 'make generate'\n"  # resource and embedded spec
+    assert result.stderr == (  # the resource and the embedded spec
+        "2 generated files are out of date; run 'python -m generator generate --out generated'\n"
+    )
     assert snapshot(tmp_path / "generated") == before
 
 
@@ -193,7 +195,88 @@ def test_an_unchanged_run_is_answered_from_the_cache_and_a_change_is_not(cli: Cl
     assert cli("generate").stdout == "nothing to do\n"
     models = tmp_path / "generated" / "joinme" / "models.py"
     models.write_text(models.read_text() + "# edited by hand\n")  # the output changed: no shortcut
-    assert cli("generate").stdout == "1 files written, 0 removed\n"
+    assert cli("generate").stdout == "1 file written, 0 removed\n"
     joinme.write_text(joinme.read_text().replace("summary: Delete a meeting", "summary: Drop a meeting"))
     assert cli("generate").stdout == "3 files written, 0 removed\n"  # the spec changed: no shortcut
     assert cli("generate", "--no-cache").stdout == "nothing to do\n"
+
+
+def test_lint_takes_a_folder_of_specs(
+    cli: Cli, joinme: Path, write_spec: Callable[..., Path], tmp_path: Path
+) -> None:
+    assert cli("lint", "specs").stdout == "1 spec checked: no problems\n"
+    write_spec(BROKEN["dangling-ref"][0], "specs/broken.yml")
+    result = cli("lint", "specs")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith("specs/broken.yml:13: ")
+    assert result.stdout.splitlines()[-1] == "1 error, 0 warnings in 1 of 2 specs"
+    (tmp_path / "nothing").mkdir()
+    empty = cli("lint", "nothing")
+    assert empty.exit_code == 1
+    assert empty.stderr == "nothing:1: /: error [file-unreadable] no spec files (.yaml, .yml, .json) in this folder\n"
+
+
+def test_broken_json_is_reported_as_json_with_its_line(cli: Cli, write_spec: Callable[..., Path]) -> None:
+    write_spec('{\n  "openapi": "3.1.0",\n  "info": {"title": "x", "version": "1"},\n  "paths": {,}\n}\n', "api.json")
+    result = cli("lint", "api.json")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "api.json:4: /: error [syntax] malformed JSON: Expecting property name enclosed in double quotes (column 13)"
+    )
+    assert "YAML" not in result.stdout
+
+
+def test_counts_of_one_are_singular(cli: Cli, joinme: Path, tmp_path: Path) -> None:
+    cli("generate")
+    models = tmp_path / "generated" / "joinme" / "models.py"
+    models.write_text(models.read_text() + "# edited by hand\n")
+    check = cli("generate", "--check")
+    assert check.stderr == "1 generated file is out of date; run 'python -m generator generate --out generated'\n"
+    assert cli("generate").stdout == "1 file written, 0 removed\n"
+
+
+def test_check_with_an_absolute_out_shows_relative_headers_and_the_exact_command(
+    cli: Cli, joinme: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    inside = tmp_path / "out"
+    outside = tmp_path_factory.mktemp("elsewhere") / "out"
+    for out in (inside, outside):
+        cli("generate", "--out", str(out), "specs/joinme.yaml")
+        models = out / "joinme" / "models.py"
+        models.write_text(models.read_text() + "# edited by hand\n")
+    result = cli("generate", "--check", "--out", str(inside), "specs/joinme.yaml")
+    assert "--- a/out/joinme/models.py\n+++ b/out/joinme/models.py\n" in result.stdout
+    assert result.stderr.endswith("run 'python -m generator generate --out out specs/joinme.yaml'\n")
+    result = cli("generate", "--check", "--out", str(outside), "specs/joinme.yaml")
+    assert f"--- a{outside}/joinme/models.py\n+++ b{outside}/joinme/models.py\n" in result.stdout
+    assert "//" not in "".join(line for line in result.stdout.splitlines() if line.startswith(("---", "+++")))
+    assert result.stderr.endswith(f"run 'python -m generator generate --out {outside} specs/joinme.yaml'\n")
+
+
+def test_removing_a_spec_leaves_no_empty_package_folder(cli: Cli, joinme: Path, tmp_path: Path) -> None:
+    second = tmp_path / "specs" / "second.yaml"
+    shutil.copy(joinme, second)
+    cli("generate")
+    package = tmp_path / "generated" / "second"
+    (package / "__pycache__").mkdir()  # as importing it leaves
+    (package / "__pycache__" / "models.cpython-311.pyc").write_bytes(b"")
+    second.unlink()
+    result = cli("generate")
+    assert result.exit_code == 0 and result.stdout == "0 files written, 17 removed\n"
+    assert not package.exists()
+    assert sorted(p.name for p in (tmp_path / "generated").iterdir()) == ["joinme"]
+
+
+def test_no_absolute_path_reaches_the_generated_files(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    spec = tmp_path / "elsewhere" / "joinme.yaml"
+    spec.parent.mkdir()
+    shutil.copy(JOINME, spec)
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")  # the spec is outside the working directory
+    assert cli("generate", str(spec)).exit_code == 0
+    written = snapshot(tmp_path / "work" / "generated")
+    assert written and all(str(tmp_path).encode() not in data for data in written.values())
+    readme = written["joinme/README.md"].decode()
+    assert "generated from `joinme.yaml`" in readme

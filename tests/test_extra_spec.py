@@ -9,7 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # generation and the spec-driven tests in a subprocess
 
 # Another style: Swagger 2.0, no security, operation ids with spaces.
 EXTRA = ROOT / "tests" / "fixtures" / "swagger2" / "petstore-expanded.yaml"

@@ -202,6 +202,7 @@ def real() -> Iterator[Callable[..., Any]]:
         {"X-Trace": "nul\x00"},
     ],
 )
+@pytest.mark.slow  # a server on loopback
 def test_a_header_that_cannot_be_sent_is_a_value_error_at_once(headers: dict[str, str], mode: str, real: Callable[..., Any]) -> None:
     with HostileServer(lambda request: reply(200, b'{"id": "t1"}')) as server:
         client = real(mode, server.url)
@@ -212,6 +213,7 @@ def test_a_header_that_cannot_be_sent_is_a_value_error_at_once(headers: dict[str
     assert (server.requests, slept) == ([], [])
 
 
+@pytest.mark.slow  # a server on loopback
 @pytest.mark.parametrize("mode", MODES)
 def test_a_credential_with_a_line_break_is_a_value_error_that_hides_it(mode: str, real: Callable[..., Any]) -> None:
     credentials = {"key": rt.Credential("header", "X-Key", "s3cret\r\nX-Injected: 1")}
@@ -284,6 +286,7 @@ VENDOR_MESSAGES = [
 ]
 
 
+@pytest.mark.slow  # a server on loopback
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("body", "shown"), VENDOR_MESSAGES)
 def test_a_status_error_shows_the_vendors_message_on_one_line(body: Any, shown: str, mode: str, real: Callable[..., Any]) -> None:
@@ -302,6 +305,7 @@ def test_a_status_error_without_a_message_shows_none(mode: str) -> None:
     assert str(caught.value) == "HTTP 404 from GET https://api.test/v1/things/t1"
 
 
+@pytest.mark.slow  # a server on loopback
 @pytest.mark.parametrize("mode", MODES)
 def test_a_connection_error_names_the_host(mode: str, real: Callable[..., Any]) -> None:
     with HostileServer(lambda request: b"") as server:  # resets every connection
@@ -312,6 +316,7 @@ def test_a_connection_error_names_the_host(mode: str, real: Callable[..., Any]) 
     assert server.url.removeprefix("http://") in str(caught.value)
 
 
+@pytest.mark.slow  # a server on loopback
 @pytest.mark.parametrize("mode", MODES)
 def test_a_timeout_names_the_host(mode: str, real: Callable[..., Any]) -> None:
     def hang(request: bytes) -> bytes:
@@ -370,6 +375,7 @@ print(failures)
 """
 
 
+@pytest.mark.slow  # subprocesses
 @pytest.mark.parametrize("attempt", range(3))
 def test_sixteen_threads_on_a_fresh_import_all_see_the_models(attempt: int) -> None:
     done = subprocess.run(

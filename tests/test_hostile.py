@@ -153,6 +153,7 @@ def fresh_modules() -> Any:
         del sys.modules[name]
 
 
+@pytest.mark.slow  # mypy
 def test_hostile_text_never_runs_and_never_breaks_the_module(tmp_path: Path, fresh_modules: Any) -> None:
     spec = tmp_path / "evil_text.json"
     spec.write_text(json.dumps(hostile_text_spec()), encoding="utf-8")
@@ -171,6 +172,7 @@ def test_hostile_text_never_runs_and_never_breaks_the_module(tmp_path: Path, fre
     assert not (tmp_path / "pwned").exists()
 
 
+@pytest.mark.slow  # mypy
 def test_hostile_names_become_valid_distinct_identifiers_deterministically(tmp_path: Path, fresh_modules: Any) -> None:
     spec = tmp_path / "evil_names.json"
     spec.write_text(json.dumps(hostile_names_spec()), encoding="utf-8")
@@ -263,8 +265,12 @@ FAILURES: dict[str, tuple[Callable[[Path], None], str]] = {
     ),
 }
 
+HEAVY = {"alias-bomb", "deeply-nested"}  # seconds of CPU each: left out of `make quick`
 
-@pytest.mark.parametrize("case", sorted(FAILURES))
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=pytest.mark.slow) if c in HEAVY else c for c in sorted(FAILURES)]
+)
 def test_hostile_failures_are_one_located_line(case: str, cli: Callable[..., Result], tmp_path: Path) -> None:
     write, expected = FAILURES[case]
     write(tmp_path / "api.json")
@@ -299,6 +305,7 @@ def _peak_rss_mb(*args: str) -> tuple[int, float]:
     return int(status), int(peak_kib) / 1024
 
 
+@pytest.mark.slow  # subprocesses
 def test_big_specs_lint_within_bounded_memory(tmp_path: Path) -> None:
     paths = {
         f"/things{i}/{{id}}": {"get": {
@@ -320,6 +327,7 @@ def test_big_specs_lint_within_bounded_memory(tmp_path: Path) -> None:
         assert peak < 1024, f"{name}: {peak:.0f} MiB"
 
 
+@pytest.mark.slow  # seconds of CPU
 def test_an_alias_bomb_is_refused_within_bounded_memory(tmp_path: Path) -> None:
     bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
     (tmp_path / "bomb.yaml").write_text("\n".join(bomb))

@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import pytest
+
 from generator.load import Document, load
 from generator.problems import Problem
 
@@ -46,6 +48,7 @@ def test_duplicate_keys_are_rejected(write_spec: Callable[..., Path]) -> None:
     assert problem == Problem(problem.file, 3, "/a/b", "duplicate key 'b'", "syntax")  # type: ignore[union-attr]
 
 
+@pytest.mark.slow  # seconds of CPU
 def test_alias_bomb_is_rejected_without_expanding(write_spec: Callable[..., Path]) -> None:
     lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     for n in range(1, 10):
@@ -69,6 +72,7 @@ def test_deep_nesting_loads(write_spec: Callable[..., Path]) -> None:
     assert document.line_of("/a" + "/0" * (depth - 1)) == 1
 
 
+@pytest.mark.slow  # seconds of CPU
 def test_absurd_nesting_is_a_clear_problem_not_a_recursion_error(write_spec: Callable[..., Path]) -> None:
     depth = 50_000
     problem = load(write_spec("a: " + "[" * depth + "]" * depth))

@@ -107,4 +107,7 @@ def test_a_referenced_json_file_keeps_its_lines(write_spec: Callable[..., Path])
 
 def test_problems_in_json_files_are_problems(write_spec: Callable[..., Path]) -> None:
     problem = load(write_spec("{\n", "api.json"))
-    assert isinstance(problem, Problem) and problem.message.startswith("malformed YAML")
+    assert isinstance(problem, Problem) and problem.message.startswith("malformed JSON")  # not YAML: it is a .json file
+    assert problem.rule == "syntax" and problem.line == 2
+    yaml_inside = load(write_spec("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n", "yaml.json"))
+    assert isinstance(yaml_inside, Document)  # YAML in a .json file is still read

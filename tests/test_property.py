@@ -11,12 +11,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mypy import api as mypy
 
 from generator import pipeline
 from generator.write import apply, plan
+
+pytestmark = pytest.mark.slow  # mypy on random specs
 
 EXAMPLES = 15
 NAMES = st.one_of(

@@ -70,6 +70,7 @@ def test_a_large_spec_gives_small_modules_imported_on_first_use(tmp_path: Path, 
     assert resource.with_raw_response.get_resource7("r1").status_code == 200
 
 
+@pytest.mark.slow  # mypy
 def test_each_model_part_imports_only_from_earlier_parts_and_type_checks(
     tmp_path: Path, importable: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

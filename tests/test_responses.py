@@ -199,6 +199,7 @@ class Answers(Handlers):
         return None
 
 
+@pytest.mark.slow  # a server on loopback
 def test_client_and_server_agree_on_statuses_media_types_and_raw_bodies() -> None:
     handlers, sent = Answers(), []
     with served(create_app(handlers)) as root, httpx.Client(event_hooks={"request": [sent.append]}) as http, ResponsesClient(
@@ -228,6 +229,7 @@ def test_client_and_server_agree_on_statuses_media_types_and_raw_bodies() -> Non
     assert handlers.bodies == [Document(title="T"), BINARY, TEXT, BINARY, BINARY, BINARY]
 
 
+@pytest.mark.slow  # a server on loopback
 def test_the_async_client_against_the_server() -> None:
     async def main(root: str) -> list[Any]:
         async with AsyncResponsesClient(base_url=root + "/v1") as client:

@@ -6,8 +6,8 @@ import asyncio
 import datetime
 import importlib
 import inspect
+import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +19,8 @@ import httpx
 import pytest
 from conftest import ROOT, served
 from spec_driven import VENDORS
+
+pytestmark = pytest.mark.slow  # a server on loopback, and `serve` in a subprocess
 
 UTC = datetime.timezone.utc
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -352,13 +354,15 @@ def test_the_server_serves_its_spec() -> None:
 
 
 def test_serve_answers_a_generated_client_and_stops_on_ctrl_c() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "portsip", "--port", str(port)],
+        [sys.executable, "-m", "generator", "serve", "portsip", "--port", "0"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+    assert process.stdout is not None
+    banner = process.stdout.readline()  # before uvicorn logs anything: the port actually bound
+    found = re.match(r"serving the portsip fake at http://127\.0\.0\.1:(\d+)/api ", banner)
+    assert found, banner
+    port = int(found.group(1))
     c = package("portsip").PortSipClient(access_token="test-token", base_url=f"http://127.0.0.1:{port}/api")
     try:
         deadline = time.monotonic() + 20

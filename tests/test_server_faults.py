@@ -17,6 +17,8 @@ from spec_driven import VENDORS
 from generator.runtime._fake import Fake
 from generator.runtime._server_runtime import Spec, build_app
 
+pytestmark = pytest.mark.slow  # servers on loopback
+
 PACKAGES = sorted(v.api.package for v in VENDORS)
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -212,7 +214,7 @@ def test_serve_never_prints_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
     from generator.cli import main
 
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda *args, **kwargs: None)
     for vendor in PACKAGES:
         output = CliRunner().invoke(main, ["serve", vendor, "--out", str(ROOT / "generated")]).output
         credentials = server(vendor).Credentials()

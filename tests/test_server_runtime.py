@@ -23,6 +23,8 @@ from generator.runtime._server_runtime import (
     build_app,
 )
 
+pytestmark = pytest.mark.slow  # a server on loopback
+
 Thing = dict[str, Any]
 ANSWER = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
 DOCUMENT: dict[str, Any] = {
@@ -154,3 +156,4 @@ def test_the_token_endpoint_issues_tokens_to_known_clients_only() -> None:
         assert issued.status_code == 200 and issued.json()["token_type"] == "bearer"
         assert http.post("/oauth/token", data=grant, headers=basic("test-client", "wrong")).status_code == 401
         assert http.get("/openapi.json").json() == DOCUMENT
+        assert http.get("/v1/openapi.json").json() == DOCUMENT  # under the base path too

@@ -697,6 +697,7 @@ def test_a_real_document_converts_validates_and_generates(path: Path, monkeypatc
     assert f"{api.package}/_client.py" in {str(f) for f in files}
 
 
+@pytest.mark.slow  # mypy
 def test_real_documents_generate_clients_that_import_and_type_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     names = [package_name(p) for p in REAL]

@@ -8,6 +8,8 @@ import pytest
 from conftest import ROOT
 from mypy import api
 
+pytestmark = pytest.mark.slow  # mypy
+
 MISUSE = ROOT / "tests" / "typecheck" / "misuse.py"
 
 

@@ -54,6 +54,7 @@ def test_schema_errors_read_as_jsonschema_wrote_them(version: str, change: dict[
     assert findings(version, change, at) == expected
 
 
+@pytest.mark.slow  # a minute of CPU
 def test_a_deeply_nested_schema_is_checked_or_refused_never_a_crash() -> None:
     schema: dict[str, Any] = {"type": 5}
     for _ in range(5000):

@@ -752,9 +752,12 @@ def build_app(
         request.scope["path_params"] = path_params
         return await server.handle(route, request)
 
-    @app.get("/openapi.json", include_in_schema=False)
     async def openapi() -> JSONResponse:
         return JSONResponse(document)
+
+    # The spec, at the root and under the base path (`/v1/openapi.json`).
+    for where in dict.fromkeys(["/openapi.json", prefix + "/openapi.json"]):
+        app.add_api_route(where, openapi, methods=["GET"], include_in_schema=False)
 
     if settings.token_path is not None:
 

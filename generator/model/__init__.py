@@ -7,6 +7,7 @@ import re
 from ..identifiers import Code, NameScope, class_name
 from ..load import Document
 from ..problems import Problem
+from ..sources import source_name
 from . import resources as resource_groups
 from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
 from .fake import parse_collections
@@ -52,7 +53,7 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     client_name = class_name(str(info.get("x-client-name") or title))
     client_name = re.sub(r"Client$", "", client_name) or client_name
     return Api(
-        source=document.display,
+        source=source_name(document.path),
         package=Code(package),
         client_name=Code(client_name),
         title=title,

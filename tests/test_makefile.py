@@ -1,0 +1,32 @@
+"""`make quick`: declared, documented, and running what it promises; `make test` still runs everything."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def recipe(target: str) -> tuple[list[str], list[str]]:
+    """A target's prerequisites and the lines of its recipe."""
+    found = re.search(rf"^{target}:(.*)\n((?:\t.*\n)*)", MAKEFILE, re.M)
+    assert found, f"no target {target}"
+    return found.group(1).split(), [line.strip() for line in found.group(2).splitlines()]
+
+
+def test_make_quick_lints_checks_the_golden_files_and_runs_the_quick_tests() -> None:
+    phony = re.search(r"^\.PHONY:(.*)$", MAKEFILE, re.M)
+    assert phony and "quick" in phony.group(1).split()
+    prerequisites, lines = recipe("quick")
+    assert "lint" in prerequisites
+    assert "$(PY) -m generator generate --check" in lines
+    assert "$(PY) -m generator generate --check --out tests/golden $(FIXTURES)" in lines
+    assert '$(PY) -m pytest -m "not slow"' in lines
+    assert "make quick" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_make_test_still_runs_every_test() -> None:
+    assert "pytest" in recipe("test")[0]
+    assert recipe("pytest")[1] == ["$(PY) -m pytest"]  # no marker left out
