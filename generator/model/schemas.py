@@ -358,7 +358,9 @@ class SchemaParser:
         ]
         enum = Enum(self._class_name(pointer, hint), _text(schema.get("description")), Code(base), members)
         self.enums.append(enum)
-        named = Named(enum.name, is_enum=True, values=tuple(m.value for m in members))
+        values_ = tuple(m.value for m in members)
+        literal_ok = all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values_)
+        named = Named(enum.name, is_enum=True, values=values_ if literal_ok else ())  # no float Literals
         self._by_pointer[self._key(pointer)] = named
         return named
 

@@ -297,13 +297,7 @@ class Enums(BaseModel):
     only_true: bool | None = pydantic.Field(
         default=None, validation_alias="onlyTrue", serialization_alias="onlyTrue"
     )
-    ratio: (
-        typing.Annotated[
-            Ratio | typing.Literal[0.5, 1, 2.5],
-            pydantic.Field(union_mode="left_to_right"),
-        ]
-        | None
-    ) = None
+    ratio: Ratio | None = None
     mixed: int | str | bool | None = None
     maybe_color: (
         typing.Annotated[
@@ -321,13 +315,7 @@ class Enums(BaseModel):
         ]
         | None
     ) = None
-    level: (
-        typing.Annotated[
-            EnumsLevel | typing.Literal[1.5, 3],
-            pydantic.Field(union_mode="left_to_right"),
-        ]
-        | None
-    ) = None
+    level: EnumsLevel | None = None
     week: (
         typing.Annotated[
             EnumsWeek | typing.Literal[-1, 1, 2],
@@ -641,13 +629,7 @@ class BadDefaults(BaseModel):
     )
     pair: Pair | None = None
     tag: Tag | None = 5
-    ratio: (
-        typing.Annotated[
-            Ratio | typing.Literal[0.5, 1, 2.5],
-            pydantic.Field(union_mode="left_to_right"),
-        ]
-        | None
-    ) = Ratio.VALUE_1
+    ratio: Ratio | None = Ratio.VALUE_1
 
 
 class Patterned(BaseModel):

@@ -145,10 +145,4 @@ class Legacy(BaseModel):
     """The owner, if any."""
     count: int | None = 3
     anything: typing.Any = None
-    ratio: (
-        typing.Annotated[
-            LegacyRatio | typing.Literal[0.25, 0.5],
-            pydantic.Field(union_mode="left_to_right"),
-        ]
-        | None
-    ) = LegacyRatio.VALUE_0_5
+    ratio: LegacyRatio | None = LegacyRatio.VALUE_0_5
