@@ -291,7 +291,9 @@ def test_the_server_comes_from_base_url_then_the_environment_then_the_spec(vendo
 
 @pytest.mark.parametrize("vendor", VENDORS, ids=IDS)
 def test_with_options_replaces_a_credential_and_keeps_the_rest(vendor: Vendor) -> None:
-    op = next(op for op in vendor.api.operations if op.security)
+    op = next((op for op in vendor.api.operations if op.security), None)
+    if op is None or not vendor.api.credential_arguments:
+        pytest.skip("no operation needs a credential")
     sent: list[httpx.Request] = []
     client = client_for(vendor, lambda request: sent.append(request) or ok(vendor, op), "sync")
     first = vendor.api.credential_arguments[0]
