@@ -29,7 +29,7 @@ if typing.TYPE_CHECKING:
 
 __all__ = ["AsyncGenesysClient", "GenesysClient"]
 
-DEFAULT_BASE_URL = "https://api.inindca.com"
+DEFAULT_BASE_URL = "https://api.mypurecloud.com"
 BASE_URL_ENV = "GENESYS_BASE_URL"
 USER_AGENT = "genesys/178.2.0 (meeting-clientgen)"
 DEFAULT_TOKEN_URL = "https://login.mypurecloud.com/oauth/token"
@@ -79,7 +79,7 @@ class GenesysClient(SyncAPIClient):
         Args:
             client_id: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_ID.
             client_secret: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_SECRET.
-            base_url: The server to call; defaults to the environment variable GENESYS_BASE_URL, then https://api.inindca.com.
+            base_url: The server to call; defaults to the environment variable GENESYS_BASE_URL, then https://api.mypurecloud.com.
             token_url: Where OAuth tokens come from; defaults to https://login.mypurecloud.com/oauth/token.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -195,7 +195,7 @@ class AsyncGenesysClient(AsyncAPIClient):
         Args:
             client_id: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_ID.
             client_secret: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_SECRET.
-            base_url: The server to call; defaults to the environment variable GENESYS_BASE_URL, then https://api.inindca.com.
+            base_url: The server to call; defaults to the environment variable GENESYS_BASE_URL, then https://api.mypurecloud.com.
             token_url: Where OAuth tokens come from; defaults to https://login.mypurecloud.com/oauth/token.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
