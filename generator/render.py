@@ -123,9 +123,24 @@ def _at_default(field: Field[Any], value: Any) -> bool:
 
 
 def spec_json(api: Api, header: str) -> Code:
-    """The spec as JSON, with the generated-file marker as its first line."""
-    body = json.dumps(api.document, indent=1, ensure_ascii=False)
-    return Code('{"x-generated": ' + json.dumps(header, ensure_ascii=False) + ("," + body[1:] if len(body) > 2 else "}"))
+    """The spec as JSON, the generated-file marker first: a line for each path, each
+    component and each other top-level entry, so a change shows as a line of a
+    diff; each line written by the standard library's C encoder (`indent=` is not)."""
+    text = _json_text({"x-generated": header, **api.document}, 2, "")
+    return Code("{" + text.removeprefix("{\n ") if text.startswith("{\n") else text)  # the marker on line 1
+
+
+def _json_text(value: Any, depth: int, indent: str) -> str:
+    """`value` as JSON; a non-empty mapping a line per entry while `depth` lasts
+    (one level more below `components`)."""
+    if not isinstance(value, dict) or not value or depth <= 0:
+        return json.dumps(value, ensure_ascii=False)
+    inner = indent + " "
+    entries = [
+        f"{inner}{json.dumps(key, ensure_ascii=False)}: {_json_text(item, depth - (key != 'components'), inner)}"
+        for key, item in value.items()
+    ]
+    return "{\n" + ",\n".join(entries) + "\n" + indent + "}"
 
 
 def render(api: Api, env: jinja2.Environment, import_prefix: str = "") -> dict[PurePosixPath, str]:

@@ -103,15 +103,17 @@ class SchemaParser:
                 root = self.document.resolve(pointer) if pointer else None
             except KeyError:  # not a node of the document: its parent is looked at instead
                 return False
-            found = False
-            for _, node in islice(walk(root, skip=VALUES, reverse=True), 10_000):
+            found, stack, budget = False, [root], 10_000  # no pointers made: only the answer counts
+            while stack and not found and budget:
+                node, budget = stack.pop(), budget - 1
                 if isinstance(node, dict):
                     found = node.get("readOnly") is True or node.get("writeOnly") is True
                     target = refers_to(node)
                     if target is not None and target != pointer:
                         found = found or self._has_access_modes(target)
-                if found:
-                    break
+                    stack.extend(value for key, value in node.items() if key not in VALUES)
+                elif isinstance(node, list):
+                    stack.extend(node)
             self._access_modes[pointer] = found
         return self._access_modes[pointer]
 
