@@ -472,7 +472,27 @@ class BaseClient(typing.Generic[_HttpClientT]):
             clone.retry_non_idempotent = retry_non_idempotent
         return clone
 
+    @property
+    def _credentials(self) -> dict[str, Auth]:
+        """The credentials by security scheme; setting them works out once what
+        each request needs to know of them."""
+        return self._auths
+
+    @_credentials.setter
+    def _credentials(self, credentials: Mapping[str, Auth]) -> None:
+        self._auths = dict(credentials)
+        self._secret_params = tuple(
+            auth.name
+            for auth in self._auths.values()
+            if isinstance(auth, Credential) and auth.location == "query"
+        )
+        self._has_oauth = any(
+            isinstance(auth, OAuthClientCredentials) for auth in self._auths.values()
+        )
+
     def _oauth(self, parts: RequestParts) -> dict[str, OAuthClientCredentials]:
+        if not self._has_oauth:
+            return {}
         found = {key: self._credentials[key] for key in parts.get("security", ())}
         return {
             key: auth
@@ -486,20 +506,13 @@ class BaseClient(typing.Generic[_HttpClientT]):
         path = _expand_path(path, parts.get("path_params", {}))
         query = _pairs(parts.get("params", {}))
         headers = _pairs(parts.get("headers", {}))
-        if (
-            self._default_headers or self._default_query
-        ):  # with_options: the method's own win
+        if self._default_headers or self._default_query:  # the method's own win
             headers += _unset(headers, list(self._default_headers.items()))
             named = {name for name, _ in query}  # query names are case-sensitive
             query = [
                 p for p in _pairs(self._default_query) if p[0] not in named
             ] + query
         headers += _defaults(headers, self.user_agent, parts)
-        secret_params = [
-            auth.name
-            for auth in self._credentials.values()
-            if isinstance(auth, Credential) and auth.location == "query"
-        ]
         for scheme in parts.get("security", ()):
             auth = self._credentials[scheme]
             if isinstance(auth, OAuthClientCredentials):
@@ -527,7 +540,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
             params=tuple(query) if query else None,
             headers=headers,
             timeout=self._timeout(parts),
-            extensions={REDACT: tuple(secret_params)} if secret_params else None,
+            extensions={REDACT: self._secret_params} if self._secret_params else None,
             **_content(parts),
         )
 
