@@ -1,0 +1,560 @@
+"""One meetings interface over every vendor's generated client.
+
+`Meeting` is vendor-neutral. A `VendorMap`, data the generator writes from a
+spec's `x-unified`, says which of the vendor's operations create, get, list,
+update and delete, and where each of `Meeting`'s fields lives in the vendor's
+meeting object. `MeetingsClient` (and `AsyncMeetingsClient`) work from that
+data alone: no vendor has code of its own. This module is ordinary Python,
+type-checked and tested once, and copied into the `meetings` package.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import importlib
+import typing
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+
+import pydantic
+
+Tokens = tuple[str, ...]  # a JSON pointer, split: ("schedule", "startTime")
+
+
+class Status(str, enum.Enum):
+    SCHEDULED = "scheduled"
+    STARTED = "started"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"  # a value the mapping does not name
+
+
+class Recurrence(str, enum.Enum):
+    NONE = "none"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    UNKNOWN = "unknown"
+
+
+class Meeting(pydantic.BaseModel):
+    """A meeting, whoever hosts it. Fields a vendor does not keep are None."""
+
+    id: str | None = None
+    title: str | None = None
+    start: datetime.datetime | None = None
+    end: datetime.datetime | None = None
+    duration: datetime.timedelta | None = None
+    timezone: str | None = None
+    attendees: list[str] | None = None  # e-mail addresses or the vendor's user ids
+    host: str | None = None
+    join_url: str | None = None
+    status: Status | None = None
+    recurrence: Recurrence | None = None
+    # The vendor's own meeting object, as read: for what the unified fields leave out.
+    original: typing.Any = pydantic.Field(default=None, exclude=True, repr=False)
+
+
+FIELDS = tuple(name for name in Meeting.model_fields if name != "original")
+TIMES = ("start", "end", "duration")  # any two of them give the third
+
+
+# --- errors -------------------------------------------------------------------
+
+
+class MeetingsError(Exception):
+    """Any failure of a unified call; `original` is the vendor client's exception."""
+
+    def __init__(self, message: str, original: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.original = original
+
+
+class UnsupportedFieldError(MeetingsError, ValueError):
+    """Fields given that this vendor cannot store: nothing was sent."""
+
+    def __init__(self, vendor: str, fields: Sequence[str]) -> None:
+        super().__init__(f"{vendor} cannot store {', '.join(fields)}")
+        self.fields = tuple(fields)
+
+
+class APIError(MeetingsError):
+    """The vendor answered with an error status."""
+
+    def __init__(self, message: str, status_code: int, original: BaseException) -> None:
+        super().__init__(message, original)
+        self.status_code = status_code
+
+
+class NotFoundError(APIError):
+    """404: no such meeting."""
+
+
+class InvalidRequestError(APIError):
+    """400 or 422: the vendor refused the meeting as given."""
+
+
+class AuthenticationError(APIError):
+    """401 or 403: the credentials were refused."""
+
+
+class ConnectionError(MeetingsError):  # noqa: A001 - the package's own, as httpx's is
+    """The vendor could not be reached, or did not answer in time."""
+
+
+def _api_error(exc: BaseException, status: int, vendor: str) -> APIError:
+    kind: type[APIError] = {
+        404: NotFoundError,
+        400: InvalidRequestError,
+        422: InvalidRequestError,
+        401: AuthenticationError,
+        403: AuthenticationError,
+    }.get(status, APIError)
+    return kind(f"{vendor}: {exc}", status, exc)
+
+
+# --- the mapping data ---------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldMap:
+    """Where a unified field lives in the vendor's meeting object, and how it converts."""
+
+    name: str  # one of FIELDS
+    at: Tokens
+    read_only: bool = False
+    unit: float = 60.0  # duration: seconds in the vendor's unit (minutes by default)
+    key: Tokens = ()  # attendees kept as objects: where each one's string is
+    separator: str = ""  # attendees kept as one string
+    values: tuple[tuple[str, str], ...] = ()  # (vendor value as text, unified value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Verb:
+    """The vendor operation behind one of create, get, list, update and delete."""
+
+    method: str  # its attribute path on the vendor's client: "meetings.get_meeting"
+    id_argument: str = ""  # the argument that takes the meeting's id
+    body_type: str = ""  # the request body's model, in the vendor's `models`
+    body: Tokens = ()  # where the meeting object is in the request body
+    result: Tokens = ()  # where it is in the answer (list: where the items are)
+    replace: bool = False  # update: the body replaces the whole meeting
+    refetch: bool = (
+        False  # create: the answer holds the id only; read the meeting after
+    )
+    paged: bool = False  # list: `method` iterates every item of every page
+    arguments: tuple[tuple[str, str], ...] = ()  # (context name, argument) it takes
+    body_context: tuple[
+        tuple[str, Tokens], ...
+    ] = ()  # (context name, where in the body)
+
+
+@dataclasses.dataclass(frozen=True)
+class VendorMap:
+    """Everything the adapters know of one vendor."""
+
+    name: str
+    package: str  # the vendor client's package, imported when first connected
+    client: str  # its sync client class; the async one is "Async" + client
+    create: Verb
+    get: Verb
+    list: Verb
+    update: Verb
+    delete: Verb
+    fields: tuple[FieldMap, ...]
+    constants: tuple[tuple[Tokens, typing.Any], ...] = ()  # sent on create
+    context: tuple[str, ...] = ()  # what `connect` takes besides the client's arguments
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """The unified fields this vendor keeps (end or duration worked out from the other)."""
+        kept = {f.name for f in self.fields}
+        if "start" in kept and kept & {"end", "duration"}:
+            kept |= {"end", "duration"}
+        return frozenset(kept)
+
+    @property
+    def writable(self) -> frozenset[str]:
+        """The fields a create or update may set."""
+        written = {f.name for f in self.fields if not f.read_only}
+        if "start" in written and written & {"end", "duration"}:
+            written |= {"end", "duration"}
+        return frozenset(written)
+
+
+# --- converting between Meeting and the vendor's object -------------------------
+
+
+def _dig(data: typing.Any, tokens: Tokens) -> typing.Any:
+    for token in tokens:
+        if isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        elif isinstance(data, dict):
+            data = data.get(token)
+        else:
+            return None
+    return data
+
+
+def _put(data: dict[str, typing.Any], tokens: Tokens, value: typing.Any) -> None:
+    for token in tokens[:-1]:
+        data = data.setdefault(token, {})
+    data[tokens[-1]] = value
+
+
+def _completed(values: dict[str, typing.Any]) -> dict[str, typing.Any]:
+    """`values` with end or duration worked out when start and the other are there."""
+    start, end, duration = (values.get(name) for name in TIMES)
+    if start is not None and end is None and duration is not None:
+        values["end"] = start + duration
+    elif start is not None and duration is None and end is not None:
+        values["duration"] = end - start
+    return values
+
+
+def to_vendor(
+    meeting: Meeting, vendor: VendorMap, creating: bool
+) -> dict[str, typing.Any]:
+    """The vendor's meeting object (wire names) for the fields `meeting` sets;
+    `UnsupportedFieldError` if it sets one the vendor cannot store."""
+    given = {
+        name: getattr(meeting, name)
+        for name in FIELDS
+        if name != "id" and getattr(meeting, name) is not None
+    }
+    refused = sorted(set(given) - vendor.writable)
+    if refused:
+        raise UnsupportedFieldError(vendor.name, refused)
+    given = _completed(given)
+    wire: dict[str, typing.Any] = {}
+    if creating:
+        for tokens, constant in vendor.constants:
+            _put(wire, tokens, constant)
+    for field in vendor.fields:
+        if not field.read_only and given.get(field.name) is not None:
+            _put(wire, field.at, _written(field, given[field.name]))
+    return wire
+
+
+def from_vendor(data: typing.Any, vendor: VendorMap) -> Meeting:
+    """The `Meeting` a vendor's meeting object (wire names, JSON values) describes."""
+    values = {}
+    for field in vendor.fields:
+        found = _dig(data, field.at)
+        if found is not None:
+            values[field.name] = _read(field, found)
+    return Meeting(**_completed(Meeting(**values).model_dump()), original=data)
+
+
+def _written(field: FieldMap, value: typing.Any) -> typing.Any:
+    if isinstance(value, enum.Enum):
+        names = {unified: vendor for vendor, unified in field.values}
+        return _scalar(names.get(value.value, value.value))
+    if isinstance(value, datetime.timedelta):
+        units = value.total_seconds() / field.unit
+        return int(units) if units == int(units) else units
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        if field.separator:
+            return field.separator.join(value)
+        if field.key:
+            items = []
+            for item in value:
+                holder: dict[str, typing.Any] = {}
+                _put(holder, field.key, item)
+                items.append(holder)
+            return items
+    return value
+
+
+def _read(field: FieldMap, value: typing.Any) -> typing.Any:
+    if field.values:
+        return dict(field.values).get(str(value), "unknown")
+    if field.name == "duration" and isinstance(value, (int, float)):
+        return datetime.timedelta(seconds=value * field.unit)
+    if field.name == "attendees":
+        if field.separator and isinstance(value, str):
+            return [
+                part.strip() for part in value.split(field.separator) if part.strip()
+            ]
+        if field.key and isinstance(value, list):
+            return [str(_dig(item, field.key)) for item in value]
+    if field.name == "id":
+        return str(value)
+    return value
+
+
+def _scalar(text: str) -> typing.Any:
+    """A mapped vendor value as the vendor writes it: a number where it is one."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+# --- the clients ----------------------------------------------------------------
+
+
+def _dump(value: typing.Any) -> typing.Any:
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    return pydantic.TypeAdapter(typing.Any).dump_python(value, mode="json")
+
+
+class _Adapter:
+    """What the sync and async clients share: building calls and reading answers."""
+
+    def __init__(
+        self, client: typing.Any, vendor: VendorMap, context: Mapping[str, typing.Any]
+    ) -> None:
+        missing = [name for name in vendor.context if context.get(name) is None]
+        if missing:
+            raise ValueError(f"{vendor.name} needs {', '.join(missing)}= to connect")
+        self.vendor = vendor
+        self._client = client
+        self._context = dict(context)
+        self._package = importlib.import_module(vendor.package, __package__)
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """The `Meeting` fields this vendor keeps; the others are always None."""
+        return self.vendor.capabilities
+
+    def _method(self, verb: Verb) -> typing.Any:
+        target = self._client
+        for name in verb.method.split("."):
+            target = getattr(target, name)
+        return target
+
+    def _arguments(
+        self,
+        verb: Verb,
+        meeting_id: str | None = None,
+        wire: dict[str, typing.Any] | None = None,
+    ) -> dict[str, typing.Any]:
+        arguments = {name: self._context[key] for key, name in verb.arguments}
+        if verb.id_argument and meeting_id is not None:
+            arguments[verb.id_argument] = meeting_id
+        if wire is not None:
+            body: dict[str, typing.Any] = {}
+            for key, tokens in verb.body_context:
+                _put(body, tokens, self._context[key])
+            if verb.body:
+                _put(body, verb.body, wire)
+            else:
+                body.update(wire)
+            models = importlib.import_module(self._package.__name__ + ".models")
+            arguments["body"] = getattr(models, verb.body_type).model_validate(body)
+        return arguments
+
+    def _meeting(self, answer: typing.Any, verb: Verb) -> Meeting:
+        return from_vendor(_dig(_dump(answer), verb.result), self.vendor)
+
+    def _items(self, answer: typing.Any, verb: Verb) -> list[typing.Any]:
+        found = _dig(_dump(answer), verb.result)
+        return found if isinstance(found, list) else []
+
+    def _error(self, exc: Exception) -> MeetingsError | None:
+        """The unified error for an exception of the vendor's client; None for others."""
+        if isinstance(exc, self._package.APIStatusError):
+            return _api_error(exc, exc.status_code, self.vendor.name)
+        if isinstance(exc, self._package.APIConnectionError):
+            return ConnectionError(f"{self.vendor.name}: {exc}", exc)
+        return None
+
+
+class MeetingsClient(_Adapter):
+    """Create, read, list, update and delete meetings on one vendor."""
+
+    def _call(self, verb: Verb, **arguments: typing.Any) -> typing.Any:
+        try:
+            return self._method(verb)(**arguments)
+        except Exception as exc:
+            error = self._error(exc)
+            if error is None:
+                raise
+            raise error from exc
+
+    def create(self, meeting: Meeting) -> Meeting:
+        verb = self.vendor.create
+        wire = to_vendor(meeting, self.vendor, creating=True)
+        created = self._meeting(
+            self._call(verb, **self._arguments(verb, None, wire)), verb
+        )
+        return self.get(created.id) if verb.refetch and created.id else created
+
+    def get(self, meeting_id: str) -> Meeting:
+        verb = self.vendor.get
+        return self._meeting(
+            self._call(verb, **self._arguments(verb, meeting_id)), verb
+        )
+
+    def list(self) -> Iterator[Meeting]:
+        """Every meeting, page after page, each page fetched when reached."""
+        verb = self.vendor.list
+        answer = self._call(verb, **self._arguments(verb))
+        items = answer if verb.paged else self._items(answer, verb)
+        try:
+            for item in items:
+                yield from_vendor(_dump(item), self.vendor)
+        except Exception as exc:  # a later page failed
+            error = self._error(exc)
+            if error is None:
+                raise
+            raise error from exc
+
+    def update(self, meeting_id: str, changes: Meeting) -> Meeting:
+        """The meeting after `changes` (its fields that are set) are applied."""
+        verb = self.vendor.update
+        wire = to_vendor(changes, self.vendor, creating=False)
+        if verb.replace:
+            current = _dig(
+                _dump(
+                    self._call(
+                        self.vendor.get, **self._arguments(self.vendor.get, meeting_id)
+                    )
+                ),
+                self.vendor.get.result,
+            )
+            wire = _merged(current, wire)
+        answer = self._call(verb, **self._arguments(verb, meeting_id, wire))
+        return self.get(meeting_id) if answer is None else self._meeting(answer, verb)
+
+    def delete(self, meeting_id: str) -> None:
+        verb = self.vendor.delete
+        self._call(verb, **self._arguments(verb, meeting_id))
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> MeetingsClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncMeetingsClient(_Adapter):
+    """The async twin of `MeetingsClient`."""
+
+    async def _call(self, verb: Verb, **arguments: typing.Any) -> typing.Any:
+        try:
+            return await self._method(verb)(**arguments)
+        except Exception as exc:
+            error = self._error(exc)
+            if error is None:
+                raise
+            raise error from exc
+
+    async def create(self, meeting: Meeting) -> Meeting:
+        verb = self.vendor.create
+        wire = to_vendor(meeting, self.vendor, creating=True)
+        created = self._meeting(
+            await self._call(verb, **self._arguments(verb, None, wire)), verb
+        )
+        return await self.get(created.id) if verb.refetch and created.id else created
+
+    async def get(self, meeting_id: str) -> Meeting:
+        verb = self.vendor.get
+        return self._meeting(
+            await self._call(verb, **self._arguments(verb, meeting_id)), verb
+        )
+
+    async def list(self) -> AsyncIterator[Meeting]:
+        """Every meeting, page after page, each page fetched when reached."""
+        verb = self.vendor.list
+        try:
+            if verb.paged:
+                async for item in self._method(verb)(**self._arguments(verb)):
+                    yield from_vendor(_dump(item), self.vendor)
+                return
+            answer = await self._method(verb)(**self._arguments(verb))
+        except Exception as exc:
+            error = self._error(exc)
+            if error is None:
+                raise
+            raise error from exc
+        for item in self._items(answer, verb):
+            yield from_vendor(_dump(item), self.vendor)
+
+    async def update(self, meeting_id: str, changes: Meeting) -> Meeting:
+        """The meeting after `changes` (its fields that are set) are applied."""
+        verb = self.vendor.update
+        wire = to_vendor(changes, self.vendor, creating=False)
+        if verb.replace:
+            read = self.vendor.get
+            current = _dig(
+                _dump(await self._call(read, **self._arguments(read, meeting_id))),
+                read.result,
+            )
+            wire = _merged(current, wire)
+        answer = await self._call(verb, **self._arguments(verb, meeting_id, wire))
+        return (
+            await self.get(meeting_id)
+            if answer is None
+            else self._meeting(answer, verb)
+        )
+
+    async def delete(self, meeting_id: str) -> None:
+        verb = self.vendor.delete
+        await self._call(verb, **self._arguments(verb, meeting_id))
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    async def __aenter__(self) -> AsyncMeetingsClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+def _merged(
+    current: typing.Any, changes: dict[str, typing.Any]
+) -> dict[str, typing.Any]:
+    """`current` (a vendor object) with `changes` written over it, mappings merged."""
+    merged = dict(current) if isinstance(current, dict) else {}
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def connect(
+    vendors: Mapping[str, VendorMap], name: str, **options: typing.Any
+) -> MeetingsClient:
+    """A `MeetingsClient` for vendor `name`: `options` are its client's arguments
+    (credentials, `base_url`...) and the vendor's context (`account_id`...)."""
+    vendor, client, context = _connected(vendors, name, options, "")
+    return MeetingsClient(client, vendor, context)
+
+
+def connect_async(
+    vendors: Mapping[str, VendorMap], name: str, **options: typing.Any
+) -> AsyncMeetingsClient:
+    """The async twin of `connect`."""
+    vendor, client, context = _connected(vendors, name, options, "Async")
+    return AsyncMeetingsClient(client, vendor, context)
+
+
+def _connected(
+    vendors: Mapping[str, VendorMap],
+    name: str,
+    options: Mapping[str, typing.Any],
+    prefix: str,
+) -> tuple[VendorMap, typing.Any, dict[str, typing.Any]]:
+    vendor = vendors.get(name)
+    if vendor is None:
+        raise ValueError(
+            f"unknown vendor {name!r}: one of {', '.join(sorted(vendors))}"
+        )
+    context = {k: v for k, v in options.items() if k in vendor.context}
+    arguments = {k: v for k, v in options.items() if k not in vendor.context}
+    client_class = getattr(
+        importlib.import_module(vendor.package), prefix + vendor.client
+    )
+    return vendor, client_class(**arguments), context

@@ -1,0 +1,87 @@
+"""The unified meetings runtime, tested once: a hand-written map of join.me onto its served fake."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import importlib
+from typing import Any
+
+import pytest
+from conftest import served
+
+from generator.runtime import _unified as u
+
+START = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)
+JOINME = u.VendorMap(
+    name="joinme",
+    package="generated.joinme",
+    client="JoinMeClient",
+    create=u.Verb("meetings.schedule_meeting", body_type="NewMeeting"),
+    get=u.Verb("meetings.get_scheduled_meeting", id_argument="meeting_id"),
+    list=u.Verb("meetings.get_scheduled_meetings", result=("meetings",)),
+    update=u.Verb("meetings.update_meeting", id_argument="meeting_id", body_type="MeetingUpdate"),
+    delete=u.Verb("meetings.delete_meeting", id_argument="meeting_id"),
+    fields=(
+        u.FieldMap("id", ("meetingId",), read_only=True),
+        u.FieldMap("title", ("meetingName",)),
+        u.FieldMap("start", ("meetingStart",)),
+        u.FieldMap("end", ("meetingEnd",)),
+        u.FieldMap("attendees", ("participants",)),
+        u.FieldMap("join_url", ("viewerLink",), read_only=True),
+    ),
+)
+VENDORS = {"joinme": JOINME}
+
+
+def fake() -> Any:
+    return served(importlib.import_module("generated.joinme.server").create_app())
+
+
+def test_a_meeting_goes_round_the_vendor_and_back() -> None:
+    with fake() as root, u.connect(VENDORS, "joinme", access_token="test-token", base_url=root + "/v1") as client:
+        created = client.create(u.Meeting(title="Weekly", start=START, duration=datetime.timedelta(minutes=30), attendees=["a@b.example"]))
+        assert (created.title, created.start, created.end, created.duration) == ("Weekly", START, START + datetime.timedelta(minutes=30), datetime.timedelta(minutes=30))
+        assert created.attendees == ["a@b.example"] and created.id and created.original["meetingId"] == int(created.id)
+        assert client.get(created.id) == created
+        assert [m.id for m in client.list()] == [created.id]
+        moved = client.update(created.id, u.Meeting(start=START + datetime.timedelta(hours=1), end=START + datetime.timedelta(hours=2)))
+        assert (moved.title, moved.duration) == ("Weekly", datetime.timedelta(hours=1))
+        client.delete(created.id)
+        with pytest.raises(u.NotFoundError) as caught:
+            client.get(created.id)
+        assert caught.value.status_code == 404 and caught.value.original is not None
+
+
+def test_a_field_the_vendor_cannot_store_is_refused_before_anything_is_sent() -> None:
+    assert "timezone" not in JOINME.capabilities and {"end", "duration"} <= JOINME.capabilities
+    with u.connect(VENDORS, "joinme", access_token="t", base_url="http://127.0.0.1:9") as client:  # nothing listens
+        with pytest.raises(u.UnsupportedFieldError, match="timezone") as caught:
+            client.create(u.Meeting(title="x", start=START, end=START, timezone="Europe/Paris"))
+        assert caught.value.fields == ("timezone",)
+        with pytest.raises(u.UnsupportedFieldError, match="join_url"):
+            client.update("1", u.Meeting(join_url="https://elsewhere.example"))
+
+
+def test_the_async_client_does_the_same() -> None:
+    async def main(root: str) -> list[Any]:
+        async with u.connect_async(VENDORS, "joinme", access_token="test-token", base_url=root + "/v1") as client:
+            created = await client.create(u.Meeting(title="Async", start=START, end=START + datetime.timedelta(minutes=15)))
+            listed = [m.id async for m in client.list()]
+            await client.delete(created.id or "")
+            try:
+                await client.get(created.id or "")
+            except u.NotFoundError as error:
+                return [created.duration, listed == [created.id], error.status_code]
+            return []
+
+    with fake() as root:
+        assert asyncio.run(main(root)) == [datetime.timedelta(minutes=15), True, 404]
+
+
+def test_refused_credentials_and_an_unknown_vendor_are_typed_errors() -> None:
+    with fake() as root, u.connect(VENDORS, "joinme", access_token="wrong", base_url=root + "/v1") as client:
+        with pytest.raises(u.AuthenticationError):
+            client.get("1")
+    with pytest.raises(ValueError, match="one of joinme"):
+        u.connect(VENDORS, "zoom")
