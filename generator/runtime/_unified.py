@@ -554,7 +554,6 @@ def _connected(
         )
     context = {k: v for k, v in options.items() if k in vendor.context}
     arguments = {k: v for k, v in options.items() if k not in vendor.context}
-    client_class = getattr(
-        importlib.import_module(vendor.package), prefix + vendor.client
-    )
+    package = importlib.import_module(vendor.package, __package__)
+    client_class = getattr(package, prefix + vendor.client)
     return vendor, client_class(**arguments), context
