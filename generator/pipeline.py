@@ -19,7 +19,7 @@ from .swagger2 import convert, is_swagger2  # isort: skip
 from .validate import validate  # isort: skip
 from .rules import check_rules  # isort: skip
 from .model import Api, build_api  # isort: skip
-from .render import environment, render, runtime  # isort: skip
+from .render import environment, meetings, render, runtime  # isort: skip
 from .format import Formatter, format_all  # isort: skip
 from .write import Change, plan  # isort: skip
 
@@ -149,6 +149,7 @@ def render_all(
     env = environment()
     rendered: dict[PurePosixPath, str] = {}
     copied: dict[PurePosixPath, str] = {}
+    apis = list(apis)
     for api in apis:
         copied.update(runtime(api))
         try:
@@ -157,6 +158,9 @@ def render_all(
             message = f"the templates failed on this spec ({type(exc).__name__}: {exc}); please report it"
             where = display_path(api.sources[0]) if api.sources else api.source
             raise GeneratorError([Problem(where, 1, "", message, "internal-error")]) from exc
+    unified, unified_runtime = meetings(apis, env, prefix)
+    rendered.update(unified)
+    copied.update(unified_runtime)
     try:
         return format_all(rendered, cache, progress, formatter) | copied
     except ValueError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import MISSING, Field, dataclass, fields, is_dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -13,6 +14,7 @@ import jinja2
 from . import examples, identifiers
 from .identifiers import Code
 from .model import Api
+from .model.unified import FIELDS
 from .sources import GENERATOR_NAME, MARKER
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -195,7 +197,34 @@ def runtime(api: Api) -> dict[PurePosixPath, str]:
     formatted again.
     """
     first = f"# {header(api.source)}\n"
-    return {PurePosixPath(api.package, name): first + source for name, source in _runtime_sources()}
+    return {PurePosixPath(api.package, name): first + source for name, source in _runtime_sources() if name != UNIFIED}
+
+
+UNIFIED = "_unified.py"  # the runtime of the `meetings` package alone
+MEETINGS = PurePosixPath("meetings")
+
+
+def meetings(
+    apis: Sequence[Api], env: jinja2.Environment, import_prefix: str = ""
+) -> tuple[dict[PurePosixPath, str], dict[PurePosixPath, str]]:
+    """The `meetings` package, one interface over every API whose spec maps onto it
+    (`x-unified`): its rendered files, and its runtime, copied; nothing when no
+    spec does."""
+    vendors = [api for api in apis if api.unified is not None]
+    if not vendors:
+        return {}, {}
+    context = {
+        "vendors": vendors,
+        "header": header(", ".join(api.source for api in vendors)),
+        "import_path": Code(import_prefix + str(MEETINGS)),
+        "fields": [Code(name) for name in FIELDS],
+    }
+    files = {
+        MEETINGS / PurePosixPath(name).relative_to("meetings").with_suffix(""): env.get_template(name).render(context)
+        for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("meetings/")))
+    }
+    source = dict(_runtime_sources())[UNIFIED]
+    return files, {MEETINGS / UNIFIED: f"# {context['header']}\n" + source}
 
 
 @functools.cache

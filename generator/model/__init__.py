@@ -17,6 +17,7 @@ from .schemas import SchemaParser
 from .security import parse_schemes
 from .server import parse_server
 from .types import Alias, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf
+from .unified import parse_unified
 
 __all__ = [
     "Alias", "Api", "Body", "Enum", "EnumMember", "Field", "ListOf", "MapOf", "Model", "Named",
@@ -52,6 +53,10 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     title = str(info.get("title") or package)
     client_name = class_name(str(info.get("x-client-name") or title))
     client_name = re.sub(r"Client$", "", client_name) or client_name
+    resources = resource_groups.build(operations, data.get("tags"), RESERVED_METHODS, client_name)
+    unified, unified_problems = parse_unified(document, operations, package, client_name + "Client")
+    if unified_problems:  # errors: the vendor's mapping cannot be followed
+        return sorted(set(unified_problems))
     return Api(
         source=source_name(document.path),
         package=Code(package),
@@ -66,12 +71,13 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         aliases=schemas.aliases,
         operations=operations,
         model_parts=split(schemas.enums, schemas.models, schemas.aliases),
-        resources=resource_groups.build(operations, data.get("tags"), RESERVED_METHODS, client_name),
+        resources=resources,
         security_schemes=security,
         document=data,
         warnings=sorted(set(warnings + schemas.warnings)),
         server=server,
         collections={name: c for name, c in collections.items() if c is not None},
+        unified=unified,
     )
 
 

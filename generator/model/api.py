@@ -12,6 +12,7 @@ from ..problems import Problem
 from .fake import Collection, FakeAction
 from .server import ServerSettings
 from .types import ANY, NONE, Alias, Enum, Model, PyType, UnionOf, names_enum, nullable
+from .unified import VendorMap
 
 if TYPE_CHECKING:
     from .pagination import Pagination
@@ -284,6 +285,7 @@ class Api:
     model_parts: list[ModelPart] = field(default_factory=list)  # the models module, or the parts of the package
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)  # the spec itself, served by the generated server
+    unified: VendorMap | None = None  # its place in the `meetings` package (`x-unified`)
     sources: list[Path] = field(default_factory=list)  # every file the spec was read from
     warnings: list[Problem] = field(default_factory=list)  # what was typed loosely or left out
     server: ServerSettings = field(default_factory=ServerSettings)  # `x-server`, auth and paths

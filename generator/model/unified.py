@@ -1,0 +1,300 @@
+"""Read `x-unified`: how a vendor's operations and meeting object map onto the
+one meetings interface (the `meetings` package, `runtime/_unified.py`).
+
+    x-unified:
+      operations:
+        create: {operation: scheduleMeeting}            # body: / result: pointers to the meeting
+        get: {operation: getScheduledMeeting}
+        list: {operation: getScheduledMeetings, items: /meetings}
+        update: {operation: updateMeeting}              # replace: true for a PUT of the whole meeting
+        delete: {operation: deleteMeeting}
+      context: {account_id: accountId}                  # a connect() argument -> the vendor's parameter
+      constants: {/type: 2}                             # sent on create: pointer -> value
+      fields:
+        id: {at: /meetingId}
+        start: {at: /meetingStart}
+        duration: {at: /duration, unit: minutes}        # minutes, seconds or hours
+        attendees: {at: /participants}                  # key: /email for objects; separator: "," for a string
+        status: {at: /status, values: {waiting: scheduled}, read_only: true}
+
+Each class here mirrors the runtime class of the same name, which the generated
+`meetings/_vendors.py` constructs. Every finding is an error of rule `x-unified`,
+located in the spec: the vendor is then left out of the `meetings` package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..load import Document
+from ..pointers import deref, join, split
+from ..problems import Problem
+from .extension import Findings, suggestion
+
+if TYPE_CHECKING:
+    from .api import Operation
+
+RULE = "x-unified"
+VERBS = ("create", "get", "list", "update", "delete")
+VERB_KEYS = {
+    "create": {"operation", "body", "result", "refetch"},
+    "get": {"operation", "result"},
+    "list": {"operation", "items"},
+    "update": {"operation", "body", "result", "replace"},
+    "delete": {"operation"},
+}
+FIELDS = ("id", "title", "start", "end", "duration", "timezone", "attendees", "host", "join_url", "status", "recurrence")
+FIELD_KEYS = {"at", "read_only", "unit", "key", "separator", "values"}
+UNITS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
+CHOICES = {
+    "status": ("scheduled", "started", "ended", "cancelled"),
+    "recurrence": ("none", "daily", "weekly", "monthly"),
+}
+# The JSON types each field may have in the vendor's object.
+TYPES = {
+    "start": ("string",), "end": ("string",), "duration": ("integer", "number"),
+    "attendees": ("array", "string"), "id": ("string", "integer"),
+}  # fmt: skip
+Tokens = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    name: str
+    at: Tokens
+    read_only: bool = False
+    unit: float = 60.0
+    key: Tokens = ()
+    separator: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Verb:
+    method: str
+    id_argument: str = ""
+    body_type: str = ""
+    body: Tokens = ()
+    result: Tokens = ()
+    replace: bool = False
+    refetch: bool = False
+    paged: bool = False
+    arguments: tuple[tuple[str, str], ...] = ()
+    body_context: tuple[tuple[str, Tokens], ...] = ()
+
+
+@dataclass(frozen=True)
+class VendorMap:
+    name: str
+    package: str
+    client: str
+    create: Verb
+    get: Verb
+    list: Verb
+    update: Verb
+    delete: Verb
+    fields: tuple[FieldMap, ...]
+    constants: tuple[tuple[Tokens, Any], ...] = ()
+    context: tuple[str, ...] = ()
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        """The unified fields it keeps, in the model's order (end and duration from each other)."""
+        kept = {f.name for f in self.fields}
+        if "start" in kept and kept & {"end", "duration"}:
+            kept |= {"end", "duration"}
+        return tuple(name for name in FIELDS if name in kept)
+
+
+def parse_unified(
+    document: Document, operations: list[Operation], package: str, client: str
+) -> tuple[VendorMap | None, list[Problem]]:
+    """The vendor's map, or None (with the findings) when the spec has none or it is broken."""
+    raw = document.data.get("x-unified") if isinstance(document.data, dict) else None
+    if raw is None:
+        return None, []
+    findings = Findings(document, RULE)
+    reader = _Reader(document, findings, {op.operation_id: op for op in operations})
+    unified = reader.vendor(findings.mapping(raw, "/x-unified", "x-unified"), package, client)
+    return (None if findings.problems else unified), findings.problems
+
+
+class _Reader:
+    def __init__(self, document: Document, findings: Findings, operations: dict[str, Operation]) -> None:
+        self.document = document
+        self.findings = findings
+        self.operations = operations
+
+    def vendor(self, raw: dict[str, Any], package: str, client: str) -> VendorMap | None:
+        where = "/x-unified"
+        self.findings.keys(raw, where, {"operations", "context", "constants", "fields"}, "x-unified")
+        context = self._context(raw.get("context", {}), join(where, "context"))
+        verbs_raw = self.findings.mapping(raw.get("operations"), join(where, "operations"), "x-unified's operations")
+        self.findings.keys(verbs_raw, join(where, "operations"), VERBS, "x-unified's operations")
+        self.findings.need(verbs_raw, VERBS, join(where, "operations"), "x-unified's operations")
+        verbs = {name: self._verb(name, verbs_raw.get(name), join(where, "operations", name), context) for name in VERBS if name in verbs_raw}
+        fields_raw = self.findings.mapping(raw.get("fields"), join(where, "fields"), "x-unified's fields")
+        self.findings.keys(fields_raw, join(where, "fields"), FIELDS, "x-unified's fields")
+        meeting = self._meeting_schema(verbs_raw)
+        fields = tuple(self._field(name, fields_raw[name], join(where, "fields", name), meeting) for name in FIELDS if name in fields_raw)
+        constants_raw = self.findings.mapping(raw.get("constants", {}), join(where, "constants"), "x-unified's constants")
+        constants = tuple((tuple(split(self.findings.pointer(k, join(where, "constants", k), "a constant's key"))), v) for k, v in constants_raw.items())
+        if len(verbs) < len(VERBS) or "id" not in fields_raw:
+            if "id" not in fields_raw:
+                self.findings.add(join(where, "fields"), "x-unified's fields need 'id'")
+            return None
+        return VendorMap(
+            name=package, package=".." + package, client=client,
+            create=verbs["create"], get=verbs["get"], list=verbs["list"], update=verbs["update"], delete=verbs["delete"],
+            fields=fields, constants=constants, context=tuple(context),
+        )  # fmt: skip
+
+    def _context(self, raw: Any, where: str) -> dict[str, str]:
+        context = self.findings.mapping(raw, where, "x-unified's context")
+        names = {}
+        for name, parameter in context.items():
+            if not name.isidentifier() or not name.islower():
+                self.findings.add(join(where, name), f"context name {name!r} must be a snake_case Python name")
+            names[name] = self.findings.text(parameter, join(where, name), "a context's parameter")
+        return names
+
+    def _verb(self, name: str, raw: Any, where: str, context: dict[str, str]) -> Verb:
+        raw = self.findings.mapping(raw, where, f"x-unified's {name}")
+        self.findings.keys(raw, where, VERB_KEYS[name], f"x-unified's {name}")
+        operation_id = self.findings.text(raw.get("operation"), join(where, "operation"), f"{name}'s operation")
+        op = self.operations.get(operation_id)
+        if op is None:
+            if operation_id:
+                hint = suggestion(operation_id, self.operations)
+                self.findings.add(join(where, "operation"), f"no operation {operation_id!r} in this spec{hint}")
+            return Verb("")
+        method = f"{op.resource}.{op.method_name}" if op.resource else str(op.method_name)
+        id_argument = ""
+        if name in ("get", "update", "delete"):
+            ids = [p for p in op.path_parameters]
+            if len(ids) != 1:
+                self.findings.add(join(where, "operation"), f"{name} needs an operation with one path parameter for the meeting's id; {operation_id} has {len(ids)}")
+            else:
+                id_argument = ids[0].name
+        body_type = ""
+        if name in ("create", "update"):
+            if op.body is None or not hasattr(op.body.type, "name") or getattr(op.body.type, "is_enum", True):
+                self.findings.add(join(where, "operation"), f"{name} needs an operation whose request body is an object; {operation_id}'s is not")
+            else:
+                body_type = str(op.body.type.name)
+        arguments = tuple((key, str(p.name)) for key, wire in context.items() for p in op.parameters if p.wire_name == wire)
+        body_context = tuple((key, (wire,)) for key, wire in context.items() if name in ("create", "update") and self._body_has(op, wire))
+        paged = name == "list" and op.iter_method_name is not None
+        result_key = "items" if name == "list" else "result"
+        return Verb(
+            method=f"{op.resource}.{op.iter_method_name}" if paged and op.resource else (str(op.iter_method_name) if paged else method),
+            id_argument=id_argument,
+            body_type=body_type,
+            body=tuple(split(self.findings.pointer(raw.get("body", ""), join(where, "body"), "body"))),
+            result=tuple(split(self.findings.pointer(raw.get(result_key, ""), join(where, result_key), result_key))),
+            replace=raw.get("replace", op.http_method == "PUT") is True,
+            refetch=raw.get("refetch") is True,
+            paged=paged,
+            arguments=arguments,
+            body_context=body_context,
+        )
+
+    def _body_has(self, op: Operation, wire: str) -> bool:
+        spec = self.document.data["paths"][op.path][op.http_method.lower()]
+        schema = _schema_of(self.document, spec.get("requestBody"))
+        return wire in _properties(self.document, schema)
+
+    def _meeting_schema(self, verbs: dict[str, Any]) -> Any:
+        """The schema of the meeting object: get's answer at its `result` pointer."""
+        raw = verbs.get("get")
+        if not isinstance(raw, dict):
+            return None
+        op = self.operations.get(str(raw.get("operation")))
+        if op is None or op.success is None:
+            return None
+        spec = self.document.data["paths"][op.path][op.http_method.lower()]
+        answer = _schema_of(self.document, (spec.get("responses") or {}).get(op.success.status))
+        result = raw.get("result", "") if isinstance(raw.get("result", ""), str) else ""
+        return _schema_at(self.document, answer, tuple(split(result)))
+
+    def _field(self, name: str, raw: Any, where: str, meeting: Any) -> FieldMap:
+        raw = self.findings.mapping(raw, where, f"field {name}")
+        self.findings.keys(raw, where, FIELD_KEYS, f"field {name}")
+        self.findings.need(raw, ("at",), where, f"field {name}")
+        at = tuple(split(self.findings.pointer(raw.get("at", ""), join(where, "at"), "at")))
+        schema = _schema_at(self.document, meeting, at) if meeting is not None else None
+        if meeting is not None and schema is None:
+            self.findings.add(join(where, "at"), f"the meeting object has nothing at {raw.get('at')!r}")
+        kinds = _types(self.document, schema)
+        allowed = TYPES.get(name, ("string",) if name not in CHOICES else ("string", "integer", "number", "boolean"))
+        if schema is not None and kinds and not set(kinds) & set(allowed):
+            self.findings.add(join(where, "at"), f"{name} cannot be read from a {'/'.join(kinds)}: it needs a {' or '.join(allowed)}")
+        unit = raw.get("unit", "minutes")
+        if unit not in UNITS:
+            self.findings.add(join(where, "unit"), f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+        values = self.findings.mapping(raw.get("values", {}), join(where, "values"), "values")
+        for vendor_value, unified in values.items():
+            if unified not in CHOICES.get(name, ()):
+                self.findings.add(join(where, "values", vendor_value), f"{name} has no value {unified!r}: one of {', '.join(CHOICES.get(name, ()))}")
+        if name in CHOICES and not values:
+            self.findings.add(where, f"field {name} needs 'values': the vendor's values and the {name} each means")
+        return FieldMap(
+            name=name,
+            at=at,
+            read_only=raw.get("read_only") is True or name in ("id", "join_url", "status"),
+            unit=UNITS.get(unit, 60.0),
+            key=tuple(split(raw.get("key", ""))) if isinstance(raw.get("key", ""), str) else (),
+            separator=raw.get("separator", "") if isinstance(raw.get("separator", ""), str) else "",
+            values=tuple((str(k), str(v)) for k, v in values.items()),
+        )
+
+
+def _schema_of(document: Document, holder: Any) -> Any:
+    """The JSON schema of a request body or response object, `$ref`s followed."""
+    if not isinstance(holder, dict):
+        return None
+    _, holder = deref(document.data, "", holder)
+    content = holder.get("content") if isinstance(holder, dict) else None
+    if not isinstance(content, dict) or not content:
+        return None
+    media = next((v for k, v in content.items() if "json" in k), next(iter(content.values())))
+    return media.get("schema") if isinstance(media, dict) else None
+
+
+def _properties(document: Document, schema: Any) -> dict[str, Any]:
+    """A schema's properties, its allOf members' included, `$ref`s followed."""
+    _, schema = deref(document.data, "", schema)
+    if not isinstance(schema, dict):
+        return {}
+    found = dict(schema.get("properties") or {})
+    for member in schema.get("allOf") or []:
+        found.update(_properties(document, member))
+    return found
+
+
+def _schema_at(document: Document, schema: Any, tokens: Tokens) -> Any:
+    """The schema of the value at `tokens` in a value of `schema`; None where it has none."""
+    for token in tokens:
+        _, schema = deref(document.data, "", schema)
+        if isinstance(schema, dict) and schema.get("type") == "array" and token.isdigit():
+            schema = schema.get("items")
+            continue
+        schema = _properties(document, schema).get(token)
+        if schema is None:
+            return None
+    return deref(document.data, "", schema)[1]
+
+
+def _types(document: Document, schema: Any) -> tuple[str, ...]:
+    if not isinstance(schema, dict):
+        return ()
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return (kind,)
+    if isinstance(kind, list):
+        return tuple(k for k in kind if k != "null")
+    if "enum" in schema:
+        return tuple(dict.fromkeys({str: "string", int: "integer", float: "number", bool: "boolean"}.get(type(v), "") for v in schema["enum"]))
+    return ()
+
