@@ -45,7 +45,7 @@ VERB_KEYS = {
     "delete": {"operation"},
 }
 FIELDS = ("id", "title", "start", "end", "duration", "timezone", "attendees", "host", "join_url", "status", "recurrence")
-FIELD_KEYS = {"at", "read_only", "unit", "key", "separator", "values"}
+FIELD_KEYS = {"at", "write", "read_only", "unit", "key", "separator", "values"}
 UNITS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
 CHOICES = {
     "status": ("scheduled", "started", "ended", "cancelled"),
@@ -63,6 +63,7 @@ Tokens = tuple[str, ...]
 class FieldMap:
     name: str
     at: Tokens
+    write: Tokens | None = None
     read_only: bool = False
     unit: float = 60.0
     key: Tokens = ()
@@ -239,9 +240,11 @@ class _Reader:
                 self.findings.add(join(where, "values", vendor_value), f"{name} has no value {unified!r}: one of {', '.join(CHOICES.get(name, ()))}")
         if name in CHOICES and not values:
             self.findings.add(where, f"field {name} needs 'values': the vendor's values and the {name} each means")
+        write = raw.get("write")
         return FieldMap(
             name=name,
             at=at,
+            write=None if write is None else tuple(split(self.findings.pointer(write, join(where, "write"), "write"))),
             read_only=raw.get("read_only") is True or name in ("id", "join_url", "status"),
             unit=UNITS.get(unit, 60.0),
             key=tuple(split(raw.get("key", ""))) if isinstance(raw.get("key", ""), str) else (),

@@ -122,7 +122,8 @@ class FieldMap:
     """Where a unified field lives in the vendor's meeting object, and how it converts."""
 
     name: str  # one of FIELDS
-    at: Tokens
+    at: Tokens  # where answers hold it
+    write: Tokens | None = None  # where requests send it, when not at `at`
     read_only: bool = False
     unit: float = 60.0  # duration: seconds in the vendor's unit (minutes by default)
     key: Tokens = ()  # attendees kept as objects: where each one's string is
@@ -233,7 +234,8 @@ def to_vendor(
             _put(wire, tokens, constant)
     for field in vendor.fields:
         if not field.read_only and given.get(field.name) is not None:
-            _put(wire, field.at, _written(field, given[field.name]))
+            where = field.at if field.write is None else field.write
+            _put(wire, where, _written(field, given[field.name]))
     return wire
 
 
@@ -298,8 +300,9 @@ def _scalar(text: str) -> typing.Any:
 
 
 def _dump(value: typing.Any) -> typing.Any:
+    """A vendor's answer as JSON data, wire names, without the fields it left out."""
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True)
+        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
     return pydantic.TypeAdapter(typing.Any).dump_python(value, mode="json")
 
 
@@ -348,6 +351,18 @@ class _Adapter:
             models = importlib.import_module(self._package.__name__ + ".models")
             arguments["body"] = getattr(models, verb.body_type).model_validate(body)
         return arguments
+
+    def _writable(self, current: typing.Any, verb: Verb) -> dict[str, typing.Any]:
+        """The parts of a meeting as read that `verb`'s body takes: what a
+        replacing update sends back unchanged (not the id, links or status)."""
+        if not isinstance(current, dict):
+            return {}
+        if verb.body:
+            return current
+        models = importlib.import_module(self._package.__name__ + ".models")
+        fields = getattr(models, verb.body_type).model_fields
+        names = {field.serialization_alias or name for name, field in fields.items()}
+        return {key: value for key, value in current.items() if key in names}
 
     def _meeting(self, answer: typing.Any, verb: Verb) -> Meeting:
         return from_vendor(_dig(_dump(answer), verb.result), self.vendor)
@@ -410,15 +425,11 @@ class MeetingsClient(_Adapter):
         verb = self.vendor.update
         wire = to_vendor(changes, self.vendor, creating=False)
         if verb.replace:
-            current = _dig(
-                _dump(
-                    self._call(
-                        self.vendor.get, **self._arguments(self.vendor.get, meeting_id)
-                    )
-                ),
-                self.vendor.get.result,
+            read = self.vendor.get
+            current = self._call(read, **self._arguments(read, meeting_id))
+            wire = _merged(
+                self._writable(_dig(_dump(current), read.result), verb), wire
             )
-            wire = _merged(current, wire)
         answer = self._call(verb, **self._arguments(verb, meeting_id, wire))
         return self.get(meeting_id) if answer is None else self._meeting(answer, verb)
 
@@ -485,11 +496,10 @@ class AsyncMeetingsClient(_Adapter):
         wire = to_vendor(changes, self.vendor, creating=False)
         if verb.replace:
             read = self.vendor.get
-            current = _dig(
-                _dump(await self._call(read, **self._arguments(read, meeting_id))),
-                read.result,
+            current = await self._call(read, **self._arguments(read, meeting_id))
+            wire = _merged(
+                self._writable(_dig(_dump(current), read.result), verb), wire
             )
-            wire = _merged(current, wire)
         answer = await self._call(verb, **self._arguments(verb, meeting_id, wire))
         return (
             await self.get(meeting_id)
