@@ -38,14 +38,14 @@ if TYPE_CHECKING:
 RULE = "x-unified"
 VERBS = ("create", "get", "list", "update", "delete")
 VERB_KEYS = {
-    "create": {"operation", "body", "result", "refetch"},
-    "get": {"operation", "result"},
-    "list": {"operation", "items"},
-    "update": {"operation", "body", "result", "replace"},
-    "delete": {"operation"},
+    "create": {"operation", "body", "result", "refetch", "arguments"},
+    "get": {"operation", "result", "arguments"},
+    "list": {"operation", "items", "item", "arguments"},
+    "update": {"operation", "body", "result", "replace", "arguments"},
+    "delete": {"operation", "arguments"},
 }
 FIELDS = ("id", "title", "start", "end", "duration", "timezone", "attendees", "host", "join_url", "status", "recurrence")
-FIELD_KEYS = {"at", "write", "read_only", "unit", "key", "separator", "values"}
+FIELD_KEYS = {"at", "write", "read_only", "unit", "key", "each", "separator", "values"}
 UNITS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
 CHOICES = {
     "status": ("scheduled", "started", "ended", "cancelled"),
@@ -67,6 +67,7 @@ class FieldMap:
     read_only: bool = False
     unit: float = 60.0
     key: Tokens = ()
+    each: tuple[tuple[str, Any], ...] = ()
     separator: str = ""
     values: tuple[tuple[str, str], ...] = ()
 
@@ -83,6 +84,8 @@ class Verb:
     paged: bool = False
     arguments: tuple[tuple[str, str], ...] = ()
     body_context: tuple[tuple[str, Tokens], ...] = ()
+    constants: tuple[tuple[str, Any], ...] = ()
+    item: Tokens = ()
 
 
 @dataclass(frozen=True)
@@ -151,16 +154,25 @@ class _Reader:
             fields=fields, constants=constants, context=tuple(context),
         )  # fmt: skip
 
-    def _context(self, raw: Any, where: str) -> dict[str, str]:
+    def _context(self, raw: Any, where: str) -> dict[str, tuple[str, Tokens]]:
+        """connect() name -> (the vendor's parameter, where a request body takes it: () for
+        its top-level property of the parameter's name)."""
         context = self.findings.mapping(raw, where, "x-unified's context")
         names = {}
-        for name, parameter in context.items():
+        for name, value in context.items():
+            at = join(where, name)
             if not name.isidentifier() or not name.islower():
-                self.findings.add(join(where, name), f"context name {name!r} must be a snake_case Python name")
-            names[name] = self.findings.text(parameter, join(where, name), "a context's parameter")
+                self.findings.add(at, f"context name {name!r} must be a snake_case Python name")
+            if isinstance(value, dict):
+                self.findings.keys(value, at, {"parameter", "body"}, "a context")
+                parameter = self.findings.text(value.get("parameter"), join(at, "parameter"), "a context's parameter")
+                body = tuple(split(self.findings.pointer(value.get("body", ""), join(at, "body"), "a context's body")))
+            else:
+                parameter, body = self.findings.text(value, at, "a context's parameter"), ()
+            names[name] = (parameter, body)
         return names
 
-    def _verb(self, name: str, raw: Any, where: str, context: dict[str, str]) -> Verb:
+    def _verb(self, name: str, raw: Any, where: str, context: dict[str, tuple[str, Tokens]]) -> Verb:
         raw = self.findings.mapping(raw, where, f"x-unified's {name}")
         self.findings.keys(raw, where, VERB_KEYS[name], f"x-unified's {name}")
         operation_id = self.findings.text(raw.get("operation"), join(where, "operation"), f"{name}'s operation")
@@ -184,8 +196,18 @@ class _Reader:
                 self.findings.add(join(where, "operation"), f"{name} needs an operation whose request body is an object; {operation_id}'s is not")
             else:
                 body_type = str(op.body.type.name)
-        arguments = tuple((key, str(p.name)) for key, wire in context.items() for p in op.parameters if p.wire_name == wire)
-        body_context = tuple((key, (wire,)) for key, wire in context.items() if name in ("create", "update") and self._body_has(op, wire))
+        arguments = tuple((key, str(p.name)) for key, (wire, _) in context.items() for p in op.parameters if p.wire_name == wire)
+        body_context = tuple(
+            (key, body or (wire,)) for key, (wire, body) in context.items()
+            if name in ("create", "update") and (body or self._body_has(op, wire))
+        )  # fmt: skip
+        by_wire = {p.wire_name: p for p in op.parameters}
+        constants = []
+        for wire, constant in self.findings.mapping(raw.get("arguments", {}), join(where, "arguments"), "arguments").items():
+            if wire not in by_wire:
+                self.findings.add(join(where, "arguments", wire), f"{operation_id} has no parameter {wire!r}{suggestion(wire, by_wire)}")
+            else:
+                constants.append((str(by_wire[wire].name), constant))
         paged = name == "list" and op.iter_method_name is not None
         result_key = "items" if name == "list" else "result"
         return Verb(
@@ -199,6 +221,8 @@ class _Reader:
             paged=paged,
             arguments=arguments,
             body_context=body_context,
+            constants=tuple(constants),
+            item=tuple(split(self.findings.pointer(raw.get("item", ""), join(where, "item"), "item"))),
         )
 
     def _body_has(self, op: Operation, wire: str) -> bool:
@@ -248,6 +272,7 @@ class _Reader:
             read_only=raw.get("read_only") is True or name in ("id", "join_url", "status"),
             unit=UNITS.get(unit, 60.0),
             key=tuple(split(raw.get("key", ""))) if isinstance(raw.get("key", ""), str) else (),
+            each=tuple(self.findings.mapping(raw.get("each", {}), join(where, "each"), "each").items()),
             separator=raw.get("separator", "") if isinstance(raw.get("separator", ""), str) else "",
             values=tuple((str(k), str(v)) for k, v in values.items()),
         )

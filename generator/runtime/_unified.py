@@ -127,6 +127,7 @@ class FieldMap:
     read_only: bool = False
     unit: float = 60.0  # duration: seconds in the vendor's unit (minutes by default)
     key: Tokens = ()  # attendees kept as objects: where each one's string is
+    each: tuple[tuple[str, typing.Any], ...] = ()  # and the properties every object has
     separator: str = ""  # attendees kept as one string
     values: tuple[tuple[str, str], ...] = ()  # (vendor value as text, unified value)
 
@@ -145,10 +146,13 @@ class Verb:
         False  # create: the answer holds the id only; read the meeting after
     )
     paged: bool = False  # list: `method` iterates every item of every page
-    arguments: tuple[tuple[str, str], ...] = ()  # (context name, argument) it takes
-    body_context: tuple[
-        tuple[str, Tokens], ...
-    ] = ()  # (context name, where in the body)
+    # (context name, argument) it takes; (context name, where in the body) it sets
+    arguments: tuple[tuple[str, str], ...] = ()
+    body_context: tuple[tuple[str, Tokens], ...] = ()
+    constants: tuple[
+        tuple[str, typing.Any], ...
+    ] = ()  # (argument, value) always passed
+    item: Tokens = ()  # list: where the meeting is in each item
 
 
 @dataclasses.dataclass(frozen=True)
@@ -264,7 +268,7 @@ def _written(field: FieldMap, value: typing.Any) -> typing.Any:
         if field.key:
             items = []
             for item in value:
-                holder: dict[str, typing.Any] = {}
+                holder: dict[str, typing.Any] = dict(field.each)
                 _put(holder, field.key, item)
                 items.append(holder)
             return items
@@ -337,17 +341,18 @@ class _Adapter:
         meeting_id: str | None = None,
         wire: dict[str, typing.Any] | None = None,
     ) -> dict[str, typing.Any]:
-        arguments = {name: self._context[key] for key, name in verb.arguments}
+        arguments = dict(verb.constants)
+        arguments |= {name: self._context[key] for key, name in verb.arguments}
         if verb.id_argument and meeting_id is not None:
             arguments[verb.id_argument] = meeting_id
         if wire is not None:
             body: dict[str, typing.Any] = {}
-            for key, tokens in verb.body_context:
-                _put(body, tokens, self._context[key])
             if verb.body:
                 _put(body, verb.body, wire)
             else:
                 body.update(wire)
+            for key, tokens in verb.body_context:
+                _put(body, tokens, self._context[key])
             models = importlib.import_module(self._package.__name__ + ".models")
             arguments["body"] = getattr(models, verb.body_type).model_validate(body)
         return arguments
@@ -413,7 +418,7 @@ class MeetingsClient(_Adapter):
         items = answer if verb.paged else self._items(answer, verb)
         try:
             for item in items:
-                yield from_vendor(_dump(item), self.vendor)
+                yield from_vendor(_dig(_dump(item), verb.item), self.vendor)
         except Exception as exc:  # a later page failed
             error = self._error(exc)
             if error is None:
@@ -479,7 +484,7 @@ class AsyncMeetingsClient(_Adapter):
         try:
             if verb.paged:
                 async for item in self._method(verb)(**self._arguments(verb)):
-                    yield from_vendor(_dump(item), self.vendor)
+                    yield from_vendor(_dig(_dump(item), verb.item), self.vendor)
                 return
             answer = await self._method(verb)(**self._arguments(verb))
         except Exception as exc:
@@ -488,7 +493,7 @@ class AsyncMeetingsClient(_Adapter):
                 raise
             raise error from exc
         for item in self._items(answer, verb):
-            yield from_vendor(_dump(item), self.vendor)
+            yield from_vendor(_dig(_dump(item), verb.item), self.vendor)
 
     async def update(self, meeting_id: str, changes: Meeting) -> Meeting:
         """The meeting after `changes` (its fields that are set) are applied."""
