@@ -136,3 +136,10 @@ def fake_arguments(api: Api) -> Code:
     if api.oauth and api.server.token_path:
         arguments.append(f"token_url={literal(FAKE_ROOT + api.server.token_path)}")
     return Code(", ".join(arguments))
+
+
+def unified_arguments(api: Api) -> Code:
+    """`connect`'s arguments for the served fake: the client's, and a value for each
+    of the vendor's context names (the fake takes any)."""
+    context = api.unified.context if api.unified is not None else ()
+    return Code(", ".join([fake_arguments(api), *(f"{name}={literal('example-' + name)}" for name in context)]))

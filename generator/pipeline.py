@@ -144,8 +144,10 @@ def render_all(
     cache: Cache | None = None,
     progress: Progress[str] = quiet,
     formatter: Formatter = "ruff",
+    unified: bool = True,
 ) -> dict[PurePosixPath, str]:
-    """Every generated file, formatted, in memory."""
+    """Every generated file, formatted, in memory; with `unified`, the `meetings`
+    package too."""
     env = environment()
     rendered: dict[PurePosixPath, str] = {}
     copied: dict[PurePosixPath, str] = {}
@@ -158,9 +160,10 @@ def render_all(
             message = f"the templates failed on this spec ({type(exc).__name__}: {exc}); please report it"
             where = display_path(api.sources[0]) if api.sources else api.source
             raise GeneratorError([Problem(where, 1, "", message, "internal-error")]) from exc
-    unified, unified_runtime = meetings(apis, env, prefix)
-    rendered.update(unified)
-    copied.update(unified_runtime)
+    if unified:
+        interface, interface_runtime = meetings(apis, env, prefix)
+        rendered.update(interface)
+        copied.update(interface_runtime)
     try:
         return format_all(rendered, cache, progress, formatter) | copied
     except ValueError as exc:
@@ -186,10 +189,12 @@ def generate(
     every file the specs were read from, and the warnings.
 
     With `all_specs`, every generated file under `out` that no spec renders any
-    more is stale; otherwise only those in the rendered packages are.
+    more is stale; otherwise only those in the rendered packages are. The
+    `meetings` package, over every spec with `x-unified`, is made with
+    `all_specs` alone: a run on some specs leaves it as it is.
     """
     apis = build(paths, config, progress, cache)
-    files = render_all(apis, import_prefix(out), cache, progress, formatter)
+    files = render_all(apis, import_prefix(out), cache, progress, formatter, unified=all_specs)
     owned = [f for f in owned_folders(paths, out, all_specs) if f.is_dir()]
     warnings = sorted(w for api in apis for w in api.warnings)
     return plan(out, files, owned), [source for api in apis for source in api.sources], warnings

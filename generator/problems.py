@@ -29,6 +29,7 @@ GENERATOR: dict[str, str] = {
     "x-fake": "An x-fake extension names known actions, keys, collections and the operation's parameters.",
     "x-server": "An x-server extension has known keys, error statuses and values of the right types.",
     "x-resource": "An x-resource extension names the resource (client attribute) an operation belongs to.",
+    "x-unified": "An x-unified extension names the spec's operations and fields of its meeting object that convert.",
     "swagger2-convert": "A Swagger 2.0 construct carries over to OpenAPI 3.0 exactly.",
 }
 

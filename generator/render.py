@@ -88,6 +88,7 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
         paging_example=examples.paging_example,
         credential_arguments=examples.credential_arguments,
         fake_arguments=examples.fake_arguments,
+        unified_arguments=examples.unified_arguments,
         fake_root=Code(examples.FAKE_ROOT),
         spec_json=spec_json,
     )

@@ -103,7 +103,7 @@ def test_lint_json_has_the_same_findings(cli: Cli, write_spec: Callable[..., Pat
 
 def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path: Path) -> None:
     first = cli("generate")
-    assert (first.exit_code, first.stdout) == (0, "17 files written, 0 removed\n")
+    assert (first.exit_code, first.stdout) == (0, "22 files written, 0 removed\n")
     assert first.stderr == ""  # no progress bar when not on a terminal
     before = snapshot(tmp_path / "generated")
     assert sorted(before) == [
@@ -112,6 +112,8 @@ def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path
         "joinme/_server_runtime.py",
         "joinme/handlers/__init__.py", "joinme/handlers/meetings.py", "joinme/models.py", "joinme/openapi.json",
         "joinme/py.typed", "joinme/resources/__init__.py", "joinme/resources/meetings.py", "joinme/server.py",
+        # join.me maps onto the one meetings interface (x-unified)
+        "meetings/README.md", "meetings/__init__.py", "meetings/_unified.py", "meetings/_vendors.py", "meetings/py.typed",
     ]  # fmt: skip
     again = cli("generate")
     assert (again.exit_code, again.stdout) == (0, "nothing to do\n")
@@ -262,9 +264,11 @@ def test_removing_a_spec_leaves_no_empty_package_folder(cli: Cli, joinme: Path, 
     (package / "__pycache__" / "models.cpython-311.pyc").write_bytes(b"")
     second.unlink()
     result = cli("generate")
-    assert result.exit_code == 0 and result.stdout == "0 files written, 17 removed\n"
+    # the meetings package is written again without the second vendor
+    assert result.exit_code == 0 and result.stdout == "5 files written, 17 removed\n"
     assert not package.exists()
-    assert sorted(p.name for p in (tmp_path / "generated").iterdir()) == ["joinme"]
+    assert sorted(p.name for p in (tmp_path / "generated").iterdir()) == ["joinme", "meetings"]
+    assert '"second"' not in (tmp_path / "generated" / "meetings" / "_vendors.py").read_text()
 
 
 def test_no_absolute_path_reaches_the_generated_files(

@@ -41,3 +41,15 @@ def test_a_sixth_spec_generates_and_the_spec_driven_tests_cover_it(tmp_path: Pat
     report = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", *SPEC_DRIVEN], project)
     covering = re.findall(r"^PASSED \S*petstore\S*", report, re.MULTILINE)
     assert len(covering) >= 10, report[-3000:]
+
+
+def test_a_sixth_vendor_joins_the_meetings_interface_with_spec_data_alone(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(ROOT, project, ignore=LEFT_OUT)
+    shutil.copy(ROOT / "tests" / "fixtures" / "unified" / "calendar.yaml", project / "specs" / "calendar.yaml")
+
+    run([sys.executable, "-m", "generator", "generate"], project)
+    assert '"calendar": VendorMap(' in (project / "generated" / "meetings" / "_vendors.py").read_text()
+    report = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", "tests/test_unified.py"], project)
+    joined = re.findall(r"^PASSED \S*calendar\S*", report, re.MULTILINE)
+    assert len(joined) == 3, report[-3000:]  # create to delete, sync and async; a field it cannot keep

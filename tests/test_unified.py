@@ -7,12 +7,13 @@ import asyncio
 import datetime
 import importlib
 import inspect
+import re
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import served
+from conftest import ROOT, served
 from spec_driven import VENDORS, Vendor
 
 UNIFIED = [v for v in VENDORS if v.api.unified is not None]
@@ -111,3 +112,19 @@ def test_a_field_the_vendor_cannot_keep_is_refused_at_the_call(vendor: Vendor) -
         assert caught.value.fields == (missing[0],)
 
     run("sync", vendor, scenario)
+
+
+def test_every_spec_that_maps_onto_the_interface_joins_it() -> None:
+    meetings = importlib.import_module("generated.meetings")
+    declared = [v.api.package for v in VENDORS if "x-unified" in v.api.document]
+    assert declared == [v.api.package for v in UNIFIED] == sorted(meetings.VENDORS)
+
+
+def test_the_readmes_example_runs_against_the_served_fake(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "generated" / "meetings" / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
+    vendor = next(v for v in UNIFIED if f'connect("{v.api.package}"' in example)
+    server = importlib.import_module(f"generated.{vendor.api.package}.server")
+    with served(server.create_app()) as root:
+        exec(compile(example.replace("http://127.0.0.1:8000", root), "meetings/README.md", "exec"), {})
+    assert "Weekly" in capsys.readouterr().out

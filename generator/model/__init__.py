@@ -54,9 +54,8 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     client_name = class_name(str(info.get("x-client-name") or title))
     client_name = re.sub(r"Client$", "", client_name) or client_name
     resources = resource_groups.build(operations, data.get("tags"), RESERVED_METHODS, client_name)
-    unified, unified_problems = parse_unified(document, operations, package, client_name + "Client")
-    if unified_problems:  # errors: the vendor's mapping cannot be followed
-        return sorted(set(unified_problems))
+    unified, unified_findings = parse_unified(document, operations, package, client_name + "Client")
+    warnings += unified_findings  # with any, the vendor is left out of the `meetings` package
     return Api(
         source=source_name(document.path),
         package=Code(package),

@@ -18,8 +18,9 @@ one meetings interface (the `meetings` package, `runtime/_unified.py`).
         status: {at: /status, values: {waiting: scheduled}, read_only: true}
 
 Each class here mirrors the runtime class of the same name, which the generated
-`meetings/_vendors.py` constructs. Every finding is an error of rule `x-unified`,
-located in the spec: the vendor is then left out of the `meetings` package.
+`meetings/_vendors.py` constructs. Every finding is of rule `x-unified`,
+located in the spec (a warning unless configured otherwise): the vendor is then
+left out of the `meetings` package, and its client is made as ever.
 """
 
 from __future__ import annotations
