@@ -85,3 +85,39 @@ def test_refused_credentials_and_an_unknown_vendor_are_typed_errors() -> None:
             client.get("1")
     with pytest.raises(ValueError, match="one of joinme"):
         u.connect(VENDORS, "zoom")
+
+
+def test_a_meeting_the_vendor_refuses_is_an_invalid_request_error() -> None:
+    with fake() as root, u.connect(VENDORS, "joinme", access_token="test-token", base_url=root + "/v1") as client:
+        with pytest.raises(u.InvalidRequestError) as caught:  # join.me's rule: the start precedes the end
+            client.create(u.Meeting(title="Backwards", start=START, end=START - datetime.timedelta(hours=1)))
+        assert caught.value.status_code == 409  # join.me answers its rules with Conflict
+
+
+SHAPES = u.VendorMap(
+    name="shapes", package="unused", client="Unused",
+    create=u.Verb(""), get=u.Verb(""), list=u.Verb(""), update=u.Verb(""), delete=u.Verb(""),
+    fields=(
+        u.FieldMap("id", ("key",), read_only=True),
+        u.FieldMap("start", ("when", "begins")),
+        u.FieldMap("duration", ("when", "seconds"), unit=1.0),
+        u.FieldMap("attendees", ("guests",), key=("id",), each=(("kind", "user"),)),
+        u.FieldMap("host", ("owners",), separator=","),
+        u.FieldMap("status", ("state",), values=(("booked", "scheduled"), ("1", "started")), read_only=True),
+        u.FieldMap("title", ("summary",), write=("name",)),
+    ),
+    constants=((("kind",), 7),),
+)  # fmt: skip
+
+
+def test_fields_convert_both_ways_as_their_map_says() -> None:
+    meeting = u.Meeting(title="T", start=START, end=START + datetime.timedelta(minutes=2), attendees=["a", "b"])
+    assert u.to_vendor(meeting, SHAPES, creating=True) == {
+        "kind": 7, "name": "T", "when": {"begins": START.isoformat(), "seconds": 120},
+        "guests": [{"kind": "user", "id": "a"}, {"kind": "user", "id": "b"}],
+    }  # fmt: skip
+    read = u.from_vendor({"key": 5, "when": {"begins": "2026-12-01T09:00:00Z", "seconds": 90}, "state": 1, "summary": "S", "guests": [{"id": "x"}]}, SHAPES)
+    assert (read.id, read.end, read.status, read.title, read.attendees) == ("5", START + datetime.timedelta(seconds=90), u.Status.STARTED, "S", ["x"])
+    assert u.from_vendor({"state": "archived"}, SHAPES).status is u.Status.UNKNOWN  # a value the map does not name
+    with pytest.raises(u.UnsupportedFieldError, match="status"):
+        u.to_vendor(u.Meeting(status=u.Status.ENDED), SHAPES, creating=False)

@@ -24,6 +24,7 @@ from ._unified import (
     Recurrence,
     Status,
     UnsupportedFieldError,
+    UnsupportedOperationError,
 )
 from ._vendors import VENDORS
 
@@ -40,6 +41,7 @@ __all__ = [
     "Recurrence",
     "Status",
     "UnsupportedFieldError",
+    "UnsupportedOperationError",
     "VENDORS",
     "connect",
     "connect_async",

@@ -80,6 +80,14 @@ class UnsupportedFieldError(MeetingsError, ValueError):
         self.fields = tuple(fields)
 
 
+class UnsupportedOperationError(MeetingsError, NotImplementedError):
+    """An action (start, end, cancel) this vendor does not have: nothing was sent."""
+
+    def __init__(self, vendor: str, action: str) -> None:
+        super().__init__(f"{vendor} cannot {action} a meeting")
+        self.action = action
+
+
 class APIError(MeetingsError):
     """The vendor answered with an error status."""
 
@@ -93,7 +101,7 @@ class NotFoundError(APIError):
 
 
 class InvalidRequestError(APIError):
-    """400 or 422: the vendor refused the meeting as given."""
+    """400, 409 or 422: the vendor refused the meeting as given."""
 
 
 class AuthenticationError(APIError):
@@ -108,6 +116,7 @@ def _api_error(exc: BaseException, status: int, vendor: str) -> APIError:
     kind: type[APIError] = {
         404: NotFoundError,
         400: InvalidRequestError,
+        409: InvalidRequestError,
         422: InvalidRequestError,
         401: AuthenticationError,
         403: AuthenticationError,
@@ -154,6 +163,7 @@ class Verb:
         tuple[str, typing.Any], ...
     ] = ()  # (argument, value) always passed
     item: Tokens = ()  # list: where the meeting is in each item
+    page_size: str = ""  # list: the argument that sets how many items a page holds
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,6 +181,9 @@ class VendorMap:
     fields: tuple[FieldMap, ...]
     constants: tuple[tuple[Tokens, typing.Any], ...] = ()  # sent on create
     context: tuple[str, ...] = ()  # what `connect` takes besides the client's arguments
+    actions: tuple[
+        tuple[str, Verb], ...
+    ] = ()  # ("start", "end" or "cancel", its operation)
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -330,6 +343,17 @@ class _Adapter:
         """The `Meeting` fields this vendor keeps; the others are always None."""
         return self.vendor.capabilities
 
+    @property
+    def actions(self) -> frozenset[str]:
+        """What it can do to a meeting besides the five: of start, end and cancel."""
+        return frozenset(name for name, _ in self.vendor.actions)
+
+    def _action(self, name: str) -> Verb:
+        verb = dict(self.vendor.actions).get(name)
+        if verb is None:
+            raise UnsupportedOperationError(self.vendor.name, name)
+        return verb
+
     def _method(self, verb: Verb) -> typing.Any:
         target = self._client
         for name in verb.method.split("."):
@@ -341,8 +365,11 @@ class _Adapter:
         verb: Verb,
         meeting_id: str | None = None,
         wire: dict[str, typing.Any] | None = None,
+        page_size: int | None = None,
     ) -> dict[str, typing.Any]:
         arguments = dict(verb.constants)
+        if page_size is not None and verb.page_size:
+            arguments[verb.page_size] = page_size
         arguments |= {name: self._context[key] for key, name in verb.arguments}
         if verb.id_argument and meeting_id is not None:
             arguments[verb.id_argument] = meeting_id
@@ -412,10 +439,11 @@ class MeetingsClient(_Adapter):
             self._call(verb, **self._arguments(verb, meeting_id)), verb
         )
 
-    def list(self) -> Iterator[Meeting]:
-        """Every meeting, page after page, each page fetched when reached."""
+    def list(self, page_size: int | None = None) -> Iterator[Meeting]:
+        """Every meeting, page after page, each page fetched when reached
+        (`page_size` items a page, where the vendor lets it be chosen)."""
         verb = self.vendor.list
-        answer = self._call(verb, **self._arguments(verb))
+        answer = self._call(verb, **self._arguments(verb, page_size=page_size))
         items = answer if verb.paged else self._items(answer, verb)
         try:
             for item in items:
@@ -442,6 +470,23 @@ class MeetingsClient(_Adapter):
     def delete(self, meeting_id: str) -> None:
         verb = self.vendor.delete
         self._call(verb, **self._arguments(verb, meeting_id))
+
+    def start(self, meeting_id: str) -> Meeting:
+        """Start the meeting now; the meeting after."""
+        return self._act("start", meeting_id)
+
+    def end(self, meeting_id: str) -> Meeting:
+        """End the meeting for everyone; the meeting after."""
+        return self._act("end", meeting_id)
+
+    def cancel(self, meeting_id: str) -> Meeting:
+        """Cancel the meeting, which the vendor keeps; the meeting after."""
+        return self._act("cancel", meeting_id)
+
+    def _act(self, name: str, meeting_id: str) -> Meeting:
+        verb = self._action(name)
+        self._call(verb, **self._arguments(verb, meeting_id))
+        return self.get(meeting_id)
 
     def close(self) -> None:
         self._client.close()
@@ -479,15 +524,17 @@ class AsyncMeetingsClient(_Adapter):
             await self._call(verb, **self._arguments(verb, meeting_id)), verb
         )
 
-    async def list(self) -> AsyncIterator[Meeting]:
-        """Every meeting, page after page, each page fetched when reached."""
+    async def list(self, page_size: int | None = None) -> AsyncIterator[Meeting]:
+        """Every meeting, page after page, each page fetched when reached
+        (`page_size` items a page, where the vendor lets it be chosen)."""
         verb = self.vendor.list
+        arguments = self._arguments(verb, page_size=page_size)
         try:
             if verb.paged:
-                async for item in self._method(verb)(**self._arguments(verb)):
+                async for item in self._method(verb)(**arguments):
                     yield from_vendor(_dig(_dump(item), verb.item), self.vendor)
                 return
-            answer = await self._method(verb)(**self._arguments(verb))
+            answer = await self._method(verb)(**arguments)
         except Exception as exc:
             error = self._error(exc)
             if error is None:
@@ -516,6 +563,23 @@ class AsyncMeetingsClient(_Adapter):
     async def delete(self, meeting_id: str) -> None:
         verb = self.vendor.delete
         await self._call(verb, **self._arguments(verb, meeting_id))
+
+    async def start(self, meeting_id: str) -> Meeting:
+        """Start the meeting now; the meeting after."""
+        return await self._act("start", meeting_id)
+
+    async def end(self, meeting_id: str) -> Meeting:
+        """End the meeting for everyone; the meeting after."""
+        return await self._act("end", meeting_id)
+
+    async def cancel(self, meeting_id: str) -> Meeting:
+        """Cancel the meeting, which the vendor keeps; the meeting after."""
+        return await self._act("cancel", meeting_id)
+
+    async def _act(self, name: str, meeting_id: str) -> Meeting:
+        verb = self._action(name)
+        await self._call(verb, **self._arguments(verb, meeting_id))
+        return await self.get(meeting_id)
 
     async def close(self) -> None:
         await self._client.close()

@@ -88,7 +88,10 @@ VENDORS: dict[str, VendorMap] = {
         ),
         get=Verb(method="meetings.get_meeting", id_argument="id"),
         list=Verb(
-            method="meetings.list_user_meetings_iter", result=("items",), paged=True
+            method="meetings.list_user_meetings_iter",
+            result=("items",),
+            paged=True,
+            page_size="top",
         ),
         update=Verb(
             method="meetings.update_meeting",
@@ -105,6 +108,10 @@ VENDORS: dict[str, VendorMap] = {
             FieldMap(name="attendees", at=("internal_invitees",)),
         ),
         constants=((("mode",), "AUDIO"),),
+        actions=(
+            ("start", Verb(method="meetings.start_meeting", id_argument="id")),
+            ("end", Verb(method="meetings.stop_meeting", id_argument="id")),
+        ),
     ),
     "pyas": VendorMap(
         name="pyas",
@@ -127,6 +134,7 @@ VENDORS: dict[str, VendorMap] = {
             method="meetings.list_meetings_iter",
             paged=True,
             arguments=(("account_id", "account_id"),),
+            page_size="max_results",
         ),
         update=Verb(
             method="meetings.update_meeting",
@@ -166,7 +174,9 @@ VENDORS: dict[str, VendorMap] = {
             method="meetings.create_meeting", body_type="MeetingRequestResource"
         ),
         get=Verb(method="meetings.load_meeting", id_argument="meeting_id"),
-        list=Verb(method="meetings.list_meetings_iter", paged=True),
+        list=Verb(
+            method="meetings.list_meetings_iter", paged=True, page_size="per_page"
+        ),
         update=Verb(
             method="meetings.update_meeting",
             id_argument="meeting_id",
@@ -193,5 +203,8 @@ VENDORS: dict[str, VendorMap] = {
             ),
         ),
         constants=((("meetingType",), "Scheduled"),),
+        actions=(
+            ("end", Verb(method="meetings.end_meeting", id_argument="meeting_id")),
+        ),
     ),
 }

@@ -38,13 +38,14 @@ if TYPE_CHECKING:
 
 RULE = "x-unified"
 VERBS = ("create", "get", "list", "update", "delete")
+ACTIONS = ("start", "end", "cancel")  # optional
 VERB_KEYS = {
     "create": {"operation", "body", "result", "refetch", "arguments"},
     "get": {"operation", "result", "arguments"},
-    "list": {"operation", "items", "item", "arguments"},
+    "list": {"operation", "items", "item", "arguments", "page_size"},
     "update": {"operation", "body", "result", "replace", "arguments"},
     "delete": {"operation", "arguments"},
-}
+} | {action: {"operation", "arguments"} for action in ACTIONS}
 FIELDS = ("id", "title", "start", "end", "duration", "timezone", "attendees", "host", "join_url", "status", "recurrence")
 FIELD_KEYS = {"at", "write", "read_only", "unit", "key", "each", "separator", "values"}
 UNITS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
@@ -87,6 +88,7 @@ class Verb:
     body_context: tuple[tuple[str, Tokens], ...] = ()
     constants: tuple[tuple[str, Any], ...] = ()
     item: Tokens = ()
+    page_size: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class VendorMap:
     fields: tuple[FieldMap, ...]
     constants: tuple[tuple[Tokens, Any], ...] = ()
     context: tuple[str, ...] = ()
+    actions: tuple[tuple[str, Verb], ...] = ()
 
     @property
     def capabilities(self) -> tuple[str, ...]:
@@ -136,16 +139,19 @@ class _Reader:
         self.findings.keys(raw, where, {"operations", "context", "constants", "fields"}, "x-unified")
         context = self._context(raw.get("context", {}), join(where, "context"))
         verbs_raw = self.findings.mapping(raw.get("operations"), join(where, "operations"), "x-unified's operations")
-        self.findings.keys(verbs_raw, join(where, "operations"), VERBS, "x-unified's operations")
+        self.findings.keys(verbs_raw, join(where, "operations"), VERBS + ACTIONS, "x-unified's operations")
         self.findings.need(verbs_raw, VERBS, join(where, "operations"), "x-unified's operations")
-        verbs = {name: self._verb(name, verbs_raw.get(name), join(where, "operations", name), context) for name in VERBS if name in verbs_raw}
+        verbs = {
+            name: self._verb(name, verbs_raw.get(name), join(where, "operations", name), context)
+            for name in VERBS + ACTIONS if name in verbs_raw
+        }  # fmt: skip
         fields_raw = self.findings.mapping(raw.get("fields"), join(where, "fields"), "x-unified's fields")
         self.findings.keys(fields_raw, join(where, "fields"), FIELDS, "x-unified's fields")
         meeting = self._meeting_schema(verbs_raw)
         fields = tuple(self._field(name, fields_raw[name], join(where, "fields", name), meeting) for name in FIELDS if name in fields_raw)
         constants_raw = self.findings.mapping(raw.get("constants", {}), join(where, "constants"), "x-unified's constants")
         constants = tuple((tuple(split(self.findings.pointer(k, join(where, "constants", k), "a constant's key"))), v) for k, v in constants_raw.items())
-        if len(verbs) < len(VERBS) or "id" not in fields_raw:
+        if any(name not in verbs for name in VERBS) or "id" not in fields_raw:
             if "id" not in fields_raw:
                 self.findings.add(join(where, "fields"), "x-unified's fields need 'id'")
             return None
@@ -153,6 +159,7 @@ class _Reader:
             name=package, package=".." + package, client=client,
             create=verbs["create"], get=verbs["get"], list=verbs["list"], update=verbs["update"], delete=verbs["delete"],
             fields=fields, constants=constants, context=tuple(context),
+            actions=tuple((name, verbs[name]) for name in ACTIONS if name in verbs),
         )  # fmt: skip
 
     def _context(self, raw: Any, where: str) -> dict[str, tuple[str, Tokens]]:
@@ -185,7 +192,7 @@ class _Reader:
             return Verb("")
         method = f"{op.resource}.{op.method_name}" if op.resource else str(op.method_name)
         id_argument = ""
-        if name in ("get", "update", "delete"):
+        if name in ("get", "update", "delete", *ACTIONS):
             ids = [p for p in op.path_parameters]
             if len(ids) != 1:
                 self.findings.add(join(where, "operation"), f"{name} needs an operation with one path parameter for the meeting's id; {operation_id} has {len(ids)}")
@@ -223,8 +230,19 @@ class _Reader:
             arguments=arguments,
             body_context=body_context,
             constants=tuple(constants),
+            page_size=self._parameter(op, raw.get("page_size"), join(where, "page_size")),
             item=tuple(split(self.findings.pointer(raw.get("item", ""), join(where, "item"), "item"))),
         )
+
+    def _parameter(self, op: Operation, wire: Any, where: str) -> str:
+        """The argument of `op` for its parameter `wire` ("" for none given)."""
+        if wire is None:
+            return ""
+        by_wire = {p.wire_name: p for p in op.parameters}
+        if wire not in by_wire:
+            self.findings.add(where, f"{op.operation_id} has no parameter {wire!r}{suggestion(wire, by_wire)}")
+            return ""
+        return str(by_wire[wire].name)
 
     def _body_has(self, op: Operation, wire: str) -> bool:
         spec = self.document.data["paths"][op.path][op.http_method.lower()]
