@@ -114,6 +114,14 @@ class VendorMap:
             kept |= {"end", "duration"}
         return tuple(name for name in FIELDS if name in kept)
 
+    @property
+    def writable(self) -> tuple[str, ...]:
+        """The fields a create or update may set (end and duration from each other)."""
+        written = {f.name for f in self.fields if not f.read_only}
+        if "start" in written and written & {"end", "duration"}:
+            written |= {"end", "duration"}
+        return tuple(name for name in FIELDS if name in written)
+
 
 def parse_unified(
     document: Document, operations: list[Operation], package: str, client: str
