@@ -32,6 +32,7 @@ from ..load import Document
 from ..pointers import deref, join, split
 from ..problems import Problem
 from .extension import Findings, suggestion
+from .types import Named
 
 if TYPE_CHECKING:
     from .api import Operation
@@ -198,17 +199,18 @@ class _Reader:
                 hint = suggestion(operation_id, self.operations)
                 self.findings.add(join(where, "operation"), f"no operation {operation_id!r} in this spec{hint}")
             return Verb("")
-        method = f"{op.resource}.{op.method_name}" if op.resource else str(op.method_name)
+        paged = name == "list" and op.iter_method_name is not None
+        called = op.iter_method_name if paged else op.method_name
         id_argument = ""
         if name in ("get", "update", "delete", *ACTIONS):
-            ids = [p for p in op.path_parameters]
+            ids = op.path_parameters
             if len(ids) != 1:
                 self.findings.add(join(where, "operation"), f"{name} needs an operation with one path parameter for the meeting's id; {operation_id} has {len(ids)}")
             else:
                 id_argument = ids[0].name
         body_type = ""
         if name in ("create", "update"):
-            if op.body is None or not hasattr(op.body.type, "name") or getattr(op.body.type, "is_enum", True):
+            if op.body is None or not isinstance(op.body.type, Named) or op.body.type.is_enum:
                 self.findings.add(join(where, "operation"), f"{name} needs an operation whose request body is an object; {operation_id}'s is not")
             else:
                 body_type = str(op.body.type.name)
@@ -217,17 +219,11 @@ class _Reader:
             (key, body or (wire,)) for key, (wire, body) in context.items()
             if name in ("create", "update") and (body or self._body_has(op, wire))
         )  # fmt: skip
-        by_wire = {p.wire_name: p for p in op.parameters}
-        constants = []
-        for wire, constant in self.findings.mapping(raw.get("arguments", {}), join(where, "arguments"), "arguments").items():
-            if wire not in by_wire:
-                self.findings.add(join(where, "arguments", wire), f"{operation_id} has no parameter {wire!r}{suggestion(wire, by_wire)}")
-            else:
-                constants.append((str(by_wire[wire].name), constant))
-        paged = name == "list" and op.iter_method_name is not None
+        fixed = self.findings.mapping(raw.get("arguments", {}), join(where, "arguments"), "arguments")
+        constants = [(self._parameter(op, wire, join(where, "arguments", wire)), value) for wire, value in fixed.items()]
         result_key = "items" if name == "list" else "result"
         return Verb(
-            method=f"{op.resource}.{op.iter_method_name}" if paged and op.resource else (str(op.iter_method_name) if paged else method),
+            method=f"{op.resource}.{called}" if op.resource else str(called),
             id_argument=id_argument,
             body_type=body_type,
             body=tuple(split(self.findings.pointer(raw.get("body", ""), join(where, "body"), "body"))),
@@ -237,7 +233,7 @@ class _Reader:
             paged=paged,
             arguments=arguments,
             body_context=body_context,
-            constants=tuple(constants),
+            constants=tuple((argument, value) for argument, value in constants if argument),
             page_size=self._parameter(op, raw.get("page_size"), join(where, "page_size")),
             item=tuple(split(self.findings.pointer(raw.get("item", ""), join(where, "item"), "item"))),
         )
@@ -253,8 +249,7 @@ class _Reader:
         return str(by_wire[wire].name)
 
     def _body_has(self, op: Operation, wire: str) -> bool:
-        spec = self.document.data["paths"][op.path][op.http_method.lower()]
-        schema = _schema_of(self.document, spec.get("requestBody"))
+        schema = _schema_of(self.document, self.document.resolve(op.pointer).get("requestBody"))
         return wire in _properties(self.document, schema)
 
     def _meeting_schema(self, verbs: dict[str, Any]) -> Any:
@@ -265,8 +260,8 @@ class _Reader:
         op = self.operations.get(str(raw.get("operation")))
         if op is None or op.success is None:
             return None
-        spec = self.document.data["paths"][op.path][op.http_method.lower()]
-        answer = _schema_of(self.document, (spec.get("responses") or {}).get(op.success.status))
+        responses = self.document.resolve(op.pointer).get("responses") or {}
+        answer = _schema_of(self.document, responses.get(op.success.status))
         result = raw.get("result", "") if isinstance(raw.get("result", ""), str) else ""
         return _schema_at(self.document, answer, tuple(split(result)))
 
