@@ -36,6 +36,10 @@ MISTAKES = {
         broken(lambda u: u["fields"]["duration"].update(at="/summary")),
         "/x-unified/fields/duration/at", "duration cannot be read from a string: it needs a integer or number",
     ),
+    "written where the request has nothing": (
+        broken(lambda u: u["fields"]["title"].update(write="/name")),
+        "/x-unified/fields/title/write", "create's request has nothing at '/name'",
+    ),
     "unknown field": (
         broken(lambda u: u["fields"].update(topic={"at": "/summary"})),
         "/x-unified/fields/topic", "unknown key 'topic' in x-unified's fields",

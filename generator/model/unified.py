@@ -156,8 +156,11 @@ class _Reader:
         }  # fmt: skip
         fields_raw = self.findings.mapping(raw.get("fields"), join(where, "fields"), "x-unified's fields")
         self.findings.keys(fields_raw, join(where, "fields"), FIELDS, "x-unified's fields")
-        meeting = self._meeting_schema(verbs_raw)
-        fields = tuple(self._field(name, fields_raw[name], join(where, "fields", name), meeting) for name in FIELDS if name in fields_raw)
+        meeting, written = self._meeting_schema(verbs_raw), self._meeting_schema(verbs_raw, "create")
+        fields = tuple(
+            self._field(name, fields_raw[name], join(where, "fields", name), meeting, written)
+            for name in FIELDS if name in fields_raw
+        )  # fmt: skip
         constants_raw = self.findings.mapping(raw.get("constants", {}), join(where, "constants"), "x-unified's constants")
         constants = tuple((tuple(split(self.findings.pointer(k, join(where, "constants", k), "a constant's key"))), v) for k, v in constants_raw.items())
         if any(name not in verbs for name in VERBS) or "id" not in fields_raw:
@@ -252,20 +255,25 @@ class _Reader:
         schema = _schema_of(self.document, self.document.resolve(op.pointer).get("requestBody"))
         return wire in _properties(self.document, schema)
 
-    def _meeting_schema(self, verbs: dict[str, Any]) -> Any:
-        """The schema of the meeting object: get's answer at its `result` pointer."""
-        raw = verbs.get("get")
+    def _meeting_schema(self, verbs: dict[str, Any], verb: str = "get") -> Any:
+        """The schema of the meeting object: in get's answer (at its `result`), or
+        in create's request body (at its `body`) for `verb` "create"."""
+        raw = verbs.get(verb)
         if not isinstance(raw, dict):
             return None
         op = self.operations.get(str(raw.get("operation")))
         if op is None or op.success is None:
             return None
-        responses = self.document.resolve(op.pointer).get("responses") or {}
-        answer = _schema_of(self.document, responses.get(op.success.status))
-        result = raw.get("result", "") if isinstance(raw.get("result", ""), str) else ""
-        return _schema_at(self.document, answer, tuple(split(result)))
+        spec = self.document.resolve(op.pointer)
+        if verb == "create":
+            holder, key = spec.get("requestBody"), "body"
+        else:
+            holder, key = (spec.get("responses") or {}).get(op.success.status), "result"
+        at = raw.get(key, "") if isinstance(raw.get(key, ""), str) else ""
+        return _schema_at(self.document, _schema_of(self.document, holder), tuple(split(at)))
 
-    def _field(self, name: str, raw: Any, where: str, meeting: Any) -> FieldMap:
+    def _field(self, name: str, raw: Any, where: str, meeting: Any, written: Any) -> FieldMap:
+        """`meeting`: the schema of the meeting object in answers; `written`: in create's body."""
         raw = self.findings.mapping(raw, where, f"field {name}")
         self.findings.keys(raw, where, FIELD_KEYS, f"field {name}")
         self.findings.need(raw, ("at",), where, f"field {name}")
@@ -286,12 +294,17 @@ class _Reader:
                 self.findings.add(join(where, "values", vendor_value), f"{name} has no value {unified!r}: one of {', '.join(CHOICES.get(name, ()))}")
         if name in CHOICES and not values:
             self.findings.add(where, f"field {name} needs 'values': the vendor's values and the {name} each means")
-        write = raw.get("write")
+        write = None if raw.get("write") is None else tuple(split(self.findings.pointer(raw["write"], join(where, "write"), "write")))
+        read_only = raw.get("read_only") is True or name in ("id", "join_url", "status")
+        checked = write is not None or schema is not None  # a bad `at` is reported once, above
+        if not read_only and checked and written is not None and _schema_at(self.document, written, write or at) is None:
+            key = "at" if write is None else "write"
+            self.findings.add(join(where, key), f"create's request has nothing at {raw.get(key)!r} (`write` says where requests put {name}, `read_only: true` that they do not)")
         return FieldMap(
             name=name,
             at=at,
-            write=None if write is None else tuple(split(self.findings.pointer(write, join(where, "write"), "write"))),
-            read_only=raw.get("read_only") is True or name in ("id", "join_url", "status"),
+            write=write,
+            read_only=read_only,
             unit=UNITS.get(unit, 60.0),
             key=tuple(split(raw.get("key", ""))) if isinstance(raw.get("key", ""), str) else (),
             each=tuple(self.findings.mapping(raw.get("each", {}), join(where, "each"), "each").items()),
