@@ -115,3 +115,34 @@ def mappings(
             continue
         children = [(join(pointer, k), v) for k, v in items if isinstance(v, (dict, list))]
         stack.extend(children if reverse else reversed(children))
+
+
+def nodes(node: Any, skip: Container[str] = ()) -> Iterator[Any]:
+    """`node` and every value in it, without recursion and without making a pointer
+    for any (keys in `skip` not entered): for walks that need only the values."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, dict):
+            stack.extend(value for key, value in node.items() if key not in skip)
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def properties(data: Any, node: Any) -> dict[str, Any]:
+    """The properties of a schema and of its allOf members, `$ref`s followed, each
+    schema read once (a cycle of allOf and `$ref`s ends)."""
+    found: dict[str, Any] = {}
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        _, schema = deref(data, "", stack.pop())
+        if id(schema) in seen or not isinstance(schema, dict):
+            continue
+        seen.add(id(schema))
+        if isinstance(schema.get("properties"), dict):
+            found = {**schema["properties"], **found}  # the schema's own before its members'
+        if isinstance(schema.get("allOf"), list):
+            stack.extend(reversed(schema["allOf"]))
+    return found

@@ -23,7 +23,7 @@ from referencing.jsonschema import DRAFT202012
 from .identifiers import snake_case
 from .load import Document
 from .paths import METHODS, Operation, Parameter, PathItem, listed_parameters, path_items
-from .pointers import deref, join, refers_to, split
+from .pointers import deref, join, nodes, properties, refers_to, split
 from .problems import FATAL, GENERATOR, Problem, Severity
 from .runtime._schemas import REQUEST, RESPONSE, directed
 
@@ -247,25 +247,10 @@ def _required_defined(document: Document) -> Iterator[Finding]:
     for kind, pointer, node in _objects(document):
         if kind != "schema" or "allOf" not in node:
             continue
-        defined = _properties(document, pointer, node)
+        defined = properties(document.data, node)
         for index, name in _entries(node.get("required")):
             if isinstance(name, str) and name not in defined:
                 yield join(pointer, "required", index), f"required property {name!r} is defined neither in properties nor in allOf"
-
-
-def _properties(document: Document, pointer: str, node: Node) -> set[str]:
-    """The property names of a schema and of its allOf members, `$ref`s followed."""
-    names: set[str] = set()
-    seen: set[str] = set()
-    stack: list[tuple[str, Any]] = [(pointer, node)]
-    while stack:
-        at, schema = deref(document.data, *stack.pop())
-        if at in seen or not isinstance(schema, dict):
-            continue
-        seen.add(at)
-        names.update(name for name, _ in _entries(schema.get("properties")))
-        stack += [(join(at, "allOf", index), member) for index, member in _entries(schema.get("allOf"))]
-    return names
 
 
 @rule("operation-id-camel-case", "operationIds are camelCase: ^[a-z][a-zA-Z0-9]*$.")
@@ -391,23 +376,11 @@ def _example_valid(document: Document) -> Iterator[Finding]:
             yield pointer, f"the example does not match its schema{' at ' + where if where else ''}: {text}"
 
 
-def _ref_targets(data: Any) -> Iterator[str]:
-    """The pointer of every local `$ref` in `data` (no pointers made for the rest)."""
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if (target := refers_to(node)) is not None:
-                yield target
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
 @rule("component-unused", "Every component is referenced (security schemes: named in a requirement).")
 def _component_unused(document: Document) -> Iterator[Finding]:
     # The component each `$ref` lands in: its first three tokens, /components/<kind>/<name>.
-    used_components = {"/".join(target.split("/", 4)[:4]) for target in _ref_targets(document.data)}
+    targets = (refers_to(node) for node in nodes(document.data))
+    used_components = {"/".join(target.split("/", 4)[:4]) for target in targets if target is not None}
     schemes = {name for _, name in _security_requirements(document)}
     components = _get(document.data, "components")
     for kind in COMPONENT_KINDS:

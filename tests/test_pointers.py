@@ -14,6 +14,8 @@ from generator.pointers import (
     escape,
     join,
     mappings,
+    nodes,
+    properties,
     ref_target,
     refers_to,
     resolve,
@@ -199,3 +201,19 @@ def test_path_items_follow_refs_and_skip_what_is_not_one() -> None:
         ("/dangling", "/paths/~1dangling"),  # where its $ref stops (validate reports it)
         (None, "/webhooks/changed"),
     ]
+
+
+def test_nodes_are_every_value_walk_reaches_without_pointers() -> None:
+    data = {"a": [1, {"b": 2}], "skip": {"c": 3}, "d": None}
+    assert sorted(map(repr, nodes(data))) == sorted(repr(v) for _, v in walk(data))
+    assert {"c": 3} not in list(nodes(data, skip={"skip"}))
+
+
+def test_properties_follow_all_of_and_refs_and_end_on_a_cycle() -> None:
+    data = {
+        "A": {"properties": {"a": {"type": "string"}}, "allOf": [{"$ref": "#/B"}, {"properties": {"a": {"type": "integer"}, "i": {}}}]},
+        "B": {"properties": {"b": {}}, "allOf": [{"$ref": "#/A"}]},  # back to A: read once
+    }
+    found = properties(data, data["A"])
+    assert sorted(found) == ["a", "b", "i"] and found["a"] == {"type": "string"}  # the schema's own first
+    assert properties(data, {"$ref": "#/nowhere"}) == {}

@@ -19,7 +19,7 @@ from ..identifiers import (
     snake_case,
 )
 from ..load import Document
-from ..pointers import deref, join, ref_target, refers_to, unescape, walk
+from ..pointers import deref, join, nodes, ref_target, refers_to, unescape, walk
 from ..problems import Problem
 from .types import (
     ANY,
@@ -103,17 +103,15 @@ class SchemaParser:
                 root = self.document.resolve(pointer) if pointer else None
             except KeyError:  # not a node of the document: its parent is looked at instead
                 return False
-            found, stack, budget = False, [root], 10_000  # no pointers made: only the answer counts
-            while stack and not found and budget:
-                node, budget = stack.pop(), budget - 1
+            found = False
+            for node in islice(nodes(root, skip=VALUES), 10_000):
                 if isinstance(node, dict):
                     found = node.get("readOnly") is True or node.get("writeOnly") is True
                     target = refers_to(node)
                     if target is not None and target != pointer:
                         found = found or self._has_access_modes(target)
-                    stack.extend(value for key, value in node.items() if key not in VALUES)
-                elif isinstance(node, list):
-                    stack.extend(node)
+                if found:
+                    break
             self._access_modes[pointer] = found
         return self._access_modes[pointer]
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..load import Document
-from ..pointers import deref, join, split
+from ..pointers import deref, join, properties, split
 from ..problems import Problem
 from .extension import Findings, suggestion
 from .types import Named
@@ -253,7 +253,7 @@ class _Reader:
 
     def _body_has(self, op: Operation, wire: str) -> bool:
         schema = _schema_of(self.document, self.document.resolve(op.pointer).get("requestBody"))
-        return wire in _properties(self.document, schema)
+        return wire in properties(self.document.data, schema)
 
     def _meeting_schema(self, verbs: dict[str, Any], verb: str = "get") -> Any:
         """The schema of the meeting object: in get's answer (at its `result`), or
@@ -325,17 +325,6 @@ def _schema_of(document: Document, holder: Any) -> Any:
     return media.get("schema") if isinstance(media, dict) else None
 
 
-def _properties(document: Document, schema: Any) -> dict[str, Any]:
-    """A schema's properties, its allOf members' included, `$ref`s followed."""
-    _, schema = deref(document.data, "", schema)
-    if not isinstance(schema, dict):
-        return {}
-    found = dict(schema.get("properties") or {})
-    for member in schema.get("allOf") or []:
-        found.update(_properties(document, member))
-    return found
-
-
 def _schema_at(document: Document, schema: Any, tokens: Tokens) -> Any:
     """The schema of the value at `tokens` in a value of `schema`; None where it has none."""
     for token in tokens:
@@ -343,7 +332,7 @@ def _schema_at(document: Document, schema: Any, tokens: Tokens) -> Any:
         if isinstance(schema, dict) and schema.get("type") == "array" and token.isdigit():
             schema = schema.get("items")
             continue
-        schema = _properties(document, schema).get(token)
+        schema = properties(document.data, schema).get(token)
         if schema is None:
             return None
     return deref(document.data, "", schema)[1]
