@@ -7,6 +7,7 @@ import datetime
 import importlib
 import json
 import typing
+import urllib.parse
 from types import ModuleType
 from typing import Any
 
@@ -155,3 +156,21 @@ def wire(value: Any) -> Any:
 def normalized(data: Any) -> Any:
     """Example JSON as the client sends it back: floats for numbers stay equal."""
     return json.loads(json.dumps(data))
+
+
+def fake_options(api: Api, root: str) -> dict[str, Any]:
+    """The client's arguments for the vendor's served fake at `root`: its URL and the
+    first credential of each kind the fake accepts; no retries."""
+    server = importlib.import_module(f"generated.{api.package}.server")
+    accepted = server.Credentials()
+    options: dict[str, Any] = {"base_url": root + server.SETTINGS.base_path, "max_retries": 0}
+    for scheme in api.security_schemes:
+        if scheme.kind == "oauth2":
+            client_id, secret = next(iter(accepted.clients.items()))
+            token_path = urllib.parse.urlsplit(scheme.token_url).path
+            options |= {"client_id": client_id, "client_secret": secret, "token_url": root + token_path}
+        elif scheme.kind == "basic":
+            options |= dict(zip(scheme.params, next(iter(accepted.users.items()))))
+        else:
+            options[scheme.params[0]] = min(accepted.api_keys if scheme.kind == "api_key" else accepted.tokens)
+    return options

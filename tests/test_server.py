@@ -11,14 +11,13 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.parse
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 from conftest import ROOT, served
-from spec_driven import VENDORS
+from spec_driven import VENDORS, fake_options
 
 pytestmark = pytest.mark.slow  # a server on loopback, and `serve` in a subprocess
 
@@ -37,22 +36,9 @@ def models(vendor: str) -> Any:
 
 def client(vendor: str, root: str, mode: str, **overrides: Any) -> Any:
     """The vendor's client for the fake at `root`, with the fake's default credentials."""
-    server = importlib.import_module(f"generated.{vendor}.server")
     api = next(v.api for v in VENDORS if v.api.package == vendor)
-    accepted = server.Credentials()
-    options: dict[str, Any] = {}
-    for scheme in api.security_schemes:  # the first credential of each kind the fake accepts
-        if scheme.kind == "oauth2":
-            client_id, secret = next(iter(accepted.clients.items()))
-            token_path = urllib.parse.urlsplit(scheme.token_url).path
-            options |= {"client_id": client_id, "client_secret": secret, "token_url": root + token_path}
-        elif scheme.kind == "basic":
-            options |= dict(zip(scheme.params, next(iter(accepted.users.items()))))
-        else:
-            options[scheme.params[0]] = min(accepted.api_keys if scheme.kind == "api_key" else accepted.tokens)
     name = ("Async" if mode == "async" else "") + api.client_name + "Client"
-    base = root + server.SETTINGS.base_path
-    return getattr(package(vendor), name)(base_url=base, max_retries=0, **{**options, **overrides})
+    return getattr(package(vendor), name)(**{**fake_options(api, root), **overrides})
 
 
 async def call(value: Any) -> Any:

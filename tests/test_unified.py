@@ -8,13 +8,12 @@ import datetime
 import importlib
 import inspect
 import re
-import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from conftest import ROOT, served
-from spec_driven import VENDORS, Vendor
+from spec_driven import VENDORS, Vendor, fake_options
 
 UNIFIED = [v for v in VENDORS if v.api.unified is not None]
 START = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)
@@ -31,20 +30,8 @@ SAMPLES: dict[str, Any] = {
 
 def options(vendor: Vendor, root: str) -> dict[str, Any]:
     """`connect`'s arguments for the vendor's fake at `root`: its test credentials and context."""
-    server = importlib.import_module(f"generated.{vendor.api.package}.server")
-    accepted = server.Credentials()
-    found: dict[str, Any] = {"base_url": root + server.SETTINGS.base_path, "max_retries": 0}
-    for scheme in vendor.api.security_schemes:
-        if scheme.kind == "oauth2":
-            client_id, secret = next(iter(accepted.clients.items()))
-            token_path = urllib.parse.urlsplit(scheme.token_url).path
-            found |= {"client_id": client_id, "client_secret": secret, "token_url": root + token_path}
-        elif scheme.kind == "basic":
-            found |= dict(zip(scheme.params, next(iter(accepted.users.items()))))
-        else:
-            found[scheme.params[0]] = min(accepted.api_keys if scheme.kind == "api_key" else accepted.tokens)
     assert vendor.api.unified is not None
-    return found | {name: f"conformance-{name}" for name in vendor.api.unified.context}
+    return fake_options(vendor.api, root) | {name: f"conformance-{name}" for name in vendor.api.unified.context}
 
 
 async def value(result: Any) -> Any:
