@@ -303,10 +303,12 @@ def test_with_options_replaces_a_credential_and_keeps_the_rest(vendor: Vendor) -
     method(renewed, op)(*positional, **keywords)
     before, after = ((r.headers, r.url.params) for r in sent if "token" not in r.url.path)
     shown = lambda parts: " ".join(str(v) for headers, query in [parts] for v in [*headers.values(), *query.values()])  # noqa: E731
-    if vendor.api.oauth is None:  # OAuth: the renewed client id fetches a token of its own, the same in this mock
+    if vendor.api.oauth is None:
         assert "secret-renewed" in shown(after) or base64.b64encode(b"secret-renewed").decode()[:8] in shown(after)
         assert shown(before) != shown(after)
-    assert isinstance(vendor.package.RawResponse, type)
+    else:  # the mock's token endpoint answers every client alike: the renewed client's grant names the new id
+        auth = next(a for a in renewed._credentials.values() if hasattr(a, "_client_id"))
+        assert auth._client_id == "secret-renewed" and auth is not client._credentials[vendor.api.oauth.key]
 
 
 DEPRECATED = [(v, op) for v in VENDORS for op in v.api.operations if op.deprecated]
@@ -321,3 +323,8 @@ def test_a_deprecated_operation_warns_once(vendor: Vendor, op: Operation) -> Non
         method(client, op)(*positional, **keywords)
         method(client, op)(*positional, **keywords)
     assert len(caught) == 1 and caught[0].filename == __file__
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=IDS)
+def test_every_package_exports_raw_response(vendor: Vendor) -> None:
+    assert isinstance(vendor.package.RawResponse, type) and "RawResponse" in vendor.package.__all__

@@ -381,9 +381,13 @@ class _Adapter:
                 body.update(wire)
             for key, tokens in verb.body_context:
                 _put(body, tokens, self._context[key])
-            models = importlib.import_module(self._package.__name__ + ".models")
-            arguments["body"] = getattr(models, verb.body_type).model_validate(body)
+            arguments["body"] = self._body_model(verb).model_validate(body)
         return arguments
+
+    def _body_model(self, verb: Verb) -> type[pydantic.BaseModel]:
+        """The vendor's model of `verb`'s request body."""
+        models = importlib.import_module(".models", self._package.__name__)
+        return typing.cast(type[pydantic.BaseModel], getattr(models, verb.body_type))
 
     def _writable(self, current: typing.Any, verb: Verb) -> dict[str, typing.Any]:
         """The parts of a meeting as read that `verb`'s body takes: what a
@@ -392,8 +396,7 @@ class _Adapter:
             return {}
         if verb.body:
             return current
-        models = importlib.import_module(self._package.__name__ + ".models")
-        fields = getattr(models, verb.body_type).model_fields
+        fields = self._body_model(verb).model_fields
         names = {field.serialization_alias or name for name, field in fields.items()}
         return {key: value for key, value in current.items() if key in names}
 
