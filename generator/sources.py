@@ -33,9 +33,7 @@ def display_path(path: Path) -> str:
 
 
 def source_name(path: Path) -> str:
-    """How generated files name their spec: relative to the working directory, else
-    only the file name (never an absolute path, which would tie the output to one machine)."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.name
+    """How generated files name their spec: as `display_path` shows it, but never an
+    absolute path (that would tie the output to one machine): the file name then."""
+    shown = display_path(path)
+    return path.name if Path(shown).is_absolute() else shown
