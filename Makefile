@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: generate test quick lint check-generated typecheck ruff pytest contract bench corpus clean
+.PHONY: generate test quick lint check-generated typecheck ruff format pytest contract bench corpus clean
 
 FIXTURES := $(wildcard tests/fixtures/*.yaml tests/fixtures/*.json)
 
@@ -32,11 +32,17 @@ check-generated: $(INSTALLED)
 	$(PY) -m generator generate --check --out tests/golden $(FIXTURES)
 	$(PY) -m black --check --quiet generated tests/golden
 
-# Our own source: pyflakes checks and import order (ruff), the runtime black-formatted
-# as it is copied into every package.
+# Our own source: pyflakes checks, import order and formatting (ruff); the runtime
+# (line length 88, generator/runtime/ruff.toml) also black-formatted, as it is
+# copied into every package. `make format` rewrites what the check would change.
 ruff: $(INSTALLED)
 	$(PY) -m ruff check generator tests bench
+	$(PY) -m ruff format --check generator tests bench
 	$(PY) -m black --check --quiet generator/runtime
+
+format: $(INSTALLED)
+	$(PY) -m ruff check --fix --select I generator tests bench
+	$(PY) -m ruff format generator tests bench
 
 typecheck: $(INSTALLED)
 	$(PY) -m mypy generator bench

@@ -11,9 +11,13 @@ import httpx
 
 CALLS = 2000
 MEETING = {
-    "meetingId": 12345, "meetingName": "Weekly update", "meetingStart": "2015-06-02T09:00:00Z",
-    "meetingEnd": "2015-06-02T10:00:00Z", "startWithPersonalUrl": True, "participants": ["a@b.example"],
-}  # fmt: skip
+    "meetingId": 12345,
+    "meetingName": "Weekly update",
+    "meetingStart": "2015-06-02T09:00:00Z",
+    "meetingEnd": "2015-06-02T10:00:00Z",
+    "startWithPersonalUrl": True,
+    "participants": ["a@b.example"],
+}
 
 
 def _timed(call: Callable[[], object], rounds: int = 5) -> float:
@@ -32,10 +36,13 @@ def overhead() -> tuple[float, float]:
     from generated.joinme import JoinMeClient
 
     payload = json.dumps(MEETING).encode()
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=payload, headers={"Content-Type": "application/json"}))
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, content=payload, headers={"Content-Type": "application/json"})
+    )
     http = httpx.Client(transport=transport)
     client = JoinMeClient(access_token="t", http_client=http)
     headers = {"Authorization": "Bearer t"}
+
     def bare() -> object:
         return json.loads(http.get("https://api.join.me/v1/meetings/12345", headers=headers).content)
 

@@ -106,7 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", default=os.environ.get("ONLY", ""), help="comma-separated substrings of spec paths")
     parser.add_argument("--jobs", type=int, default=2, help="specs run at once")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed for generate and for mypy")
-    parser.add_argument("--update", action="store_true", help="with --only: fold the re-run specs into the last full run's table")
+    parser.add_argument(
+        "--update", action="store_true", help="with --only: fold the re-run specs into the last full run's table"
+    )
     args = parser.parse_args(argv)
 
     api = install_directory()
@@ -132,7 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for done, future in enumerate(as_completed(futures), 1):
             row = future.result()
             rows[row.path] = row
-            print(f"[{done}/{len(paths)}] {row.path}: ours {marks(row.ours)}, peer {marks(row.peer)}", file=sys.stderr, flush=True)
+            print(
+                f"[{done}/{len(paths)}] {row.path}: ours {marks(row.ours)}, peer {marks(row.peer)}",
+                file=sys.stderr,
+                flush=True,
+            )
     wall = time.perf_counter() - start
 
     ordered = [rows[p] for p in paths]
@@ -177,8 +183,10 @@ def npm_package(name: str, version: str, cache: Path, members: Sequence[str] = (
     cache.mkdir(parents=True, exist_ok=True)
     packed = subprocess.run(
         ["npm", "pack", f"{name}@{version}", "--pack-destination", str(cache), "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     tarball = cache / json.loads(packed.stdout)[0]["filename"]
     partial = home.with_name(f"{home.name}.unpacking")
     shutil.rmtree(partial, ignore_errors=True)
@@ -233,13 +241,21 @@ def run_ours(spec: Path, slug: str, work: Path, timeout: float) -> Outcome:
     outcome.traceback = last_traceback(output)
     packages = [p.parent for p in out.glob("*/__init__.py")]
     if outcome.generate.ok and len(packages) != 1:
-        outcome.generate = Step(False, f"expected one package in the output, found {len(packages)}", outcome.generate.seconds)
+        outcome.generate = Step(
+            False, f"expected one package in the output, found {len(packages)}", outcome.generate.seconds
+        )
     if not outcome.generate.ok:
         return outcome
     package = packages[0]
     outcome.operations = ours_operations(package)
     modules = [package.name, f"{package.name}.models", f"{package.name}._client"]
-    step(outcome.imported, [str(PYTHON), "-c", IMPORT_SOME, str(out), *modules], out, IMPORT_TIMEOUT, work / "logs" / f"{slug}.ours.import.log")
+    step(
+        outcome.imported,
+        [str(PYTHON), "-c", IMPORT_SOME, str(out), *modules],
+        out,
+        IMPORT_TIMEOUT,
+        work / "logs" / f"{slug}.ours.import.log",
+    )
     typecheck(outcome, package, work, "ours", slug, timeout)
     return outcome
 
@@ -247,7 +263,17 @@ def run_ours(spec: Path, slug: str, work: Path, timeout: float) -> Outcome:
 def run_peer(spec: Path, slug: str, work: Path, peer: Path, timeout: float) -> Outcome:
     """openapi-python-client: generate (ruff on PATH, as it expects), import every module, then mypy."""
     package = work / "peer" / slug
-    command = [str(peer), "generate", "--path", str(spec), "--meta", "none", "--output-path", str(package), "--overwrite"]
+    command = [
+        str(peer),
+        "generate",
+        "--path",
+        str(spec),
+        "--meta",
+        "none",
+        "--output-path",
+        str(package),
+        "--overwrite",
+    ]
     env = {**os.environ, "PATH": f"{peer.parent}{os.pathsep}{os.environ['PATH']}"}
     outcome = Outcome()
     output = step(outcome.generate, command, work, timeout, work / "logs" / f"{slug}.peer.generate.log", env)
@@ -257,7 +283,13 @@ def run_peer(spec: Path, slug: str, work: Path, peer: Path, timeout: float) -> O
     if not outcome.generate.ok:
         return outcome
     outcome.operations = sum(1 for p in (package / "api").rglob("*.py") if p.name != "__init__.py")
-    step(outcome.imported, [str(PYTHON), "-c", IMPORT_ALL, str(package.parent), slug], package.parent, IMPORT_TIMEOUT, work / "logs" / f"{slug}.peer.import.log")
+    step(
+        outcome.imported,
+        [str(PYTHON), "-c", IMPORT_ALL, str(package.parent), slug],
+        package.parent,
+        IMPORT_TIMEOUT,
+        work / "logs" / f"{slug}.peer.import.log",
+    )
     typecheck(outcome, package, work, "peer", slug, timeout)
     return outcome
 
@@ -265,19 +297,33 @@ def run_peer(spec: Path, slug: str, work: Path, peer: Path, timeout: float) -> O
 def typecheck(outcome: Outcome, package: Path, work: Path, tool: str, slug: str, timeout: float) -> None:
     """`mypy --strict` on the package, with a cache per tool and worker thread."""
     cache = work / "mypy-cache" / f"{tool}-{threading.current_thread().name}"
-    command = [str(PYTHON), "-m", "mypy", "--strict", "--config-file", str(work / "mypy.ini"), "--cache-dir", str(cache), package.name]
+    command = [
+        str(PYTHON),
+        "-m",
+        "mypy",
+        "--strict",
+        "--config-file",
+        str(work / "mypy.ini"),
+        "--cache-dir",
+        str(cache),
+        package.name,
+    ]
     output = step(outcome.typed, command, package.parent, timeout, work / "logs" / f"{slug}.{tool}.mypy.log")
     summary = re.search(r"^Found (\d+) errors? in (\d+) files?", output, re.MULTILINE)
     if summary and not outcome.typed.ok:
         # Every peer package has the same errors in its fixed client.py; show the first one elsewhere.
         errors = [line for line in output.splitlines() if MYPY_ERROR.search(line)]
-        own = [line for line in errors if not line.startswith(f"{package.name}/client.py:")] if tool == "peer" else errors
+        own = (
+            [line for line in errors if not line.startswith(f"{package.name}/client.py:")] if tool == "peer" else errors
+        )
         outcome.boilerplate_only = not own
         first = own[0] if own else f"only in client.py: {errors[0]}"
         outcome.typed.reason = f"{summary[1]} errors in {summary[2]} file(s); {first}"
 
 
-def step(result: Step, command: list[str], cwd: Path, timeout: float, log: Path, env: dict[str, str] | None = None) -> str:
+def step(
+    result: Step, command: list[str], cwd: Path, timeout: float, log: Path, env: dict[str, str] | None = None
+) -> str:
     """Run `command`, fill `result` in, keep the output in `log` and return it."""
     status, output, result.seconds = run(command, cwd, timeout, env)
     log.write_text(output)
@@ -293,7 +339,14 @@ def run(command: list[str], cwd: Path, timeout: float, env: dict[str, str] | Non
     """Exit status (None on timeout), stdout and stderr together, and wall seconds; a timeout ends the whole process group."""
     start = time.perf_counter()
     with subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,
     ) as process:
         try:
             output, _ = process.communicate(timeout=timeout)
@@ -323,7 +376,11 @@ def first_error(output: str) -> str:
     for index, line in enumerate(lines):
         if VALIDATION.match(line):
             return ": ".join(lines[index : index + 3])
-    errors = [line for line in lines if re.search(r"\berror\b", line, re.IGNORECASE) and not line.startswith("Error(s) encountered")]
+    errors = [
+        line
+        for line in lines
+        if re.search(r"\berror\b", line, re.IGNORECASE) and not line.startswith("Error(s) encountered")
+    ]
     return errors[0] if errors else lines[-1] if lines else ""
 
 
@@ -342,9 +399,10 @@ def ours_operations(package: Path) -> int | None:
     except (OSError, SyntaxError):
         return None
     clients = [
-        node for node in tree.body
+        node
+        for node in tree.body
         if isinstance(node, ast.ClassDef) and node.name.startswith("Async") and node.name.endswith("Client")
-    ]  # fmt: skip
+    ]
     return sum(
         1
         for client in clients
@@ -354,7 +412,9 @@ def ours_operations(package: Path) -> int | None:
 
 
 def marks(outcome: Outcome) -> str:
-    return "".join({True: "✓", False: "✗", None: "·"}[s.ok] for s in (outcome.generate, outcome.imported, outcome.typed))
+    return "".join(
+        {True: "✓", False: "✗", None: "·"}[s.ok] for s in (outcome.generate, outcome.imported, outcome.typed)
+    )
 
 
 def cell(text: str, width: int = 120) -> str:
@@ -395,7 +455,13 @@ def render(rows: list[Row], wall: float, peer: Path, timeout: float) -> str:
             f"| {cell(r.path)} | {r.kb} | {r.operations} | {marks(r.ours)} | {r.ours.generate.seconds:.1f} | {ops(r.ours)} "
             f"| {marks(r.peer)} | {r.peer.generate.seconds:.1f} | {ops(r.peer)} |"
         )
-    out += ["", "## Why steps failed", "", "The first error line of each failing step (full output in `.cache/corpus/run/logs/`).", ""]
+    out += [
+        "",
+        "## Why steps failed",
+        "",
+        "The first error line of each failing step (full output in `.cache/corpus/run/logs/`).",
+        "",
+    ]
     for r in rows:
         for tool, outcome in (("ours", r.ours), ("peer", r.peer)):
             for name, s in (("generate", outcome.generate), ("import", outcome.imported), ("mypy", outcome.typed)):
@@ -405,8 +471,12 @@ def render(rows: list[Row], wall: float, peer: Path, timeout: float) -> str:
     for label, pick in (("generated", "generate"), ("imported", "imported"), ("passed mypy --strict", "typed")):
         counts = [sum(1 for r in rows if getattr(getattr(r, t), pick).ok) for t in ("ours", "peer")]
         out.append(f"| {label} | {counts[0]}/{len(rows)} | {counts[1]}/{len(rows)} |")
-    boilerplate = [sum(1 for r in rows if getattr(r, t).typed.ok or getattr(r, t).boilerplate_only) for t in ("ours", "peer")]
-    out.append(f"| passed mypy --strict but for the peer's fixed client.py | {boilerplate[0]}/{len(rows)} | {boilerplate[1]}/{len(rows)} |")
+    boilerplate = [
+        sum(1 for r in rows if getattr(r, t).typed.ok or getattr(r, t).boilerplate_only) for t in ("ours", "peer")
+    ]
+    out.append(
+        f"| passed mypy --strict but for the peer's fixed client.py | {boilerplate[0]}/{len(rows)} | {boilerplate[1]}/{len(rows)} |"
+    )
     for label, fn in (("generate time, total (s)", sum), ("generate time, median (s)", statistics.median)):
         values = [fn([getattr(r, t).generate.seconds for r in rows]) for t in ("ours", "peer")]
         out.append(f"| {label} | {values[0]:.1f} | {values[1]:.1f} |")

@@ -34,8 +34,11 @@ def measure(package: str, client: str) -> tuple[float, float]:
     for _ in range(RUNS):
         out = subprocess.run(
             [sys.executable, "-c", PROBE.format(package=package, client=client)],
-            cwd=ROOT, capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         b, t = json.loads(out)
         base.append(b)
         total.append(t)

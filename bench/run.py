@@ -83,7 +83,9 @@ def peer() -> list[str]:
     tool = PEER_VENV / "bin" / "openapi-python-client"
     if not tool.exists():
         subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
-        subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "--quiet", "openapi-python-client", "ruff"], check=True)
+        subprocess.run(
+            [str(PEER_VENV / "bin" / "pip"), "install", "--quiet", "openapi-python-client", "ruff"], check=True
+        )
     return [str(tool)]
 
 
@@ -98,7 +100,13 @@ def measure(command: list[str], cwd: Path, before: Callable[[], None] = lambda: 
     times, peaks = [], []
     for _ in range(REPEAT):
         before()
-        out = subprocess.run([sys.executable, "-c", MEASURE, str(TIMEOUT), str(cwd), *command], capture_output=True, text=True, env=peer_env(), check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", MEASURE, str(TIMEOUT), str(cwd), *command],
+            capture_output=True,
+            text=True,
+            env=peer_env(),
+            check=True,
+        )
         status, seconds, peak_kib = json.loads(out.stdout)
         if status != 0:
             return Measured(seconds, peak_kib / 1024, status)
@@ -120,12 +128,33 @@ def fresh(*folders: Path) -> Callable[[], None]:
 
 
 def ours(specs: Sequence[Path], out: Path, cache: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "generator", "generate", "--out", str(out), "--cache-dir", str(cache), *extra, *map(str, specs)]
+    return [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        "--out",
+        str(out),
+        "--cache-dir",
+        str(cache),
+        *extra,
+        *map(str, specs),
+    ]
 
 
 def peer_generates(spec: Path, work: Path) -> bool:
     """Whether the peer makes a client from `spec` at all."""
-    command = [*peer(), "generate", "--path", str(spec), "--meta", "none", "--overwrite", "--output-path", str(work / "probe")]
+    command = [
+        *peer(),
+        "generate",
+        "--path",
+        str(spec),
+        "--meta",
+        "none",
+        "--overwrite",
+        "--output-path",
+        str(work / "probe"),
+    ]
     return subprocess.run(command, cwd=work, capture_output=True, env=peer_env()).returncode == 0
 
 
@@ -152,7 +181,9 @@ def versus(what: str, specs: Sequence[Path], work: Path, count_lines: bool = Fal
     if count_lines:
         mine_cell += f", {lines(out)} lines" if mine.ok else ""
         their_cell += f", {lines(their_out)} lines" if theirs.ok else ""
-    if failures and len(failures) < len(specs) and theirs.status is not None:  # a partial run: its figures still mean something
+    if (
+        failures and len(failures) < len(specs) and theirs.status is not None
+    ):  # a partial run: its figures still mean something
         their_cell = f"{theirs.seconds:.2f} s, {theirs.mib:.0f} MiB, but fails on {', '.join(failures)}"
     elif failures:
         their_cell = f"fails after {theirs.seconds:.2f} s, {theirs.mib:.0f} MiB"
@@ -165,12 +196,26 @@ def ours_only_rows(work: Path) -> list[Row]:
     out, cache = work / "out", work / "cache"
     cold = measure(ours(SPECS, out, cache), ROOT, fresh(out, cache))
     unchanged = measure(ours(SPECS, out, cache), ROOT)
-    check = measure([sys.executable, "-m", "generator", "generate", "--check", "--cache-dir", str(work / "check-cache")], ROOT, fresh(work / "check-cache"))
+    check = measure(
+        [sys.executable, "-m", "generator", "generate", "--check", "--cache-dir", str(work / "check-cache")],
+        ROOT,
+        fresh(work / "check-cache"),
+    )
     return [
         (f"{len(SPECS)} specs, cold (no caches)", cold.cell(), "-", "target <= 1.0 s"),
-        (f"{len(SPECS)} specs, nothing to do", unchanged.cell(3) if not unchanged.ok else f"{unchanged.seconds:.3f} s", "-", "target <= 0.1 s"),
-        (f"{len(SPECS)} specs, generate --check (cold)", f"{check.seconds:.2f} s" if check.ok else check.cell(), "-", "-"),
-    ]  # fmt: skip
+        (
+            f"{len(SPECS)} specs, nothing to do",
+            unchanged.cell(3) if not unchanged.ok else f"{unchanged.seconds:.3f} s",
+            "-",
+            "target <= 0.1 s",
+        ),
+        (
+            f"{len(SPECS)} specs, generate --check (cold)",
+            f"{check.seconds:.2f} s" if check.ok else check.cell(),
+            "-",
+            "-",
+        ),
+    ]
 
 
 def peer_specs_row(work: Path) -> Row:
@@ -236,7 +281,12 @@ def incremental_row(work: Path, peers: dict[int, Measured]) -> Row:
         peers[size] = measure(peer_all([spec], work / "peer"), work, fresh(work / "peer"))
     theirs = peers[size]
     ratio = (mine.ratio(theirs) + "; " if mine.ok and theirs.ok else "") + "target <= 1.0 s"
-    return (f"synthetic, {size} operations, one description changed, cache warm", mine.cell(), f"{theirs.cell()} (all of it: no cache)", ratio)
+    return (
+        f"synthetic, {size} operations, one description changed, cache warm",
+        mine.cell(),
+        f"{theirs.cell()} (all of it: no cache)",
+        ratio,
+    )
 
 
 def import_rows() -> list[Row]:
@@ -245,7 +295,14 @@ def import_rows() -> list[Row]:
     rows = []
     for api_package, client in (("joinme", "JoinMeClient"), ("portsip", "PortSipClient"), ("genesys", "GenesysClient")):
         base, total = import_time.measure(api_package, client)
-        rows.append((f"import generated.{api_package}", f"{total * 1000:.1f} ms", f"httpx+pydantic {base * 1000:.1f} ms", f"{total / base:.2f} (target <= 1.5)"))
+        rows.append(
+            (
+                f"import generated.{api_package}",
+                f"{total * 1000:.1f} ms",
+                f"httpx+pydantic {base * 1000:.1f} ms",
+                f"{total / base:.2f} (target <= 1.5)",
+            )
+        )
     return rows
 
 
@@ -253,12 +310,19 @@ def call_row() -> Row:
     from bench.call_overhead import overhead
 
     generated, bare = overhead()
-    return ("per call on MockTransport", f"{generated * 1e6:.0f} us", f"bare httpx {bare * 1e6:.0f} us", f"{generated / bare:.2f} (target <= 1.3)")
+    return (
+        "per call on MockTransport",
+        f"{generated * 1e6:.0f} us",
+        f"bare httpx {bare * 1e6:.0f} us",
+        f"{generated / bare:.2f} (target <= 1.3)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--only", default=os.environ.get("ONLY", ""), help=f"comma-separated groups of rows: {', '.join(ROWS)}")
+    parser.add_argument(
+        "--only", default=os.environ.get("ONLY", ""), help=f"comma-separated groups of rows: {', '.join(ROWS)}"
+    )
     args = parser.parse_args(argv)
     only = [w.strip() for w in args.only.split(",") if w.strip()]
     if unknown := [w for w in only if w not in ROWS]:
@@ -293,8 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     target.write_text(
         "# Benchmark results\n\n"
         f"`make bench`, {time.strftime('%Y-%m-%d')}, on {machine}.\n"
-        f"Peer: {peer_version}, with ruff. {REPEAT} runs per row, medians; memory is peak RSS.\n\n"
-        + table + "\n"
+        f"Peer: {peer_version}, with ruff. {REPEAT} runs per row, medians; memory is peak RSS.\n\n" + table + "\n"
     )
     shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -32,7 +32,10 @@ def resource(name: str) -> dict[str, Any]:
                     "properties": {
                         "muted": {"type": "boolean", "default": False},
                         "layout": {"type": "string", "enum": ["grid", "speaker", "gallery"]},
-                        "limits": {"type": "object", "properties": {"capacity": {"type": "integer"}, "video": {"type": "boolean"}}},
+                        "limits": {
+                            "type": "object",
+                            "properties": {"capacity": {"type": "integer"}, "video": {"type": "boolean"}},
+                        },
                     },
                 },
                 "tags": {"type": "array", "items": {"type": "string"}},
@@ -42,7 +45,10 @@ def resource(name: str) -> dict[str, Any]:
         f"{name}Page": {
             "type": "object",
             "required": ["items"],
-            "properties": {"items": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}, "next": {"type": ["string", "null"]}},
+            "properties": {
+                "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}},
+                "next": {"type": ["string", "null"]},
+            },
         },
     }
 
@@ -53,11 +59,19 @@ def operation(op_id: str, name: str, method: str, with_id: bool) -> dict[str, An
         parameters.insert(0, {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}})
     else:
         parameters += [
-            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+            {
+                "name": "limit",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+            },
             {"name": "cursor", "in": "query", "schema": {"type": "string"}},
             {"name": "state", "in": "query", "schema": {"$ref": "#/components/schemas/State"}},
         ]
-    body = {"$ref": f"#/components/schemas/{name}Page"} if method == "get" and not with_id else {"$ref": f"#/components/schemas/{name}"}
+    body = (
+        {"$ref": f"#/components/schemas/{name}Page"}
+        if method == "get" and not with_id
+        else {"$ref": f"#/components/schemas/{name}"}
+    )
     result: dict[str, Any] = {
         "operationId": op_id,
         "summary": f"{method.upper()} a {name}",
@@ -70,15 +84,26 @@ def operation(op_id: str, name: str, method: str, with_id: bool) -> dict[str, An
         },
     }
     if method in ("post", "put"):
-        result["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+        result["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+        }
     return result
 
 
 def spec(operations: int) -> dict[str, Any]:
     schemas: dict[str, Any] = {
         "State": {"type": "string", "enum": ["draft", "scheduled", "live", "ended"]},
-        "Person": {"type": "object", "required": ["email"], "properties": {"email": {"type": "string", "format": "email"}, "name": {"type": "string"}}},
-        "Error": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
+        "Person": {
+            "type": "object",
+            "required": ["email"],
+            "properties": {"email": {"type": "string", "format": "email"}, "name": {"type": "string"}},
+        },
+        "Error": {
+            "type": "object",
+            "required": ["code"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        },
     }
     paths: dict[str, Any] = {}
     for index in range(operations // 4):
@@ -101,7 +126,12 @@ def spec(operations: int) -> dict[str, Any]:
         "components": {
             "schemas": schemas,
             "parameters": {"Trace": {"name": "X-Trace-Id", "in": "header", "schema": {"type": "string"}}},
-            "responses": {"Error": {"description": "An error.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "responses": {
+                "Error": {
+                    "description": "An error.",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                }
+            },
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -148,11 +148,29 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Pa
 
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("generated"), show_default=True, help="Output folder.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("generated"),
+    show_default=True,
+    help="Output folder.",
+)
 @click.option("--check", is_flag=True, help="Write nothing; show a diff and exit 1 if anything would change.")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_DIR, show_default=True, help="Where formatted output and finished runs are remembered.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_DIR,
+    show_default=True,
+    help="Where formatted output and finished runs are remembered.",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
-@click.option("--formatter", type=click.Choice(FORMATTERS), default="ruff", show_default=True, help="What formats the code (the same bytes either way; ruff is quicker).")
+@click.option(
+    "--formatter",
+    type=click.Choice(FORMATTERS),
+    default="ruff",
+    show_default=True,
+    help="What formats the code (the same bytes either way; ruff is quicker).",
+)
 @click.option("-v", "--verbose", is_flag=True, help=f"Show every warning, not only the first {SHOWN_WARNINGS}.")
 @config_option
 def generate(
@@ -195,7 +213,10 @@ def generate(
     if check and changes:
         click.echo(diff(changes), nl=False)
         stale = _plural(len(changes), "generated file")
-        click.echo(f"{stale} {'is' if len(changes) == 1 else 'are'} out of date; run '{_fix(specs, out, config_path)}'", err=True)
+        click.echo(
+            f"{stale} {'is' if len(changes) == 1 else 'are'} out of date; run '{_fix(specs, out, config_path)}'",
+            err=True,
+        )
         sys.exit(1)
     if not check:
         apply(changes, out)
@@ -208,7 +229,13 @@ def generate(
 @click.argument("vendor")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("generated"), show_default=True, help="Where the generated packages are.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("generated"),
+    show_default=True,
+    help="Where the generated packages are.",
+)
 def serve(vendor: str, host: str, port: int, out: Path) -> None:
     """Serve VENDOR's in-memory fake (its generated server) until Ctrl-C."""
     import importlib

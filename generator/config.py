@@ -68,7 +68,9 @@ class LintConfig:
                 if name in FATAL:
                     raise self._error(name, f"rule {name!r} is fatal: it cannot be ignored or made a warning")
 
-    def settle(self, problems: Iterable[Problem], suppressed: Mapping[str, frozenset[str]] | None = None) -> list[Problem]:
+    def settle(
+        self, problems: Iterable[Problem], suppressed: Mapping[str, frozenset[str]] | None = None
+    ) -> list[Problem]:
         """The findings that count, each with its severity; `suppressed` (from
         `inline_suppressions`) silences findings at and below its nodes."""
         suppressed = suppressed or {}

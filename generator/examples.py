@@ -122,7 +122,12 @@ def credential_arguments(api: Api) -> Code:
 
 FAKE_ROOT = "http://127.0.0.1:8000"  # where `python -m generator serve` listens by default
 # What the fake accepts (the server runtime's `Credentials()`), by scheme kind.
-FAKE_SECRETS = {"bearer": ["test-token"], "api_key": ["test-key"], "basic": ["user", "password"], "oauth2": ["test-client", "test-secret"]}
+FAKE_SECRETS = {
+    "bearer": ["test-token"],
+    "api_key": ["test-key"],
+    "basic": ["user", "password"],
+    "oauth2": ["test-client", "test-secret"],
+}
 
 
 def fake_arguments(api: Api) -> Code:

@@ -75,7 +75,9 @@ def format_all(
     }
 
 
-def format_sources(sources: list[str], formatter: Formatter, progress: Progress = lambda items, label: items) -> list[str]:
+def format_sources(
+    sources: list[str], formatter: Formatter, progress: Progress = lambda items, label: items
+) -> list[str]:
     """Each source formatted; raises InvalidSource for the first that does not parse."""
     if not sources:
         return []

@@ -22,23 +22,18 @@ _WORDS = re.compile(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*|[0
 
 # Names a generated method body, or pydantic's BaseModel, already uses.
 RESERVED_PARAMETERS = frozenset(
-    {"self", "cls", "response", "body", "models", "datetime", "typing", "httpx",
-     "extra_headers", "timeout", "max_retries"}
+    """self cls response body models datetime typing httpx extra_headers timeout max_retries""".split()
 )
 RESERVED_FIELDS = frozenset(
-    {
-        "copy", "dict", "json", "parse_obj", "parse_raw", "parse_file", "schema",
-        "schema_json", "construct", "validate", "update_forward_refs", "fields",
-        "from_orm", "model_config", "model_fields", "model_computed_fields",
-        "model_extra", "model_fields_set", "model_construct", "model_copy",
-        "model_dump", "model_dump_json", "model_json_schema", "model_parametrized_name",
-        "model_post_init", "model_rebuild", "model_validate", "model_validate_json",
-        "model_validate_strings", "register",
-        # modules the models module uses, and the built-in types its annotations
-        # name: a field of that name would hide them from the fields below it
-        "datetime", "enum", "typing", "pydantic", "str", "int", "float", "bool", "bytes", "list", "dict",
-    }
-)  # fmt: skip
+    """copy dict json parse_obj parse_raw parse_file schema schema_json construct validate
+    update_forward_refs fields from_orm model_config model_fields model_computed_fields
+    model_extra model_fields_set model_construct model_copy model_dump model_dump_json
+    model_json_schema model_parametrized_name model_post_init model_rebuild model_validate
+    model_validate_json model_validate_strings register""".split()
+    # modules the models module uses, and the built-in types its annotations
+    # name: a field of that name would hide them from the fields below it
+    + "datetime enum typing pydantic str int float bool bytes list dict".split()
+)
 
 
 def words(text: str) -> list[str]:

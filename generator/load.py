@@ -341,9 +341,11 @@ def _anchor(event: Event, anchors: Anchors, node: _Anchor) -> bool:
         return False
     if name in anchors:
         raise yaml.composer.ComposerError(
-            f"found duplicate anchor {name!r}; first occurrence", anchors[name].mark,
-            "second occurrence", event.start_mark,
-        )  # fmt: skip
+            f"found duplicate anchor {name!r}; first occurrence",
+            anchors[name].mark,
+            "second occurrence",
+            event.start_mark,
+        )
     anchors[name] = node
     return True
 
@@ -457,7 +459,7 @@ def _ref_holders(data: Any, prefix: str) -> list[tuple[str, dict[str, Any]]]:
     """Every mapping with a string `$ref` in `data` (found at `prefix`), with its
     pointer; none in the spec's own `/x-bundled`."""
     return [
-        (pointer, node) for pointer, node in mappings(data, prefix, reverse=True)
-        if isinstance(node.get("$ref"), str)
-        and (prefix or not (pointer == BUNDLE or pointer.startswith(BUNDLE + "/")))
+        (pointer, node)
+        for pointer, node in mappings(data, prefix, reverse=True)
+        if isinstance(node.get("$ref"), str) and (prefix or not (pointer == BUNDLE or pointer.startswith(BUNDLE + "/")))
     ]

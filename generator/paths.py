@@ -78,9 +78,7 @@ def operations(data: Any) -> Iterator[Operation]:
         yield from item.operations
 
 
-def _path_item(
-    data: Any, path: str | None, pointer: str, node: dict[str, Any]
-) -> PathItem:
+def _path_item(data: Any, path: str | None, pointer: str, node: dict[str, Any]) -> PathItem:
     shared = listed_parameters(data, pointer, node)
     found = []
     for method in METHODS:

@@ -26,7 +26,9 @@ from .write import Change, plan  # isort: skip
 DEFAULTS = LintConfig()
 
 
-def check_spec(path: Path, config: LintConfig = DEFAULTS, cache: Cache | None = None) -> tuple[Api | None, list[Problem]]:
+def check_spec(
+    path: Path, config: LintConfig = DEFAULTS, cache: Cache | None = None
+) -> tuple[Api | None, list[Problem]]:
     """Load, validate, lint and model one spec: its `Api` (None when any finding
     is an error) and every finding that counts under `config`."""
     document = load(path)
@@ -60,6 +62,7 @@ LEFT_OUT = frozenset({"example-valid", "invalid-default", "invalid-pattern"})
 
 def _leave_out(document: Document, pointers: list[str]) -> None:
     """Remove the values at `pointers` from the document; list items from the last one back."""
+
     def order(pointer: str) -> tuple[str, int]:
         parent, _, last = pointer.rpartition("/")
         return parent, int(last) if last.isdigit() else -1
@@ -167,7 +170,9 @@ def render_all(
     try:
         return format_all(rendered, cache, progress, formatter) | copied
     except ValueError as exc:
-        raise GeneratorError([Problem(str(exc).split(":")[0], 1, "", f"internal error: {exc}", "internal-error")]) from exc
+        raise GeneratorError(
+            [Problem(str(exc).split(":")[0], 1, "", f"internal error: {exc}", "internal-error")]
+        ) from exc
 
 
 def owned_folders(paths: Sequence[Path], out: Path, all_specs: bool) -> list[Path]:

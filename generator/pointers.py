@@ -79,9 +79,7 @@ def deref(data: Any, pointer: str, node: Any) -> tuple[str, Any]:
     return last
 
 
-def walk(
-    node: Any, pointer: str = "", skip: Container[str] = (), reverse: bool = False
-) -> Iterator[tuple[str, Any]]:
+def walk(node: Any, pointer: str = "", skip: Container[str] = (), reverse: bool = False) -> Iterator[tuple[str, Any]]:
     """`(pointer, value)` of `node` and of everything in it, parents first, without
     recursion; `$ref`s are not followed, keys in `skip` not entered. Siblings come
     in document order or, with `reverse`, last first."""

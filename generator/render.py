@@ -42,14 +42,26 @@ class Variant:
 
 VARIANTS = (
     Variant(
-        Code(""), Code("SyncAPIClient"), Code("def"), Code(""), Code("with"), Code("Iterator"),
-        Code("raw_response_wrapper"), Code("SyncAPIResource"),
+        Code(""),
+        Code("SyncAPIClient"),
+        Code("def"),
+        Code(""),
+        Code("with"),
+        Code("Iterator"),
+        Code("raw_response_wrapper"),
+        Code("SyncAPIResource"),
     ),
     Variant(
-        Code("Async"), Code("AsyncAPIClient"), Code("async def"), Code("await "), Code("async with"),
-        Code("AsyncIterator"), Code("async_raw_response_wrapper"), Code("AsyncAPIResource"),
+        Code("Async"),
+        Code("AsyncAPIClient"),
+        Code("async def"),
+        Code("await "),
+        Code("async with"),
+        Code("AsyncIterator"),
+        Code("async_raw_response_wrapper"),
+        Code("AsyncAPIResource"),
     ),
-)  # fmt: skip
+)
 
 
 # Each resource's modules: (folder, template, the folder's docstring).

@@ -28,8 +28,14 @@ from .problems import FATAL, GENERATOR, Problem, Severity
 from .runtime._schemas import REQUEST, RESPONSE, directed
 
 COMPONENT_KINDS = (
-    "schemas", "parameters", "responses", "requestBodies", "headers", "examples", "securitySchemes",
-)  # fmt: skip
+    "schemas",
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+    "examples",
+    "securitySchemes",
+)
 CAMEL_CASE = re.compile(r"[a-z][a-zA-Z0-9]*")
 TEMPLATE = re.compile(r"\{([^{}]+)\}")
 SUCCESS = re.compile(r"2(\d\d|XX)", re.IGNORECASE)
@@ -137,14 +143,24 @@ def _named(parameters: Iterable[Parameter]) -> Iterator[tuple[str, str, str]]:
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_ONES = (
-    "items", "additionalProperties", "not", "contains", "if", "then", "else",
-    "propertyNames", "unevaluatedItems", "unevaluatedProperties",
-)  # fmt: skip
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
 _CHILDREN: dict[str, list[tuple[str, str, str]]] = {
     "pathitem": [("parameters", "many", "parameter")] + [(m, "one", "operation") for m in METHODS],
     "operation": [
-        ("parameters", "many", "parameter"), ("requestBody", "one", "requestBody"),
-        ("responses", "many", "response"), ("callbacks", "many", "callback"),
+        ("parameters", "many", "parameter"),
+        ("requestBody", "one", "requestBody"),
+        ("responses", "many", "response"),
+        ("callbacks", "many", "callback"),
     ],
     "callback": [("", "many", "pathitem")],
     "parameter": [("schema", "one", "schema"), ("content", "many", "media")],
@@ -154,13 +170,18 @@ _CHILDREN: dict[str, list[tuple[str, str, str]]] = {
     "media": [("schema", "one", "schema")],
     "schema": [(k, "many", "schema") for k in _SCHEMA_MAPS + _SCHEMA_LISTS]
     + [(k, "one", "schema") for k in _SCHEMA_ONES],
-}  # fmt: skip
+}
 _ROOTS = {
-    "/paths": "pathitem", "/webhooks": "pathitem", "/components/pathItems": "pathitem",
-    "/components/callbacks": "callback", "/components/parameters": "parameter",
-    "/components/headers": "header", "/components/requestBodies": "requestBody",
-    "/components/responses": "response", "/components/schemas": "schema",
-}  # fmt: skip
+    "/paths": "pathitem",
+    "/webhooks": "pathitem",
+    "/components/pathItems": "pathitem",
+    "/components/callbacks": "callback",
+    "/components/parameters": "parameter",
+    "/components/headers": "header",
+    "/components/requestBodies": "requestBody",
+    "/components/responses": "response",
+    "/components/schemas": "schema",
+}
 
 
 @_shared
@@ -228,7 +249,10 @@ def _parameter_unique(document: Document) -> Iterator[Finding]:
         for pointer, owner in [(item.pointer, item.node)] + [(op.pointer, op.node) for op in item.operations]:
             first: dict[tuple[str, str], str] = {}
             for parameter in listed_parameters(document.data, pointer, owner):
-                if isinstance(parameter.node, dict) and first.setdefault(parameter.key, parameter.site) != parameter.site:
+                if (
+                    isinstance(parameter.node, dict)
+                    and first.setdefault(parameter.key, parameter.site) != parameter.site
+                ):
                     name, where = parameter.key
                     yield parameter.site, f"{where} parameter {name!r} is already listed at {first[parameter.key]}"
 
@@ -250,7 +274,10 @@ def _required_defined(document: Document) -> Iterator[Finding]:
         defined = properties(document.data, node)
         for index, name in _entries(node.get("required")):
             if isinstance(name, str) and name not in defined:
-                yield join(pointer, "required", index), f"required property {name!r} is defined neither in properties nor in allOf"
+                yield (
+                    join(pointer, "required", index),
+                    f"required property {name!r} is defined neither in properties nor in allOf",
+                )
 
 
 @rule("operation-id-camel-case", "operationIds are camelCase: ^[a-z][a-zA-Z0-9]*$.")
@@ -391,7 +418,9 @@ def _component_unused(document: Document) -> Iterator[Finding]:
                 yield pointer, f"{kind} component {name!r} is never used"
 
 
-@rule("security-required", "Every operation has a security requirement (`security: []`, here or at the top, if public).")
+@rule(
+    "security-required", "Every operation has a security requirement (`security: []`, here or at the top, if public)."
+)
 def _security_required(document: Document) -> Iterator[Finding]:
     if isinstance(document.data, dict) and isinstance(document.data.get("security"), list):
         return  # decided at the top: a requirement, or `security: []` for a public API

@@ -27,16 +27,48 @@ OPENAPI = "3.0.3"
 RULE = "swagger2-convert"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 # Keywords of a non-body parameter (and of a header) that move into its schema.
-TYPE_KEYS = frozenset({
-    "type", "format", "items", "enum", "default", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
-    "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "multipleOf", "x-nullable",
-})  # fmt: skip
+TYPE_KEYS = frozenset(
+    {
+        "type",
+        "format",
+        "items",
+        "enum",
+        "default",
+        "maximum",
+        "exclusiveMaximum",
+        "minimum",
+        "exclusiveMinimum",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "multipleOf",
+        "x-nullable",
+    }
+)
 PARAMETER_KEYS = frozenset({"name", "in", "description", "required", "allowEmptyValue", "deprecated"})
-QUERY_STYLES = {"csv": ("form", False), "multi": ("form", True), "ssv": ("spaceDelimited", False), "pipes": ("pipeDelimited", False)}
+QUERY_STYLES = {
+    "csv": ("form", False),
+    "multi": ("form", True),
+    "ssv": ("spaceDelimited", False),
+    "pipes": ("pipeDelimited", False),
+}
 FORM, MULTIPART = "application/x-www-form-urlencoded", "multipart/form-data"
-FLOWS = {"implicit": "implicit", "password": "password", "application": "clientCredentials", "accessCode": "authorizationCode"}
+FLOWS = {
+    "implicit": "implicit",
+    "password": "password",
+    "application": "clientCredentials",
+    "accessCode": "authorizationCode",
+}
 SCHEMES = ("http", "https", "ws", "wss")
-SECTIONS = {"definitions": "schemas", "parameters": "parameters", "responses": "responses", "securityDefinitions": "securitySchemes"}
+SECTIONS = {
+    "definitions": "schemas",
+    "parameters": "parameters",
+    "responses": "responses",
+    "securityDefinitions": "securitySchemes",
+}
 KEPT = ("info", "tags", "externalDocs")  # top-level keys that carry over as they are
 OPERATION_KEPT = ("tags", "summary", "description", "externalDocs", "operationId", "deprecated")
 NOT_A_NAME = re.compile(r"[^A-Za-z0-9._-]")  # what an OpenAPI 3 component name may not hold
@@ -172,13 +204,19 @@ class _Converter:
             if isinstance(node, dict):
                 copy: dict[str, Any] = {}
                 parent[key] = copy
-                children = self.keywords(node, new_at, old_at) if kind == SCHEMA else [
-                    (name, child, join(old_at, name), CHILD_KIND.get(kind, PLAIN)) for name, child in node.items()
-                ]  # fmt: skip
+                children = (
+                    self.keywords(node, new_at, old_at)
+                    if kind == SCHEMA
+                    else [
+                        (name, child, join(old_at, name), CHILD_KIND.get(kind, PLAIN)) for name, child in node.items()
+                    ]
+                )
                 for name, child, _, k in children:
                     copy[name] = child if k == READY else None  # the source's order
                 stack.extend(
-                    (child, join(new_at, name), at, copy, name, k) for name, child, at, k in reversed(children) if k != READY
+                    (child, join(new_at, name), at, copy, name, k)
+                    for name, child, at, k in reversed(children)
+                    if k != READY
                 )
                 stack.extend(reversed(self.deferred))
                 self.deferred.clear()
@@ -188,7 +226,8 @@ class _Converter:
                 parent[key] = items
                 child_kind = SCHEMA if kind == SCHEMA_LIST else PLAIN
                 stack.extend(
-                    (node[i], join(new_at, i), join(old_at, i), items, i, child_kind) for i in reversed(range(len(node)))
+                    (node[i], join(new_at, i), join(old_at, i), items, i, child_kind)
+                    for i in reversed(range(len(node)))
                 )
             else:
                 parent[key] = node
@@ -276,7 +315,9 @@ class _Converter:
             if name == "array" and "items" in schema:
                 options[-1]["items"] = None
                 old = at.rsplit("/", 1)[0]
-                self.deferred.append((schema["items"], join(to, "items"), join(old, "items"), options[-1], "items", SCHEMA))
+                self.deferred.append(
+                    (schema["items"], join(to, "items"), join(old, "items"), options[-1], "items", SCHEMA)
+                )
         self.mark(join(new, "anyOf"), at)
         return options
 
@@ -325,7 +366,10 @@ class _Converter:
         base = base if isinstance(base, str) else ""
         if not isinstance(host, str) or not host:
             return [self.server("/servers", 0, base, "/basePath")] if base else []
-        return [self.server("/servers", i, f"{s}://{host}{base}", at) for i, (s, at) in enumerate(self.schemes(self.data, ""))]
+        return [
+            self.server("/servers", i, f"{s}://{host}{base}", at)
+            for i, (s, at) in enumerate(self.schemes(self.data, ""))
+        ]
 
     def schemes(self, owner: dict[str, Any], where: str) -> list[tuple[str, str]]:
         """(scheme, its pointer) for each usable scheme of `owner`; https if none."""
@@ -399,7 +443,10 @@ class _Converter:
         renamed = self.names[section][name]
         if renamed != name:
             what = {"definitions": "definition", "securityDefinitions": "security scheme"}.get(section, section[:-1])
-            self.warn(join("", section, name), f"{what} name {name!r} is not a valid OpenAPI 3 component name; it becomes {renamed!r}")
+            self.warn(
+                join("", section, name),
+                f"{what} name {name!r} is not a valid OpenAPI 3 component name; it becomes {renamed!r}",
+            )
         return renamed
 
     def parameter_components(self, entries: dict[str, Any]) -> dict[str, Any]:
@@ -450,7 +497,9 @@ class _Converter:
         new = join(new, flow)
         self.mark(new, join(old, "flow"))
         details: dict[str, Any] = {}
-        urls = {"implicit": ["authorizationUrl"], "authorizationCode": ["authorizationUrl", "tokenUrl"]}.get(flow, ["tokenUrl"])
+        urls = {"implicit": ["authorizationUrl"], "authorizationCode": ["authorizationUrl", "tokenUrl"]}.get(
+            flow, ["tokenUrl"]
+        )
         for url in urls:
             if isinstance(scheme.get(url), str):
                 details[url] = self.walk(join(new, url), join(old, url), scheme[url])
@@ -539,7 +588,9 @@ class _Converter:
                     self.holders.append((result, value, at))
                     self.assign(ref_target(value), "path")
             elif key == "parameters":
-                kept = [(join(old, key, i), p) for i, p in enumerate(shared) if self.kind(p) not in ("body", "formData")]
+                kept = [
+                    (join(old, key, i), p) for i, p in enumerate(shared) if self.kind(p) not in ("body", "formData")
+                ]
                 if kept:
                     result[key] = self.parameter_list(join(new, key), join(old, key), kept)
             else:
@@ -550,7 +601,9 @@ class _Converter:
         self.mark(new, old)
         return [self.role("parameter", join(new, i), at, p) for i, (at, p) in enumerate(parameters)]
 
-    def operation(self, new: str, old: str, operation: dict[str, Any], shared: list[Any], shared_at: str) -> dict[str, Any]:
+    def operation(
+        self, new: str, old: str, operation: dict[str, Any], shared: list[Any], shared_at: str
+    ) -> dict[str, Any]:
         """An operation: body and formData parameters become its request body, response
         schemas get a media type each."""
         self.same(new, old)
@@ -584,10 +637,18 @@ class _Converter:
         """An operation's own `schemes`, as servers when they differ from the document's."""
         host, base = self.data.get("host"), self.data.get("basePath")
         schemes = self.schemes(operation, old)
-        if not isinstance(host, str) or not host or [s for s, _ in schemes] == [s for s, _ in self.schemes(self.data, "")]:
+        if (
+            not isinstance(host, str)
+            or not host
+            or [s for s, _ in schemes] == [s for s, _ in self.schemes(self.data, "")]
+        ):
             return {}
         base = base if isinstance(base, str) else ""
-        return {"servers": [self.server(join(new, "servers"), i, f"{s}://{host}{base}", at) for i, (s, at) in enumerate(schemes)]}
+        return {
+            "servers": [
+                self.server(join(new, "servers"), i, f"{s}://{host}{base}", at) for i, (s, at) in enumerate(schemes)
+            ]
+        }
 
     def operation_parameters(
         self, new: str, old: str, operation: dict[str, Any], shared: list[Any], shared_at: str, consumes: list[str]

@@ -138,7 +138,9 @@ def _message(error: Any, value: Any, schema: dict[str, Any]) -> str:
     if kind == "AdditionalProperties" and isinstance(keyword.get("patternProperties"), dict):
         names = ", ".join(map(repr, facts["unexpected"]))
         does = "does" if len(facts["unexpected"]) == 1 else "do"
-        return f"{names} {does} not match any of the regexes: {', '.join(map(repr, sorted(keyword['patternProperties'])))}"
+        return (
+            f"{names} {does} not match any of the regexes: {', '.join(map(repr, sorted(keyword['patternProperties'])))}"
+        )
     if kind == "OneOfMultipleValid" and isinstance(keyword.get("oneOf"), list):
         valid = [each for each, errors in zip(keyword["oneOf"], facts["context"]) if not errors]
         return f"{value!r} is valid under each of {', '.join(map(repr, valid[1:] + valid[:1]))}"
@@ -181,7 +183,9 @@ def check_refs(document: Document) -> Iterator[Problem]:
         pointer, target = join(holder, "$ref"), ref_target(ref)
         if target is None:
             yield document.problem(
-                pointer, f"$ref {ref!r} is not a reference into this document (load bundles referenced files)", "ref-unresolved"
+                pointer,
+                f"$ref {ref!r} is not a reference into this document (load bundles referenced files)",
+                "ref-unresolved",
             )
             continue
         try:
@@ -196,7 +200,9 @@ def check_refs(document: Document) -> Iterator[Problem]:
         cycle = refers_to(steps[-1][1]) in targets
         if cycle or len(targets) > MAX_REF_CHAIN:
             covered.update(targets)
-            why = "leads round a cycle of $refs with no schema in it" if cycle else (
-                f"starts a chain of {len(targets)} $refs (at most {MAX_REF_CHAIN} are followed)"
+            why = (
+                "leads round a cycle of $refs with no schema in it"
+                if cycle
+                else (f"starts a chain of {len(targets)} $refs (at most {MAX_REF_CHAIN} are followed)")
             )
             yield document.problem(pointer, f"$ref {ref!r} {why}", "ref-unresolved")

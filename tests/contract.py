@@ -71,11 +71,14 @@ def pinned(vendor: str, spec: dict[str, Any], folder: Path) -> list[str]:
     cursors still reach it in the stateful phase, and unissued ones are tested in
     test_server_faults.
     """
-    cursors = sorted({
-        operation["x-pagination"]["param"]
-        for item in spec["paths"].values() for operation in item.values()
-        if isinstance(operation, dict) and (operation.get("x-pagination") or {}).get("style") == "cursor"
-    })  # fmt: skip
+    cursors = sorted(
+        {
+            operation["x-pagination"]["param"]
+            for item in spec["paths"].values()
+            for operation in item.values()
+            if isinstance(operation, dict) and (operation.get("x-pagination") or {}).get("style") == "cursor"
+        }
+    )
     if not cursors:
         return []
     config = folder / f"{vendor}.toml"
@@ -99,18 +102,39 @@ def run(vendor: str, folder: Path) -> tuple[bool, str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", vendor, "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_for(port, process)
         command = [
-            sys.executable, "-m", "schemathesis.cli", *pinned(vendor, server.SPEC, folder),
-            "run", str(ROOT / "specs" / f"{vendor}.yaml"),
-            "--url", f"http://127.0.0.1:{port}{server.SETTINGS.base_path}",
-            *auth_header(server.SPEC), "--checks", "all", *excluded(vendor), "--mode", "all",
-            "--phases", PHASES, "-n", str(EXAMPLES), "--seed", "1", "--generation-database", "none",
-            "--request-timeout", "10", "--no-color",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            *pinned(vendor, server.SPEC, folder),
+            "run",
+            str(ROOT / "specs" / f"{vendor}.yaml"),
+            "--url",
+            f"http://127.0.0.1:{port}{server.SETTINGS.base_path}",
+            *auth_header(server.SPEC),
+            "--checks",
+            "all",
+            *excluded(vendor),
+            "--mode",
+            "all",
+            "--phases",
+            PHASES,
+            "-n",
+            str(EXAMPLES),
+            "--seed",
+            "1",
+            "--generation-database",
+            "none",
+            "--request-timeout",
+            "10",
+            "--no-color",
+        ]
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIME_LIMIT)
     finally:
         process.send_signal(signal.SIGINT)  # as Ctrl-C

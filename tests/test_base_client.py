@@ -77,9 +77,7 @@ class ThingsResource(rt.SyncAPIResource):
         return typing.cast(Thing, rt.parse(response, Thing))
 
     def create(self, body: Thing, **options: Any) -> Thing:
-        response = self._request(
-            "POST", "/things", body=body, has_body=True, security=("key",), **options
-        )
+        response = self._request("POST", "/things", body=body, has_body=True, security=("key",), **options)
         return typing.cast(Thing, rt.parse(response, Thing))
 
     def list(self, **params: Any) -> Page:
@@ -102,9 +100,7 @@ class AsyncThingsResource(rt.AsyncAPIResource):
         return typing.cast(Thing, rt.parse(response, Thing))
 
     async def create(self, body: Thing, **options: Any) -> Thing:
-        response = await self._request(
-            "POST", "/things", body=body, has_body=True, security=("key",), **options
-        )
+        response = await self._request("POST", "/things", body=body, has_body=True, security=("key",), **options)
         return typing.cast(Thing, rt.parse(response, Thing))
 
     async def list(self, **params: Any) -> Page:
@@ -310,9 +306,7 @@ def test_retry_after_http_date_without_a_zone_is_gmt(date: str, monkeypatch: pyt
     time.tzset()
     try:
         when = time.gmtime(NOW + 7)
-        value = (
-            time.asctime(when) if date == "asctime" else time.strftime("%a, %d %b %Y %H:%M:%S -0000", when)
-        )
+        value = time.asctime(when) if date == "asctime" else time.strftime("%a, %d %b %Y %H:%M:%S -0000", when)
         client = make("sync", Script([httpx.Response(503, headers={"Retry-After": value}), thing()]))
         slept = recorded_sleep(client, "sync")
         call(client, "GET", "sync")
@@ -402,14 +396,23 @@ def test_with_options_shares_the_pool_and_changes_settings(mode: str) -> None:
 def test_with_options_adds_default_headers_and_query_and_sends_on_another_pool(mode: str) -> None:
     script, other = Script([thing()]), Script([thing(), httpx.Response(200, json={"data": {"things": []}})])
     client = make(mode, script)
-    pool = httpx.AsyncClient(transport=httpx.MockTransport(other)) if mode == "async" else httpx.Client(transport=httpx.MockTransport(other))
-    derived = client.with_options(http_client=pool, default_headers={"X-Team": "a", "User-Agent": "mine"}, default_query={"tenant": "t1"})
+    pool = (
+        httpx.AsyncClient(transport=httpx.MockTransport(other))
+        if mode == "async"
+        else httpx.Client(transport=httpx.MockTransport(other))
+    )
+    derived = client.with_options(
+        http_client=pool, default_headers={"X-Team": "a", "User-Agent": "mine"}, default_query={"tenant": "t1"}
+    )
     again = derived.with_options(default_headers={"X-Trace": "1"})
     run(mode, lambda: again.things.get("t1", extra_headers={"X-Team": "b"}))
     run(mode, lambda: again.things.list(tenant="own"))
     first, second = other.requests
     assert (first.headers["X-Team"], first.headers["X-Trace"], first.headers["User-Agent"]) == ("b", "1", "mine")
-    assert (first.url.params["tenant"], second.url.params.get_list("tenant")) == ("t1", ["own"])  # the method's own wins
+    assert (first.url.params["tenant"], second.url.params.get_list("tenant")) == (
+        "t1",
+        ["own"],
+    )  # the method's own wins
     assert script.requests == [] and derived._client is pool and not derived._owns_client
     call(client, "GET", mode)
     assert "X-Team" not in script.requests[0].headers and "tenant" not in script.requests[0].url.params
@@ -428,7 +431,9 @@ def test_raw_response_parses_and_says_how_long_and_how_often(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_each_retry_is_logged_at_info_with_its_reason_and_no_secret(mode: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_each_retry_is_logged_at_info_with_its_reason_and_no_secret(
+    mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
     client = make(mode, Script([httpx.Response(503), httpx.ConnectError, thing()]))
     client._credentials = {"key": rt.Credential("query", "api_key", "s3cret-value")}
     recorded_sleep(client, mode)

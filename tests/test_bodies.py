@@ -30,8 +30,11 @@ def test_a_form_body_is_urlencoded_with_lists_repeated() -> None:
     request = seen[0]
     assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert urllib.parse.parse_qsl(request.content.decode()) == [
-        ("username", "ann"), ("password", "p&ss"), ("scopes", "read"), ("scopes", "write"),
-    ]  # fmt: skip
+        ("username", "ann"),
+        ("password", "p&ss"),
+        ("scopes", "read"),
+        ("scopes", "write"),
+    ]
 
 
 def test_a_multipart_body_sends_the_file_as_a_file() -> None:
@@ -45,7 +48,9 @@ def test_a_multipart_body_sends_the_file_as_a_file() -> None:
 
 
 def test_cookies_go_in_one_header_and_a_file_comes_back_as_bytes() -> None:
-    client, seen = recording(httpx.Response(200, content=b"\x89PNG", headers={"Content-Type": "application/octet-stream"}))
+    client, seen = recording(
+        httpx.Response(200, content=b"\x89PNG", headers={"Content-Type": "application/octet-stream"})
+    )
     assert client.download_file("f1", session="abc", theme=None) == b"\x89PNG"
     assert seen[0].headers["Cookie"] == "session=abc"
     from bodies.models import DownloadFileTheme
@@ -79,7 +84,9 @@ def test_client_and_server_agree_on_forms_files_and_cookies() -> None:
             return f"{file_id}.txt"
 
     with served(create_app(Files())) as root, BodiesClient(base_url=root + "/v2") as client:
-        session = client.log_in(body=LogInRequest(username="ann", password="x", remember=True, scopes=["a", "b"])).session
+        session = client.log_in(
+            body=LogInRequest(username="ann", password="x", remember=True, scopes=["a", "b"])
+        ).session
         stored = client.upload_file(body=UploadFileRequest(file=b"\x00\xffdata", title="t", size=6))
         downloaded = client.download_file("f9", session=session)
         name = client.get_file_name("f9")

@@ -107,14 +107,30 @@ def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path
     assert first.stderr == ""  # no progress bar when not on a terminal
     before = snapshot(tmp_path / "generated")
     assert sorted(before) == [
-        "joinme/README.md", "joinme/__init__.py", "joinme/_base_client.py", "joinme/_client.py",
-        "joinme/_errors.py", "joinme/_fake.py", "joinme/_schemas.py", "joinme/_server_config.py",
+        "joinme/README.md",
+        "joinme/__init__.py",
+        "joinme/_base_client.py",
+        "joinme/_client.py",
+        "joinme/_errors.py",
+        "joinme/_fake.py",
+        "joinme/_schemas.py",
+        "joinme/_server_config.py",
         "joinme/_server_runtime.py",
-        "joinme/handlers/__init__.py", "joinme/handlers/meetings.py", "joinme/models.py", "joinme/openapi.json",
-        "joinme/py.typed", "joinme/resources/__init__.py", "joinme/resources/meetings.py", "joinme/server.py",
+        "joinme/handlers/__init__.py",
+        "joinme/handlers/meetings.py",
+        "joinme/models.py",
+        "joinme/openapi.json",
+        "joinme/py.typed",
+        "joinme/resources/__init__.py",
+        "joinme/resources/meetings.py",
+        "joinme/server.py",
         # join.me maps onto the one meetings interface (x-unified)
-        "meetings/README.md", "meetings/__init__.py", "meetings/_unified.py", "meetings/_vendors.py", "meetings/py.typed",
-    ]  # fmt: skip
+        "meetings/README.md",
+        "meetings/__init__.py",
+        "meetings/_unified.py",
+        "meetings/_vendors.py",
+        "meetings/py.typed",
+    ]
     again = cli("generate")
     assert (again.exit_code, again.stdout) == (0, "nothing to do\n")
     assert snapshot(tmp_path / "generated") == before
@@ -192,7 +208,9 @@ def test_out_writes_a_package_that_imports_from_anywhere(cli: Cli, joinme: Path,
             del sys.modules[name]
 
 
-def test_an_unchanged_run_is_answered_from_the_cache_and_a_change_is_not(cli: Cli, joinme: Path, tmp_path: Path) -> None:
+def test_an_unchanged_run_is_answered_from_the_cache_and_a_change_is_not(
+    cli: Cli, joinme: Path, tmp_path: Path
+) -> None:
     assert cli("generate").exit_code == 0
     assert cli("generate").stdout == "nothing to do\n"
     models = tmp_path / "generated" / "joinme" / "models.py"
@@ -203,9 +221,7 @@ def test_an_unchanged_run_is_answered_from_the_cache_and_a_change_is_not(cli: Cl
     assert cli("generate", "--no-cache").stdout == "nothing to do\n"
 
 
-def test_lint_takes_a_folder_of_specs(
-    cli: Cli, joinme: Path, write_spec: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_lint_takes_a_folder_of_specs(cli: Cli, joinme: Path, write_spec: Callable[..., Path], tmp_path: Path) -> None:
     assert cli("lint", "specs").stdout == "1 spec checked: no problems\n"
     write_spec(BROKEN["dangling-ref"][0], "specs/broken.yml")
     result = cli("lint", "specs")

@@ -22,7 +22,9 @@ def client(response: httpx.Response, seen: list[httpx.Request]) -> CompositionCl
 
 def test_a_tagged_union_reads_the_member_its_tag_names() -> None:
     seen: list[httpx.Request] = []
-    pet = client(httpx.Response(200, json={"petType": "dog", "name": "Rex"}), seen).add_pet(body=Cat(pet_type="cat", name="Tom"))
+    pet = client(httpx.Response(200, json={"petType": "dog", "name": "Rex"}), seen).add_pet(
+        body=Cat(pet_type="cat", name="Tom")
+    )
     assert isinstance(pet, Dog) and pet.good_boy is True
     assert json.loads(seen[0].content) == {"petType": "cat", "name": "Tom"}
 
@@ -39,7 +41,9 @@ def test_an_untagged_union_takes_the_first_member_that_fits() -> None:
 
 
 def test_all_of_merges_the_parts_and_const_is_a_literal() -> None:
-    owner = Owner.model_validate({"name": "Ann", "pets": [{"petType": "cat", "name": "Tom"}], "contact": 5550100, "level": 3})
+    owner = Owner.model_validate(
+        {"name": "Ann", "pets": [{"petType": "cat", "name": "Tom"}], "contact": 5550100, "level": 3}
+    )
     assert (owner.name, owner.contact, owner.level) == ("Ann", 5550100, 3)
     assert isinstance(owner.pets[0], Cat)
     with pytest.raises(pydantic.ValidationError):
@@ -55,6 +59,8 @@ def test_read_only_fields_are_left_out_of_requests_and_write_only_ones_out_of_an
 def test_mutually_recursive_models() -> None:
     data = {"name": "/", "entries": [{"name": "docs", "folder": {"name": "docs", "entries": [{"name": "a.txt"}]}}]}
     root = client(httpx.Response(200, json=data), []).get_root_folder()
-    assert root == Folder(name="/", entries=[Entry(name="docs", folder=Folder(name="docs", entries=[Entry(name="a.txt")]))])
+    assert root == Folder(
+        name="/", entries=[Entry(name="docs", folder=Folder(name="docs", entries=[Entry(name="a.txt")]))]
+    )
     assert root.entries and root.entries[0].folder and root.entries[0].folder.entries
     assert root.entries[0].folder.entries[0].folder is None

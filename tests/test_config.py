@@ -154,11 +154,26 @@ def test_this_repository_keeps_every_rule_an_error_for_its_specs() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('[tool.clientgen.lint]\nignore = ["no-such-rule"]\n', "pyproject.toml:2: /: error [config] unknown rule 'no-such-rule' (see `lint --list-rules`)"),
-        ('[tool.clientgen.lint]\n\nignore = ["ref-unresolved"]\n', "pyproject.toml:3: /: error [config] rule 'ref-unresolved' is fatal: it cannot be ignored or made a warning"),
-        ('[tool.clientgen.lint]\nfail-on = "never"\n', "pyproject.toml:2: /: error [config] fail-on must be 'error' or 'warning'"),
-        ('[tool.clientgen.lint]\nsevere = 1\n', "pyproject.toml:2: /: error [config] unknown setting 'severe' in [tool.clientgen.lint]"),
-        ("[tool.clientgen]\n[tool.clientgen.lint\n", "pyproject.toml:2: /: error [config] malformed TOML: Expected ']' at the end of a table declaration (at line 2, column 21)"),
+        (
+            '[tool.clientgen.lint]\nignore = ["no-such-rule"]\n',
+            "pyproject.toml:2: /: error [config] unknown rule 'no-such-rule' (see `lint --list-rules`)",
+        ),
+        (
+            '[tool.clientgen.lint]\n\nignore = ["ref-unresolved"]\n',
+            "pyproject.toml:3: /: error [config] rule 'ref-unresolved' is fatal: it cannot be ignored or made a warning",
+        ),
+        (
+            '[tool.clientgen.lint]\nfail-on = "never"\n',
+            "pyproject.toml:2: /: error [config] fail-on must be 'error' or 'warning'",
+        ),
+        (
+            "[tool.clientgen.lint]\nsevere = 1\n",
+            "pyproject.toml:2: /: error [config] unknown setting 'severe' in [tool.clientgen.lint]",
+        ),
+        (
+            "[tool.clientgen]\n[tool.clientgen.lint\n",
+            "pyproject.toml:2: /: error [config] malformed TOML: Expected ']' at the end of a table declaration (at line 2, column 21)",
+        ),
     ],
 )
 def test_a_bad_configuration_is_one_located_line(
@@ -181,9 +196,7 @@ def test_x_lint_ignore_silences_its_node_and_below(cli: Cli, write_spec: Callabl
     assert rules == ["security-required"]  # on the same operation, but not named
 
 
-def test_x_lint_ignore_cannot_silence_an_error_that_stops_generation(
-    cli: Cli, write_spec: Callable[..., Path]
-) -> None:
+def test_x_lint_ignore_cannot_silence_an_error_that_stops_generation(cli: Cli, write_spec: Callable[..., Path]) -> None:
     write_spec(
         minimal_spec(
             """
@@ -242,7 +255,10 @@ def test_clashing_names_get_distinct_identifiers_with_a_warning(write_spec: Call
         assert api is not None
         [operation] = api.operations
         assert [p.name for p in operation.parameters] == ["page_size", "page_size_2"]
-        assert [(f.name, f.wire_name) for f in api.models[0].fields] == [("thing_id", "thingId"), ("thing_id_2", "thing_id")]
+        assert [(f.name, f.wire_name) for f in api.models[0].fields] == [
+            ("thing_id", "thingId"),
+            ("thing_id_2", "thing_id"),
+        ]
         assert sorted(p.pointer for p in found if p.rule == "python-name-clash") == [
             "/paths/~1a/get/parameters/1",
             "/paths/~1a/get/responses/200/content/application~1json/schema/properties/thing_id",
@@ -270,7 +286,9 @@ def test_values_that_break_their_schema_are_left_out_of_the_served_spec(write_sp
 
 
 def test_errors_stop_build_with_every_finding(write_spec: Callable[..., Path]) -> None:
-    path = write_spec(STYLISH.replace("operationId: list_things", "operationId: list_things\n      x-bad: {$ref: '#/nope'}"))
+    path = write_spec(
+        STYLISH.replace("operationId: list_things", "operationId: list_things\n      x-bad: {$ref: '#/nope'}")
+    )
     with pytest.raises(GeneratorError) as caught:
         pipeline.build([path])
     assert {p.rule for p in caught.value.problems} == {"ref-unresolved"}

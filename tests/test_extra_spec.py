@@ -50,7 +50,9 @@ def test_a_sixth_vendor_joins_the_meetings_interface_with_spec_data_alone(tmp_pa
 
     run([sys.executable, "-m", "generator", "generate"], project)
     assert '"calendar": VendorMap(' in (project / "generated" / "meetings" / "_vendors.py").read_text()
-    report = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", "tests/test_unified.py"], project)
+    report = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", "tests/test_unified.py"], project
+    )
     for test in (  # create to delete, sync and async; a field it cannot keep
         "create_get_list_update_delete_keep_every_field_the_vendor_keeps[calendar-sync]",
         "create_get_list_update_delete_keep_every_field_the_vendor_keeps[calendar-async]",

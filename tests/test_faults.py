@@ -203,7 +203,9 @@ def real() -> Iterator[Callable[..., Any]]:
     ],
 )
 @pytest.mark.slow  # a server on loopback
-def test_a_header_that_cannot_be_sent_is_a_value_error_at_once(headers: dict[str, str], mode: str, real: Callable[..., Any]) -> None:
+def test_a_header_that_cannot_be_sent_is_a_value_error_at_once(
+    headers: dict[str, str], mode: str, real: Callable[..., Any]
+) -> None:
     with HostileServer(lambda request: reply(200, b'{"id": "t1"}')) as server:
         client = real(mode, server.url)
         slept = recorded_sleep(client, mode)
@@ -289,7 +291,9 @@ VENDOR_MESSAGES = [
 @pytest.mark.slow  # a server on loopback
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(("body", "shown"), VENDOR_MESSAGES)
-def test_a_status_error_shows_the_vendors_message_on_one_line(body: Any, shown: str, mode: str, real: Callable[..., Any]) -> None:
+def test_a_status_error_shows_the_vendors_message_on_one_line(
+    body: Any, shown: str, mode: str, real: Callable[..., Any]
+) -> None:
     with HostileServer(lambda request: reply(404, json.dumps(body).encode())) as server:
         client = real(mode, server.url)
         with pytest.raises(errors.NotFoundError) as caught:
@@ -378,9 +382,7 @@ print(failures)
 @pytest.mark.slow  # subprocesses
 @pytest.mark.parametrize("attempt", range(3))
 def test_sixteen_threads_on_a_fresh_import_all_see_the_models(attempt: int) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", FRESH_IMPORT], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
+    done = subprocess.run([sys.executable, "-c", FRESH_IMPORT], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -446,7 +448,12 @@ def test_the_token_request_uses_the_clients_timeout_or_the_calls(mode: str) -> N
 
 @pytest.mark.parametrize("mode", MODES)
 def test_the_token_request_is_retried_on_5xx_and_connection_errors(mode: str) -> None:
-    answers: list[Any] = [httpx.Response(503), httpx.ConnectError, httpx.ReadError, httpx.Response(200, json={"access_token": "tok"})]
+    answers: list[Any] = [
+        httpx.Response(503),
+        httpx.ConnectError,
+        httpx.ReadError,
+        httpx.Response(200, json={"access_token": "tok"}),
+    ]
     token_requests: list[httpx.Request] = []
     api = Script([thing()])
 

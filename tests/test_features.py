@@ -39,8 +39,13 @@ def test_query_lists_enums_dates_defaults_headers_and_query_auth() -> None:
     assert request.url.path == "/api/items"
     assert request.url.host == "eu.example.com"
     assert request.url.params.multi_items() == [
-        ("tag", "a"), ("tag", "b"), ("kind", "e-book"), ("limit", "10"), ("from", "2026-01-02"), ("api_key", "k&y"),
-    ]  # fmt: skip
+        ("tag", "a"),
+        ("tag", "b"),
+        ("kind", "e-book"),
+        ("limit", "10"),
+        ("from", "2026-01-02"),
+        ("api_key", "k&y"),
+    ]
     assert request.headers["X-Request-Id"] == "r-1"
     assert "Authorization" not in request.headers
     (item,) = items
@@ -75,9 +80,7 @@ def test_an_operation_without_security_sends_no_credentials() -> None:
     assert "api_key" not in recorder.requests[0].url.params
 
 
-@pytest.mark.parametrize(
-    ("status", "error"), [(400, BadRequestError), (422, UnprocessableEntityError)]
-)
+@pytest.mark.parametrize(("status", "error"), [(400, BadRequestError), (422, UnprocessableEntityError)])
 def test_declared_error_bodies_are_parsed_into_models(status: int, error: type[Exception]) -> None:
     recorder = Recorder(httpx.Response(status, json={"code": "E1", "detail": "no"}))
     with pytest.raises(error) as caught:

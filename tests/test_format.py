@@ -27,7 +27,9 @@ def specs(case: str, tmp_path: Path) -> list[Path]:
     return paths
 
 
-@pytest.mark.parametrize("case", [*FOLDERS, pytest.param("synthetic", marks=pytest.mark.slow)])  # slow: black on a big spec
+@pytest.mark.parametrize(
+    "case", [*FOLDERS, pytest.param("synthetic", marks=pytest.mark.slow)]
+)  # slow: black on a big spec
 def test_ruff_formats_as_black_does(case: str, tmp_path: Path) -> None:
     """Every module as generated (formatted by ruff, or copied from the runtime)
     is left as it is by black, its header line included, as `black --check` sees it."""

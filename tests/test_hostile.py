@@ -53,13 +53,30 @@ def hostile_text_spec() -> dict[str, Any]:
                     "summary": EVIL[2],
                     "description": text,
                     "parameters": [
-                        {"name": "id", "in": "path", "required": True, "description": text, "schema": {"type": "string"}, "example": EVIL[6]},
-                        {"name": "mode", "in": "query", "description": EVIL[4], "schema": {"type": "string", "enum": enum, "default": EVIL[1]}},
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "description": text,
+                            "schema": {"type": "string"},
+                            "example": EVIL[6],
+                        },
+                        {
+                            "name": "mode",
+                            "in": "query",
+                            "description": EVIL[4],
+                            "schema": {"type": "string", "enum": enum, "default": EVIL[1]},
+                        },
                     ],
                     "responses": {
                         "200": {
                             "description": text,
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}, "example": {"name": EVIL[3]}}},
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Thing"},
+                                    "example": {"name": EVIL[3]},
+                                }
+                            },
                         }
                     },
                 }
@@ -86,13 +103,49 @@ def hostile_text_spec() -> dict[str, Any]:
 def hostile_names_spec() -> dict[str, Any]:
     """A valid OpenAPI document whose names are keywords, builtins, punctuation and clashes."""
     # Component names are limited to [a-zA-Z0-9._-] by OpenAPI itself; the rest may be anything.
-    names = ["class", "None", "1Thing", "my.thing", "my-thing", "Pet", "pet", "BaseModel", "..", "...x", "__init__", "models"]
-    props = ["class", "def", "self", "from", "1st", "first name", "first_name", "firstName", "model_dump", "", "../../x", "datetime"]
+    names = [
+        "class",
+        "None",
+        "1Thing",
+        "my.thing",
+        "my-thing",
+        "Pet",
+        "pet",
+        "BaseModel",
+        "..",
+        "...x",
+        "__init__",
+        "models",
+    ]
+    props = [
+        "class",
+        "def",
+        "self",
+        "from",
+        "1st",
+        "first name",
+        "first_name",
+        "firstName",
+        "model_dump",
+        "",
+        "../../x",
+        "datetime",
+    ]
     schemas = {
-        name: {"type": "object", "properties": {p: {"type": "string"} for p in props}, "required": ["class"]} for name in names
+        name: {"type": "object", "properties": {p: {"type": "string"} for p in props}, "required": ["class"]}
+        for name in names
     }
     params = ["self", "body", "timeout", "extra_headers", "class", "X-Id", "x_id", "1a", "models", "response"]
-    operations = ["class", "get-thing", "getThing", "get thing", "close", "../../etc/passwd", "with_raw_response", "with_options"]
+    operations = [
+        "class",
+        "get-thing",
+        "getThing",
+        "get thing",
+        "close",
+        "../../etc/passwd",
+        "with_raw_response",
+        "with_options",
+    ]
     paths = {}
     for index, operation_id in enumerate(operations):
         paths[f"/p{index}/{{self}}"] = {
@@ -101,14 +154,31 @@ def hostile_names_spec() -> dict[str, Any]:
                 "tags": ["../../x", "/etc/passwd"],
                 "parameters": [{"name": "self", "in": "path", "required": True, "schema": {"type": "string"}}]
                 + [{"name": p, "in": "query", "schema": {"type": "string"}} for p in params[1:]],
-                "requestBody": {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{_escape(names[index])}"}}}},
-                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{_escape(names[-index - 1])}"}}}}},
+                "requestBody": {
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{_escape(names[index])}"}}
+                    }
+                },
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{_escape(names[-index - 1])}"}
+                            }
+                        },
+                    }
+                },
             }
         }
     return {
-        "openapi": "3.1.0", "info": {"title": "../../etc/passwd", "version": "1"}, "servers": [{"url": "https://n.example"}],
-        "security": [], "paths": paths, "components": {"schemas": schemas},
-    }  # fmt: skip
+        "openapi": "3.1.0",
+        "info": {"title": "../../etc/passwd", "version": "1"},
+        "servers": [{"url": "https://n.example"}],
+        "security": [],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
 
 
 def _escape(name: str) -> str:
@@ -204,17 +274,29 @@ def test_no_name_in_a_spec_places_a_file_outside_the_output(tmp_path: Path) -> N
     out = tmp_path / "deep" / "out"
     files = generate_below(api_of(spec), out)
     assert {p.relative_to(out).as_posix() for p in files} == {
-        f"evil_names/{name}" for name in (
-            "README.md", "__init__.py", "_client.py", "_server_config.py", "models.py", "openapi.json", "py.typed",
-            "server.py", "resources/__init__.py", "resources/x.py", "handlers/__init__.py", "handlers/x.py",
+        f"evil_names/{name}"
+        for name in (
+            "README.md",
+            "__init__.py",
+            "_client.py",
+            "_server_config.py",
+            "models.py",
+            "openapi.json",
+            "py.typed",
+            "server.py",
+            "resources/__init__.py",
+            "resources/x.py",
+            "handlers/__init__.py",
+            "handlers/x.py",
             *(path.name for path in (ROOT / "generator" / "runtime").glob("_[!_]*.py") if path.name != "_unified.py"),
         )
-    }  # fmt: skip
+    }
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "evil_names.json"]
 
 
 @pytest.mark.parametrize(
-    ("stem", "package"), [("..", "value"), ("__init__", "init"), ("class", "class_"), ("my-api v2", "my_api_v2"), ("2fa", "n_2fa")]
+    ("stem", "package"),
+    [("..", "value"), ("__init__", "init"), ("class", "class_"), ("my-api v2", "my_api_v2"), ("2fa", "n_2fa")],
 )
 def test_spec_file_names_become_safe_package_names(stem: str, package: str) -> None:
     assert pipeline.package_name(Path(f"{stem}.yaml")) == package
@@ -232,10 +314,19 @@ def test_writing_refuses_a_path_outside_the_output(tmp_path: Path) -> None:
 
 def _spec(components: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     return {
-        "openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "security": [],
-        "paths": {"/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}}}},
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "security": [],
+        "paths": {
+            "/a": {
+                "get": {
+                    "operationId": "getA",
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}},
+                }
+            }
+        },
         "components": {"schemas": components},
-    }  # fmt: skip
+    }
 
 
 def _chain(length: int) -> dict[str, Any]:
@@ -251,12 +342,24 @@ FAILURES: dict[str, tuple[Callable[[Path], None], str]] = {
         "error [ref-unresolved] $ref '#/components/schemas/S0' starts a chain of 2001 $refs (at most 100 are followed)",
     ),
     "ref-cycle": (
-        lambda p: p.write_text(json.dumps(_spec({"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}, {"$ref": "#/components/schemas/A"}))),
+        lambda p: p.write_text(
+            json.dumps(
+                _spec(
+                    {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}},
+                    {"$ref": "#/components/schemas/A"},
+                )
+            )
+        ),
         "api.json:1: /paths/~1a/get/responses/200/content/application~1json/schema/$ref: "
         "error [ref-unresolved] $ref '#/components/schemas/A' leads round a cycle of $refs with no schema in it",
     ),
     "alias-bomb": (
-        lambda p: p.write_text("\n".join(["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)])),
+        lambda p: p.write_text(
+            "\n".join(
+                ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+                + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+            )
+        ),
         "api.json:1: /a6/7/2/1/2/4/4/7: error [syntax] the document expands to more than 5000000 nodes (YAML aliases nested too deeply?)",
     ),
     "deeply-nested": (
@@ -284,7 +387,13 @@ def test_hostile_failures_are_one_located_line(case: str, cli: Callable[..., Res
 
 
 def test_a_self_referencing_schema_generates(cli: Callable[..., Result], tmp_path: Path) -> None:
-    node = {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}, "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}
+    node = {
+        "type": "object",
+        "properties": {
+            "next": {"$ref": "#/components/schemas/Node"},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+        },
+    }
     (tmp_path / "api.json").write_text(json.dumps(_spec({"Node": node}, {"$ref": "#/components/schemas/Node"})))
     assert cli("generate", "--out", "out", "api.json").exit_code == 0
     assert "children: list[Node] | None = None" in (tmp_path / "out" / "api" / "models.py").read_text()
@@ -308,13 +417,20 @@ def _peak_rss_mb(*args: str) -> tuple[int, float]:
 @pytest.mark.slow  # subprocesses
 def test_big_specs_lint_within_bounded_memory(tmp_path: Path) -> None:
     paths = {
-        f"/things{i}/{{id}}": {"get": {
-            "operationId": f"getThing{i}",
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}},
-        }}
+        f"/things{i}/{{id}}": {
+            "get": {
+                "operationId": f"getThing{i}",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+                    }
+                },
+            }
+        }
         for i in range(10_000)
-    }  # fmt: skip
+    }
     many = _spec({"Thing": {"type": "object", "properties": {"name": {"type": "string"}}}}, {"type": "string"})
     many["paths"] = paths
     (tmp_path / "ops.json").write_text(json.dumps(many))
@@ -329,7 +445,9 @@ def test_big_specs_lint_within_bounded_memory(tmp_path: Path) -> None:
 
 @pytest.mark.slow  # seconds of CPU
 def test_an_alias_bomb_is_refused_within_bounded_memory(tmp_path: Path) -> None:
-    bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [
+        f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)
+    ]
     (tmp_path / "bomb.yaml").write_text("\n".join(bomb))
     status, peak = _peak_rss_mb("lint", str(tmp_path / "bomb.yaml"))
     assert status == 1
@@ -350,7 +468,10 @@ def test_fields_named_like_builtins_do_not_hide_the_types_of_later_fields(
     cli: Callable[..., Result], tmp_path: Path
 ) -> None:
     names = ["int", "str", "float", "bool", "bytes", "list", "dict"]
-    properties = {name: {"type": "boolean"} for name in names} | {"count": {"type": "integer"}, "ratio": {"type": "number"}}
+    properties = {name: {"type": "boolean"} for name in names} | {
+        "count": {"type": "integer"},
+        "ratio": {"type": "number"},
+    }
     schema = {"type": "object", "properties": properties}
     (tmp_path / "api.json").write_text(json.dumps(_spec({"Thing": schema}, {"$ref": "#/components/schemas/Thing"})))
     assert cli("generate", "--out", "out", "api.json").exit_code == 0
@@ -367,7 +488,10 @@ def test_fields_named_like_builtins_do_not_hide_the_types_of_later_fields(
 
 def test_a_list_that_contains_itself_generates_with_a_warning(write_spec: Callable[..., Path]) -> None:
     # just-eat.co.uk: an array whose items hold the array again, with no model between the two
-    items = {"type": "array", "items": {"type": "object", "properties": {"Items": {"$ref": "#/components/schemas/Items"}}}}
+    items = {
+        "type": "array",
+        "items": {"type": "object", "properties": {"Items": {"$ref": "#/components/schemas/Items"}}},
+    }
     path = write_spec(json.dumps(_spec({"Items": items}, {"$ref": "#/components/schemas/Items"})), "api.json")
     api, findings = pipeline.check_spec(path)
     assert api is not None
@@ -384,7 +508,10 @@ def test_a_union_that_contains_itself_imports(cli: Callable[..., Result], tmp_pa
     sys.path.insert(0, str(tmp_path / "out"))
     try:
         models = importlib.import_module("api.models")
-        assert "Value: typing.TypeAlias = typing.Union[str, list[typing.Any]]" in (tmp_path / "out" / "api" / "models.py").read_text()
+        assert (
+            "Value: typing.TypeAlias = typing.Union[str, list[typing.Any]]"
+            in (tmp_path / "out" / "api" / "models.py").read_text()
+        )
         assert models.Value is not None
     finally:
         sys.path.remove(str(tmp_path / "out"))

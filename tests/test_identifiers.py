@@ -51,21 +51,45 @@ def test_snake_case(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("join.me", "JoinMe"), ("meeting list", "MeetingList"), ("3d", "N3d"), ("", "Model"), ("ErrorBody", "ErrorBody"), ("None", "None_"), ("true", "True_")],
+    [
+        ("join.me", "JoinMe"),
+        ("meeting list", "MeetingList"),
+        ("3d", "N3d"),
+        ("", "Model"),
+        ("ErrorBody", "ErrorBody"),
+        ("None", "None_"),
+        ("true", "True_"),
+    ],
 )
 def test_class_name(text: str, expected: str) -> None:
     assert class_name(text) == expected
 
 
 def test_constant_name() -> None:
-    assert [constant_name(v) for v in ["in progress", "e-book", "3d", ""]] == ["IN_PROGRESS", "E_BOOK", "VALUE_3D", "EMPTY"]
+    assert [constant_name(v) for v in ["in progress", "e-book", "3d", ""]] == [
+        "IN_PROGRESS",
+        "E_BOOK",
+        "VALUE_3D",
+        "EMPTY",
+    ]
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("LAYOUT0", "LAYOUT0"), ("LAYOUT10", "LAYOUT10"), ("HTTPServer", "HTTP_SERVER"), ("utcOffset", "UTC_OFFSET"),
-     (1, "VALUE_1"), (-1, "VALUE_NEGATIVE_1"), (0, "VALUE_0"), (2.5, "VALUE_2_5"), (-0.5, "VALUE_NEGATIVE_0_5"), ("-1", "VALUE_NEGATIVE_1"), ("1.5", "VALUE_1_5")],
-)  # fmt: skip
+    [
+        ("LAYOUT0", "LAYOUT0"),
+        ("LAYOUT10", "LAYOUT10"),
+        ("HTTPServer", "HTTP_SERVER"),
+        ("utcOffset", "UTC_OFFSET"),
+        (1, "VALUE_1"),
+        (-1, "VALUE_NEGATIVE_1"),
+        (0, "VALUE_0"),
+        (2.5, "VALUE_2_5"),
+        (-0.5, "VALUE_NEGATIVE_0_5"),
+        ("-1", "VALUE_NEGATIVE_1"),
+        ("1.5", "VALUE_1_5"),
+    ],
+)
 def test_enum_members_are_named_as_their_values_read(value: str | int | float, expected: str) -> None:
     assert member_name(value) == expected
 

@@ -180,7 +180,9 @@ def test_every_operation(name: str, mode: str) -> None:
 
 def test_update_sends_only_the_fields_that_were_set() -> None:
     transport = Recorder(httpx.Response(201, json={**MEETING, "meetingName": "Renamed"}))
-    result = sync_call(lambda c: c.meetings.update_meeting(12345, body=MeetingUpdate(meeting_name="Renamed")), transport)
+    result = sync_call(
+        lambda c: c.meetings.update_meeting(12345, body=MeetingUpdate(meeting_name="Renamed")), transport
+    )
     assert json.loads(transport.last.content) == {"meetingName": "Renamed"}
     assert result.meeting_name == "Renamed"
 
@@ -279,9 +281,13 @@ def test_path_parameters_are_positional_and_the_rest_keyword_only() -> None:
     signature = inspect.signature(Meetings.update_meeting)
     kinds = {name: p.kind.name for name, p in signature.parameters.items()}
     assert kinds == {
-        "self": "POSITIONAL_OR_KEYWORD", "meeting_id": "POSITIONAL_OR_KEYWORD", "body": "KEYWORD_ONLY",
-        "extra_headers": "KEYWORD_ONLY", "timeout": "KEYWORD_ONLY", "max_retries": "KEYWORD_ONLY",
-    }  # fmt: skip
+        "self": "POSITIONAL_OR_KEYWORD",
+        "meeting_id": "POSITIONAL_OR_KEYWORD",
+        "body": "KEYWORD_ONLY",
+        "extra_headers": "KEYWORD_ONLY",
+        "timeout": "KEYWORD_ONLY",
+        "max_retries": "KEYWORD_ONLY",
+    }
     assert inspect.signature(AsyncMeetings.update_meeting).parameters.keys() == signature.parameters.keys()
     assert Meetings.update_meeting.__doc__ is not None
     assert Meetings.update_meeting.__doc__.startswith("Update a meeting\n\n        Updates a meeting")

@@ -37,7 +37,10 @@ def reference(text: str) -> tuple[Any, dict[str, int]]:
                 stack.append((v, join(pointer, name), value, name, k.start_mark.line + 1))
         elif isinstance(node, yaml.SequenceNode):
             value = [None] * len(node.value)
-            stack += [(item, join(pointer, i), value, i, item.start_mark.line + 1) for i, item in reversed(list(enumerate(node.value)))]
+            stack += [
+                (item, join(pointer, i), value, i, item.start_mark.line + 1)
+                for i, item in reversed(list(enumerate(node.value)))
+            ]
         elif node.tag == "tag:yaml.org,2002:timestamp":
             value = node.value
         else:
@@ -82,7 +85,10 @@ def test_an_alias_is_a_copy_with_the_lines_of_its_anchor() -> None:
         ("? [a]\n: 1\n", Fault(1, "", "a mapping key must be a scalar")),
         ("a: !!set {x}\n", Fault(1, "/a", "unsupported YAML tag tag:yaml.org,2002:set")),
         ("a: {<<: {b: 1}}\n", Fault(1, "/a", "YAML merge keys (<<) are not supported")),
-        ("a: {b: 1, b: 2}\nc: [\n", Fault(3, "", "malformed YAML: expected the node content, but found '<stream end>'")),
+        (
+            "a: {b: 1, b: 2}\nc: [\n",
+            Fault(3, "", "malformed YAML: expected the node content, but found '<stream end>'"),
+        ),
         ("# nothing\n", Fault(1, "", "the file is empty", "file-unreadable")),
     ],
 )
@@ -90,7 +96,9 @@ def test_faults_are_located_as_pyyaml_would(text: str, fault: Fault) -> None:
     assert parse(text) == fault
 
 
-def test_a_json_document_locates_its_pointers_only_when_asked(write_spec: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_json_document_locates_its_pointers_only_when_asked(
+    write_spec: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     document = load(write_spec('{\n  "a": {\n    "b": [1, 2]\n  }\n}\n', "api.json"))
     assert isinstance(document, Document) and callable(document.located)
     assert document.line_of("/a/b/1") == 3

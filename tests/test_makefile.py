@@ -30,3 +30,8 @@ def test_make_quick_lints_checks_the_golden_files_and_runs_the_quick_tests() -> 
 def test_make_test_still_runs_every_test() -> None:
     assert "pytest" in recipe("test")[0]
     assert recipe("pytest")[1] == ["$(PY) -m pytest"]  # no marker left out
+
+
+def test_make_test_checks_the_formatting_of_our_own_code() -> None:
+    assert "ruff" in recipe("test")[0]
+    assert "$(PY) -m ruff format --check generator tests bench" in recipe("ruff")[1]

@@ -104,10 +104,10 @@ def test_enums_become_classes(write_spec: Callable[..., Path]) -> None:
 
 def test_client_name_base_url_and_security(write_spec: Callable[..., Path]) -> None:
     spec = minimal_spec(GET_THING, COMPONENTS + "securitySchemes:\n  token: {type: http, scheme: bearer}\n")
-    spec = spec.replace("servers: [{url: 'https://mini.example'}]", (
-        "servers: [{url: 'https://{host}/v1/', variables: {host: {default: api.example}}}]\n"
-        "security: [{token: []}]"
-    )).replace("info: {title: Mini,", "info: {x-client-name: Tiny Thing, title: Mini,")  # fmt: skip
+    spec = spec.replace(
+        "servers: [{url: 'https://mini.example'}]",
+        ("servers: [{url: 'https://{host}/v1/', variables: {host: {default: api.example}}}]\nsecurity: [{token: []}]"),
+    ).replace("info: {title: Mini,", "info: {x-client-name: Tiny Thing, title: Mini,")
     api = api_of(write_spec, spec)
     assert (api.client_name, api.base_url) == ("TinyThing", "https://api.example/v1")
     (scheme,) = api.security_schemes
@@ -131,14 +131,18 @@ def test_ref_cycle_without_a_schema_is_a_problem(write_spec: Callable[..., Path]
 
 
 def test_a_list_that_contains_itself_is_a_warning(write_spec: Callable[..., Path]) -> None:
-    api = api_of(write_spec, minimal_spec("", "schemas:\n  A: {type: array, items: {$ref: '#/components/schemas/A'}}\n"))
+    api = api_of(
+        write_spec, minimal_spec("", "schemas:\n  A: {type: array, items: {$ref: '#/components/schemas/A'}}\n")
+    )
     assert [(p.pointer, p.rule) for p in api.warnings] == [("/components/schemas/A/items/$ref", "unsupported")]
 
 
 def test_a_default_of_the_wrong_type_is_a_located_warning_and_left_out(write_spec: Callable[..., Path]) -> None:
     components = "schemas:\n  A:\n    type: object\n    properties:\n      n: {type: integer, default: 'ten'}\n"
     api = api_of(write_spec, minimal_spec("", components))
-    assert [(p.pointer, p.rule) for p in api.warnings] == [("/components/schemas/A/properties/n/default", "invalid-default")]
+    assert [(p.pointer, p.rule) for p in api.warnings] == [
+        ("/components/schemas/A/properties/n/default", "invalid-default")
+    ]
     (field,) = api.models[0].fields
     assert (field.type, field.default) == (Scalar("int"), "None")
 

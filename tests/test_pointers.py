@@ -184,12 +184,19 @@ def test_an_operation_takes_its_path_items_parameters_replaced_by_its_own() -> N
         ("/paths/~1things~1{id}/parameters/2", "/paths/~1things~1{id}/parameters/2"),
     ]
     get, put, delete = item.operations
-    assert [p.site.removeprefix(item.pointer) for p in get.parameters] == ["/parameters/0", "/parameters/1", "/get/parameters/0"]
+    assert [p.site.removeprefix(item.pointer) for p in get.parameters] == [
+        "/parameters/0",
+        "/parameters/1",
+        "/get/parameters/0",
+    ]
     assert get.parameters[2].node["description"] == "own"
     assert [p.key for p in put.parameters] == [("id", "path"), ("verbose", "query"), ("id", "query")]
     assert [p.site.removeprefix(item.pointer) for p in delete.parameters] == [
-        "/parameters/0", "/delete/parameters/0", "/parameters/2", "/delete/parameters/1",
-    ]  # fmt: skip
+        "/parameters/0",
+        "/delete/parameters/0",
+        "/parameters/2",
+        "/delete/parameters/1",
+    ]
     assert delete.parameters[3].key == ("", "/paths/~1things~1{id}/delete/parameters/1")  # not a parameter
 
 
@@ -211,7 +218,10 @@ def test_nodes_are_every_value_walk_reaches_without_pointers() -> None:
 
 def test_properties_follow_all_of_and_refs_and_end_on_a_cycle() -> None:
     data = {
-        "A": {"properties": {"a": {"type": "string"}}, "allOf": [{"$ref": "#/B"}, {"properties": {"a": {"type": "integer"}, "i": {}}}]},
+        "A": {
+            "properties": {"a": {"type": "string"}},
+            "allOf": [{"$ref": "#/B"}, {"properties": {"a": {"type": "integer"}, "i": {}}}],
+        },
         "B": {"properties": {"b": {}}, "allOf": [{"$ref": "#/A"}]},  # back to A: read once
     }
     found = properties(data, data["A"])

@@ -26,12 +26,23 @@ NAMES = st.one_of(
     st.from_regex(r"[a-z][a-zA-Z0-9_]{0,8}", fullmatch=True),
     st.sampled_from(["class", "from", "self", "1st", "x-y", "A B", "model_dump", "None", "datetime"]),
 )
-SCALARS = st.sampled_from([
-    {"type": "string"}, {"type": "string", "format": "date-time"}, {"type": "string", "format": "date"},
-    {"type": "integer", "minimum": 0}, {"type": "number"}, {"type": "boolean"}, {"type": ["string", "null"]},
-    {"type": "string", "enum": ["a", "b c", "1", "class"]}, {"type": "integer", "enum": [1, 2, 30]},
-    {"const": "fixed"}, {}, {"type": "string", "default": "x"}, {"type": "integer", "nullable": True},
-])  # fmt: skip
+SCALARS = st.sampled_from(
+    [
+        {"type": "string"},
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "format": "date"},
+        {"type": "integer", "minimum": 0},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": ["string", "null"]},
+        {"type": "string", "enum": ["a", "b c", "1", "class"]},
+        {"type": "integer", "enum": [1, 2, 30]},
+        {"const": "fixed"},
+        {},
+        {"type": "string", "default": "x"},
+        {"type": "integer", "nullable": True},
+    ]
+)
 PROBLEM = re.compile(r"^\S+\.json:\d+: /\S*: .+$")
 
 
@@ -44,7 +55,9 @@ def objects(children: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any
 
 
 def schemas(refs: list[str]) -> st.SearchStrategy[Any]:
-    leaves = st.one_of(SCALARS, st.sampled_from([{"$ref": f"#/components/schemas/{r}"} for r in refs])) if refs else SCALARS
+    leaves = (
+        st.one_of(SCALARS, st.sampled_from([{"$ref": f"#/components/schemas/{r}"} for r in refs])) if refs else SCALARS
+    )
 
     def extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         return st.one_of(
@@ -53,7 +66,9 @@ def schemas(refs: list[str]) -> st.SearchStrategy[Any]:
             children.map(lambda values: {"type": "object", "additionalProperties": values}),
             st.lists(children, min_size=2, max_size=3).map(lambda options: {"oneOf": options}),
             st.tuples(objects(children), objects(children)).map(lambda parts: {"allOf": list(parts)}),
-            objects(children).map(lambda o: {**o, "properties": {**o["properties"], "id": {"type": "integer", "readOnly": True}}}),
+            objects(children).map(
+                lambda o: {**o, "properties": {**o["properties"], "id": {"type": "integer", "readOnly": True}}}
+            ),
         )
 
     return st.recursive(leaves, extend, max_leaves=6)
@@ -69,22 +84,43 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         query = draw(st.dictionaries(NAMES, SCALARS, max_size=3))
         operation: dict[str, Any] = {
             "operationId": f"operation{index}",
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": draw(st.sampled_from([{"type": "integer"}, {"type": "string"}]))}]
+            "parameters": [
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": draw(st.sampled_from([{"type": "integer"}, {"type": "string"}])),
+                }
+            ]
             + [{"name": n, "in": "query", "schema": s} for n, s in query.items()],
             "responses": {"204": {"description": "nothing"}},
         }
         if draw(st.booleans()):
-            operation["responses"] = {"200": {"description": "a body", "content": {"application/json": {"schema": draw(schemas(names))}}}}
+            operation["responses"] = {
+                "200": {"description": "a body", "content": {"application/json": {"schema": draw(schemas(names))}}}
+            }
         if method in ("post", "put") and draw(st.booleans()):
-            operation["requestBody"] = {"required": draw(st.booleans()), "content": {"application/json": {"schema": draw(schemas(names))}}}
+            operation["requestBody"] = {
+                "required": draw(st.booleans()),
+                "content": {"application/json": {"schema": draw(schemas(names))}},
+            }
         paths[f"/r{index}/{{id}}"] = {method: operation}
     if names:  # one operation that uses every component, so that lint has no unused ones
         catalog = {"type": "object", "properties": {n.lower(): {"$ref": f"#/components/schemas/{n}"} for n in names}}
-        paths["/catalog"] = {"get": {"operationId": "catalog", "responses": {"200": {"description": "all", "content": {"application/json": {"schema": catalog}}}}}}
+        paths["/catalog"] = {
+            "get": {
+                "operationId": "catalog",
+                "responses": {"200": {"description": "all", "content": {"application/json": {"schema": catalog}}}},
+            }
+        }
     return {
-        "openapi": "3.1.0", "info": {"title": "Random", "version": "1"}, "servers": [{"url": "https://random.example"}],
-        "security": [], "paths": paths, "components": {"schemas": components},
-    }  # fmt: skip
+        "openapi": "3.1.0",
+        "info": {"title": "Random", "version": "1"},
+        "servers": [{"url": "https://random.example"}],
+        "security": [],
+        "paths": paths,
+        "components": {"schemas": components},
+    }
 
 
 def test_random_specs_generate_importable_typed_code_or_clear_lint_errors(tmp_path: Path) -> None:
@@ -92,7 +128,9 @@ def test_random_specs_generate_importable_typed_code_or_clear_lint_errors(tmp_pa
     rejected: list[str] = []
     out = tmp_path / "out"
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
     @given(specs())
     def check(spec: dict[str, Any]) -> None:
         name = f"random{len(generated) + len(rejected)}"
@@ -116,5 +154,7 @@ def test_random_specs_generate_importable_typed_code_or_clear_lint_errors(tmp_pa
 
     check()
     assert len(generated) >= EXAMPLES // 2, f"only {len(generated)} of {EXAMPLES} generated; rejected: {rejected}"
-    stdout, _, status = mypy.run(["--strict", "--no-incremental", "--no-error-summary", *(str(out / n) for n in generated)])
+    stdout, _, status = mypy.run(
+        ["--strict", "--no-incremental", "--no-error-summary", *(str(out / n) for n in generated)]
+    )
     assert status == 0, stdout

@@ -19,7 +19,18 @@ PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 def router(vendor: Vendor) -> Any:
     """Answer any operation's request with its sample response (empty pages end paging)."""
-    routes = [(op, re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape((vendor.api.base_url or vendor.api.documented_url) + op.path)) + "$")) for op in vendor.api.operations]
+    routes = [
+        (
+            op,
+            re.compile(
+                re.sub(
+                    r"\\\{[^}]*\\\}", "[^/]+", re.escape((vendor.api.base_url or vendor.api.documented_url) + op.path)
+                )
+                + "$"
+            ),
+        )
+        for op in vendor.api.operations
+    ]
 
     def handle(request: httpx.Request) -> httpx.Response:
         url = str(request.url.copy_with(query=None))
@@ -45,7 +56,9 @@ def respond(vendor: Vendor, op: Operation) -> httpx.Response:
 
 
 @pytest.mark.parametrize("vendor", VENDORS, ids=[v.api.package for v in VENDORS])
-def test_readme_examples_run(vendor: Vendor, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_readme_examples_run(
+    vendor: Vendor, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     readme = (ROOT / "generated" / vendor.api.package / "README.md").read_text(encoding="utf-8")
     blocks = PYTHON_BLOCK.findall(readme)
     expected = {"Authentication", "Calling an operation", "Async", "Errors"}
@@ -70,7 +83,9 @@ def test_the_readmes_client_for_the_fake_is_let_in_by_the_served_fake(vendor: Ve
     reads = [op for op in vendor.api.operations if op.http_method == "GET" and not op.path_parameters]
     op = reads[0] if reads else vendor.api.operations[0]
     with served(server.create_app()) as root:
-        namespace: dict[str, Any] = {vendor.api.client_name + "Client": getattr(vendor.package, vendor.api.client_name + "Client")}
+        namespace: dict[str, Any] = {
+            vendor.api.client_name + "Client": getattr(vendor.package, vendor.api.client_name + "Client")
+        }
         exec(line.replace("http://127.0.0.1:8000", root), namespace)
         positional, keywords = arguments(vendor, op)
         with namespace["fake"] as fake:

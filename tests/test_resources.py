@@ -101,8 +101,9 @@ def test_types_in_a_cycle_share_a_part_and_every_part_follows_what_it_names() ->
     assert home["User"] == home["Team"]
     assert home["Plan"] < home["Team"] < home["Invoice"]
     assert parts[home["Invoice"]].imports == [
-        (f"_part{home['Plan'] + 1}", ["Plan"]), (f"_part{home['User'] + 1}", ["User"])
-    ]  # fmt: skip
+        (f"_part{home['Plan'] + 1}", ["Plan"]),
+        (f"_part{home['User'] + 1}", ["User"]),
+    ]
     assert [p.module for p in split([], models, [])] == [""]  # small: one models.py
 
 
@@ -141,7 +142,9 @@ def test_tags_x_resource_and_untagged_operations(tmp_path: Path, importable: Pat
         seen.append(request.url.path)
         return httpx.Response(204)
 
-    client = grouped.GroupedClient(base_url="http://api.test", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+    client = grouped.GroupedClient(
+        base_url="http://api.test", http_client=httpx.Client(transport=httpx.MockTransport(answer))
+    )
     client.things_.list_a(), client.other_things.get_b(), client.ping(), client.things(), client.with_options_.close_()
     assert seen == ["/a", "/b", "/c", "/d", "/e"]
     assert client.other_things.__doc__ == "Things of another kind."

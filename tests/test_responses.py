@@ -49,7 +49,9 @@ def test_the_type_comes_back_by_status() -> None:
 
 
 def test_two_models_on_two_statuses() -> None:
-    client, _ = recording(httpx.Response(200, json={"id": "t", "name": "n"}), httpx.Response(201, json={"id": "t", "created": True}))
+    client, _ = recording(
+        httpx.Response(200, json={"id": "t", "name": "n"}), httpx.Response(201, json={"id": "t", "created": True})
+    )
     assert client.put_thing("t", body=Thing(id="t", name="n")) == Thing(id="t", name="n")
     created = client.put_thing("t", body=Thing(id="t", name="n"))
     assert isinstance(created, PutThingResponse201) and created.created is True
@@ -122,7 +124,9 @@ def test_a_wildcard_media_type_with_a_structured_schema_is_json() -> None:
 
 
 def test_content_parameters_are_json_and_names_repeat_across_locations() -> None:
-    client, seen = recording(httpx.Response(200, json=["a"]), httpx.Response(200, json={k: "x" for k in Ids.model_fields}))
+    client, seen = recording(
+        httpx.Response(200, json=["a"]), httpx.Response(200, json={k: "x" for k in Ids.model_fields})
+    )
     assert client.search(filter=SearchFilter(name="ann", tags=["a", "b"])) == ["a"]
     assert urllib.parse.parse_qs(seen[0].url.query.decode()) == {"filter": ['{"name":"ann","tags":["a","b"]}']}
     client.get_item("p", id_2="q", id_3="h", id_4="c", user_agent="mine/1")
@@ -202,9 +206,11 @@ class Answers(Handlers):
 @pytest.mark.slow  # a server on loopback
 def test_client_and_server_agree_on_statuses_media_types_and_raw_bodies() -> None:
     handlers, sent = Answers(), []
-    with served(create_app(handlers)) as root, httpx.Client(event_hooks={"request": [sent.append]}) as http, ResponsesClient(
-        base_url=root + "/v1", http_client=http
-    ) as client:
+    with (
+        served(create_app(handlers)) as root,
+        httpx.Client(event_hooks={"request": [sent.append]}) as http,
+        ResponsesClient(base_url=root + "/v1", http_client=http) as client,
+    ):
         raw = client.with_raw_response
         assert (raw.get_report("ready").status_code, client.get_report("ready")) == (200, Report(id="ready", rows=[7]))
         assert (raw.get_report("later").status_code, client.get_report("later")) == (202, None)
@@ -233,7 +239,11 @@ def test_client_and_server_agree_on_statuses_media_types_and_raw_bodies() -> Non
 def test_the_async_client_against_the_server() -> None:
     async def main(root: str) -> list[Any]:
         async with AsyncResponsesClient(base_url=root + "/v1") as client:
-            return [await client.get_report("ready"), await client.get_report("later"), await client.put_note("n", body=TEXT)]
+            return [
+                await client.get_report("ready"),
+                await client.get_report("later"),
+                await client.put_note("n", body=TEXT),
+            ]
 
     with served(create_app(Answers())) as root:
         assert asyncio.run(main(root)) == [Report(id="ready", rows=[7]), None, TEXT + "!"]
@@ -251,7 +261,11 @@ def test_every_route_answers_with_a_declared_status() -> None:
 def test_a_spec_without_operations_makes_a_client_without_methods() -> None:
     with EmptyClient() as client:
         assert client.base_url == "https://empty.example"
-        assert not [name for name in vars(type(client)) if not name.startswith("_") and name not in ("with_raw_response", "with_options")]
+        assert not [
+            name
+            for name in vars(type(client))
+            if not name.startswith("_") and name not in ("with_raw_response", "with_options")
+        ]
         assert vars(client.with_raw_response) == {}
 
     async def main() -> str:
@@ -263,7 +277,9 @@ def test_a_spec_without_operations_makes_a_client_without_methods() -> None:
 
 
 @pytest.mark.parametrize("package", ["empty", "responses"])
-def test_golden_readme_examples_run(package: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_golden_readme_examples_run(
+    package: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     readme = (ROOT / "tests" / "golden" / package / "README.md").read_text(encoding="utf-8")
     runtime = importlib.import_module(f"tests.golden.{package}._base_client")
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"id": "r", "rows": [1]}))

@@ -107,7 +107,7 @@ EXPECTED: dict[str, list[str]] = {
         "tests/fixtures/lint/python-name-clash.yaml:47: /components/schemas/Thing/properties/thing_id: warning [python-name-clash] property 'thingId' and property 'thing_id' both become the Python name 'thing_id'",
         "tests/fixtures/lint/python-name-clash.yaml:54: /components/schemas/Thing/properties/owner/properties/EMail: warning [python-name-clash] property 'e-mail' and property 'EMail' both become the Python name 'e_mail'",
     ],
-}  # fmt: skip
+}
 
 
 def test_rules_have_unique_kebab_case_ids_and_summaries() -> None:
@@ -161,14 +161,15 @@ def test_refs_are_followed_and_cycles_end(tmp_path: Path) -> None:
             "callbacks": {"Again": {"{$request.body#/url}": {"$ref": "#/components/pathItems/Thing"}}},
             "parameters": {
                 "id": {
-                    "name": "id", "in": "path", "required": True, "schema": {"type": "string"},
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
                     "examples": {"one": {"$ref": "#/components/examples/One"}},
                 }
             },
             "examples": {"One": {"value": "1"}},
-            "requestBodies": {
-                "Thing": {"content": {"application/json": {"schema": True, "example": {"any": [1]}}}}
-            },
+            "requestBodies": {"Thing": {"content": {"application/json": {"schema": True, "example": {"any": [1]}}}}},
             "responses": {
                 "Thing": {
                     "description": "The thing.",
@@ -184,15 +185,12 @@ def test_refs_are_followed_and_cycles_end(tmp_path: Path) -> None:
             },
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
         },
-    }  # fmt: skip
+    }
     assert check_rules(_write(tmp_path, data)) == []
     leaf["children"][0]["name"] = 5
     [problem] = check_rules(_write(tmp_path, data))
     assert problem.pointer == "/components/responses/Thing/content/application~1json/examples/leaf/value"
-    assert (
-        problem.message
-        == "the example does not match its schema at /children/0/name: 5 is not of type 'string'"
-    )
+    assert problem.message == "the example does not match its schema at /children/0/name: 5 is not of type 'string'"
 
 
 def test_nullable_allows_null_in_openapi_30(tmp_path: Path) -> None:
@@ -208,12 +206,23 @@ def test_nullable_allows_null_in_openapi_30(tmp_path: Path) -> None:
         "openapi": "3.0.3",
         "info": {"title": "nullable", "version": "1"},
         "security": [{"token": []}],
-        "paths": {"/things": {"get": {"operationId": "listThings", "responses": {"200": {
-            "description": "The thing.",
-            "content": {"application/json": {"schema": schema, "example": {"name": None, "color": None}}},
-        }}}}},
+        "paths": {
+            "/things": {
+                "get": {
+                    "operationId": "listThings",
+                    "responses": {
+                        "200": {
+                            "description": "The thing.",
+                            "content": {
+                                "application/json": {"schema": schema, "example": {"name": None, "color": None}}
+                            },
+                        }
+                    },
+                }
+            }
+        },
         "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
-    }  # fmt: skip
+    }
     assert check_rules(_write(tmp_path, data)) == []
     data["paths"]["/things"]["get"]["responses"]["200"]["content"]["application/json"]["example"]["size"] = None  # type: ignore[index]
     assert [p.message for p in check_rules(_write(tmp_path, data))] == [

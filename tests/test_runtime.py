@@ -250,9 +250,13 @@ ENUM_PARAMETERS = [
 
 
 @pytest.mark.parametrize(
-    ("vendor", "op", "parameter"), ENUM_PARAMETERS, ids=[f"{v.api.package}-{op.method_name}-{p.name}" for v, op, p in ENUM_PARAMETERS]
+    ("vendor", "op", "parameter"),
+    ENUM_PARAMETERS,
+    ids=[f"{v.api.package}-{op.method_name}-{p.name}" for v, op, p in ENUM_PARAMETERS],
 )
-def test_an_enum_parameter_takes_its_literal_values_and_refuses_others_before_sending(vendor: Vendor, op: Operation, parameter: Any) -> None:
+def test_an_enum_parameter_takes_its_literal_values_and_refuses_others_before_sending(
+    vendor: Vendor, op: Operation, parameter: Any
+) -> None:
     enum = next(e for e in vendor.api.enums if e.name == without_none(parameter.type).name)
     sent: list[httpx.Request] = []
     client = client_for(vendor, lambda request: sent.append(request) or ok(vendor, op), "sync")
@@ -275,7 +279,9 @@ def test_an_enum_parameter_takes_its_literal_values_and_refuses_others_before_se
 
 
 @pytest.mark.parametrize("vendor", VENDORS, ids=IDS)
-def test_the_server_comes_from_base_url_then_the_environment_then_the_spec(vendor: Vendor, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_server_comes_from_base_url_then_the_environment_then_the_spec(
+    vendor: Vendor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     credentials = {name: "secret" for name in vendor.api.credential_arguments}
     client_class = getattr(vendor.package, vendor.api.client_name + "Client")
     monkeypatch.delenv(vendor.api.base_url_env, raising=False)
@@ -314,7 +320,9 @@ def test_with_options_replaces_a_credential_and_keeps_the_rest(vendor: Vendor) -
 DEPRECATED = [(v, op) for v in VENDORS for op in v.api.operations if op.deprecated]
 
 
-@pytest.mark.parametrize(("vendor", "op"), DEPRECATED, ids=[f"{v.api.package}-{op.method_name}" for v, op in DEPRECATED])
+@pytest.mark.parametrize(
+    ("vendor", "op"), DEPRECATED, ids=[f"{v.api.package}-{op.method_name}" for v, op in DEPRECATED]
+)
 def test_a_deprecated_operation_warns_once(vendor: Vendor, op: Operation) -> None:
     client = client_for(vendor, lambda request: ok(vendor, op), "sync")
     positional, keywords = arguments(vendor, op)

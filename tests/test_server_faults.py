@@ -115,7 +115,9 @@ def send_to_creates(vendor: str, content: bytes, status: int, **headers: str) ->
     app = server(vendor).create_app()
     with served(app) as root, httpx.Client(base_url=root, headers=auth(vendor)) as http:
         for method, path in creates(vendor):
-            response = http.request(method, path, content=content, headers={"Content-Type": "application/json", **headers})
+            response = http.request(
+                method, path, content=content, headers={"Content-Type": "application/json", **headers}
+            )
             vendor_shaped(vendor, response, status)
     assert stored(app) == 0
 
@@ -179,10 +181,15 @@ def basic(user: str, password: str) -> dict[str, str]:
 def test_the_token_endpoint_issues_client_credentials_tokens_only() -> None:
     import test_server_runtime as things
 
-    app = build_app(things.DOCUMENT, things.ROUTES, things.SETTINGS, Fake(things.DOCUMENT, things.ROUTES, {}, {}), None, "T")
+    app = build_app(
+        things.DOCUMENT, things.ROUTES, things.SETTINGS, Fake(things.DOCUMENT, things.ROUTES, {}, {}), None, "T"
+    )
     client = basic("test-client", "test-secret")
     with served(app) as root, httpx.Client(base_url=root) as http:
-        for form in ({"grant_type": "password", "username": "u", "password": "p"}, {"grant_type": "authorization_code"}):
+        for form in (
+            {"grant_type": "password", "username": "u", "password": "p"},
+            {"grant_type": "authorization_code"},
+        ):
             refused = http.post("/oauth/token", data=form, headers=client)
             assert (refused.status_code, refused.json()["error"]) == (400, "unsupported_grant_type")
         missing = http.post("/oauth/token", headers=client)
@@ -200,7 +207,9 @@ def test_issued_tokens_expire_after_their_expires_in() -> None:
     fake.seed("things", [{"id": "t1", "name": "a"}])
     app = build_app(things.DOCUMENT, (route,), settings, fake, None, "T")
     with served(app) as root, httpx.Client(base_url=root) as http:
-        issued = http.post("/oauth/token", data={"grant_type": "client_credentials"}, headers=basic("test-client", "test-secret"))
+        issued = http.post(
+            "/oauth/token", data={"grant_type": "client_credentials"}, headers=basic("test-client", "test-secret")
+        )
         assert issued.json()["expires_in"] == 1
         bearer = {"Authorization": "Bearer " + issued.json()["access_token"]}
         assert http.get("/v1/things/t1", headers=bearer).status_code == 200
@@ -218,7 +227,12 @@ def test_serve_never_prints_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     for vendor in PACKAGES:
         output = CliRunner().invoke(main, ["serve", vendor, "--out", str(ROOT / "generated")]).output
         credentials = server(vendor).Credentials()
-        secrets = [*credentials.clients.values(), *credentials.users.values(), *credentials.tokens, *credentials.api_keys]
+        secrets = [
+            *credentials.clients.values(),
+            *credentials.users.values(),
+            *credentials.tokens,
+            *credentials.api_keys,
+        ]
         assert vendor in output and not any(secret in output for secret in secrets), output
 
 
@@ -267,7 +281,9 @@ def test_page_sizes_and_page_tokens_are_parsed_strictly(vendor: str) -> None:
                 vendor_shaped(vendor, response, 400)
 
 
-@pytest.mark.parametrize("vendor", [v for v in PAGED if any(a.paging and a.paging.style == "cursor" for _, _, a in lists(v))])
+@pytest.mark.parametrize(
+    "vendor", [v for v in PAGED if any(a.paging and a.paging.style == "cursor" for _, _, a in lists(v))]
+)
 def test_an_empty_cursor_is_the_first_page(vendor: str) -> None:
     app = server(vendor).create_app()
     with served(app) as root, httpx.Client(base_url=root, headers=auth(vendor)) as http:
@@ -294,7 +310,10 @@ def test_a_broken_scheduling_rule_is_a_409_not_a_400() -> None:
     """Fields that each fit their schema but not each other (or the stored item) are a
     conflict: a 400 would say the request itself was malformed."""
     app = server("joinme").create_app()
-    [meeting] = app.state.handlers.seed("meetings", [{"meetingName": "kept", "meetingStart": "2015-06-02T10:00:00Z", "meetingEnd": "2015-06-02T11:00:00Z"}])
+    [meeting] = app.state.handlers.seed(
+        "meetings",
+        [{"meetingName": "kept", "meetingStart": "2015-06-02T10:00:00Z", "meetingEnd": "2015-06-02T11:00:00Z"}],
+    )
     with served(app) as root, httpx.Client(base_url=root + "/v1", headers=auth("joinme")) as http:
         same = {"meetingName": "m", "meetingStart": "2015-06-02T10:00:00Z", "meetingEnd": "2015-06-02T10:00:00Z"}
         vendor_shaped("joinme", http.post("/meetings", json=same), 409)
@@ -349,7 +368,9 @@ def test_a_query_parameter_the_action_does_not_read_is_a_400_not_ignored(vendor:
         if action is None or not action.ignore:
             continue
         actions = {**settings.ACTIONS, route.name: dataclasses.replace(action, ignore=())}
-        fake = importlib.import_module(f"generated.{vendor}._fake").Fake(module.SPEC, module.ROUTES, actions, settings.COLLECTIONS)
+        fake = importlib.import_module(f"generated.{vendor}._fake").Fake(
+            module.SPEC, module.ROUTES, actions, settings.COLLECTIONS
+        )
         path = module.SETTINGS.base_path + concrete(route.path)
         query = {p.wire_name: "1" for p in route.params if p.location == "query" and p.required}
         with served(module.create_app(fake)) as root, httpx.Client(base_url=root, headers=auth(vendor)) as http:
@@ -431,7 +452,12 @@ def test_filters_the_fake_cannot_read_are_a_400_naming_the_parameter() -> None:
     from generator.runtime._server_runtime import ServerError
 
     fields = frozenset({"subject", "capacity"})
-    for text in ("subject eq 'x' or capacity eq 1", "nothing eq 1", "subject eq 'x'  and capacity eq 1", "subject eq x"):
+    for text in (
+        "subject eq 'x' or capacity eq 1",
+        "nothing eq 1",
+        "subject eq 'x'  and capacity eq 1",
+        "subject eq x",
+    ):
         with pytest.raises(ServerError) as raised:
             _fake._parse_filter(text, "filter", fields)
         assert (raised.value.status, raised.value.parameter) == (400, "filter")

@@ -56,21 +56,38 @@ def route(name: str, method: str, path: str, status: int, **fields: Any) -> Rout
     pointer = "/paths/" + path.replace("/", "~1") + "/" + method.lower()
     kind, type_ = ("empty", None) if status == 204 else ("json", Thing)
     defaults: dict[str, Any] = {
-        "params": (), "body_schema": None, "body_required": False, "body_type": None, "body_encoding": "json",
-    }  # fmt: skip
+        "params": (),
+        "body_schema": None,
+        "body_required": False,
+        "body_type": None,
+        "body_encoding": "json",
+    }
     return Route(
-        name=name, resource="things", method=method, path=path, pointer=pointer,
-        results=(Result(status, kind, type_, "application/json"),), result_type=type_, security=("key",),
+        name=name,
+        resource="things",
+        method=method,
+        path=path,
+        pointer=pointer,
+        results=(Result(status, kind, type_, "application/json"),),
+        result_type=type_,
+        security=("key",),
         **{**defaults, **fields},
-    )  # fmt: skip
+    )
 
 
 ROUTES = (
-    route("create_thing", "POST", "/things", 201, body_schema="/components/schemas/New", body_type=Thing,
-          body_required=True),
+    route(
+        "create_thing",
+        "POST",
+        "/things",
+        201,
+        body_schema="/components/schemas/New",
+        body_type=Thing,
+        body_required=True,
+    ),
     route("get_thing", "GET", "/things/{id}", 200, params=(ID,)),
     route("delete_thing", "DELETE", "/things/{id}", 204, params=(ID,)),
-)  # fmt: skip
+)
 SETTINGS = ServerSettings(
     errors={"default": {"error": {"code": "{code}", "message": "{message}", "status": "{status}"}}},
     codes={"404": "NOT_FOUND"},
@@ -105,7 +122,11 @@ def test_the_fake_keeps_items_and_answers_in_the_configured_error_shape() -> Non
         assert fake.items("things") == [made.json()]
         assert http.delete(f"/v1/things/{thing}", headers=KEY).status_code == 204
         gone = http.get(f"/v1/things/{thing}", headers=KEY)
-        assert (gone.status_code, gone.json()["error"]["code"], gone.json()["error"]["status"]) == (404, "NOT_FOUND", 404)
+        assert (gone.status_code, gone.json()["error"]["code"], gone.json()["error"]["status"]) == (
+            404,
+            "NOT_FOUND",
+            404,
+        )
 
 
 @pytest.mark.parametrize(
@@ -141,7 +162,11 @@ def test_own_handlers_are_reached_through_their_resource_and_the_rest_answer_501
         things = Things()
 
     with served(Handlers()) as http:
-        assert http.get("/v1/things/t1", headers=KEY).json() == {"id": "t1", "name": "mine", "extra": "not in the schema"}
+        assert http.get("/v1/things/t1", headers=KEY).json() == {
+            "id": "t1",
+            "name": "mine",
+            "extra": "not in the schema",
+        }
         assert http.get("/v1/things/missing", headers=KEY).json()["error"]["message"] == "no such thing"
         assert http.delete("/v1/things/t1", headers=KEY).status_code == 501
 

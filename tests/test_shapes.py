@@ -63,7 +63,13 @@ def test_boolean_schemas_read_anything_and_a_false_property_is_left_out() -> Non
     wire = {"anything": {"x": [1]}, "whatever": 3, "never": "kept", "sealed": {}, "noItems": [], "viaRef": None}
     client, seen = recording(wire)
     flags = client.get_booleans()
-    assert (flags.anything, flags.whatever, flags.sealed, flags.no_items, flags.via_ref) == ({"x": [1]}, 3, {}, [], None)
+    assert (flags.anything, flags.whatever, flags.sealed, flags.no_items, flags.via_ref) == (
+        {"x": [1]},
+        3,
+        {},
+        [],
+        None,
+    )
     assert "never" not in Flags.model_fields and flags.model_extra == {"never": "kept"}
     client.send_booleans(body=Flags(anything=[1, "a"], inline_sealed={}, open_map={"k": {"deep": True}}))
     assert sent(seen) == {"anything": [1, "a"], "inlineSealed": {}, "openMap": {"k": {"deep": True}}}
@@ -76,14 +82,23 @@ def test_enums_of_booleans_numbers_mixed_values_and_null() -> None:
     assert (enums.flag, enums.only_true, enums.mixed, enums.maybe_color, enums.size) == (False, True, "a", None, None)
     assert enums.ratio is Ratio.VALUE_2_5 and enums.level is EnumsLevel.VALUE_3
     assert Enums.model_validate({"mixed": True}).mixed is True and Enums.model_validate({"mixed": 1}).mixed == 1
-    client.send_enums(body=Enums(ratio=Ratio.VALUE_0_5, mixed=True, maybe_color=MaybeColor.RED, size=EnumsSize.LARGE, level=None))
+    client.send_enums(
+        body=Enums(ratio=Ratio.VALUE_0_5, mixed=True, maybe_color=MaybeColor.RED, size=EnumsSize.LARGE, level=None)
+    )
     assert sent(seen) == {"ratio": 0.5, "mixed": True, "maybeColor": "red", "size": "large", "level": None}
 
 
 def test_enum_members_take_the_names_a_spec_gives_or_read_as_their_values() -> None:
-    assert [(m.name, m.value) for m in EnumsWeek] == [("LAST_WEEK", -1), ("FIRST_WEEK", 1), ("SECOND_WEEK", 2)]  # x-enum-varnames
+    assert [(m.name, m.value) for m in EnumsWeek] == [
+        ("LAST_WEEK", -1),
+        ("FIRST_WEEK", 1),
+        ("SECOND_WEEK", 2),
+    ]  # x-enum-varnames
     assert [(m.name, m.value) for m in EnumsGrade] == [("LOW", 1), ("HIGH", 2)]  # x-enumNames
-    assert [(m.name, m.value) for m in EnumsHalf] == [("VALUE_NEGATIVE_1", -1), ("VALUE_1", 1)]  # too few names: not used
+    assert [(m.name, m.value) for m in EnumsHalf] == [
+        ("VALUE_NEGATIVE_1", -1),
+        ("VALUE_1", 1),
+    ]  # too few names: not used
     assert Enums(week=-1, grade=2).week is EnumsWeek.LAST_WEEK
 
 
@@ -104,8 +119,10 @@ def test_enum_values_the_spec_does_not_list_are_kept() -> None:
 def test_defaults_on_nullable_enums_and_one_part_all_of() -> None:
     defaults = Defaults()
     assert (defaults.nullable_color, defaults.wrapped_color, defaults.maybe_wrapped) == (
-        DefaultsNullableColor.GREEN, Color.BLUE, Color.RED,
-    )  # fmt: skip
+        DefaultsNullableColor.GREEN,
+        Color.BLUE,
+        Color.RED,
+    )
     assert (defaults.wrapped_number, defaults.ref_color, defaults.colors) == (3, Color.RED, [Color.RED, Color.GREEN])
     client, seen = recording({"nullableColor": None, "maybeWrapped": None, "wrappedColor": "mauve", "owner": {}})
     read = client.get_defaults()
@@ -127,7 +144,11 @@ def test_options_that_only_say_what_is_required_keep_the_parent_object() -> None
 
 
 def test_discriminators_that_cannot_tag_their_options_make_untagged_unions() -> None:
-    wire = {"note": ["a", "b"], "shapes": [{"kind": "square", "side": 2}, {"kind": "circle", "radius": 1}], "figure": {"label": "x"}}
+    wire = {
+        "note": ["a", "b"],
+        "shapes": [{"kind": "square", "side": 2}, {"kind": "circle", "radius": 1}],
+        "figure": {"label": "x"},
+    }
     client, seen = recording(wire)
     drawing = client.get_drawing()
     assert drawing.note == ["a", "b"] and isinstance(drawing.figure, FigureOption2)
@@ -140,7 +161,12 @@ def test_discriminators_that_cannot_tag_their_options_make_untagged_unions() -> 
 
 
 def test_not_if_and_pattern_properties_leave_the_rest_typed() -> None:
-    wire = {"name": "", "shipping": {"country": "US"}, "labels": {"x-a": "b", "n-c": 3}, "annotated": {"id": "1", "x-y": "z"}}
+    wire = {
+        "name": "",
+        "shipping": {"country": "US"},
+        "labels": {"x-a": "b", "n-c": 3},
+        "annotated": {"id": "1", "x-y": "z"},
+    }
     client, seen = recording(wire)
     constraints = client.get_constraints()
     assert constraints.name == "" and constraints.labels == {"x-a": "b", "n-c": 3}
@@ -154,10 +180,20 @@ def test_not_if_and_pattern_properties_leave_the_rest_typed() -> None:
 
 def test_any_absorbs_unions_and_formats_keep_their_types() -> None:
     wire = {
-        "anyOrString": {"a": 1}, "stringOrInteger": 5, "maybeInteger": None, "big": 2**62, "small": 1,
-        "double": 1.5, "single": 2, "blob": "AAE=", "uuid": "6c1b6b8e-1f4e-4b7a-9a53-0c3e2f0b7a11",
-        "link": "https://x.example", "email": "a@x.example", "odd": "?", "deep": [[[]]],
-    }  # fmt: skip
+        "anyOrString": {"a": 1},
+        "stringOrInteger": 5,
+        "maybeInteger": None,
+        "big": 2**62,
+        "small": 1,
+        "double": 1.5,
+        "single": 2,
+        "blob": "AAE=",
+        "uuid": "6c1b6b8e-1f4e-4b7a-9a53-0c3e2f0b7a11",
+        "link": "https://x.example",
+        "email": "a@x.example",
+        "odd": "?",
+        "deep": [[[]]],
+    }
     client, seen = recording(wire)
     loose = client.get_loose()
     assert Loose.model_fields["any_or_string"].annotation is typing.Any
@@ -181,7 +217,14 @@ def test_patterns_python_cannot_compile_are_left_out_of_the_served_spec() -> Non
 
 def test_defaults_that_do_not_fit_are_left_out() -> None:
     bad = BadDefaults()
-    assert (bad.color, bad.count, bad.maybe_color, bad.pair, bad.tag, bad.ratio) == (None, None, None, None, 5, Ratio.VALUE_1)
+    assert (bad.color, bad.count, bad.maybe_color, bad.pair, bad.tag, bad.ratio) == (
+        None,
+        None,
+        None,
+        None,
+        5,
+        Ratio.VALUE_1,
+    )
     client, seen = recording({"pair": {"a": 2}, "tag": "t"})
     assert client.get_bad_defaults().tag == "t"
     client.send_bad_defaults(body=BadDefaults(count=3, tag=7))
@@ -201,11 +244,17 @@ def test_open_api_3_0_nullable_beside_enums_all_of_and_defaults() -> None:
     client = Shapes30Client(http_client=httpx.Client(transport=httpx.MockTransport(handle)))
     legacy = client.get_legacy()
     assert (legacy.color, legacy.owner, legacy.count) == (None, None, None)
-    assert legacy.wrapped is not None and legacy.wrapped.value == "teal" and legacy.ratio is not None and legacy.ratio.value == 0.75
+    assert (
+        legacy.wrapped is not None
+        and legacy.wrapped.value == "teal"
+        and legacy.ratio is not None
+        and legacy.ratio.value == 0.75
+    )
     assert dict(seen[0].url.params) == {"color": "red", "shade": "green"}
     assert Legacy() == Legacy(color=LegacyColor.GREEN, wrapped=Color30.BLUE, count=3, ratio=LegacyRatio.VALUE_0_5)
     client.send_legacy(body=Legacy(owner=Owner(name="Ann"), wrapped=None, count=None))
     assert json.loads(seen[-1].content) == {"owner": {"name": "Ann"}, "wrapped": None, "count": None}
+
 
 EXPECTED = [
     ("unsupported", "/components/schemas/Nothing"),

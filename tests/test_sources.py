@@ -16,9 +16,13 @@ from multifile.models import Detail, Error, Person
 
 
 def test_openapi_30_nullable_fields() -> None:
-    client = LegacyClient(http_client=httpx.Client(transport=httpx.MockTransport(
-        lambda request: httpx.Response(200, json={"id": 1, "note": None, "tags": None, "kind": "b"})
-    )))  # fmt: skip
+    client = LegacyClient(
+        http_client=httpx.Client(
+            transport=httpx.MockTransport(
+                lambda request: httpx.Response(200, json={"id": 1, "note": None, "tags": None, "kind": "b"})
+            )
+        )
+    )
     assert client.get_record(1) == Record(id=1, note=None, tags=None, kind=RecordKind.B)
     with pytest.raises(pydantic.ValidationError):
         Record.model_validate({"id": 1})  # note is required, even though it may be null
@@ -56,7 +60,9 @@ def referring_to(ref: str) -> str:
         """
 
 
-def test_a_problem_in_a_referenced_file_names_that_file(cli: Callable[..., Result], write_spec: Callable[..., Path]) -> None:
+def test_a_problem_in_a_referenced_file_names_that_file(
+    cli: Callable[..., Result], write_spec: Callable[..., Path]
+) -> None:
     write_spec("Thing:\n  type: object\n  properties:\n    size:\n      not: {type: string}\n", "parts/things.yaml")
     write_spec(referring_to("parts/things.yaml#/Thing"))
     result = cli("lint", "api.yaml")

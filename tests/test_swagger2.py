@@ -185,7 +185,14 @@ def test_keys_keep_the_source_order_and_extensions(converted: Document) -> None:
     data = converted.data
     assert list(data) == ["openapi", "info", "servers", "x-top", "components", "security", "paths"]
     assert list(data["components"]) == ["securitySchemes", "parameters", "requestBodies", "responses", "schemas"]
-    assert list(data["components"]["schemas"]["Thing"]["properties"]) == ["id", "name", "kind", "size", "picture", "x-nullable"]
+    assert list(data["components"]["schemas"]["Thing"]["properties"]) == [
+        "id",
+        "name",
+        "kind",
+        "size",
+        "picture",
+        "x-nullable",
+    ]
     assert data["x-top"] == {"keep": "me"} and data["paths"]["x-path-note"] == {"kept": True}
     assert data["components"]["parameters"]["limit"]["x-hint"] == "small"
     responses = data["paths"]["/things"]["get"]["responses"]
@@ -195,13 +202,18 @@ def test_keys_keep_the_source_order_and_extensions(converted: Document) -> None:
 @pytest.mark.parametrize(
     ("fields", "servers"),
     [
-        ("host: api.example.com\nbasePath: /v2\nschemes: [http, https]", ["http://api.example.com/v2", "https://api.example.com/v2"]),
+        (
+            "host: api.example.com\nbasePath: /v2\nschemes: [http, https]",
+            ["http://api.example.com/v2", "https://api.example.com/v2"],
+        ),
         ("host: api.example.com:8443", ["https://api.example.com:8443"]),  # https by default
         ("basePath: /api", ["/api"]),  # no host: relative to where the document is served
         ("schemes: [http]", None),
     ],
 )
-def test_servers_from_host_base_path_and_schemes(swagger: Callable[..., Any], fields: str, servers: list[str] | None) -> None:
+def test_servers_from_host_base_path_and_schemes(
+    swagger: Callable[..., Any], fields: str, servers: list[str] | None
+) -> None:
     result, warnings = swagger(f'swagger: "2.0"\ninfo: {{title: T, version: "1"}}\n{fields}\npaths: {{}}\n')
     assert warnings == []
     assert [s["url"] for s in result.data.get("servers", [])] == (servers or [])
@@ -264,7 +276,10 @@ def test_form_data_parameters_become_a_form_or_multipart_body(converted: Documen
     form = search["application/x-www-form-urlencoded"]
     assert form["schema"]["properties"]["kinds"] == {"type": "array", "items": {"type": "string"}}
     assert form["schema"]["required"] == ["q"]
-    assert form["encoding"] == {"kinds": {"style": "form", "explode": True}, "sizes": {"style": "form", "explode": False}}
+    assert form["encoding"] == {
+        "kinds": {"style": "form", "explode": True},
+        "sizes": {"style": "form", "explode": False},
+    }
 
 
 def test_a_form_without_files_or_consumes_is_url_encoded(swagger: Callable[..., Any]) -> None:
@@ -279,12 +294,20 @@ def test_a_form_without_files_or_consumes_is_url_encoded(swagger: Callable[..., 
     """
     result, _ = swagger(text)
     content = result.data["paths"]["/login"]["post"]["requestBody"]["content"]
-    assert content == {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"user": {"type": "string"}}}}}
+    assert content == {
+        "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"user": {"type": "string"}}}}
+    }
 
 
 def test_parameters_move_their_type_into_a_schema_and_collection_format_into_style(converted: Document) -> None:
     tags, ids, words, bars, trace = converted.data["paths"]["/things"]["get"]["parameters"]
-    assert tags == {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True}
+    assert tags == {
+        "name": "tags",
+        "in": "query",
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+    }
     assert (ids["style"], ids["explode"]) == ("form", False)  # 2.0's default collectionFormat: csv
     assert (words["style"], words["explode"]) == ("spaceDelimited", False)
     assert (bars["style"], bars["explode"]) == ("pipeDelimited", False)
@@ -353,7 +376,10 @@ def test_examples_without_a_schema_or_for_other_media_types_are_kept(swagger: Ca
     result, warnings = swagger(text)
     responses = result.data["paths"]["/a"]["get"]["responses"]
     assert responses["200"]["content"] == {"text/csv": {"example": "a,b"}}
-    assert responses["201"]["content"] == {"application/json": {"schema": {"type": "object"}}, "application/xml": {"example": "<a/>"}}
+    assert responses["201"]["content"] == {
+        "application/json": {"schema": {"type": "object"}},
+        "application/xml": {"example": "<a/>"},
+    }
     assert warnings == [] and validate(result) == []
 
 
@@ -378,7 +404,10 @@ def test_lists_of_types_become_nullable_or_any_of(swagger: Callable[..., Any]) -
     """
     result, warnings = swagger(text)
     schemas = result.data["components"]["schemas"]
-    assert schemas["Cmd"] == {"anyOf": [{"type": "array", "items": {"type": "string", "nullable": True}}, {"type": "string"}], "minLength": 1}
+    assert schemas["Cmd"] == {
+        "anyOf": [{"type": "array", "items": {"type": "string", "nullable": True}}, {"type": "string"}],
+        "minLength": 1,
+    }
     assert schemas["Maybe"] == {"type": "string", "nullable": True}
     assert schemas["Tuple"] == {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}
     assert result.lines["/components/schemas/Cmd/anyOf/0/items/nullable"] == line(text, "Cmd:")
@@ -412,9 +441,15 @@ def test_security_definitions_become_security_schemes(swagger: Callable[..., Any
     assert schemes == {
         "basic": {"type": "http", "scheme": "basic"},
         "key": {"type": "apiKey", "in": "query", "name": "api_key", "x-vendor": 1},
-        "implicit": {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "https://a.example/auth", "scopes": {"read": "Read"}}}},
+        "implicit": {
+            "type": "oauth2",
+            "flows": {"implicit": {"authorizationUrl": "https://a.example/auth", "scopes": {"read": "Read"}}},
+        },
         "password": {"type": "oauth2", "flows": {"password": {"tokenUrl": "https://a.example/token", "scopes": {}}}},
-        "application": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://a.example/token", "scopes": {}}}},
+        "application": {
+            "type": "oauth2",
+            "flows": {"clientCredentials": {"tokenUrl": "https://a.example/token", "scopes": {}}},
+        },
         "accessCode": {
             "type": "oauth2",
             "flows": {
@@ -460,11 +495,16 @@ def test_every_ref_names_what_its_target_became(swagger: Callable[..., Any]) -> 
     result, warnings = swagger(text)
     data = result.data
     assert list(data["components"]["schemas"]) == ["Pet_Dog_"]
-    assert data["components"]["requestBodies"]["body"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Pet_Dog_"}
+    assert data["components"]["requestBodies"]["body"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Pet_Dog_"
+    }
     assert data["components"]["responses"]["Gone"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Pet_Dog_/properties/name"
     }
-    assert data["x-links"] == {"pet": {"$ref": "#/components/schemas/Pet_Dog_"}, "page": {"$ref": "#/components/parameters/page"}}
+    assert data["x-links"] == {
+        "pet": {"$ref": "#/components/schemas/Pet_Dog_"},
+        "page": {"$ref": "#/components/parameters/page"},
+    }
     post = data["paths"]["/pets"]["post"]
     assert post["requestBody"] == {"$ref": "#/components/requestBodies/body"}
     assert post["responses"]["200"]["content"]["application/json"]["schema"] == {
@@ -501,8 +541,12 @@ def test_every_pointer_has_the_line_it_came_from(converted: Document) -> None:
     assert lines[f"{picture}/file"] == line(SPEC, "{name: file, in: formData")
     assert lines[f"{picture}/caption/description"] == line(SPEC, "caption: {name: caption")
     assert lines["/paths/~1things/get/parameters/0/schema/items"] == line(SPEC, "{name: tags, in: query")
-    assert lines["/paths/~1things/get/responses/200/content/application~1xml/schema"] == line(SPEC, "schema: {type: array, items")
-    assert lines["/components/securitySchemes/robot/flows/clientCredentials/tokenUrl"] == line(SPEC, "robot: {type: oauth2")
+    assert lines["/paths/~1things/get/responses/200/content/application~1xml/schema"] == line(
+        SPEC, "schema: {type: array, items"
+    )
+    assert lines["/components/securitySchemes/robot/flows/clientCredentials/tokenUrl"] == line(
+        SPEC, "robot: {type: oauth2"
+    )
     assert lines["/servers/1/url"] == line(SPEC, "schemes: [https, http]")
     assert lines["/openapi"] == line(SPEC, 'swagger: "2.0"')
 
@@ -511,7 +555,10 @@ def test_findings_name_the_original_line(write_spec: Callable[..., Path]) -> Non
     api, findings = pipeline.check_spec(write_spec(SPEC))
     assert api is not None
     [default] = [f for f in findings if f.rule == "invalid-default"]
-    assert (default.pointer, default.line) == ("/components/schemas/Thing/properties/size/default", line(SPEC, "size: {type: integer"))
+    assert (default.pointer, default.line) == (
+        "/components/schemas/Thing/properties/size/default",
+        line(SPEC, "size: {type: integer"),
+    )
     assert api.oauth is not None and api.oauth.token_url == "https://auth.example.com/token"
 
 
@@ -585,8 +632,14 @@ def test_referenced_files_are_converted_in_place(bundled: Document) -> None:
         "age": {"type": "integer", "default": "old"},
     }
     assert list(files["common.yaml"]["responses"]["Gone"]["content"]) == ["application/json"]
-    form = result.data["paths"]["/notes"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
-    assert form == {"type": "object", "properties": {"note": {"$ref": "#/x-bundled/common.yaml/parameters/Note"}}, "required": ["note"]}
+    form = result.data["paths"]["/notes"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"][
+        "schema"
+    ]
+    assert form == {
+        "type": "object",
+        "properties": {"note": {"$ref": "#/x-bundled/common.yaml/parameters/Note"}},
+        "required": ["note"],
+    }
     # a finding in a referenced file names that file and its line
     api, findings = pipeline.check_spec(bundled.path)
     assert api is not None
@@ -605,11 +658,37 @@ ODD: list[Any] = [None, 7, "text", [], {}, [1, "two"], {"$ref": 5}, {"$ref": "#/
     "data",
     [
         {"swagger": "2.0"},
-        {"swagger": "2.0", "paths": [], "definitions": [], "parameters": {"a": 1}, "securityDefinitions": {"o": {"type": "oauth2", "flow": "odd"}}},
-        {"swagger": "2.0", "paths": {"/a": {"get": {"parameters": [1, {"in": "body"}, {"in": "formData"}], "responses": {"200": 5}}}, "/b": 3}},
-        {"swagger": "2.0", "consumes": "application/json", "produces": [3], "schemes": "https", "host": 5, "basePath": None},
-        {"swagger": "2.0", "parameters": {"a": {"$ref": "#/parameters/b"}, "b": {"$ref": "#/parameters/a"}}, "paths": {"/a": {"get": {"parameters": [{"$ref": "#/parameters/a"}]}}}},
-        {"swagger": "2.0", "definitions": {"A": {"type": ["null"], "items": [], "properties": [], "allOf": {}, "required": True}}},
+        {
+            "swagger": "2.0",
+            "paths": [],
+            "definitions": [],
+            "parameters": {"a": 1},
+            "securityDefinitions": {"o": {"type": "oauth2", "flow": "odd"}},
+        },
+        {
+            "swagger": "2.0",
+            "paths": {
+                "/a": {"get": {"parameters": [1, {"in": "body"}, {"in": "formData"}], "responses": {"200": 5}}},
+                "/b": 3,
+            },
+        },
+        {
+            "swagger": "2.0",
+            "consumes": "application/json",
+            "produces": [3],
+            "schemes": "https",
+            "host": 5,
+            "basePath": None,
+        },
+        {
+            "swagger": "2.0",
+            "parameters": {"a": {"$ref": "#/parameters/b"}, "b": {"$ref": "#/parameters/a"}},
+            "paths": {"/a": {"get": {"parameters": [{"$ref": "#/parameters/a"}]}}},
+        },
+        {
+            "swagger": "2.0",
+            "definitions": {"A": {"type": ["null"], "items": [], "properties": [], "allOf": {}, "required": True}},
+        },
     ],
 )
 def test_odd_shapes_convert_with_warnings_not_exceptions(data: dict[str, Any]) -> None:
@@ -620,7 +699,9 @@ def test_odd_shapes_convert_with_warnings_not_exceptions(data: dict[str, Any]) -
 
 
 @pytest.mark.parametrize("case", ["inline", "bundled"])
-def test_any_node_replaced_by_an_odd_value_still_converts(case: str, swagger: Callable[..., Any], bundled: Document) -> None:
+def test_any_node_replaced_by_an_odd_value_still_converts(
+    case: str, swagger: Callable[..., Any], bundled: Document
+) -> None:
     """Each node in turn becomes each odd value: no exception, every pointer a line."""
     original = bundled if case == "bundled" else load(swagger(SPEC)[0].path)
     assert isinstance(original, Document)
@@ -659,7 +740,9 @@ def test_conversion_is_deterministic_and_leaves_the_source_alone(swagger: Callab
     assert json.dumps(first.data) == json.dumps(second.data) and first.lines == second.lines
 
 
-def test_generate_takes_a_swagger_2_file(cli: Callable[..., Any], write_spec: Callable[..., Path], tmp_path: Path) -> None:
+def test_generate_takes_a_swagger_2_file(
+    cli: Callable[..., Any], write_spec: Callable[..., Path], tmp_path: Path
+) -> None:
     write_spec(SPEC)
     result = cli("generate", "--out", "out", "api.yaml")
     assert result.exit_code == 0, result.output
@@ -698,7 +781,9 @@ def test_a_real_document_converts_validates_and_generates(path: Path, monkeypatc
 
 
 @pytest.mark.slow  # mypy
-def test_real_documents_generate_clients_that_import_and_type_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_real_documents_generate_clients_that_import_and_type_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     names = [package_name(p) for p in REAL]
     out = tmp_path / "out"

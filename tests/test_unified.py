@@ -73,7 +73,9 @@ def test_create_get_list_update_delete_keep_every_field_the_vendor_keeps(vendor:
             assert created.end == START + given["duration"]
         assert (await value(client.get(created.id))).model_dump() == created.model_dump()
         others = [await value(client.create(meetings.Meeting(**{**given, "title": f"Other {i}"}))) for i in range(2)]
-        listed = [m.id for m in await items(client.list(page_size=2))]  # three meetings: two pages, where pages are chosen
+        listed = [
+            m.id for m in await items(client.list(page_size=2))
+        ]  # three meetings: two pages, where pages are chosen
         assert {created.id, *(m.id for m in others)} <= set(listed)
         renamed = await value(client.update(created.id, meetings.Meeting(title="Renamed")))
         assert renamed.title == "Renamed"
@@ -119,10 +121,16 @@ def test_the_readmes_example_runs_against_the_served_fake(capsys: pytest.Capture
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 @pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
-def test_start_end_and_cancel_act_where_the_vendor_can_and_are_refused_where_it_cannot(vendor: Vendor, mode: str) -> None:
+def test_start_end_and_cancel_act_where_the_vendor_can_and_are_refused_where_it_cannot(
+    vendor: Vendor, mode: str
+) -> None:
     async def scenario(client: Any, meetings: Any) -> None:
         writable = client.vendor.writable
-        created = await value(client.create(meetings.Meeting(**{k: v for k, v in SAMPLES.items() if k in writable and k in client.capabilities})))
+        created = await value(
+            client.create(
+                meetings.Meeting(**{k: v for k, v in SAMPLES.items() if k in writable and k in client.capabilities})
+            )
+        )
         for action in ("start", "end", "cancel"):
             if action in client.actions:
                 after = await value(getattr(client, action)(created.id))

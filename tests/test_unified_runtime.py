@@ -40,12 +40,21 @@ def fake() -> Any:
 
 def test_a_meeting_goes_round_the_vendor_and_back() -> None:
     with fake() as root, u.connect(VENDORS, "joinme", access_token="test-token", base_url=root + "/v1") as client:
-        created = client.create(u.Meeting(title="Weekly", start=START, duration=datetime.timedelta(minutes=30), attendees=["a@b.example"]))
-        assert (created.title, created.start, created.end, created.duration) == ("Weekly", START, START + datetime.timedelta(minutes=30), datetime.timedelta(minutes=30))
+        created = client.create(
+            u.Meeting(title="Weekly", start=START, duration=datetime.timedelta(minutes=30), attendees=["a@b.example"])
+        )
+        assert (created.title, created.start, created.end, created.duration) == (
+            "Weekly",
+            START,
+            START + datetime.timedelta(minutes=30),
+            datetime.timedelta(minutes=30),
+        )
         assert created.attendees == ["a@b.example"] and created.id and created.original["meetingId"] == int(created.id)
         assert client.get(created.id) == created
         assert [m.id for m in client.list()] == [created.id]
-        moved = client.update(created.id, u.Meeting(start=START + datetime.timedelta(hours=1), end=START + datetime.timedelta(hours=2)))
+        moved = client.update(
+            created.id, u.Meeting(start=START + datetime.timedelta(hours=1), end=START + datetime.timedelta(hours=2))
+        )
         assert (moved.title, moved.duration) == ("Weekly", datetime.timedelta(hours=1))
         client.delete(created.id)
         with pytest.raises(u.NotFoundError) as caught:
@@ -66,7 +75,9 @@ def test_a_field_the_vendor_cannot_store_is_refused_before_anything_is_sent() ->
 def test_the_async_client_does_the_same() -> None:
     async def main(root: str) -> list[Any]:
         async with u.connect_async(VENDORS, "joinme", access_token="test-token", base_url=root + "/v1") as client:
-            created = await client.create(u.Meeting(title="Async", start=START, end=START + datetime.timedelta(minutes=15)))
+            created = await client.create(
+                u.Meeting(title="Async", start=START, end=START + datetime.timedelta(minutes=15))
+            )
             listed = [m.id async for m in client.list()]
             await client.delete(created.id or "")
             try:
@@ -95,8 +106,14 @@ def test_a_meeting_the_vendor_refuses_is_an_invalid_request_error() -> None:
 
 
 SHAPES = u.VendorMap(
-    name="shapes", package="unused", client="Unused",
-    create=u.Verb(""), get=u.Verb(""), list=u.Verb(""), update=u.Verb(""), delete=u.Verb(""),
+    name="shapes",
+    package="unused",
+    client="Unused",
+    create=u.Verb(""),
+    get=u.Verb(""),
+    list=u.Verb(""),
+    update=u.Verb(""),
+    delete=u.Verb(""),
     fields=(
         u.FieldMap("id", ("key",), read_only=True),
         u.FieldMap("start", ("when", "begins")),
@@ -107,17 +124,34 @@ SHAPES = u.VendorMap(
         u.FieldMap("title", ("summary",), write=("name",)),
     ),
     constants=((("kind",), 7),),
-)  # fmt: skip
+)
 
 
 def test_fields_convert_both_ways_as_their_map_says() -> None:
     meeting = u.Meeting(title="T", start=START, end=START + datetime.timedelta(minutes=2), attendees=["a", "b"])
     assert u.to_vendor(meeting, SHAPES, creating=True) == {
-        "kind": 7, "name": "T", "when": {"begins": START.isoformat(), "seconds": 120},
+        "kind": 7,
+        "name": "T",
+        "when": {"begins": START.isoformat(), "seconds": 120},
         "guests": [{"kind": "user", "id": "a"}, {"kind": "user", "id": "b"}],
-    }  # fmt: skip
-    read = u.from_vendor({"key": 5, "when": {"begins": "2026-12-01T09:00:00Z", "seconds": 90}, "state": 1, "summary": "S", "guests": [{"id": "x"}]}, SHAPES)
-    assert (read.id, read.end, read.status, read.title, read.attendees) == ("5", START + datetime.timedelta(seconds=90), u.Status.STARTED, "S", ["x"])
+    }
+    read = u.from_vendor(
+        {
+            "key": 5,
+            "when": {"begins": "2026-12-01T09:00:00Z", "seconds": 90},
+            "state": 1,
+            "summary": "S",
+            "guests": [{"id": "x"}],
+        },
+        SHAPES,
+    )
+    assert (read.id, read.end, read.status, read.title, read.attendees) == (
+        "5",
+        START + datetime.timedelta(seconds=90),
+        u.Status.STARTED,
+        "S",
+        ["x"],
+    )
     assert u.from_vendor({"state": "archived"}, SHAPES).status is u.Status.UNKNOWN  # a value the map does not name
     with pytest.raises(u.UnsupportedFieldError, match="status"):
         u.to_vendor(u.Meeting(status=u.Status.ENDED), SHAPES, creating=False)

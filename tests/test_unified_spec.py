@@ -26,33 +26,40 @@ def broken(change: Any) -> dict[str, Any]:
 MISTAKES = {
     "unknown operation": (
         broken(lambda u: u["operations"]["get"].update(operation="readEvnt")),
-        "/x-unified/operations/get/operation", "no operation 'readEvnt' in this spec (did you mean 'readEvent'?)",
+        "/x-unified/operations/get/operation",
+        "no operation 'readEvnt' in this spec (did you mean 'readEvent'?)",
     ),
     "pointer to nothing": (
         broken(lambda u: u["fields"]["title"].update(at="/subject")),
-        "/x-unified/fields/title/at", "the meeting object has nothing at '/subject'",
+        "/x-unified/fields/title/at",
+        "the meeting object has nothing at '/subject'",
     ),
     "type that cannot convert": (
         broken(lambda u: u["fields"]["duration"].update(at="/summary")),
-        "/x-unified/fields/duration/at", "duration cannot be read from a string: it needs a integer or number",
+        "/x-unified/fields/duration/at",
+        "duration cannot be read from a string: it needs a integer or number",
     ),
     "written where the request has nothing": (
         broken(lambda u: u["fields"]["title"].update(write="/name")),
-        "/x-unified/fields/title/write", "create's request has nothing at '/name'",
+        "/x-unified/fields/title/write",
+        "create's request has nothing at '/name'",
     ),
     "unknown field": (
         broken(lambda u: u["fields"].update(topic={"at": "/summary"})),
-        "/x-unified/fields/topic", "unknown key 'topic' in x-unified's fields",
+        "/x-unified/fields/topic",
+        "unknown key 'topic' in x-unified's fields",
     ),
     "status value it does not have": (
         broken(lambda u: u["fields"]["status"]["values"].update(booked="planned")),
-        "/x-unified/fields/status/values/booked", "status has no value 'planned'",
+        "/x-unified/fields/status/values/booked",
+        "status has no value 'planned'",
     ),
     "a verb left out": (
         broken(lambda u: u["operations"].pop("delete")),
-        "/x-unified/operations", "x-unified's operations needs 'delete'",
+        "/x-unified/operations",
+        "x-unified's operations needs 'delete'",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", MISTAKES, ids=list(MISTAKES))

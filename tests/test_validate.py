@@ -34,23 +34,40 @@ def findings(version: str, change: dict[str, Any], at: str = "/paths/~1a/get") -
         ("3.0.3", {"extra": 1}, "", [("", "'extra' does not match any of the regexes: '^x-'")]),
         ("3.1.0", {"extra": 1}, "", [("", "Unevaluated properties are not allowed ('extra' was unexpected)")]),
         ("3.0.3", {"responses": {}}, "/paths/~1a/get", [("/paths/~1a/get/responses", "{} should be non-empty")]),
-        ("3.0.3", {"description": 5}, "/paths/~1a/get/responses/200", [("/paths/~1a/get/responses/200/description", "5 is not of type 'string'")]),
+        (
+            "3.0.3",
+            {"description": 5},
+            "/paths/~1a/get/responses/200",
+            [("/paths/~1a/get/responses/200/description", "5 is not of type 'string'")],
+        ),
         ("3.0.3", {"title": None}, "/info", [("/info/title", "None is not of type 'string'")]),
         (
             "3.0.3",
             {"parameters": [{"name": "q", "in": "sideways"}]},
             "/paths/~1a/get",
-            [("/paths/~1a/get/parameters/0", "{'name': 'q', 'in': 'sideways'} is not valid under any of the given schemas")],
+            [
+                (
+                    "/paths/~1a/get/parameters/0",
+                    "{'name': 'q', 'in': 'sideways'} is not valid under any of the given schemas",
+                )
+            ],
         ),
         (
             "3.1.0",
             {"parameters": [{"name": "q", "in": "query", "style": "sideways", "schema": {}}]},
             "/paths/~1a/get",
-            [("/paths/~1a/get/parameters/0/style", "'sideways' is not one of ['form', 'spaceDelimited', 'pipeDelimited', 'deepObject']")],
+            [
+                (
+                    "/paths/~1a/get/parameters/0/style",
+                    "'sideways' is not one of ['form', 'spaceDelimited', 'pipeDelimited', 'deepObject']",
+                )
+            ],
         ),
     ],
 )
-def test_schema_errors_read_as_jsonschema_wrote_them(version: str, change: dict[str, Any], at: str, expected: list[tuple[str, str]]) -> None:
+def test_schema_errors_read_as_jsonschema_wrote_them(
+    version: str, change: dict[str, Any], at: str, expected: list[tuple[str, str]]
+) -> None:
     assert findings(version, change, at) == expected
 
 

@@ -71,9 +71,14 @@ def test_operation_round_trip(vendor: Vendor, op: Operation, mode: str) -> None:
 
 
 ERROR_CLASSES = {
-    400: "BadRequestError", 401: "AuthenticationError", 403: "PermissionDeniedError", 404: "NotFoundError",
-    409: "ConflictError", 422: "UnprocessableEntityError", 429: "RateLimitError",
-}  # fmt: skip
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+}
 TYPED = [(v, o) for v, o in OPERATIONS if o.typed_errors]
 
 
@@ -93,5 +98,3 @@ def test_each_error_status_raises_its_class_with_the_vendor_model(vendor: Vendor
         assert caught.value.status_code == status
         expected = pydantic.TypeAdapter(vendor.type_of(error.type.annotation("models."))).validate_python(data)
         assert caught.value.body == expected, error.status
-
-

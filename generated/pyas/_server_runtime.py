@@ -345,9 +345,11 @@ class Server:
             ) from None
         for param in route.params:
             source: Mapping[str, str] = {
-                    "path": request.path_params, "query": request.query_params,
-                "header": request.headers, "cookie": request.cookies,
-            }[param.location]  # fmt: skip
+                "path": request.path_params,
+                "query": request.query_params,
+                "header": request.headers,
+                "cookie": request.cookies,
+            }[param.location]
             if (
                 param.location == "query"
                 and not param.json

@@ -20,10 +20,26 @@ from .types import Alias, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, 
 from .unified import parse_unified
 
 __all__ = [
-    "Alias", "Api", "Body", "Enum", "EnumMember", "Field", "ListOf", "MapOf", "Model", "Named",
-    "Operation", "Parameter", "PyType", "Resource", "Response", "Scalar", "SecurityScheme", "UnionOf",
+    "Alias",
+    "Api",
+    "Body",
+    "Enum",
+    "EnumMember",
+    "Field",
+    "ListOf",
+    "MapOf",
+    "Model",
+    "Named",
+    "Operation",
+    "Parameter",
+    "PyType",
+    "Resource",
+    "Response",
+    "Scalar",
+    "SecurityScheme",
+    "UnionOf",
     "build_api",
-]  # fmt: skip
+]
 
 # Names the generated models module defines itself.
 RESERVED_CLASSES = frozenset({"BaseModel"})

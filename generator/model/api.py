@@ -157,7 +157,9 @@ class Operation:
         """The method's keyword-only arguments from the spec: the body, then the rest; with defaults."""
         arguments = []
         if self.body is not None:
-            arguments.append(_argument(Code("body"), self.body.annotation, None if self.body.required else Code("None")))
+            arguments.append(
+                _argument(Code("body"), self.body.annotation, None if self.body.required else Code("None"))
+            )
         for p in self.keyword_parameters:
             arguments.append(_argument(p.name, p.annotation, p.default or (None if p.required else Code("None"))))
         return arguments
@@ -331,7 +333,6 @@ class Api:
     @property
     def paginated(self) -> list[Operation]:
         return [op for op in self.operations if op.pagination is not None]
-
 
     @property
     def by_status(self) -> list[Operation]:

@@ -20,9 +20,17 @@ LOCATIONS = ("path", "query", "header", "cookie")
 ENCODINGS: dict[str, Encoding] = {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}
 # Attributes of a client: neither a method nor a resource may take their names.
 RESERVED_METHODS = frozenset(
-    {"close", "with_options", "with_raw_response", "base_url", "user_agent", "timeout", "max_retries",
-     "retry_non_idempotent"}
-)  # fmt: skip
+    {
+        "close",
+        "with_options",
+        "with_raw_response",
+        "base_url",
+        "user_agent",
+        "timeout",
+        "max_retries",
+        "retry_non_idempotent",
+    }
+)
 # OpenAPI: header parameters of these names are ignored; the client sets them itself.
 IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 NO_BODY = frozenset({"204", "205", "304"})  # statuses whose answers have no body
@@ -152,9 +160,13 @@ class OperationParser:
         if "x-pagination" in spec:
             success_type = next((r.type for r in successes if r.kind == "json"), None)
             paging = parse_pagination(
-                self.document, spec["x-pagination"], join(pointer, "x-pagination"),
-                success_type, parameters, self.schemas.models,
-            )  # fmt: skip
+                self.document,
+                spec["x-pagination"],
+                join(pointer, "x-pagination"),
+                success_type,
+                parameters,
+                self.schemas.models,
+            )
             if isinstance(paging, Problem):
                 self.schemas.warnings.append(paging)
             else:
@@ -255,7 +267,15 @@ class OperationParser:
         content = self._content(raw)
         if not content:
             self.schemas.warn(pointer, "a request body without content is sent as raw bytes (application/octet-stream)")
-            return Body(Scalar("bytes"), required, "application/octet-stream", description, "", "bytes", "application/octet-stream")
+            return Body(
+                Scalar("bytes"),
+                required,
+                "application/octet-stream",
+                description,
+                "",
+                "bytes",
+                "application/octet-stream",
+            )
         media_type = next(iter(content))
         kind: Encoding = "json" if structured(media_type, content[media_type]) else encoding(media_type)
         if kind in ("bytes", "text"):  # sent as it is: its schema says nothing more
@@ -302,7 +322,9 @@ class OperationParser:
         media_type = next(iter(content))
         kind: Decoding = "json" if structured(media_type, content[media_type]) else decoding(media_type)
         if kind != "json":  # a file or text: bytes or str, as it came
-            return Response(status, Scalar("str" if kind == "text" else "bytes"), description, kind, media_type, tuple(content))
+            return Response(
+                status, Scalar("str" if kind == "text" else "bytes"), description, kind, media_type, tuple(content)
+            )
         schema_pointer = join(pointer, "content", media_type, "schema")
         type_ = self.schemas.parse(content[media_type].get("schema", True), schema_pointer, hint)
         if isinstance(type_, Problem):

@@ -97,7 +97,8 @@ def split(enums: list[Enum], models: list[Model], aliases: list[Alias], budget: 
     for index, group in enumerate(groups):
         used = set().union(*(references(d) for d in group)) & by_name.keys()
         imports = [
-            (Code(f"_part{earlier + 1}"), sorted(Code(n) for n in used if home[n] == earlier)) for earlier in range(index)
+            (Code(f"_part{earlier + 1}"), sorted(Code(n) for n in used if home[n] == earlier))
+            for earlier in range(index)
         ]
         parts.append(
             ModelPart(

@@ -29,15 +29,37 @@ def group(spec: dict[str, Any]) -> tuple[str, str | None]:
 
 # What the client and resource modules name at module level, beside the resource classes.
 RESERVED_CLASSES = frozenset(
-    {"Auth", "AsyncAPIClient", "AsyncIterator", "Credential", "Iterator", "Mapping", "OAuthClientCredentials",
-     "Pagination", "Raw", "RawResponse", "SyncAPIClient"}
-)  # fmt: skip
+    {
+        "Auth",
+        "AsyncAPIClient",
+        "AsyncIterator",
+        "Credential",
+        "Iterator",
+        "Mapping",
+        "OAuthClientCredentials",
+        "Pagination",
+        "Raw",
+        "RawResponse",
+        "SyncAPIClient",
+    }
+)
 # Module-level names of the client and server modules: a resource module of the same
 # name would hide them, and so would an attribute in a class body.
 RESERVED_MODULES = frozenset(
-    {"datetime", "fastapi", "functools", "handlers", "httpx", "importlib", "json", "models", "os", "resources",
-     "typing"}
-)  # fmt: skip
+    {
+        "datetime",
+        "fastapi",
+        "functools",
+        "handlers",
+        "httpx",
+        "importlib",
+        "json",
+        "models",
+        "os",
+        "resources",
+        "typing",
+    }
+)
 
 
 def build(operations: list[Operation], tags: Any, reserved: frozenset[str], client: str) -> list[Resource]:
@@ -67,4 +89,3 @@ def build(operations: list[Operation], tags: Any, reserved: frozenset[str], clie
             op.resource = resources[op.group].attribute
             resources[op.group].operations.append(op)
     return list(resources.values())
-

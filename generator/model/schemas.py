@@ -43,10 +43,23 @@ from .types import (
 # Keywords that only constrain a value: the schema is typed from its other keywords.
 CONSTRAINTS = ("not", "if")
 # Keywords that say what a value is; a schema without any of them is an annotation or a constraint.
-SHAPING = frozenset({
-    "$ref", "type", "properties", "additionalProperties", "patternProperties", "items", "prefixItems",
-    "enum", "const", "oneOf", "anyOf", "allOf", "required",
-})  # fmt: skip
+SHAPING = frozenset(
+    {
+        "$ref",
+        "type",
+        "properties",
+        "additionalProperties",
+        "patternProperties",
+        "items",
+        "prefixItems",
+        "enum",
+        "const",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "required",
+    }
+)
 # Keywords whose values are data, not schemas.
 VALUES = frozenset({"example", "examples", "default", "enum", "const"})
 STRING_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "binary": "bytes"}
@@ -261,7 +274,9 @@ class SchemaParser:
             return self.classes.claim(class_name((name or hint) + "Input"))
         return name or self.classes.claim(class_name(hint))
 
-    def _object(self, schema: dict[str, Any], pointer: str, hint: str, origins: Origins | None = None) -> PyType | Problem:
+    def _object(
+        self, schema: dict[str, Any], pointer: str, hint: str, origins: Origins | None = None
+    ) -> PyType | Problem:
         """A model of the schema's properties; a map when it has none. `origins`
         says where merged keywords are in the document (else below `pointer`)."""
         at = Where(pointer, origins or {})
@@ -315,7 +330,9 @@ class SchemaParser:
         """`dict[str, ...]` of the values `patternProperties` (else `additionalProperties`) allow."""
         extra = schema.get("additionalProperties", True)
         patterns = schema.get("patternProperties")
-        parts = [(s, join(at("patternProperties"), p)) for p, s in (patterns if isinstance(patterns, dict) else {}).items()]
+        parts = [
+            (s, join(at("patternProperties"), p)) for p, s in (patterns if isinstance(patterns, dict) else {}).items()
+        ]
         self._check_pattern_properties(patterns, at("patternProperties"))
         if isinstance(extra, dict) and (extra or not parts):
             parts.append((extra, at("additionalProperties")))
@@ -423,7 +440,10 @@ class SchemaParser:
     def _other(self, parts: list[tuple[dict[str, Any], str]], index: int, pointer: str, hint: str) -> PyType | Problem:
         """An allOf of values that are not objects: typed as its first such part."""
         if any(_kind_of(part) == "object" for part, _ in parts):
-            self.warn(join(pointer, "allOf"), "allOf mixes objects with other types; typed as its first part that is not an object")
+            self.warn(
+                join(pointer, "allOf"),
+                "allOf mixes objects with other types; typed as its first part that is not an object",
+            )
         part, where = parts[index]
         return self._typed(part, pointer, hint) if index == 0 else self._part(part, where, pointer, hint)
 
@@ -502,7 +522,9 @@ class SchemaParser:
         self._by_pointer[self._key(pointer)] = result
         return nullable(result) if is_nullable else result
 
-    def _tagged(self, discriminator: Any, pairs: list[tuple[Any, PyType]], pointer: str) -> tuple[tuple[str, ...], str, str] | None:
+    def _tagged(
+        self, discriminator: Any, pairs: list[tuple[Any, PyType]], pointer: str
+    ) -> tuple[tuple[str, ...], str, str] | None:
         """(tags, wire name, attribute) of a tagged union: each option a `$ref` to a
         model with the discriminator property, each with its own tag. None when
         there is no discriminator, or it cannot tag every option (then, with a
@@ -522,7 +544,9 @@ class SchemaParser:
             field = next((f for f in model.fields if f.wire_name == wire), None) if model else None
             target = refers_to(option)
             if field is None or target is None:
-                self.warn(where, f"not every option is a $ref to a model with the property {wire!r}; the union is untagged")
+                self.warn(
+                    where, f"not every option is a $ref to a model with the property {wire!r}; the union is untagged"
+                )
                 return None
             names = targets.get(target) or [unescape(target.rsplit("/", 1)[-1])]
             if len(names) > 1:
@@ -569,7 +593,11 @@ class SchemaParser:
             return None if None in items else Code("[" + ", ".join(str(i) for i in items) + "]")
         if isinstance(type_, MapOf) and isinstance(value, dict):
             entries = {literal(str(k)): self._value(type_.value, v, prefix) for k, v in value.items()}
-            return None if None in entries.values() else Code("{" + ", ".join(f"{k}: {v}" for k, v in entries.items()) + "}")
+            return (
+                None
+                if None in entries.values()
+                else Code("{" + ", ".join(f"{k}: {v}" for k, v in entries.items()) + "}")
+            )
         if isinstance(type_, Named):
             return self._named_value(type_, value, prefix)
         return literal(value) if isinstance(type_, Scalar) and _fits(type_, value) else None
@@ -698,6 +726,10 @@ def _given_names(schema: dict[str, Any]) -> dict[Any, str]:
     """Value -> the member name the schema gives it, if it names all its values."""
     for key in ENUM_NAMES:
         names = schema.get(key)
-        if isinstance(names, list) and len(names) == len(schema["enum"]) and all(isinstance(n, str) and n for n in names):
+        if (
+            isinstance(names, list)
+            and len(names) == len(schema["enum"])
+            and all(isinstance(n, str) and n for n in names)
+        ):
             return {v: n for v, n in zip(schema["enum"], names) if v is not None}
     return {}

@@ -52,9 +52,16 @@ def _scheme(
     if isinstance(flow, dict):
         params, env = arguments("client_id", "client_secret")
         return SecurityScheme(
-            key, "oauth2", "header", "Authorization", params, env, description,
-            token_url=str(flow.get("tokenUrl", "")), scopes=list(flow.get("scopes") or {}),
-        )  # fmt: skip
+            key,
+            "oauth2",
+            "header",
+            "Authorization",
+            params,
+            env,
+            description,
+            token_url=str(flow.get("tokenUrl", "")),
+            scopes=list(flow.get("scopes") or {}),
+        )
     if kind in ("oauth2", "openIdConnect") or (kind == "http" and str(raw.get("scheme")).lower() == "bearer"):
         params, env = arguments("access_token")
         return SecurityScheme(key, "bearer", "header", "Authorization", params, env, description)

@@ -83,6 +83,7 @@ def names_enum(type_: PyType) -> bool:
         return names_enum(type_.value)
     return isinstance(type_, UnionOf) and any(names_enum(o) for o in type_.options)
 
+
 ANY = Scalar("typing.Any")
 NONE = Scalar("None")
 

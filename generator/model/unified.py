@@ -47,7 +47,19 @@ VERB_KEYS = {
     "update": {"operation", "body", "result", "replace", "arguments"},
     "delete": {"operation", "arguments"},
 } | {action: {"operation", "arguments"} for action in ACTIONS}
-FIELDS = ("id", "title", "start", "end", "duration", "timezone", "attendees", "host", "join_url", "status", "recurrence")
+FIELDS = (
+    "id",
+    "title",
+    "start",
+    "end",
+    "duration",
+    "timezone",
+    "attendees",
+    "host",
+    "join_url",
+    "status",
+    "recurrence",
+)
 FIELD_KEYS = {"at", "write", "read_only", "unit", "key", "each", "separator", "values"}
 UNITS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
 CHOICES = {
@@ -56,9 +68,12 @@ CHOICES = {
 }
 # The JSON types each field may have in the vendor's object.
 TYPES = {
-    "start": ("string",), "end": ("string",), "duration": ("integer", "number"),
-    "attendees": ("array", "string"), "id": ("string", "integer"),
-}  # fmt: skip
+    "start": ("string",),
+    "end": ("string",),
+    "duration": ("integer", "number"),
+    "attendees": ("array", "string"),
+    "id": ("string", "integer"),
+}
 Tokens = tuple[str, ...]
 
 
@@ -152,27 +167,42 @@ class _Reader:
         self.findings.need(verbs_raw, VERBS, join(where, "operations"), "x-unified's operations")
         verbs = {
             name: self._verb(name, verbs_raw.get(name), join(where, "operations", name), context)
-            for name in VERBS + ACTIONS if name in verbs_raw
-        }  # fmt: skip
+            for name in VERBS + ACTIONS
+            if name in verbs_raw
+        }
         fields_raw = self.findings.mapping(raw.get("fields"), join(where, "fields"), "x-unified's fields")
         self.findings.keys(fields_raw, join(where, "fields"), FIELDS, "x-unified's fields")
         meeting, written = self._meeting_schema(verbs_raw), self._meeting_schema(verbs_raw, "create")
         fields = tuple(
             self._field(name, fields_raw[name], join(where, "fields", name), meeting, written)
-            for name in FIELDS if name in fields_raw
-        )  # fmt: skip
-        constants_raw = self.findings.mapping(raw.get("constants", {}), join(where, "constants"), "x-unified's constants")
-        constants = tuple((tuple(split(self.findings.pointer(k, join(where, "constants", k), "a constant's key"))), v) for k, v in constants_raw.items())
+            for name in FIELDS
+            if name in fields_raw
+        )
+        constants_raw = self.findings.mapping(
+            raw.get("constants", {}), join(where, "constants"), "x-unified's constants"
+        )
+        constants = tuple(
+            (tuple(split(self.findings.pointer(k, join(where, "constants", k), "a constant's key"))), v)
+            for k, v in constants_raw.items()
+        )
         if any(name not in verbs for name in VERBS) or "id" not in fields_raw:
             if "id" not in fields_raw:
                 self.findings.add(join(where, "fields"), "x-unified's fields need 'id'")
             return None
         return VendorMap(
-            name=package, package=".." + package, client=client,
-            create=verbs["create"], get=verbs["get"], list=verbs["list"], update=verbs["update"], delete=verbs["delete"],
-            fields=fields, constants=constants, context=tuple(context),
+            name=package,
+            package=".." + package,
+            client=client,
+            create=verbs["create"],
+            get=verbs["get"],
+            list=verbs["list"],
+            update=verbs["update"],
+            delete=verbs["delete"],
+            fields=fields,
+            constants=constants,
+            context=tuple(context),
             actions=tuple((name, verbs[name]) for name in ACTIONS if name in verbs),
-        )  # fmt: skip
+        )
 
     def _context(self, raw: Any, where: str) -> dict[str, tuple[str, Tokens]]:
         """connect() name -> (the vendor's parameter, where a request body takes it: () for
@@ -208,22 +238,33 @@ class _Reader:
         if name in ("get", "update", "delete", *ACTIONS):
             ids = op.path_parameters
             if len(ids) != 1:
-                self.findings.add(join(where, "operation"), f"{name} needs an operation with one path parameter for the meeting's id; {operation_id} has {len(ids)}")
+                self.findings.add(
+                    join(where, "operation"),
+                    f"{name} needs an operation with one path parameter for the meeting's id; {operation_id} has {len(ids)}",
+                )
             else:
                 id_argument = ids[0].name
         body_type = ""
         if name in ("create", "update"):
             if op.body is None or not isinstance(op.body.type, Named) or op.body.type.is_enum:
-                self.findings.add(join(where, "operation"), f"{name} needs an operation whose request body is an object; {operation_id}'s is not")
+                self.findings.add(
+                    join(where, "operation"),
+                    f"{name} needs an operation whose request body is an object; {operation_id}'s is not",
+                )
             else:
                 body_type = str(op.body.type.name)
-        arguments = tuple((key, str(p.name)) for key, (wire, _) in context.items() for p in op.parameters if p.wire_name == wire)
+        arguments = tuple(
+            (key, str(p.name)) for key, (wire, _) in context.items() for p in op.parameters if p.wire_name == wire
+        )
         body_context = tuple(
-            (key, body or (wire,)) for key, (wire, body) in context.items()
+            (key, body or (wire,))
+            for key, (wire, body) in context.items()
             if name in ("create", "update") and (body or self._body_has(op, wire))
-        )  # fmt: skip
+        )
         fixed = self.findings.mapping(raw.get("arguments", {}), join(where, "arguments"), "arguments")
-        constants = [(self._parameter(op, wire, join(where, "arguments", wire)), value) for wire, value in fixed.items()]
+        constants = [
+            (self._parameter(op, wire, join(where, "arguments", wire)), value) for wire, value in fixed.items()
+        ]
         result_key = "items" if name == "list" else "result"
         return Verb(
             method=f"{op.resource}.{called}" if op.resource else str(called),
@@ -284,22 +325,39 @@ class _Reader:
         kinds = _types(self.document, schema)
         allowed = TYPES.get(name, ("string",) if name not in CHOICES else ("string", "integer", "number", "boolean"))
         if schema is not None and kinds and not set(kinds) & set(allowed):
-            self.findings.add(join(where, "at"), f"{name} cannot be read from a {'/'.join(kinds)}: it needs a {' or '.join(allowed)}")
+            self.findings.add(
+                join(where, "at"), f"{name} cannot be read from a {'/'.join(kinds)}: it needs a {' or '.join(allowed)}"
+            )
         unit = raw.get("unit", "minutes")
         if unit not in UNITS:
             self.findings.add(join(where, "unit"), f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
         values = self.findings.mapping(raw.get("values", {}), join(where, "values"), "values")
         for vendor_value, unified in values.items():
             if unified not in CHOICES.get(name, ()):
-                self.findings.add(join(where, "values", vendor_value), f"{name} has no value {unified!r}: one of {', '.join(CHOICES.get(name, ()))}")
+                self.findings.add(
+                    join(where, "values", vendor_value),
+                    f"{name} has no value {unified!r}: one of {', '.join(CHOICES.get(name, ()))}",
+                )
         if name in CHOICES and not values:
             self.findings.add(where, f"field {name} needs 'values': the vendor's values and the {name} each means")
-        write = None if raw.get("write") is None else tuple(split(self.findings.pointer(raw["write"], join(where, "write"), "write")))
+        write = (
+            None
+            if raw.get("write") is None
+            else tuple(split(self.findings.pointer(raw["write"], join(where, "write"), "write")))
+        )
         read_only = raw.get("read_only") is True or name in ("id", "join_url", "status")
         checked = write is not None or schema is not None  # a bad `at` is reported once, above
-        if not read_only and checked and written is not None and _schema_at(self.document, written, write or at) is None:
+        if (
+            not read_only
+            and checked
+            and written is not None
+            and _schema_at(self.document, written, write or at) is None
+        ):
             key = "at" if write is None else "write"
-            self.findings.add(join(where, key), f"create's request has nothing at {raw.get(key)!r} (`write` says where requests put {name}, `read_only: true` that they do not)")
+            self.findings.add(
+                join(where, key),
+                f"create's request has nothing at {raw.get(key)!r} (`write` says where requests put {name}, `read_only: true` that they do not)",
+            )
         return FieldMap(
             name=name,
             at=at,
@@ -347,6 +405,10 @@ def _types(document: Document, schema: Any) -> tuple[str, ...]:
     if isinstance(kind, list):
         return tuple(k for k in kind if k != "null")
     if "enum" in schema:
-        return tuple(dict.fromkeys({str: "string", int: "integer", float: "number", bool: "boolean"}.get(type(v), "") for v in schema["enum"]))
+        return tuple(
+            dict.fromkeys(
+                {str: "string", int: "integer", float: "number", bool: "boolean"}.get(type(v), "")
+                for v in schema["enum"]
+            )
+        )
     return ()
-
