@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 import sys
 import textwrap
 import threading
@@ -21,6 +22,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "golden"))
 
 Handler = Callable[[httpx.Request], httpx.Response]
+
+
+# `serve`'s default port. The suite holds it while it runs (when it is free), so a
+# test that depended on a fixed port would fail here, not on a developer's machine.
+BUSY_PORT = 8000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def busy_default_port() -> Iterator[socket.socket | None]:
+    """Listen on 127.0.0.1:8000 for the whole session, as another program might."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", BUSY_PORT))
+        except OSError:  # something else listens there already: just as good
+            yield None
+            return
+        sock.listen()
+        yield sock
 
 
 @pytest.fixture

@@ -59,12 +59,17 @@ def test_an_unknown_vendor_lists_the_vendors_there_are(cli: Cli, tmp_path: Path)
 
 
 def test_the_banner_names_the_token_url_and_only_the_credentials_used(cli: Cli, bound: list[int]) -> None:
-    genesys = cli("serve", "genesys", "--out", GENERATED).output
+    genesys = cli("serve", "genesys", "--out", GENERATED, "--port", "0").output
     port = bound[-1]
     assert f"OAuth clients test-client (token URL http://127.0.0.1:{port}/oauth/token)" in genesys
     assert "test-secret" not in genesys
-    pyas = cli("serve", "pyas", "--out", GENERATED).output
+    pyas = cli("serve", "pyas", "--out", GENERATED, "--port", "0").output
     assert "it accepts API keys in the header 'x-api-key':" in pyas
     assert "bearer" not in pyas and "OAuth" not in pyas and "basic" not in pyas
-    joinme = cli("serve", "joinme", "--out", GENERATED).output
+    joinme = cli("serve", "joinme", "--out", GENERATED, "--port", "0").output
     assert "it accepts bearer tokens:" in joinme and "API key" not in joinme and "OAuth" not in joinme
+
+
+def test_the_suite_runs_while_something_listens_on_the_default_port() -> None:
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", 8000)) == 0, "conftest holds port 8000 for the session"

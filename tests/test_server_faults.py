@@ -225,7 +225,7 @@ def test_serve_never_prints_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(uvicorn.Server, "run", lambda *args, **kwargs: None)
     for vendor in PACKAGES:
-        output = CliRunner().invoke(main, ["serve", vendor, "--out", str(ROOT / "generated")]).output
+        output = CliRunner().invoke(main, ["serve", vendor, "--out", str(ROOT / "generated"), "--port", "0"]).output
         credentials = server(vendor).Credentials()
         secrets = [
             *credentials.clients.values(),
