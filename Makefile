@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: generate test quick lint check-generated typecheck ruff format pytest contract bench corpus clean
+.PHONY: generate test quick lint check-generated typecheck ruff format pytest contract bench corpus lock clean
 
 FIXTURES := $(wildcard tests/fixtures/*.yaml tests/fixtures/*.json)
 
@@ -63,11 +63,23 @@ bench: $(INSTALLED)
 corpus: $(INSTALLED)
 	$(PY) bench/corpus.py --only "$(ONLY)"
 
-$(INSTALLED): pyproject.toml
+# Every development and test dependency at the version CI passed with: constraints.txt.
+$(INSTALLED): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
+
+# Re-resolve pyproject.toml's ranges to today's releases in a scratch venv and
+# write them to constraints.txt; the next `make` installs exactly those.
+lock:
+	rm -rf .cache/lock-venv
+	$(PYTHON) -m venv .cache/lock-venv
+	.cache/lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.cache/lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	{ echo "# Written by 'make lock' from pyproject.toml's ranges; 'make' installs with it."; \
+	  .cache/lock-venv/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .cache/lock-venv
 
 # Every cache the project creates, and the venv.
 clean:
