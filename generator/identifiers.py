@@ -17,8 +17,16 @@ class Code(str):
     """A fragment of Python source that is safe to emit as it is."""
 
 
-# Words: `HTTPServer` -> HTTP, Server; digits stay with the word before them (`LAYOUT0`, `v2`).
-_WORDS = re.compile(r"[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*|[0-9]+")
+# Mixed-case terms read as one word: `getCallQoS` -> get, call, qos.
+TERMS = ("QoS", "OAuth", "IoT", "IPv4", "IPv6", "GraphQL")
+# Words: `HTTPServer` -> HTTP, Server; an acronym's plural stays whole (`PACs`, `URLs`);
+# digits stay with the word before them (`LAYOUT0`, `v2`).
+_WORDS = re.compile(
+    "|".join(f"{term}[0-9]*" for term in TERMS)
+    + r"|[A-Z]{2,}[0-9]*s(?![a-z])|[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*|[0-9]+"
+)
+# A leading verb with the article glued on (`sendaChatMessage`): send, a, chat, message.
+_VERB_AND_ARTICLE = re.compile(r"(add|create|delete|get|list|remove|send|set|update)(an?)")
 
 # Names a generated method body, or pydantic's BaseModel, already uses.
 RESERVED_PARAMETERS = frozenset(
@@ -39,7 +47,9 @@ RESERVED_FIELDS = frozenset(
 def words(text: str) -> list[str]:
     """Split any spec name into ASCII words: camelCase, snake_case, kebab, spaces."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _WORDS.findall(ascii_text)
+    found: list[str] = _WORDS.findall(ascii_text)
+    glued = _VERB_AND_ARTICLE.fullmatch(found[0]) if len(found) > 1 else None
+    return [*glued.groups(), *found[1:]] if glued else found
 
 
 def snake_case(text: str) -> str:

