@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from .identifiers import snake_case
@@ -19,9 +20,16 @@ def discover(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in SPEC_SUFFIXES)
 
 
+# Top-level names a package must not take: it would hide the standard library's module,
+# or a library the generated code imports, wherever the output folder is on the path.
+TAKEN_NAMES = sys.stdlib_module_names | {"httpx", "pydantic", "pydantic_core", "fastapi", "starlette", "uvicorn"}
+
+
 def package_name(path: Path) -> str:
-    """The generated package's name: the spec's file name as an identifier."""
-    return snake_case(path.stem)
+    """The generated package's name: the spec's file name as an identifier, with `_api`
+    added where that name is taken (`calendar.json` -> `calendar_api`)."""
+    name = snake_case(path.stem)
+    return f"{name}_api" if name in TAKEN_NAMES else name
 
 
 def display_path(path: Path) -> str:

@@ -9,6 +9,7 @@ import httpx
 import pydantic
 import pytest
 from click.testing import Result
+from conftest import minimal_spec
 from legacy30 import LegacyClient
 from legacy30.models import Record, RecordKind
 from multifile import MultiFileClient, NotFoundError
@@ -88,3 +89,14 @@ def test_refs_to_files_outside_the_spec_folder_are_refused(
     result = cli("lint", "specs/api.yaml")
     assert result.exit_code == 1
     assert message in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize(("spec", "package"), [("calendar", "calendar_api"), ("httpx", "httpx_api")])
+def test_a_package_never_takes_the_name_of_a_module_it_would_hide(
+    cli: Callable[..., Result], tmp_path: Path, spec: str, package: str
+) -> None:
+    (tmp_path / f"{spec}.yaml").write_text(minimal_spec(), encoding="utf-8")
+    result = cli("generate", "--out", "out", f"{spec}.yaml")
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "out" / spec).exists()
+    assert f".{package} import MiniClient" in (tmp_path / "out" / package / "README.md").read_text()
