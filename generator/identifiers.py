@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import Any
 
+from .markup import markdown
+
 
 class Code(str):
     """A fragment of Python source that is safe to emit as it is."""
@@ -155,14 +157,14 @@ def _string(text: str) -> str:
 
 
 def docstring(text: str | None, indent: int = 0) -> Code:
-    """The body of a triple-quoted docstring that shows `text` and nothing else.
+    """The body of a triple-quoted docstring that shows `text` (its HTML as Markdown) and nothing else.
 
     Lines after the first are indented by `indent` spaces.
     """
     if not text:
         return Code("")
     lines = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n"):
+    for line in markdown(text.replace("\r\n", "\n").replace("\r", "\n")).strip().split("\n"):
         escaped = []
         for char in line.rstrip():
             if char == "\\":

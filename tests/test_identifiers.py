@@ -164,3 +164,34 @@ def test_docstring_shows_the_text_and_never_closes_early(text: str) -> None:
 
 def test_comment_is_one_line() -> None:
     assert "\n" not in comment("a\nb\rc\x00")
+
+
+def test_html_in_a_description_becomes_markdown_in_the_docstring() -> None:
+    # Zoom's listSubAccounts, shortened
+    zoom = (
+        "List all the sub accounts.<br><br>Zoom allows only [approved partners](https://x.test) to use them."
+        "\n\n<br>**Prerequisites:**<br>\n* Pro or a higher account. <br>\n\n**Scope**: `account:read`<br>\n\n"
+    )
+    assert docstring(zoom) == (
+        "List all the sub accounts.\n\nZoom allows only [approved partners](https://x.test) to use them.\n\n"
+        "**Prerequisites:**\n\n* Pro or a higher account.\n\n**Scope**: `account:read`"
+    )
+    html = '<p>A <b>bold</b> <a href="https://a.test">link</a> &amp; <code>x</code></p><aside>Note</aside><ul><li>one'
+    assert docstring(html) == "A **bold** [link](https://a.test) & `x`\n\nNote\n\n- one"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Authorization: Bearer <token> at login.<region>",
+        "a < b and c > d",
+        "no markup &amp; at all",
+        "<unknown>x</unknown>",
+    ],
+)
+def test_text_without_html_elements_is_kept_as_written(text: str) -> None:
+    assert docstring(text) == text.replace('"', '\\"')
+
+
+def test_placeholders_survive_beside_html() -> None:
+    assert docstring("Use <b>login.<region></b><br>then") == "Use **login.<region>**\nthen"
