@@ -20,6 +20,7 @@ from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from . import wording
 from .identifiers import snake_case
 from .load import Document
 from .paths import METHODS, Operation, Parameter, PathItem, listed_parameters, path_items
@@ -398,7 +399,10 @@ def _example_valid(document: Document) -> Iterator[Finding]:
             continue
         if error is not None:
             where = join("", *error.absolute_path)
-            text = " ".join(error.message.split())
+            if error.validator == "type":
+                text = wording.type_mismatch(error.instance, _types(error.validator_value))
+            else:
+                text = " ".join(error.message.split())
             text = text if len(text) <= 200 else text[:197] + "..."
             yield pointer, f"the example does not match its schema{' at ' + where if where else ''}: {text}"
 
@@ -464,3 +468,8 @@ def _python_name_clash(document: Document) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = tuple(_RULES)
+
+
+def _types(declared: Any) -> list[str]:
+    """A schema's `type`, one name or a list, as a list."""
+    return [declared] if isinstance(declared, str) else [str(name) for name in declared]

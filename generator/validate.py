@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import jsonschema_rs
 
+from . import wording
 from .cache import Cache, digest
 from .load import Document
 from .pointers import MAX_REF_CHAIN, chain, join, mappings, ref_target, refers_to, resolve
@@ -161,7 +162,7 @@ def _keyword(schema: dict[str, Any], path: list[str | int]) -> dict[str, Any]:
 
 _MESSAGES: dict[str, Callable[[Any, dict[str, Any]], str]] = {
     "Enum": lambda value, facts: f"{value!r} is not one of {facts['options']!r}",
-    "Type": lambda value, facts: f"{value!r} is not of type {', '.join(map(repr, facts['types']))}",
+    "Type": lambda value, facts: wording.type_mismatch(value, facts["types"]),
     "Required": lambda value, facts: f"{facts['property']!r} is a required property",
     "Constant": lambda value, facts: f"{facts['expected_value']!r} was expected",
     "Pattern": lambda value, facts: f"{value!r} does not match {facts['pattern']!r}",

@@ -38,9 +38,15 @@ def findings(version: str, change: dict[str, Any], at: str = "/paths/~1a/get") -
             "3.0.3",
             {"description": 5},
             "/paths/~1a/get/responses/200",
-            [("/paths/~1a/get/responses/200/description", "5 is not of type 'string'")],
+            [("/paths/~1a/get/responses/200/description", "expected a string, not the number 5")],
         ),
-        ("3.0.3", {"title": None}, "/info", [("/info/title", "None is not of type 'string'")]),
+        ("3.0.3", {"title": None}, "/info", [("/info/title", "expected a string, not null")]),
+        (  # the value named, not only its Python repr: once "'boolean' is not of type 'boolean'"
+            "3.1.0",
+            {"parameters": [{"name": "q", "in": "query", "required": "boolean", "schema": {}}]},
+            "/paths/~1a/get",
+            [("/paths/~1a/get/parameters/0/required", "expected a boolean, not the string 'boolean'")],
+        ),
         (
             "3.0.3",
             {"parameters": [{"name": "q", "in": "sideways"}]},
