@@ -18,9 +18,8 @@ client.meetings.get_scheduled_meeting("12345")  # E: a path parameter of the wro
 client.meetings.get_scheduled_meeting(meeting_id=12345, timeout="soon")  # E: a timeout of the wrong type
 client.meetings.get_scheduled_meetings(end_date="2026-01-05")  # E: a string where a datetime goes
 client.meetings.schedule_meeting(body={"meetingName": "x"})  # E: a dict where the model goes
-client.meetings.schedule_meeting(
-    NewMeeting(meeting_name="x", meeting_start=start, meeting_end=start)
-)  # E: body is keyword-only
+new = NewMeeting(meeting_name="x", meeting_start=start, meeting_end=start)
+client.meetings.schedule_meeting(new)  # E: body is keyword-only
 client.meetings.delete_meeting(1, body=None)  # E: an argument the operation does not take
 client.meetings.update_meeting(1, body=MeetingUpdate(meeting_nme="typo"))  # E: a field the model does not have
 NewMeeting(meeting_name="x", meeting_start=start)  # E: a required field left out
@@ -43,9 +42,8 @@ async def main() -> None:
     async with AsyncJoinMeClient(access_token="t") as async_client:
         meeting = async_client.meetings.get_scheduled_meeting(1)
         meeting.meeting_name  # E: not awaited, it is a coroutine
-        async for _ in PyasClient(api_key="k").meetings.list_meetings_iter(
-            account_id="a"
-        ):  # E: the sync client's iterator is not async
+        sync_meetings = PyasClient(api_key="k").meetings
+        async for _ in sync_meetings.list_meetings_iter(account_id="a"):  # E: the sync client's iterator is not async
             pass
 
 
