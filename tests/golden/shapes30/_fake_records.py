@@ -61,7 +61,7 @@ ID_KINDS = ("integer", "uuid", "token", "digits")  # how a collection makes ids
 RULES = ("before", "within-days")  # the kinds of `Constraint`
 _KEYED = frozenset({"collection", "parent", "key", "series", "query", "ignore"})
 # Each action, and the keys of an operation's `x-fake` it reads beyond `action`.
-# The fake has a handler for each (`_fake.Fake`); the generator checks against it.
+# The fake has a handler for each (`_fake.HANDLERS`); the generator accepts these.
 ACTIONS: Mapping[str, frozenset[str]] = {
     "list": frozenset(
         {"collection", "parent", "query", "range", "limit", "output", "envelope"}
