@@ -14,7 +14,7 @@ import jinja2
 from . import examples, identifiers
 from .identifiers import Code
 from .model import Api
-from .model.unified import FIELDS
+from .runtime._unified_records import FIELDS
 from .sources import GENERATOR_NAME, MARKER
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -210,10 +210,11 @@ def runtime(api: Api) -> dict[PurePosixPath, str]:
     formatted again.
     """
     first = f"# {header(api.source)}\n"
-    return {PurePosixPath(api.package, name): first + source for name, source in _runtime_sources() if name != UNIFIED}
+    sources = _runtime_sources()
+    return {PurePosixPath(api.package, name): first + source for name, source in sources if name not in UNIFIED}
 
 
-UNIFIED = "_unified.py"  # the runtime of the `meetings` package alone
+UNIFIED = ("_unified.py", "_unified_records.py")  # the runtime of the `meetings` package alone
 MEETINGS = PurePosixPath("meetings")
 
 
@@ -236,8 +237,8 @@ def meetings(
         MEETINGS / PurePosixPath(name).relative_to("meetings").with_suffix(""): env.get_template(name).render(context)
         for name in sorted(env.list_templates(filter_func=lambda n: n.startswith("meetings/")))
     }
-    source = dict(_runtime_sources())[UNIFIED]
-    return files, {MEETINGS / UNIFIED: f"# {context['header']}\n" + source}
+    first = f"# {context['header']}\n"
+    return files, {MEETINGS / name: first + source for name, source in _runtime_sources() if name in UNIFIED}
 
 
 @functools.cache

@@ -103,7 +103,7 @@ def test_lint_json_has_the_same_findings(cli: Cli, write_spec: Callable[..., Pat
 
 def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path: Path) -> None:
     first = cli("generate")
-    assert (first.exit_code, first.stdout) == (0, "22 files written, 0 removed\n")
+    assert (first.exit_code, first.stdout) == (0, "27 files written, 0 removed\n")
     assert first.stderr == ""  # no progress bar when not on a terminal
     before = snapshot(tmp_path / "generated")
     assert sorted(before) == [
@@ -113,8 +113,12 @@ def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path
         "joinme/_client.py",
         "joinme/_errors.py",
         "joinme/_fake.py",
+        "joinme/_fake_query.py",
+        "joinme/_fake_records.py",
+        "joinme/_fake_samples.py",
         "joinme/_schemas.py",
         "joinme/_server_config.py",
+        "joinme/_server_records.py",
         "joinme/_server_runtime.py",
         "joinme/handlers/__init__.py",
         "joinme/handlers/meetings.py",
@@ -128,6 +132,7 @@ def test_generate_writes_then_has_nothing_to_do(cli: Cli, joinme: Path, tmp_path
         "meetings/README.md",
         "meetings/__init__.py",
         "meetings/_unified.py",
+        "meetings/_unified_records.py",
         "meetings/_vendors.py",
         "meetings/py.typed",
     ]
@@ -281,7 +286,7 @@ def test_removing_a_spec_leaves_no_empty_package_folder(cli: Cli, joinme: Path, 
     second.unlink()
     result = cli("generate")
     # the meetings package is written again without the second vendor
-    assert result.exit_code == 0 and result.stdout == "5 files written, 17 removed\n"
+    assert result.exit_code == 0 and result.stdout == "6 files written, 21 removed\n"
     assert not package.exists()
     assert sorted(p.name for p in (tmp_path / "generated").iterdir()) == ["joinme", "meetings"]
     assert '"second"' not in (tmp_path / "generated" / "meetings" / "_vendors.py").read_text()

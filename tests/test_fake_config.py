@@ -6,16 +6,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
 from generator import pipeline
-from generator.model import Api, fake, server
+from generator.model import Api, fake, server, unified
 from generator.problems import Problem
 from generator.render import constructor
 from generator.rules import catalogue
-from generator.runtime import _fake, _server_runtime
+from generator.runtime import _fake, _fake_records, _server_records, _server_runtime, _unified, _unified_records
 from generator.sources import discover
 
 SPEC = """
@@ -279,29 +280,36 @@ def test_our_specs_lint_clean_under_the_new_rules() -> None:
         assert api.fake_actions, spec
 
 
-def _fields(cls: type) -> list[tuple[str, Any]]:
-    def default(f: dataclasses.Field[Any]) -> Any:
-        return f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-
-    return [(f.name, default(f)) for f in dataclasses.fields(cls)]
+# Each extension's records: (the model module that builds them, the runtime module that reads them).
+READERS = {
+    _fake_records: (fake, _fake),
+    _server_records: (server, _server_runtime),
+    _unified_records: (unified, _unified),
+}
 
 
 @pytest.mark.parametrize(
-    ("model", "runtime"),
+    ("records", "name"),
     [
-        (fake.Constraint, _fake.Constraint),
-        (fake.Collection, _fake.Collection),
-        (fake.Parent, _fake.Parent),
-        (fake.Window, _fake.Window),
-        (fake.Paging, _fake.Paging),
-        (fake.FakeAction, _fake.FakeAction),
-        (server.Scheme, _server_runtime.Scheme),
-        (server.ServerSettings, _server_runtime.ServerSettings),
+        (records, name)
+        for records in READERS
+        for name, value in vars(records).items()
+        if dataclasses.is_dataclass(value) and value.__module__ == records.__name__
     ],
 )
-def test_model_records_mirror_the_runtime_classes(model: type, runtime: type) -> None:
-    assert model.__name__ == runtime.__name__
-    assert _fields(model) == _fields(runtime)
+def test_the_model_builds_the_very_classes_the_runtime_reads(records: ModuleType, name: str) -> None:
+    model, runtime = READERS[records]
+    assert getattr(model, name) is getattr(records, name)
+    assert getattr(runtime, name, None) in (None, getattr(records, name))
+
+
+def test_the_runtime_modules_read_those_same_classes() -> None:
+    assert _fake.FakeAction is fake.FakeAction and _unified.VendorMap is unified.VendorMap
+    assert _server_runtime.ServerSettings is server.ServerSettings
+
+
+def test_the_fake_has_a_handler_for_each_action_the_generator_accepts() -> None:
+    assert _fake.HANDLERS.keys() == fake.ACTIONS.keys()
 
 
 def test_a_record_prints_as_the_runtime_call_with_spec_text_escaped() -> None:
@@ -310,9 +318,9 @@ def test_a_record_prints_as_the_runtime_call_with_spec_text_escaped() -> None:
     )
     code = constructor(action)
     assert "\n" not in code and "key=" not in code  # defaults are left out
-    namespace = vars(_fake)
-    assert eval(code, dict(namespace)) == _fake.FakeAction(
-        "create", 'th"ings', parent=_fake.Parent("boxes", "boxId"), rename={"a\nb": None}, totals=("/n",)
+    namespace = vars(_fake_records)
+    assert eval(code, dict(namespace)) == _fake_records.FakeAction(
+        "create", 'th"ings', parent=_fake_records.Parent("boxes", "boxId"), rename={"a\nb": None}, totals=("/n",)
     )
 
 

@@ -22,6 +22,7 @@ from generator.config import Layer, LintConfig
 from generator.load import Document, load
 from generator.model import Api, build_api
 from generator.problems import GeneratorError
+from generator.render import UNIFIED
 from generator.validate import validate
 from generator.write import apply, plan
 
@@ -288,7 +289,7 @@ def test_no_name_in_a_spec_places_a_file_outside_the_output(tmp_path: Path) -> N
             "resources/x.py",
             "handlers/__init__.py",
             "handlers/x.py",
-            *(path.name for path in (ROOT / "generator" / "runtime").glob("_[!_]*.py") if path.name != "_unified.py"),
+            *(path.name for path in (ROOT / "generator" / "runtime").glob("_[!_]*.py") if path.name not in UNIFIED),
         )
     }
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "evil_names.json"]

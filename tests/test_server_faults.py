@@ -404,11 +404,11 @@ def understands(pattern: str, parse: Any, param: str, fields: Any) -> None:
 
 @pytest.mark.parametrize("vendor", PACKAGES)
 def test_every_filter_and_orderby_the_pattern_admits_is_understood(vendor: str) -> None:
-    from generator.runtime import _fake
+    from generator.runtime import _fake_query
 
     for name, action in config(vendor).ACTIONS.items():
         fields = server(vendor).create_fake()._fields(action.collection)
-        for param, parse in ((action.filter, _fake._parse_filter), (action.order, _fake._parse_order)):
+        for param, parse in ((action.filter, _fake_query.parse_filter), (action.order, _fake_query.parse_order)):
             if param:
                 pattern = query_pattern(vendor, name, param)
                 understands(pattern, parse, param, fields)
@@ -448,7 +448,7 @@ def test_portsip_search_filters_and_orderby_sorts() -> None:
 
 
 def test_filters_the_fake_cannot_read_are_a_400_naming_the_parameter() -> None:
-    from generator.runtime import _fake
+    from generator.runtime import _fake_query
     from generator.runtime._server_runtime import ServerError
 
     fields = frozenset({"subject", "capacity"})
@@ -459,11 +459,11 @@ def test_filters_the_fake_cannot_read_are_a_400_naming_the_parameter() -> None:
         "subject eq x",
     ):
         with pytest.raises(ServerError) as raised:
-            _fake._parse_filter(text, "filter", fields)
+            _fake_query.parse_filter(text, "filter", fields)
         assert (raised.value.status, raised.value.parameter) == (400, "filter")
     for text in ("subject,", "subject descending", "nothing"):
         with pytest.raises(ServerError):
-            _fake._parse_order(text, "orderby", fields)
+            _fake_query.parse_order(text, "orderby", fields)
 
 
 # --- pyas: dates in MM-DD-YYYY, the meeting type, and the account -----------------------

@@ -12,16 +12,10 @@ import httpx
 import pytest
 from conftest import served as serving
 
-from generator.runtime._fake import Collection, Fake, FakeAction
-from generator.runtime._server_runtime import (
-    Param,
-    Result,
-    Route,
-    Scheme,
-    ServerError,
-    ServerSettings,
-    build_app,
-)
+from generator.runtime._fake import Fake
+from generator.runtime._fake_records import Collection, FakeAction
+from generator.runtime._server_records import Scheme, ServerSettings
+from generator.runtime._server_runtime import Param, Result, Route, ServerError, build_app
 
 pytestmark = pytest.mark.slow  # a server on loopback
 

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from conftest import served
 
+from generator.model import unified
 from generator.runtime import _unified as u
+from generator.runtime import _unified_records
 
 START = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)
 JOINME = u.VendorMap(
@@ -155,3 +157,9 @@ def test_fields_convert_both_ways_as_their_map_says() -> None:
     assert u.from_vendor({"state": "archived"}, SHAPES).status is u.Status.UNKNOWN  # a value the map does not name
     with pytest.raises(u.UnsupportedFieldError, match="status"):
         u.to_vendor(u.Meeting(status=u.Status.ENDED), SHAPES, creating=False)
+
+
+def test_the_meeting_has_a_field_for_each_unified_name_and_its_own_choices() -> None:
+    assert tuple(u.Meeting.model_fields) == (*u.FIELDS, "original")
+    assert u.Status is _unified_records.Status and u.Recurrence is _unified_records.Recurrence
+    assert unified.CHOICES["status"] == ("scheduled", "started", "ended", "cancelled")  # not "unknown"

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Any, Literal, cast
 
 from ..format import LINE_LENGTH
 from ..identifiers import Code, constant_name
 from ..problems import Problem
-from .fake import Collection, FakeAction
-from .server import ServerSettings
+from ..runtime._fake_records import Collection, FakeAction
+from ..runtime._server_records import ServerSettings
+from ..runtime._unified_records import VendorMap
+from .parts import ModelPart
 from .types import ANY, NONE, Alias, Enum, Model, PyType, UnionOf, names_enum, nullable
-from .unified import VendorMap
-
-if TYPE_CHECKING:
-    from .pagination import Pagination
-    from .parts import ModelPart
 
 Location = Literal["path", "query", "header", "cookie"]
 Encoding = Literal["json", "form", "multipart", "bytes", "text"]  # how a request body is sent
 Decoding = Literal["json", "bytes", "text"]  # how an answer is read
 Reading = Literal["empty", "json", "bytes", "text", "by_status"]  # how a method reads its answer
+Style = Literal["cursor", "offset", "page"]  # how an operation's pages link up (`x-pagination`)
 
 
 @dataclass
@@ -97,6 +95,19 @@ class Response:
         if self.type is not None and self.decoding != "json":
             return Code(f"Raw.{self.decoding.upper()}")
         return self.annotation
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How an operation pages, from its `x-pagination` (read by `pagination.py`)."""
+
+    style: Style
+    items: tuple[str, ...]  # attribute path from a page to its list of items
+    item_type: PyType
+    param: Code  # the argument that selects a page
+    position: tuple[str, ...]  # cursor: the next cursor; page: the current page number
+    limit_param: Code | None
+    total: tuple[str, ...]  # offset: the item count; page: the page count
 
 
 @dataclass

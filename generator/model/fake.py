@@ -10,140 +10,43 @@
 
     x-fake: {action: read, collection: meetings, key: meetingId}   # an operation
 
-The keys of an operation's `x-fake` are documented in `runtime/_fake.py`. A query
+The keys of an operation's `x-fake` are documented in `runtime/_fake_records.py`. A query
 parameter the operation declares that its action neither reads nor `ignore`s is
 a finding (the fake answers 400 when it is sent), and the action is kept.
 
-Each class here mirrors the runtime class of the same name (`runtime/_fake.py`),
-which the generated `_server_config.py` constructs. A collection or an action
-with a finding is left out: the fake answers 501 for that operation.
+The records are the runtime's own classes (`runtime/_fake_records.py`), which the
+generated `_server_config.py` constructs. A collection or an action with a
+finding is left out: the fake answers 501 for that operation.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import Any
 
 from ..load import Document
 from ..pointers import join, split
 from ..problems import Problem
+from ..runtime._fake_records import (
+    ACTIONS,
+    ID_KINDS,
+    RULES,
+    Collection,
+    Constraint,
+    FakeAction,
+    Paging,
+    Parent,
+    Window,
+)
+from .api import Parameter
 from .extension import Findings, suggestion
-
-if TYPE_CHECKING:
-    from .api import Parameter
 
 RULE = "x-fake"
 _DATE_TOKENS = re.compile("YYYY|MM|DD")
-ID_KINDS = ("integer", "uuid", "token", "digits")
-CONSTRAINTS = ("before", "within-days")
-_KEYED = frozenset({"collection", "parent", "key", "series", "query", "ignore"})
-# The keys each action reads, beyond `action`.
-ACTIONS: dict[str, frozenset[str]] = {
-    "list": frozenset(
-        {"collection", "parent", "query", "range", "limit", "output", "envelope", "totals", "sizes"}
-        | {"ignore", "search", "order", "filter", "when"}
-    ),
-    "create": frozenset(
-        {"collection", "parent", "input", "rename", "values", "copy", "query", "output", "envelope", "ignore"}
-    ),
-    "read": _KEYED | {"output", "envelope"},
-    "replace": _KEYED | {"input", "rename", "keep", "output", "envelope"},
-    "merge": _KEYED | {"input", "rename", "output", "envelope"},
-    "delete": _KEYED,
-    "set": _KEYED | {"values", "copy", "output", "envelope"},
-    "static": frozenset({"ignore"}),
-}
 KEYS = frozenset({"action"}).union(*ACTIONS.values())
 REQUIRED = frozenset({"collection", "key"})  # by every action that reads them
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """A rule between two fields of an item that its schema cannot say."""
-
-    rule: str  # before, within-days
-    fields: tuple[str, str]
-    message: str  # the 409 answer's message
-    days: int = 0  # within-days: the most days between them
-
-
-@dataclass(frozen=True)
-class Collection:
-    schema: str = ""  # JSON pointer of the items' schema; "" for none
-    id_field: str = "id"
-    id_kind: str = "token"
-    spawn: dict[str, str] = field(default_factory=dict)  # child collection -> its embedding field
-    rules: tuple[Constraint, ...] = ()
-
-
-@dataclass(frozen=True)
-class Parent:
-    """The collection whose item an action's items live under."""
-
-    collection: str
-    param: str  # the path parameter that names that item
-
-
-@dataclass(frozen=True)
-class Window:
-    """A list's date window (`range`): items whose `field` lies between two parameters."""
-
-    field: str
-    from_param: str = ""
-    to_param: str = ""
-    format: str = ""  # how the parameters spell a date (YYYY, MM, DD); "" for ISO 8601
-
-
-@dataclass(frozen=True)
-class Paging:
-    """How a list pages, from the operation's `x-pagination` (wire names and pointers)."""
-
-    style: str
-    param: str
-    cursor: str = ""
-    page: str = ""
-    pages: str = ""
-    total: str = ""
-
-
-@dataclass(frozen=True)
-class FakeAction:
-    """What the fake does for one operation; `limit` and `output` fall back to its paging's."""
-
-    action: str
-    collection: str = ""
-    key: str = ""
-    parent: Parent | None = None
-    input: str = ""
-    rename: dict[str, str | None] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
-    copy: dict[str, str] = field(default_factory=dict)
-    query: dict[str, str] = field(default_factory=dict)
-    envelope: dict[str, Any] = field(default_factory=dict)
-    range: Window | None = None
-    output: str = ""
-    limit: str = ""
-    totals: tuple[str, ...] = ()
-    sizes: tuple[str, ...] = ()
-    keep: tuple[str, ...] = ()
-    series: str = ""
-    paging: Paging | None = None
-    ignore: tuple[str, ...] = ()
-    search: str = ""
-    order: str = ""
-    filter: str = ""
-    when: dict[str, dict[str, tuple[dict[str, Any], ...]]] = field(default_factory=dict)
-
-    def reads(self) -> frozenset[str]:
-        """The parameters this action reads or ignores on purpose (as the runtime's)."""
-        named = (self.key, self.limit, self.series, self.search, self.order)
-        found = {*named, self.filter, *self.query.values(), *self.ignore, *self.when}
-        found |= {self.parent.param} if self.parent else set()
-        found |= {self.range.from_param, self.range.to_param} if self.range else set()
-        found |= {self.paging.param} if self.paging else set()
-        return frozenset(found - {""})
 
 
 # --- the collections ----------------------------------------------------------------
@@ -202,8 +105,8 @@ def _constraint(findings: Findings, raw: Any, pointer: str) -> Constraint:
     raw = findings.mapping(raw, pointer, "a rule")
     rule = raw.get("rule")
     findings.need(raw, ("rule", "fields"), pointer, "a rule")
-    if "rule" in raw and not _one_of(rule, CONSTRAINTS):
-        message = f"rule {rule!r} is not one of {', '.join(CONSTRAINTS)}{suggestion(rule, CONSTRAINTS)}"
+    if "rule" in raw and not _one_of(rule, RULES):
+        message = f"rule {rule!r} is not one of {', '.join(RULES)}{suggestion(rule, RULES)}"
         findings.add(join(pointer, "rule"), message)
     known = ("rule", "fields", "message", "days") if rule == "within-days" else ("rule", "fields", "message")
     findings.keys(raw, pointer, known, f"a {rule} rule")

@@ -9,8 +9,9 @@ from .. import paths
 from ..identifiers import RESERVED_PARAMETERS, NameScope, class_name, snake_case
 from ..pointers import deref, join
 from ..problems import Problem
+from ..runtime._fake_records import Collection, FakeAction
 from .api import Body, Decoding, Encoding, Location, Operation, Parameter, Response
-from .fake import Collection, FakeAction, parse_action
+from .fake import parse_action
 from .pagination import parse_pagination
 from .resources import group
 from .schemas import SchemaParser

@@ -15,14 +15,13 @@ Pointers use wire names; the model turns them into attribute paths.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from ..identifiers import Code
 from ..load import Document
 from ..pointers import join, split
 from ..problems import Problem
-from .api import Parameter
+from .api import Pagination, Parameter, Style
 from .types import ListOf, Model, Named, PyType, UnionOf
 
 RULE = "x-pagination"
@@ -31,18 +30,6 @@ KEYS = {
     "offset": ({"items", "param"}, {"limit", "total"}),
     "page": ({"items", "param"}, {"page", "pages"}),
 }
-Style = Literal["cursor", "offset", "page"]
-
-
-@dataclass(frozen=True)
-class Pagination:
-    style: Style
-    items: tuple[str, ...]  # attribute path from a page to its list of items
-    item_type: PyType
-    param: Code  # the argument that selects a page
-    position: tuple[str, ...]  # cursor: the next cursor; page: the current page number
-    limit_param: Code | None
-    total: tuple[str, ...]  # offset: the item count; page: the page count
 
 
 def parse_pagination(

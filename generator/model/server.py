@@ -8,25 +8,23 @@
       auth-status: 403                                     # for missing or wrong credentials
 
 `ServerSettings` also carries what the server reads from the rest of the spec: each
-security scheme's kind, the OAuth token path and the base path. It mirrors the
-runtime class of the same name (`runtime/_server_runtime.py`). An entry with a
-finding is left out.
+security scheme's kind, the OAuth token path and the base path. Its class is the
+runtime's own (`runtime/_server_records.py`), which the generated `_server_config.py`
+constructs. An entry with a finding is left out.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..load import Document
 from ..pointers import join
 from ..problems import Problem
+from ..runtime._server_records import Scheme, ServerSettings
+from .api import SecurityScheme
 from .extension import Findings, suggestion
-
-if TYPE_CHECKING:
-    from .api import SecurityScheme
 
 RULE = "x-server"
 KEYS = ("errors", "codes", "headers", "validation-status", "auth-status")
@@ -34,30 +32,6 @@ PLACEHOLDERS = ("message", "parameter", "location", "status", "code")
 ERROR_STATUS = re.compile(r"[45][0-9][0-9]")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 HOST = re.compile(r"^[a-z]+://[^/]*")  # scheme and host of a URL
-
-
-@dataclass(frozen=True)
-class Scheme:
-    """How the server checks one security scheme."""
-
-    kind: str  # bearer, basic or api_key
-    location: str = "header"  # api_key: header or query
-    name: str = "Authorization"  # api_key: the header or query parameter
-
-
-@dataclass(frozen=True)
-class ServerSettings:
-    errors: dict[str, Any] = field(default_factory=dict)  # status or "default" -> body template
-    codes: dict[str, Any] = field(default_factory=dict)  # status or "default" -> `{code}`
-    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # status -> headers
-    validation_status: int = 400
-    auth_status: int = 401
-    schemes: dict[str, Scheme] = field(default_factory=dict)  # by key in securitySchemes
-    token_path: str | None = None  # where OAuth client-credentials tokens are issued
-    base_path: str = ""  # the path of the first server URL: `/v1`
-    max_body: int = 1 << 20  # bytes a request body may have (the runtime's default)
-    max_depth: int = 64  # how deep JSON input may nest (the runtime's default)
-    token_lifetime: int = 3600  # seconds an issued OAuth token lasts (the runtime's default)
 
 
 def parse_server(

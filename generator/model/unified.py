@@ -17,25 +17,23 @@ one meetings interface (the `meetings` package, `runtime/_unified.py`).
         attendees: {at: /participants}                  # key: /email for objects; separator: "," for a string
         status: {at: /status, values: {waiting: scheduled}, read_only: true}
 
-Each class here mirrors the runtime class of the same name, which the generated
-`meetings/_vendors.py` constructs. Every finding is of rule `x-unified`,
+The records are the runtime's own classes (`runtime/_unified_records.py`), which
+the generated `meetings/_vendors.py` constructs. Every finding is of rule `x-unified`,
 located in the spec (a warning unless configured otherwise): the vendor is then
 left out of the `meetings` package, and its client is made as ever.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..load import Document
 from ..pointers import deref, join, properties, split
 from ..problems import Problem
+from ..runtime._unified_records import CHOICES, FIELDS, FieldMap, Tokens, VendorMap, Verb
+from .api import Operation
 from .extension import Findings, suggestion
 from .types import Named
-
-if TYPE_CHECKING:
-    from .api import Operation
 
 RULE = "x-unified"
 VERBS = ("create", "get", "list", "update", "delete")
@@ -47,25 +45,8 @@ VERB_KEYS = {
     "update": {"operation", "body", "result", "replace", "arguments"},
     "delete": {"operation", "arguments"},
 } | {action: {"operation", "arguments"} for action in ACTIONS}
-FIELDS = (
-    "id",
-    "title",
-    "start",
-    "end",
-    "duration",
-    "timezone",
-    "attendees",
-    "host",
-    "join_url",
-    "status",
-    "recurrence",
-)
 FIELD_KEYS = {"at", "write", "read_only", "unit", "key", "each", "separator", "values"}
 UNITS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
-CHOICES = {
-    "status": ("scheduled", "started", "ended", "cancelled"),
-    "recurrence": ("none", "daily", "weekly", "monthly"),
-}
 # The JSON types each field may have in the vendor's object.
 TYPES = {
     "start": ("string",),
@@ -74,69 +55,6 @@ TYPES = {
     "attendees": ("array", "string"),
     "id": ("string", "integer"),
 }
-Tokens = tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FieldMap:
-    name: str
-    at: Tokens
-    write: Tokens | None = None
-    read_only: bool = False
-    unit: float = 60.0
-    key: Tokens = ()
-    each: tuple[tuple[str, Any], ...] = ()
-    separator: str = ""
-    values: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Verb:
-    method: str
-    id_argument: str = ""
-    body_type: str = ""
-    body: Tokens = ()
-    result: Tokens = ()
-    replace: bool = False
-    refetch: bool = False
-    paged: bool = False
-    arguments: tuple[tuple[str, str], ...] = ()
-    body_context: tuple[tuple[str, Tokens], ...] = ()
-    constants: tuple[tuple[str, Any], ...] = ()
-    item: Tokens = ()
-    page_size: str = ""
-
-
-@dataclass(frozen=True)
-class VendorMap:
-    name: str
-    package: str
-    client: str
-    create: Verb
-    get: Verb
-    list: Verb
-    update: Verb
-    delete: Verb
-    fields: tuple[FieldMap, ...]
-    constants: tuple[tuple[Tokens, Any], ...] = ()
-    context: tuple[str, ...] = ()
-    actions: tuple[tuple[str, Verb], ...] = ()
-
-    @property
-    def capabilities(self) -> tuple[str, ...]:
-        """The unified fields it keeps, in the model's order (end and duration from each other)."""
-        kept = {f.name for f in self.fields}
-        if "start" in kept and kept & {"end", "duration"}:
-            kept |= {"end", "duration"}
-        return tuple(name for name in FIELDS if name in kept)
-
-    @property
-    def writable(self) -> tuple[str, ...]:
-        """The fields a create or update may set (end and duration from each other)."""
-        written = {f.name for f in self.fields if not f.read_only}
-        if "start" in written and written & {"end", "duration"}:
-            written |= {"end", "duration"}
-        return tuple(name for name in FIELDS if name in written)
 
 
 def parse_unified(

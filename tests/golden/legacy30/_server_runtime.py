@@ -9,6 +9,7 @@ security schemes); `_fake.Fake`, the default handlers, follows its `x-fake`.
 
 from __future__ import annotations
 
+import abc
 import base64
 import binascii
 import dataclasses
@@ -31,8 +32,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from ._schemas import REQUEST, directed
-
-JSON = typing.Any
+from ._server_records import JSON, Scheme, ServerSettings
 
 # The standard formats, plus the integer widths OpenAPI adds.
 FORMATS = jsonschema.FormatChecker()
@@ -100,36 +100,27 @@ class Route:
     resource: str = ""
 
 
-@dataclasses.dataclass(frozen=True)
-class Scheme:
-    """How a security scheme's credential is checked."""
-
-    kind: str  # bearer, basic or api_key
-    location: str = "header"  # api_key: header or query
-    name: str = "Authorization"  # api_key: the header or query parameter
-
-
-@dataclasses.dataclass(frozen=True)
-class ServerSettings:
-    """How the server answers errors and checks credentials, and where it serves."""
-
-    # Error body templates by status (or "default"); None: no body.
-    errors: Mapping[str, JSON] = dataclasses.field(default_factory=dict)
-    # What `{code}` is in a template, by status (or "default"); else the status.
-    codes: Mapping[str, JSON] = dataclasses.field(default_factory=dict)
-    # Headers of error answers, by status.
-    headers: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
-    validation_status: int = 400  # for input the spec rejects
-    auth_status: int = 401  # for missing or wrong credentials
-    schemes: Mapping[str, Scheme] = dataclasses.field(default_factory=dict)
-    token_path: str | None = None  # where OAuth client-credentials tokens are issued
-    base_path: str = ""  # the path every route is under: `/v1`
-    max_body: int = 1 << 20  # bytes a request body may have; more answers 413
-    max_depth: int = 64  # how deep JSON input may nest; deeper answers 400
-    token_lifetime: int = 3600  # seconds an issued OAuth token is accepted
-
-
 BEARER = Scheme("bearer")
+Handler = typing.Callable[..., typing.Any]  # sync or async; takes the route's arguments
+
+
+class HandlerTable(abc.ABC):
+    """Handlers kept in a table by route name (the fake's), not as the methods of
+    each resource's interface (`Handlers` and its resources, implemented by hand)."""
+
+    @abc.abstractmethod
+    def handler(self, name: str) -> Handler | None:
+        """The handler of the route `name`; None when there is none."""
+
+
+def find_handler(handlers: object, route: Route) -> Handler | None:
+    """What answers `route`: the table's entry for it, or the method of its name on
+    the handlers' resource attribute; None when there is none."""
+    if isinstance(handlers, HandlerTable):
+        return handlers.handler(route.name)
+    owner = getattr(handlers, route.resource, None) if route.resource else handlers
+    found: Handler | None = getattr(owner, route.name, None)
+    return found
 
 
 @dataclasses.dataclass
@@ -282,12 +273,7 @@ class Server:
         try:
             self.authorize(route, request)
             arguments = await self.arguments(route, request)
-            owner = (
-                getattr(self.handlers, route.resource, None)
-                if route.resource
-                else self.handlers
-            )
-            handler = getattr(owner, route.name, None)
+            handler = find_handler(self.handlers, route)
             if handler is None:
                 raise ServerError(501, f"{route.name} is not implemented")
             try:

@@ -7,8 +7,8 @@ security schemes and first server URL) and checked them: `lint` reports mistakes
 
 from __future__ import annotations
 
-from ._fake import Collection, Constraint, FakeAction, Paging, Parent, Window
-from ._server_runtime import Scheme, ServerSettings
+from ._fake_records import Collection, Constraint, FakeAction, Paging, Parent, Window
+from ._server_records import Scheme, ServerSettings
 
 __all__ = ["ACTIONS", "COLLECTIONS", "SETTINGS"]
 
