@@ -37,14 +37,15 @@ class Run:
         """The warnings of the last run with these inputs, if it left the output
         as it still is; None otherwise."""
         recorded = self.cache.get("runs", self.key)
-        if recorded is None:
-            return None
-        entry = json.loads(recorded)
-        if any(file_digest(Path(p)) != h for p, h in entry["inputs"].items()):
-            return None  # a file the specs reference changed
-        if _listing(self.owned) != entry["outputs"]:
-            return None
-        return [Problem(**warning) for warning in entry["warnings"]]
+        try:
+            entry = json.loads(recorded) if recorded is not None else None
+            if entry is None or any(file_digest(Path(p)) != h for p, h in entry["inputs"].items()):
+                return None  # no such run, or a file the specs reference changed
+            if _listing(self.owned) != entry["outputs"]:
+                return None
+            return [Problem(**warning) for warning in entry["warnings"]]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None  # a damaged record is only slower
 
     def record(self, inputs: Iterable[Path], warnings: Iterable[Problem]) -> None:
         """Remember this run: every file it read, the output as it is now, its warnings."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import os
 import shutil
 import subprocess
@@ -53,6 +54,7 @@ def test_checking_a_document_leaves_it_as_it_was_and_gives_the_same_api_twice(
     assert api.document["info"] is document.data["info"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         api.warnings = []  # type: ignore[misc]
+    assert pipeline.build([document.path]) == pipeline.build([document.path]) == [api]
 
 
 def test_without_counts_list_indexes_as_they_were_and_passes_over_what_is_not_there() -> None:
@@ -82,6 +84,21 @@ def test_generate_called_directly_answers_an_unchanged_run_from_its_record(
     assert again == pipeline.Generated([], first.warnings, cached=True)
     checked = pipeline.generate([spec], out, all_specs=False, check=True, cache=Cache(tmp_path / "cache"))
     assert checked.cached and not checked.changes
+
+
+def test_a_damaged_record_is_a_miss(
+    write_spec: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    spec = write_spec(LEFT_OUT, "specs/mini.yaml")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "generated"
+    pipeline.generate([spec], out, all_specs=False, cache=Cache(tmp_path / "cache"))
+    [record] = [p for p in (tmp_path / "cache" / "runs").rglob("*") if p.is_file()]
+    kept = json.loads(record.read_text())
+    for damage in ("{", json.dumps(kept | {"warnings": [{"line": 1}]})):
+        record.write_text(damage)
+        assert not pipeline.generate([spec], out, all_specs=False, cache=Cache(tmp_path / "cache")).cached
+    assert pipeline.generate([spec], out, all_specs=False, cache=Cache(tmp_path / "cache")).cached  # recorded anew
 
 
 def test_an_unchanged_run_answers_before_the_heavy_stages_are_imported(tmp_path: Path) -> None:
