@@ -8,7 +8,7 @@ where it is first used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .cache import Cache
 from .config import LintConfig, inline_suppressions
 from .format import Formatter, format_all
-from .pointers import split
+from .pointers import resolve, split
 from .problems import GeneratorError, Problem
 from .runs import Run
 from .sources import display_path, package_name
@@ -73,39 +73,50 @@ def check_document(
 # Values that break their schema but not the code: the served spec goes without them.
 LEFT_OUT = frozenset({"example-valid", "invalid-default", "invalid-pattern"})
 
-Removals = dict[str, "Removals | None"]  # a key or list index: what goes below it, or None for all of it
+_GONE = object()  # a list item left out, until the end: indexes count as in the original
 
 
 def without(data: Any, pointers: Iterable[str]) -> Any:
     """`data` less the values at `pointers`, as a new value that copies only the
     containers on the way to them and shares the rest. List indexes count in
-    `data` as it is; a pointer that names nothing is passed over."""
-    removals: Removals = {}
+    `data` as it is; a pointer that names nothing is passed over. No recursion:
+    a document may be nested thousands deep."""
+    copies: dict[int, Any] = {}  # the containers copied here (by id), which may change
+    cut: list[list[Any]] = []  # copied lists holding left-out items
+
+    def copy(container: Any) -> Any:
+        fresh = dict(container) if isinstance(container, dict) else list(container)
+        copies[id(fresh)] = fresh
+        return fresh
+
+    top = data
     for pointer in pointers:
+        try:
+            resolve(data, pointer)
+        except KeyError:
+            continue
         if not pointer:
             continue  # the document itself stays
         *parents, last = split(pointer)
-        node: Removals | None = removals
+        top = top if id(top) in copies else copy(top)
+        node = top
         for token in parents:
-            node = node.setdefault(token, {}) if node is not None else None  # None: gone already
-        if node is not None:
-            node[last] = None
-    return _without(data, removals) if removals else data
-
-
-def _without(value: Any, removals: Removals) -> Any:
-    if isinstance(value, dict):
-        return dict(_kept(value.items(), removals))
-    if isinstance(value, list):
-        return [item for _, item in _kept(((str(i), item) for i, item in enumerate(value)), removals)]
-    return value
-
-
-def _kept(entries: Iterable[tuple[str, Any]], removals: Removals) -> Iterator[tuple[str, Any]]:
-    for key, item in entries:
-        below = removals.get(key, {})
-        if below is not None:
-            yield key, _without(item, below) if below else item
+            key: int | str = int(token) if isinstance(node, list) else token
+            child = node.get(key, _GONE) if isinstance(node, dict) else node[key]
+            if child is _GONE:
+                break  # left out already
+            if id(child) not in copies:
+                child = node[key] = copy(child)
+            node = child
+        else:
+            if isinstance(node, dict):
+                node.pop(last, None)
+            else:
+                node[int(last)] = _GONE
+                cut.append(node)
+    for items in cut:
+        items[:] = [item for item in items if item is not _GONE]
+    return top
 
 
 def _errors(problems: list[Problem]) -> list[Problem]:

@@ -66,6 +66,16 @@ def test_without_counts_list_indexes_as_they_were_and_passes_over_what_is_not_th
     assert pipeline.without(data, []) is data
 
 
+def test_without_reaches_values_nested_thousands_deep() -> None:
+    deep: dict[str, object] = {"x": 1, "y": 2}
+    for _ in range(5000):
+        deep = {"a": deep}
+    cut = pipeline.without(deep, ["/a" * 5000 + "/x"])
+    for _ in range(5000):
+        cut = cut["a"]
+    assert cut == {"y": 2}
+
+
 def test_generate_called_directly_answers_an_unchanged_run_from_its_record(
     write_spec: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
