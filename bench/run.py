@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
-PEER_VENV = ROOT / ".bench-venv"
 CACHE = ROOT / ".cache" / "bench"
 REPEAT = int(os.environ.get("REPEAT", "3"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "1800"))
@@ -78,25 +77,11 @@ class Measured(NamedTuple):
         return f"{self.seconds / other.seconds:.2f} time, {self.mib / other.mib:.2f} memory"
 
 
-def peer() -> list[str]:
-    """openapi-python-client's command, installed into its own environment first."""
-    tool = PEER_VENV / "bin" / "openapi-python-client"
-    if not tool.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
-        subprocess.run(
-            [str(PEER_VENV / "bin" / "pip"), "install", "--quiet", "openapi-python-client", "ruff"], check=True
-        )
-    return [str(tool)]
-
-
-def peer_env() -> dict[str, str]:
-    """The environment with the peer's tools (ruff, which it formats with) first on PATH."""
-    return {**os.environ, "PATH": f"{PEER_VENV / 'bin'}{os.pathsep}{os.environ['PATH']}"}
-
-
 def measure(command: list[str], cwd: Path, before: Callable[[], None] = lambda: None) -> Measured:
     """Medians of wall seconds and peak MiB of `command` over REPEAT fresh runs;
     the first run that fails or times out instead, if one does."""
+    from bench.inputs import peer_env
+
     times, peaks = [], []
     for _ in range(REPEAT):
         before()
@@ -144,6 +129,8 @@ def ours(specs: Sequence[Path], out: Path, cache: Path, *extra: str) -> list[str
 
 def peer_generates(spec: Path, work: Path) -> bool:
     """Whether the peer makes a client from `spec` at all."""
+    from bench.inputs import peer, peer_env
+
     command = [
         *peer(),
         "generate",
@@ -161,6 +148,8 @@ def peer_generates(spec: Path, work: Path) -> bool:
 def peer_all(specs: Sequence[Path], out: Path) -> list[str]:
     """One shell command that runs the peer on every spec, one after another; the
     stems of the specs it fails on go to out/failed.txt, and then it exits 1."""
+    from bench.inputs import peer
+
     failed = shlex.quote(str(out / "failed.txt"))
     runs = [f"mkdir -p {shlex.quote(str(out))}"] + [
         f"{shlex.quote(peer()[0])} generate --path {shlex.quote(str(s))} --meta none --overwrite"
@@ -240,7 +229,7 @@ def synthetic_rows(work: Path, peers: dict[int, Measured]) -> list[Row]:
 
 
 def github_row(work: Path) -> Row:
-    from bench.corpus import npm_package, operation_count
+    from bench.inputs import npm_package, operation_count
 
     name, version, member = GITHUB
     spec = npm_package(name, version, CACHE, [member]) / member
@@ -249,7 +238,7 @@ def github_row(work: Path) -> Row:
 
 
 def corpus_row(work: Path) -> Row:
-    from bench.corpus import install_directory, listed_specs
+    from bench.inputs import install_directory, listed_specs
 
     api = install_directory()
     largest = sorted((api / p for p in listed_specs()), key=lambda p: p.stat().st_size, reverse=True)[:LARGEST]
@@ -328,6 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown := [w for w in only if w not in ROWS]:
         parser.error(f"unknown rows {', '.join(unknown)}; choose from {', '.join(ROWS)}")
     sys.path.insert(0, str(ROOT))
+    from bench.inputs import peer
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     print(f"measuring ({REPEAT} runs each, medians) in {work} ...", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""Caches keyed by content hashes: formatted modules, validation findings, and whole runs.
+"""Caches keyed by content hashes: formatted modules, validation findings, and
+whole runs (`runs.py` keeps those).
 
 Everything is keyed by a hash that includes the generator's own source and
 templates (and the formatters' versions), so a change to any input misses. Nothing in
@@ -10,12 +11,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 GENERATOR = Path(__file__).resolve().parent
@@ -105,34 +104,3 @@ class Cache:
             os.replace(temporary, path)
         except OSError:
             pass  # a cache that cannot be written is only slower
-
-    # --- whole runs --------------------------------------------------------------------
-
-    def run_key(self, specs: Sequence[Path], out: Path, all_specs: bool, settings: str = "") -> str:
-        inputs = [f"{p}:{file_digest(p)}" for p in specs]
-        return digest(self.version, str(out.resolve()), str(all_specs), settings, *inputs)
-
-    def unchanged(self, key: str, owned: Iterable[Path]) -> list[str] | None:
-        """The warnings of the last run with these inputs, if it left the output
-        as it still is; None otherwise."""
-        recorded = self.get("runs", key)
-        if recorded is None:
-            return None
-        entry = json.loads(recorded)
-        if any(file_digest(Path(p)) != h for p, h in entry["inputs"].items()):
-            return None  # a file the specs reference changed
-        return list(entry["warnings"]) if _listing(owned) == entry["outputs"] else None
-
-    def record(self, key: str, inputs: Iterable[Path], owned: Iterable[Path], warnings: Sequence[str]) -> None:
-        entry = {"inputs": {str(p): file_digest(p) for p in inputs}, "outputs": _listing(owned), "warnings": warnings}
-        self.put("runs", key, json.dumps(entry, sort_keys=True))
-
-
-def _listing(folders: Iterable[Path]) -> Mapping[str, str | None]:
-    """Every file under the folders (caches aside) with its hash."""
-    found: dict[str, str | None] = {}
-    for folder in folders:
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-            if path.is_file() and "__pycache__" not in path.parts:
-                found[str(path)] = file_digest(path)
-    return found

@@ -13,14 +13,13 @@ from typing import TypeVar
 
 import click
 
-from . import sources
+from . import pipeline, sources
 from .cache import DEFAULT_DIR, Cache
 from .config import LintConfig, find_config, load_config
 from .format import FORMATTERS, Formatter
 from .problems import GeneratorError, Problem
+from .write import diff
 
-# The pipeline's modules (the formatter, Jinja2, the validator) are imported by the
-# commands that need them, so that a run with nothing to do is quick.
 SPECS = Path("specs")
 T = TypeVar("T")
 
@@ -59,16 +58,6 @@ def _config(path: Path | None) -> LintConfig:
     return load_config(path or find_config(Path.cwd()))
 
 
-def _check_rules(config: LintConfig) -> None:
-    """Raise GeneratorError if the configuration names a rule there is not.
-
-    Not before a finished run is reused: that run checked the same configuration.
-    """
-    from .rules import catalogue
-
-    config.check_rules(catalogue())
-
-
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
@@ -84,10 +73,10 @@ def _fix(specs: tuple[Path, ...], out: Path, config_path: Path | None) -> str:
 SHOWN_WARNINGS = 5  # `generate` shows this many warnings; -v shows all
 
 
-def _report_warnings(warnings: Sequence[str], verbose: bool) -> None:
+def _report_warnings(warnings: Sequence[Problem], verbose: bool) -> None:
     shown = warnings if verbose else warnings[:SHOWN_WARNINGS]
-    for line in shown:
-        click.echo(line, err=True)
+    for warning in shown:
+        click.echo(str(warning), err=True)
     if len(shown) < len(warnings):
         click.echo(f"... {_plural(len(warnings), 'warning')} in all (-v shows every one)", err=True)
 
@@ -117,7 +106,6 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Pa
     `fail-on = "warning"`. Runs the OpenAPI schema, the house rules (see
     --list-rules) and the generator's own checks of what it can turn into code.
     """
-    from . import pipeline
     from .rules import catalogue
 
     if list_rules:
@@ -126,12 +114,11 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Pa
         return
     try:
         config = _config(config_path)
-        _check_rules(config)
         paths = _specs(specs)
+        problems = pipeline.lint(paths, config)
     except GeneratorError as error:
         _fail(error)
         return
-    problems = pipeline.lint(paths, config)
     if output == "json":
         click.echo(json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False))
     else:
@@ -187,29 +174,22 @@ def generate(
 
     Stops only on errors; warnings are reported and the code is written.
     """
-    up_to_date = "generated files are up to date" if check else "nothing to do"
     try:
-        config = _config(config_path)
-        paths = _specs(specs)
-        cache = Cache(None if no_cache else cache_dir)
-        key = cache.run_key(paths, out, not specs, f"{config!r} {formatter}")
-        owned = [out] if not specs else [out / sources.package_name(p) for p in paths]
-        recorded = cache.unchanged(key, owned)
-        if recorded is not None:  # the inputs and the output are as a finished run left them
-            _report_warnings(recorded, verbose)
-            click.echo(up_to_date)
-            return
-        _check_rules(config)
-        from . import pipeline
-        from .write import apply, diff
-
-        changes, inputs, warnings = pipeline.generate(
-            paths, out, all_specs=not specs, config=config, cache=cache, progress=_progress, formatter=formatter
+        done = pipeline.generate(
+            _specs(specs),
+            out,
+            all_specs=not specs,
+            check=check,
+            config=_config(config_path),
+            cache=Cache(None if no_cache else cache_dir),
+            progress=_progress,
+            formatter=formatter,
         )
     except GeneratorError as error:
         _fail(error)
         return
-    _report_warnings([str(w) for w in warnings], verbose)
+    _report_warnings(done.warnings, verbose)
+    changes = done.changes
     if check and changes:
         click.echo(diff(changes), nl=False)
         stale = _plural(len(changes), "generated file")
@@ -218,11 +198,11 @@ def generate(
             err=True,
         )
         sys.exit(1)
-    if not check:
-        apply(changes, out)
-    cache.record(key, inputs, owned, [str(w) for w in warnings])
     removed = sum(1 for c in changes if c.new is None)
-    click.echo(f"{_plural(len(changes) - removed, 'file')} written, {removed} removed" if changes else up_to_date)
+    if changes:
+        click.echo(f"{_plural(len(changes) - removed, 'file')} written, {removed} removed")
+    else:
+        click.echo("generated files are up to date" if check else "nothing to do")
 
 
 @main.command()

@@ -1,27 +1,30 @@
-"""The pipeline in the order data flows: load, validate, model, render, format, write."""
+"""The pipeline in the order data flows: load, validate, model, render, format, write.
+
+`generate` is its entry point. A run whose inputs and output are as a finished
+run left them is answered from its record (`runs`) before the heavy stages
+(the loader, the validator, the model, Jinja2) are imported: each is imported
+where it is first used.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import Cache
 from .config import LintConfig, inline_suppressions
-from .pointers import unescape
+from .format import Formatter, format_all
+from .pointers import resolve, split
 from .problems import GeneratorError, Problem
+from .runs import Run
 from .sources import display_path, package_name
+from .write import Change, apply, plan
 
-# The stages, in the order data flows through them.
-from .load import Document, load  # isort: skip
-from .swagger2 import convert, is_swagger2  # isort: skip
-from .validate import validate  # isort: skip
-from .rules import check_rules  # isort: skip
-from .model import Api, build_api  # isort: skip
-from .render import environment, meetings, render, runtime  # isort: skip
-from .format import Formatter, format_all  # isort: skip
-from .write import Change, plan  # isort: skip
+if TYPE_CHECKING:
+    from .load import Document
+    from .model import Api
 
 DEFAULTS = LintConfig()
 
@@ -31,9 +34,22 @@ def check_spec(
 ) -> tuple[Api | None, list[Problem]]:
     """Load, validate, lint and model one spec: its `Api` (None when any finding
     is an error) and every finding that counts under `config`."""
+    from .load import load
+
     document = load(path)
     if isinstance(document, Problem):
         return None, [document]
+    return check_document(document, config, cache)
+
+
+def check_document(
+    document: Document, config: LintConfig = DEFAULTS, cache: Cache | None = None
+) -> tuple[Api | None, list[Problem]]:
+    """`check_spec` of a loaded document, which it leaves as it is."""
+    from .rules import check_rules
+    from .swagger2 import convert, is_swagger2
+    from .validate import validate
+
     findings: list[Problem] = []
     if is_swagger2(document.data):
         document, findings = convert(document)
@@ -43,41 +59,64 @@ def check_spec(
     if _errors(settled):  # the rules and the model need a usable document
         return None, settled
     findings += check_rules(document)
-    api = _model(document, package_name(path))
+    api = _model(document, package_name(document.path))
     if isinstance(api, list):  # what stops the model is an error, whatever its rule
         return None, sorted(set(config.settle(findings, suppressed)) | {replace(p, severity="error") for p in api})
     findings += api.warnings
     settled = config.settle(findings, suppressed)
     if _errors(settled):
         return None, settled
-    api.sources = [path, *document.sources]
-    api.warnings = settled
-    _leave_out(document, [p.pointer for p in findings if p.rule in LEFT_OUT])
-    return api, settled
+    served = without(document.data, [p.pointer for p in findings if p.rule in LEFT_OUT])
+    return replace(api, sources=[document.path, *document.sources], warnings=settled, document=served), settled
 
 
 # Values that break their schema but not the code: the served spec goes without them.
 LEFT_OUT = frozenset({"example-valid", "invalid-default", "invalid-pattern"})
 
+_GONE = object()  # a list item left out, until the end: indexes count as in the original
 
-def _leave_out(document: Document, pointers: list[str]) -> None:
-    """Remove the values at `pointers` from the document; list items from the last one back."""
 
-    def order(pointer: str) -> tuple[str, int]:
-        parent, _, last = pointer.rpartition("/")
-        return parent, int(last) if last.isdigit() else -1
+def without(data: Any, pointers: Iterable[str]) -> Any:
+    """`data` less the values at `pointers`, as a new value that copies only the
+    containers on the way to them and shares the rest. List indexes count in
+    `data` as it is; a pointer that names nothing is passed over. No recursion:
+    a document may be nested thousands deep."""
+    copies: dict[int, Any] = {}  # the containers copied here (by id), which may change
+    cut: list[list[Any]] = []  # copied lists holding left-out items
 
-    for pointer in sorted(set(pointers), key=order, reverse=True):
-        parent_pointer, _, token = pointer.rpartition("/")
+    def copy(container: Any) -> Any:
+        fresh = dict(container) if isinstance(container, dict) else list(container)
+        copies[id(fresh)] = fresh
+        return fresh
+
+    top = data
+    for pointer in pointers:
         try:
-            parent = document.resolve(parent_pointer)
+            resolve(data, pointer)
         except KeyError:
             continue
-        key = unescape(token)
-        if isinstance(parent, dict):
-            parent.pop(key, None)
-        elif isinstance(parent, list) and key.isdigit() and int(key) < len(parent):
-            del parent[int(key)]
+        if not pointer:
+            continue  # the document itself stays
+        *parents, last = split(pointer)
+        top = top if id(top) in copies else copy(top)
+        node = top
+        for token in parents:
+            key: int | str = int(token) if isinstance(node, list) else token
+            child = node.get(key, _GONE) if isinstance(node, dict) else node[key]
+            if child is _GONE:
+                break  # left out already
+            if id(child) not in copies:
+                child = node[key] = copy(child)
+            node = child
+        else:
+            if isinstance(node, dict):
+                node.pop(last, None)
+            else:
+                node[int(last)] = _GONE
+                cut.append(node)
+    for items in cut:
+        items[:] = [item for item in items if item is not _GONE]
+    return top
 
 
 def _errors(problems: list[Problem]) -> list[Problem]:
@@ -86,6 +125,8 @@ def _errors(problems: list[Problem]) -> list[Problem]:
 
 def _model(document: Document, package: str) -> Api | list[Problem]:
     """`build_api`, with any failure it did not foresee reported as one located line."""
+    from .model import build_api
+
     try:
         return build_api(document, package)
     except (RecursionError, AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
@@ -94,7 +135,9 @@ def _model(document: Document, package: str) -> Api | list[Problem]:
 
 
 def lint(paths: Sequence[Path], config: LintConfig = DEFAULTS) -> list[Problem]:
-    """Every finding in every spec, sorted by file and line."""
+    """Every finding in every spec, sorted by file and line; raises if the
+    configuration names a rule there is not."""
+    _check_rules(config)
     return sorted(problem for path in paths for problem in check_spec(path, config)[1])
 
 
@@ -151,6 +194,8 @@ def render_all(
 ) -> dict[PurePosixPath, str]:
     """Every generated file, formatted, in memory; with `unified`, the `meetings`
     package too."""
+    from .render import environment, meetings, render, runtime
+
     env = environment()
     rendered: dict[PurePosixPath, str] = {}
     copied: dict[PurePosixPath, str] = {}
@@ -175,9 +220,20 @@ def render_all(
         ) from exc
 
 
-def owned_folders(paths: Sequence[Path], out: Path, all_specs: bool) -> list[Path]:
-    """Where stale generated files are looked for: all of `out`, or the specs' packages."""
-    return [out] if all_specs else [out / package_name(p) for p in paths]
+def _check_rules(config: LintConfig) -> None:
+    """Raise GeneratorError if the configuration names a rule there is not."""
+    from .rules import catalogue
+
+    config.check_rules(catalogue())
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What `generate` did: the changes it made (or, checking, would make) and the warnings."""
+
+    changes: list[Change]
+    warnings: list[Problem]
+    cached: bool = False  # answered from the record of a finished run
 
 
 def generate(
@@ -185,21 +241,34 @@ def generate(
     out: Path,
     *,
     all_specs: bool,
+    check: bool = False,
     config: LintConfig = DEFAULTS,
     cache: Cache | None = None,
     progress: Progress[Any] = quiet,
     formatter: Formatter = "ruff",
-) -> tuple[list[Change], list[Path], list[Problem]]:
-    """The changes that bring `out` up to date with `paths` (writing nothing),
-    every file the specs were read from, and the warnings.
+) -> Generated:
+    """Bring `out` up to date with `paths`; with `check`, write nothing and only
+    say what would change.
 
     With `all_specs`, every generated file under `out` that no spec renders any
     more is stale; otherwise only those in the rendered packages are. The
     `meetings` package, over every spec with `x-unified`, is made with
     `all_specs` alone: a run on some specs leaves it as it is.
+
+    With a `cache`, a run whose inputs and output are as a finished run left
+    them is answered from its record, without loading a spec.
     """
+    run = Run.of(cache or Cache(None), paths, out, all_specs, f"{config!r} {formatter}")
+    recorded = run.unchanged()
+    if recorded is not None:
+        return Generated([], recorded, cached=True)
+    _check_rules(config)  # not before a finished run is reused: that run checked the same configuration
     apis = build(paths, config, progress, cache)
     files = render_all(apis, import_prefix(out), cache, progress, formatter, unified=all_specs)
-    owned = [f for f in owned_folders(paths, out, all_specs) if f.is_dir()]
+    changes = plan(out, files, [f for f in run.owned if f.is_dir()])
     warnings = sorted(w for api in apis for w in api.warnings)
-    return plan(out, files, owned), [source for api in apis for source in api.sources], warnings
+    if not check:
+        apply(changes, out)
+    if not (check and changes):  # the output is as this run leaves it
+        run.record([source for api in apis for source in api.sources], warnings)
+    return Generated(changes, warnings)

@@ -280,7 +280,7 @@ class SecurityScheme:
     scopes: list[str] = field(default_factory=list)  # oauth2: the scopes to ask for
 
 
-@dataclass
+@dataclass(frozen=True)
 class Api:
     source: str
     package: Code
