@@ -7,6 +7,7 @@ import copy
 import dataclasses
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -130,7 +131,7 @@ def test_an_unchanged_run_answers_before_the_heavy_stages_are_imported(tmp_path:
         )
         return done.stdout.splitlines()
 
-    assert run()[0] == "22 files written, 0 removed"
+    assert re.fullmatch(r"[1-9][0-9]* files written, 0 removed", run()[0])
     answer, modules = run()
     assert answer == "nothing to do"
     heavy = {"jinja2", "jsonschema_rs", "yaml", "black", "generator.load", "generator.validate", "generator.render"}
