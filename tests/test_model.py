@@ -11,6 +11,7 @@ from generator import pipeline
 from generator.examples import example_call
 from generator.load import Document, load
 from generator.model import Api, Enum, ListOf, MapOf, Named, Scalar, UnionOf, build_api
+from generator.model.extension import Findings
 from generator.problems import Problem
 
 
@@ -227,3 +228,57 @@ def test_the_readme_example_of_a_union_argument_is_one_of_its_options(write_spec
     """
     api = api_of(write_spec, minimal_spec(paths, "schemas:\n  Id: {oneOf: [{type: string}, {type: integer}]}\n"))
     assert example_call(api, api.operations[0]).arguments == '"..."'
+
+
+def test_findings_views_add_under_their_rule_into_the_one_collector(write_spec: Callable[..., Path]) -> None:
+    document = load(write_spec(minimal_spec()))
+    assert isinstance(document, Document)
+    findings = Findings(document)
+    fake = findings.under("x-fake")
+    fake.add("/x-fake", "one")
+    findings.add("/paths", "two")
+    assert [(p.pointer, p.rule) for p in fake.problems] == [("/x-fake", "x-fake")]
+    assert [(p.message, p.rule) for p in findings.problems] == [("one", "x-fake"), ("two", "unsupported")]
+
+
+EVERY_PARSER = """
+openapi: 3.1.0
+info: {title: Mini, version: '1'}
+servers: [{url: 'https://mini.example'}]
+security: [{missing: []}]
+x-server: {colour: red}
+x-fake: {collections: {things: {id: {kind: dice}}}}
+x-unified: {operations: {}}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      x-resource: 7
+      x-pagination: {style: sideways}
+      x-fake: {action: juggle}
+      parameters:
+        - {in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: string, not: {const: ''}}
+"""
+
+
+def test_every_parser_reports_into_the_collector_build_api_reads(write_spec: Callable[..., Path]) -> None:
+    api = api_of(write_spec, EVERY_PARSER)
+    found = {(p.rule, p.pointer) for p in api.warnings}
+    assert {
+        ("unsupported", "/paths/~1things/get/responses/200/content/application~1json/schema/not"),  # schemas
+        ("unsupported", "/paths/~1things/get/parameters/0"),  # operations
+        ("unsupported", "/components/securitySchemes"),  # security
+        ("x-server", "/x-server/colour"),
+        ("x-fake", "/x-fake/collections/things/id/kind"),  # collections
+        ("x-fake", "/paths/~1things/get/x-fake/action"),  # an operation's action
+        ("x-pagination", "/paths/~1things/get/x-pagination/style"),
+        ("x-resource", "/paths/~1things/get/x-resource"),
+        ("x-unified", "/x-unified/operations"),
+    } <= found
+    assert api.unified is None  # a vendor with x-unified findings is left out

@@ -18,9 +18,9 @@ from ..identifiers import (
     member_name,
     snake_case,
 )
-from ..load import Document
 from ..pointers import deref, join, nodes, ref_target, refers_to, unescape, walk
 from ..problems import Problem
+from .extension import Findings
 from .types import (
     ANY,
     NONE,
@@ -75,8 +75,9 @@ class SchemaParser:
     registered before its fields are parsed, so recursive schemas work.
     """
 
-    def __init__(self, document: Document, classes: NameScope) -> None:
-        self.document = document
+    def __init__(self, findings: Findings, classes: NameScope) -> None:
+        self.findings = findings  # what was typed loosely or left out, and why
+        self.document = findings.document
         self.classes = classes
         self.models: list[Model] = []
         self.enums: list[Enum] = []
@@ -93,7 +94,6 @@ class SchemaParser:
         self._depth = 0
         self._context = "response"  # or "request": which of readOnly/writeOnly fields to leave out
         self._access_modes: dict[str, bool] = {}
-        self.warnings: list[Problem] = []  # what was typed loosely or left out, and why
 
     @contextlib.contextmanager
     def context(self, context: str) -> Iterator[None]:
@@ -641,7 +641,7 @@ class SchemaParser:
         return self.document.problem(pointer, message, "ref-unresolved")
 
     def warn(self, pointer: str, message: str, rule: str = "unsupported") -> None:
-        self.warnings.append(self.document.problem(pointer, message, rule))
+        self.findings.under(rule).add(pointer, message)
 
     def loose(self, pointer: str, message: str) -> PyType:
         """`typing.Any`, with a warning saying why the schema was not typed exactly."""

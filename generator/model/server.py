@@ -20,9 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..load import Document
 from ..pointers import join
-from ..problems import Problem
 from .extension import Findings, suggestion
 
 if TYPE_CHECKING:
@@ -60,12 +58,10 @@ class ServerSettings:
     token_lifetime: int = 3600  # seconds an issued OAuth token lasts (the runtime's default)
 
 
-def parse_server(
-    document: Document, schemes: list[SecurityScheme], base_url: str
-) -> tuple[ServerSettings, list[Problem]]:
-    """The server's settings, and every finding about `x-server`."""
-    findings = Findings(document, RULE)
-    raw = findings.mapping(document.data.get("x-server", {}), "/x-server", "x-server")
+def parse_server(found: Findings, schemes: list[SecurityScheme], base_url: str) -> ServerSettings:
+    """The server's settings; a finding for each thing wrong in `x-server`."""
+    findings = found.under(RULE)
+    raw = findings.mapping(found.document.data.get("x-server", {}), "/x-server", "x-server")
     findings.keys(raw, "/x-server", KEYS, "x-server")
     errors = _by_status(findings, raw, "errors", _template)
     codes = _by_status(findings, raw, "codes", _code)
@@ -81,7 +77,7 @@ def parse_server(
         token_path=None if oauth is None else HOST.sub("", oauth.token_url) or "/oauth/token",
         base_path=HOST.sub("", base_url).rstrip("/"),
     )
-    return settings, findings.problems
+    return settings
 
 
 def _scheme(scheme: SecurityScheme) -> Scheme:

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..load import Document
 from ..pointers import deref, join, properties, split
-from ..problems import Problem
 from .extension import Findings, suggestion
 from .types import Named
 
@@ -139,17 +138,16 @@ class VendorMap:
         return tuple(name for name in FIELDS if name in written)
 
 
-def parse_unified(
-    document: Document, operations: list[Operation], package: str, client: str
-) -> tuple[VendorMap | None, list[Problem]]:
-    """The vendor's map, or None (with the findings) when the spec has none or it is broken."""
+def parse_unified(found: Findings, operations: list[Operation], package: str, client: str) -> VendorMap | None:
+    """The vendor's map, or None when the spec has none or it is broken (with findings)."""
+    document = found.document
     raw = document.data.get("x-unified") if isinstance(document.data, dict) else None
     if raw is None:
-        return None, []
-    findings = Findings(document, RULE)
+        return None
+    findings = found.under(RULE)
     reader = _Reader(document, findings, {op.operation_id: op for op in operations})
     unified = reader.vendor(findings.mapping(raw, "/x-unified", "x-unified"), package, client)
-    return (None if findings.problems else unified), findings.problems
+    return None if findings.problems else unified
 
 
 class _Reader:
