@@ -10,7 +10,7 @@ from conftest import minimal_spec
 from generator import pipeline
 from generator.examples import example_call
 from generator.load import Document, load
-from generator.model import Api, Enum, ListOf, MapOf, Named, Scalar, UnionOf, build_api
+from generator.model import Api, Enum, ListOf, LiteralOf, MapOf, Named, Scalar, UnionOf, build_api
 from generator.model.extension import Findings
 from generator.problems import Problem
 
@@ -282,3 +282,27 @@ def test_every_parser_reports_into_the_collector_build_api_reads(write_spec: Cal
         ("x-unified", "/x-unified/operations"),
     } <= found
     assert api.unified is None  # a vendor with x-unified findings is left out
+
+
+def test_types_say_which_modules_they_import(write_spec: Callable[..., Path]) -> None:
+    api = api_of(write_spec, minimal_spec(GET_THING, COMPONENTS))
+    thing = next(m for m in api.models if m.name == "Thing")
+    fields = {f.wire_name: f for f in thing.fields}
+    assert fields["when"].type.imports() == {"datetime"}
+    assert fields["tags"].type.imports() == set()
+    assert fields["color"].type.imports("models.") == {"models"}
+    assert fields["color"].type.imports(accepting="pydantic") == {"typing", "pydantic"}  # Annotated[..., Field]
+    mode = api.operations[0].parameters[2].type
+    assert mode.imports("models.", accepting="plain") == {"models", "typing"}  # the enum | its literals
+    assert api.operations[0].imports == {"models", "typing"}
+    assert api.client_uses("models") and not api.client_uses("datetime")
+
+
+def test_a_const_is_a_literal_type(write_spec: Callable[..., Path]) -> None:
+    components = "schemas:\n  A:\n    type: object\n    properties:\n      kind: {const: cat, default: cat}\n"
+    (field,) = api_of(write_spec, minimal_spec("", components)).models[0].fields
+    assert field.type == LiteralOf(("cat",))
+    assert (field.type.annotation(), field.type.imports()) == ('typing.Literal["cat"]', {"typing"})
+    assert field.default == '"cat"'
+    assert LiteralOf(("a", 1, True)).annotation() == 'typing.Literal["a", 1, True]'
+    assert LiteralOf((1,)).admits(1) and not LiteralOf((1,)).admits(True)

@@ -17,7 +17,7 @@ from .parts import split
 from .schemas import SchemaParser
 from .security import parse_schemes
 from .server import parse_server
-from .types import Alias, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf
+from .types import Alias, Enum, EnumMember, Field, ListOf, LiteralOf, MapOf, Model, Named, PyType, Scalar, UnionOf
 from .unified import parse_unified
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "EnumMember",
     "Field",
     "ListOf",
+    "LiteralOf",
     "MapOf",
     "Model",
     "Named",

@@ -29,6 +29,7 @@ from .types import (
     EnumMember,
     Field,
     ListOf,
+    LiteralOf,
     MapOf,
     Model,
     Named,
@@ -375,9 +376,9 @@ class SchemaParser:
         ]
         enum = Enum(self._class_name(pointer, hint), _text(schema.get("description")), Code(base), members)
         self.enums.append(enum)
-        values_ = tuple(m.value for m in members)
-        literal_ok = all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values_)
-        named = Named(enum.name, is_enum=True, values=values_ if literal_ok else ())  # no float Literals
+        spelled = [m.value for m in members if isinstance(m.value, (str, int)) and not isinstance(m.value, bool)]
+        literals = tuple(spelled) if len(spelled) == len(members) else ()  # no float Literals
+        named = Named(enum.name, is_enum=True, values=literals)
         self._by_pointer[self._key(pointer)] = named
         return named
 
@@ -388,7 +389,7 @@ class SchemaParser:
             return Scalar("float")  # no float literals in typing.Literal
         if not isinstance(value, (str, int, bool)):
             return self.loose(join(pointer, "const"), "a const must be a string, number, boolean or null")
-        return Scalar(f"typing.Literal[{literal(value)}]")
+        return LiteralOf((value,))
 
     def _all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> PyType | Problem:
         """The one part that says what the value is, as it is; else one model with
@@ -600,6 +601,8 @@ class SchemaParser:
             )
         if isinstance(type_, Named):
             return self._named_value(type_, value, prefix)
+        if isinstance(type_, LiteralOf):
+            return literal(value) if type_.admits(value) else None
         return literal(value) if isinstance(type_, Scalar) and _fits(type_, value) else None
 
     def _named_value(self, type_: Named, value: Any, prefix: str) -> Code | None:
@@ -710,8 +713,6 @@ def _fits(type_: Scalar, value: Any) -> bool:
     """Whether a JSON value is a valid default for a scalar type."""
     if type_ == ANY:
         return True
-    if type_.python.startswith("typing.Literal["):
-        return type_.python == f"typing.Literal[{literal(value)}]"
     if isinstance(value, bool):
         return type_.python == "bool"
     kinds: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}
