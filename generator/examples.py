@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .identifiers import Code, literal
 from .model import Api, ListOf, LiteralOf, MapOf, Operation, PyType, Scalar, UnionOf
+from .model.types import ANY
 
 SCALARS = {
     "str": '"..."',
@@ -61,7 +62,7 @@ def example_value(api: Api, type_: PyType, depth: int = 0, modules: set[str] | N
     if isinstance(type_, LiteralOf):
         return literal(type_.values[0])
     if isinstance(type_, Scalar):
-        if SCALARS[type_.python] != "None":  # an example of any type is None
+        if type_ != ANY:  # whose example is None
             modules |= type_.imports()
         return Code(SCALARS[type_.python])
     if isinstance(type_, ListOf):

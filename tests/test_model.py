@@ -306,3 +306,12 @@ def test_a_const_is_a_literal_type(write_spec: Callable[..., Path]) -> None:
     assert field.default == '"cat"'
     assert LiteralOf(("a", 1, True)).annotation() == 'typing.Literal["a", 1, True]'
     assert LiteralOf((1,)).admits(1) and not LiteralOf((1,)).admits(True)
+
+
+def test_the_model_leaves_line_wrapping_to_the_formatter() -> None:
+    from test_imports import graph
+
+    edges = graph()
+    assert not [
+        m for m, imported in edges.items() if m.startswith("generator.model") and "generator.format" in imported
+    ]

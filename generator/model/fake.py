@@ -148,12 +148,12 @@ class FakeAction:
 # --- the collections ----------------------------------------------------------------
 
 
-def parse_collections(found: Findings) -> dict[str, Collection | None]:
+def parse_collections(collector: Findings) -> dict[str, Collection | None]:
     """Every declared collection by name (None: left out for a finding)."""
-    if "x-fake" not in found.document.data:
+    if "x-fake" not in collector.document.data:
         return {}
-    findings = found.under(RULE)
-    top = findings.mapping(found.document.data["x-fake"], "/x-fake", "x-fake")
+    findings = collector.under(RULE)
+    top = findings.mapping(collector.document.data["x-fake"], "/x-fake", "x-fake")
     findings.keys(top, "/x-fake", ("collections",), "x-fake")
     pointer = "/x-fake/collections"
     declared = findings.mapping(top.get("collections", {}), pointer, "collections")
@@ -235,7 +235,7 @@ def _resolve(document: Document, pointer: str) -> Any:
 
 
 def parse_action(
-    found: Findings,
+    collector: Findings,
     raw: Any,
     pointer: str,
     parameters: Sequence[Parameter],
@@ -245,7 +245,7 @@ def parse_action(
     """The action an operation's `x-fake` describes (None when it has a finding of its
     own or its collection was left out). `paging` is its `x-pagination`, if the
     model follows it."""
-    findings = found.under(RULE)
+    findings = collector.under(RULE)
     raw = findings.mapping(raw, pointer, "x-fake")
     findings.keys(raw, pointer, KEYS, "x-fake")
     action = raw.get("action")

@@ -58,10 +58,10 @@ class ServerSettings:
     token_lifetime: int = 3600  # seconds an issued OAuth token lasts (the runtime's default)
 
 
-def parse_server(found: Findings, schemes: list[SecurityScheme], base_url: str) -> ServerSettings:
+def parse_server(collector: Findings, schemes: list[SecurityScheme], base_url: str) -> ServerSettings:
     """The server's settings; a finding for each thing wrong in `x-server`."""
-    findings = found.under(RULE)
-    raw = findings.mapping(found.document.data.get("x-server", {}), "/x-server", "x-server")
+    findings = collector.under(RULE)
+    raw = findings.mapping(collector.document.data.get("x-server", {}), "/x-server", "x-server")
     findings.keys(raw, "/x-server", KEYS, "x-server")
     errors = _by_status(findings, raw, "errors", _template)
     codes = _by_status(findings, raw, "codes", _code)

@@ -138,13 +138,13 @@ class VendorMap:
         return tuple(name for name in FIELDS if name in written)
 
 
-def parse_unified(found: Findings, operations: list[Operation], package: str, client: str) -> VendorMap | None:
+def parse_unified(collector: Findings, operations: list[Operation], package: str, client: str) -> VendorMap | None:
     """The vendor's map, or None when the spec has none or it is broken (with findings)."""
-    document = found.document
+    document = collector.document
     raw = document.data.get("x-unified") if isinstance(document.data, dict) else None
     if raw is None:
         return None
-    findings = found.under(RULE)
+    findings = collector.under(RULE)
     reader = _Reader(document, findings, {op.operation_id: op for op in operations})
     unified = reader.vendor(findings.mapping(raw, "/x-unified", "x-unified"), package, client)
     return None if findings.problems else unified
