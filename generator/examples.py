@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .identifiers import Code, literal
-from .model import Api, ListOf, MapOf, Operation, PyType, Scalar, UnionOf
+from .model import Api, ListOf, LiteralOf, MapOf, Operation, PyType, Scalar, UnionOf
+from .model.types import ANY
 
 SCALARS = {
     "str": '"..."',
@@ -58,11 +59,11 @@ def example_value(api: Api, type_: PyType, depth: int = 0, modules: set[str] | N
     """A Python expression of `type_`: required fields only, first enum member; the
     modules it names are added to `modules`."""
     modules = set() if modules is None else modules
+    if isinstance(type_, LiteralOf):
+        return literal(type_.values[0])
     if isinstance(type_, Scalar):
-        if type_.python.startswith("typing.Literal["):
-            return Code(type_.python.removeprefix("typing.Literal[").removesuffix("]"))
-        if type_.python.startswith("datetime."):
-            modules.add("datetime")
+        if type_ != ANY:  # whose example is None
+            modules |= type_.imports()
         return Code(SCALARS[type_.python])
     if isinstance(type_, ListOf):
         return Code(f"[{example_value(api, type_.item, depth + 1, modules)}]" if depth < 3 else "[]")

@@ -5,6 +5,7 @@ once, from the cache when it was formatted before. Both give the same bytes
 
 from __future__ import annotations
 
+import ast
 import functools
 import os
 import re
@@ -29,6 +30,25 @@ TARGET = "py311"
 PARALLEL_CHARACTERS = 200_000  # below this, starting black's workers costs more than it saves
 
 Progress = Callable[[Sequence[str], str], Iterable[str]]
+PARAMETER_INDENT = 8  # a method's parameters, one a line, as the templates write them
+
+
+def parameter(name: str, annotation: str, default: str | None = None) -> str:
+    """`name: annotation = default` as black writes it, on a line of its own: a
+    union too long for the line in parentheses (black's long type hints). The
+    formatters cannot agree on any one shape here: ruff neither adds these
+    parentheses (astral-sh/ruff#8894) nor removes them where the line fits, as
+    black does; so the template writes them only where black would have them."""
+    text = f"{name}: {annotation}" + (f" = {default}" if default else "")
+    if PARAMETER_INDENT + len(text) + len(",") > LINE_LENGTH and _is_union(annotation):
+        return f"{name}: ({annotation})" + (f" = {default}" if default else "")
+    return text
+
+
+def _is_union(annotation: str) -> bool:
+    """Whether an annotation is `X | Y` at its top (not only inside brackets)."""
+    node = ast.parse(annotation, mode="eval").body
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr)
 
 
 class InvalidSource(ValueError):

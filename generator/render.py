@@ -12,8 +12,10 @@ from typing import Any
 import jinja2
 
 from . import examples, identifiers
+from .format import parameter
 from .identifiers import Code
 from .model import Api
+from .model.api import Argument
 from .runtime._unified_records import FIELDS
 from .sources import GENERATOR_NAME, MARKER
 
@@ -78,6 +80,11 @@ def _only_code(value: Any) -> Any:
     raise TypeError(f"template emitted unescaped text {value!r}; pass it through a filter")
 
 
+def argument_line(argument: Argument) -> Code:
+    """A method's argument on a line of its own, shaped as both formatters keep it."""
+    return Code(parameter(argument.name, argument.annotation, argument.default))
+
+
 def environment(root: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root),
@@ -95,6 +102,7 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["macro"] = Code
     env.filters["text"] = identifiers.comment  # spec text in Markdown: one line, printable
     env.filters["constructor"] = constructor
+    env.filters["parameter"] = argument_line
     env.globals.update(
         example=examples.example,
         paging_example=examples.paging_example,

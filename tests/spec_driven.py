@@ -16,7 +16,7 @@ import pydantic
 from conftest import ROOT
 
 from generator import pipeline
-from generator.model import Api, ListOf, MapOf, Named, Operation, PyType, Scalar, UnionOf
+from generator.model import Api, ListOf, LiteralOf, MapOf, Named, Operation, PyType, Scalar, UnionOf
 from generator.pointers import ref_target, resolve
 from generator.sources import discover
 
@@ -67,6 +67,8 @@ class Vendor:
 
     def sample(self, type_: PyType, depth: int = 0) -> Any:
         """Wire data of `type_`: required fields only, first enum member."""
+        if isinstance(type_, LiteralOf):
+            return type_.values[0]
         if isinstance(type_, Scalar):
             return SAMPLE_SCALARS[type_.python]
         if isinstance(type_, ListOf):

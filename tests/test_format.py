@@ -10,7 +10,7 @@ from conftest import ROOT
 
 from bench.synthetic import spec as synthetic
 from generator import pipeline
-from generator.format import FORMATTERS, Formatter, format_all, format_sources
+from generator.format import FORMATTERS, Formatter, format_all, format_sources, parameter
 from generator.sources import discover
 
 FOLDERS = {"specs": ROOT / "specs", "fixtures": ROOT / "tests" / "fixtures"}
@@ -49,3 +49,16 @@ def test_invalid_python_is_reported_with_its_file(formatter: Formatter) -> None:
     files = {PurePosixPath("pkg/fine.py"): "# header\nx = 1\n", PurePosixPath("pkg/broken.py"): "# header\ndef (:\n"}
     with pytest.raises(ValueError, match="^pkg/broken.py: generated source is not valid Python: "):
         format_all(files, formatter=formatter)
+
+
+def test_a_long_union_parameter_is_written_in_parentheses_as_black_keeps_it() -> None:
+    long_union = "models.GetDefaultsColor | typing.Literal['red', 'green'] | None"
+    assert parameter("color", "int | None", "None") == "color: int | None = None"  # it fits
+    assert parameter("color", long_union, "models.GetDefaultsColor.GREEN") == (
+        f"color: ({long_union}) = models.GetDefaultsColor.GREEN"
+    )
+    inner = "list[models.AVeryLongModelNameThatGoesOnAndOn | models.AnotherLongModelName | None]"
+    assert parameter("items", inner, "None") == f"items: {inner} = None"  # black splits the brackets
+    for text in (parameter("color", long_union, "models.GetDefaultsColor.GREEN"), parameter("items", inner, "None")):
+        source = f"class C:\n    def f(\n        self,\n        *,\n        {text},\n    ) -> None:\n        pass\n"
+        assert format_sources([source], "ruff") == format_sources([source], "black")

@@ -10,7 +10,8 @@ from conftest import minimal_spec
 from generator import pipeline
 from generator.examples import example_call
 from generator.load import Document, load
-from generator.model import Api, Enum, ListOf, MapOf, Named, Scalar, UnionOf, build_api
+from generator.model import Api, Enum, ListOf, LiteralOf, MapOf, Named, Scalar, UnionOf, build_api
+from generator.model.extension import Findings
 from generator.problems import Problem
 
 
@@ -227,3 +228,90 @@ def test_the_readme_example_of_a_union_argument_is_one_of_its_options(write_spec
     """
     api = api_of(write_spec, minimal_spec(paths, "schemas:\n  Id: {oneOf: [{type: string}, {type: integer}]}\n"))
     assert example_call(api, api.operations[0]).arguments == '"..."'
+
+
+def test_findings_views_add_under_their_rule_into_the_one_collector(write_spec: Callable[..., Path]) -> None:
+    document = load(write_spec(minimal_spec()))
+    assert isinstance(document, Document)
+    findings = Findings(document)
+    fake = findings.under("x-fake")
+    fake.add("/x-fake", "one")
+    findings.add("/paths", "two")
+    assert [(p.pointer, p.rule) for p in fake.problems] == [("/x-fake", "x-fake")]
+    assert [(p.message, p.rule) for p in findings.problems] == [("one", "x-fake"), ("two", "unsupported")]
+
+
+EVERY_PARSER = """
+openapi: 3.1.0
+info: {title: Mini, version: '1'}
+servers: [{url: 'https://mini.example'}]
+security: [{missing: []}]
+x-server: {colour: red}
+x-fake: {collections: {things: {id: {kind: dice}}}}
+x-unified: {operations: {}}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      x-resource: 7
+      x-pagination: {style: sideways}
+      x-fake: {action: juggle}
+      parameters:
+        - {in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: string, not: {const: ''}}
+"""
+
+
+def test_every_parser_reports_into_the_collector_build_api_reads(write_spec: Callable[..., Path]) -> None:
+    api = api_of(write_spec, EVERY_PARSER)
+    found = {(p.rule, p.pointer) for p in api.warnings}
+    assert {
+        ("unsupported", "/paths/~1things/get/responses/200/content/application~1json/schema/not"),  # schemas
+        ("unsupported", "/paths/~1things/get/parameters/0"),  # operations
+        ("unsupported", "/components/securitySchemes"),  # security
+        ("x-server", "/x-server/colour"),
+        ("x-fake", "/x-fake/collections/things/id/kind"),  # collections
+        ("x-fake", "/paths/~1things/get/x-fake/action"),  # an operation's action
+        ("x-pagination", "/paths/~1things/get/x-pagination/style"),
+        ("x-resource", "/paths/~1things/get/x-resource"),
+        ("x-unified", "/x-unified/operations"),
+    } <= found
+    assert api.unified is None  # a vendor with x-unified findings is left out
+
+
+def test_types_say_which_modules_they_import(write_spec: Callable[..., Path]) -> None:
+    api = api_of(write_spec, minimal_spec(GET_THING, COMPONENTS))
+    thing = next(m for m in api.models if m.name == "Thing")
+    fields = {f.wire_name: f for f in thing.fields}
+    assert fields["when"].type.imports() == {"datetime"}
+    assert fields["tags"].type.imports() == set()
+    assert fields["color"].type.imports("models.") == {"models"}
+    assert fields["color"].type.imports(accepting="pydantic") == {"typing", "pydantic"}  # Annotated[..., Field]
+    mode = api.operations[0].parameters[2].type
+    assert mode.imports("models.", accepting="plain") == {"models", "typing"}  # the enum | its literals
+    assert api.operations[0].imports == {"models", "typing"}
+    assert api.client_uses("models") and not api.client_uses("datetime")
+
+
+def test_a_const_is_a_literal_type(write_spec: Callable[..., Path]) -> None:
+    components = "schemas:\n  A:\n    type: object\n    properties:\n      kind: {const: cat, default: cat}\n"
+    (field,) = api_of(write_spec, minimal_spec("", components)).models[0].fields
+    assert field.type == LiteralOf(("cat",))
+    assert (field.type.annotation(), field.type.imports()) == ('typing.Literal["cat"]', {"typing"})
+    assert field.default == '"cat"'
+    assert LiteralOf(("a", 1, True)).annotation() == 'typing.Literal["a", 1, True]'
+    assert LiteralOf((1,)).admits(1) and not LiteralOf((1,)).admits(True)
+
+
+def test_the_model_leaves_line_wrapping_to_the_formatter() -> None:
+    from test_imports import graph
+
+    edges = graph()
+    assert not [
+        m for m, imported in edges.items() if m.startswith("generator.model") and "generator.format" in imported
+    ]

@@ -10,13 +10,14 @@ from ..problems import Problem
 from ..sources import source_name
 from . import resources as resource_groups
 from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
+from .extension import Findings
 from .fake import parse_collections
 from .operations import RESERVED_METHODS, OperationParser, first_requirement
 from .parts import split
 from .schemas import SchemaParser
 from .security import parse_schemes
 from .server import parse_server
-from .types import Alias, Enum, EnumMember, Field, ListOf, MapOf, Model, Named, PyType, Scalar, UnionOf
+from .types import Alias, Enum, EnumMember, Field, ListOf, LiteralOf, MapOf, Model, Named, PyType, Scalar, UnionOf
 from .unified import parse_unified
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "EnumMember",
     "Field",
     "ListOf",
+    "LiteralOf",
     "MapOf",
     "Model",
     "Named",
@@ -50,16 +52,16 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     loosely or left out), or every error that stops it."""
     data = document.data
     info = data.get("info") or {}
-    schemas = SchemaParser(document, NameScope(RESERVED_CLASSES))
+    findings = Findings(document)  # every parser's: what was typed loosely or left out
+    schemas = SchemaParser(findings, NameScope(RESERVED_CLASSES))
     schemas.reserve_components()
     default_security = first_requirement(data.get("security"))
-    collections, warnings = parse_collections(document)
-    operations, problems = OperationParser(schemas, default_security, collections).parse_all()
+    collections = parse_collections(findings)
+    operations, problems = OperationParser(findings, schemas, default_security, collections).parse_all()
     used = list(dict.fromkeys(name for op in operations for name in op.security))
-    security, security_warnings = parse_schemes(document, package, used)
+    security = parse_schemes(findings, package, used)
     documented_url = _base_url(data.get("servers"))
-    server, server_warnings = parse_server(document, security, documented_url)
-    warnings += security_warnings + server_warnings
+    server = parse_server(findings, security, documented_url)
     supported = {scheme.key for scheme in security}
     for op in operations:
         op.security = [key for key in op.security if key in supported]
@@ -70,8 +72,8 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     client_name = class_name(str(info.get("x-client-name") or title))
     client_name = re.sub(r"Client$", "", client_name) or client_name
     resources = resource_groups.build(operations, data.get("tags"), RESERVED_METHODS, client_name)
-    unified, unified_findings = parse_unified(document, operations, package, client_name + "Client")
-    warnings += unified_findings  # with any, the vendor is left out of the `meetings` package
+    # with a finding, the vendor is left out of the `meetings` package
+    unified = parse_unified(findings, operations, package, client_name + "Client")
     return Api(
         source=source_name(document.path),
         package=Code(package),
@@ -89,7 +91,7 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         resources=resources,
         security_schemes=security,
         document=data,
-        warnings=sorted(set(warnings + schemas.warnings)),
+        warnings=sorted(set(findings.problems)),
         server=server,
         collections={name: c for name, c in collections.items() if c is not None},
         unified=unified,

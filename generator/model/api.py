@@ -6,20 +6,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from ..format import LINE_LENGTH
 from ..identifiers import Code, constant_name
 from ..problems import Problem
 from ..runtime._fake_records import Collection, FakeAction
 from ..runtime._server_records import ServerSettings
 from ..runtime._unified_records import VendorMap
 from .parts import ModelPart
-from .types import ANY, NONE, Alias, Enum, Model, PyType, UnionOf, names_enum, nullable
+from .types import ANY, NONE, Alias, Enum, Imports, Model, PyType, UnionOf, names_enum, nullable
 
 Location = Literal["path", "query", "header", "cookie"]
 Encoding = Literal["json", "form", "multipart", "bytes", "text"]  # how a request body is sent
 Decoding = Literal["json", "bytes", "text"]  # how an answer is read
 Reading = Literal["empty", "json", "bytes", "text", "by_status"]  # how a method reads its answer
 Style = Literal["cursor", "offset", "page"]  # how an operation's pages link up (`x-pagination`)
+MODELS = "models."  # how the client's modules qualify the generated types
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An argument of a method, as a template writes it (its `parameter` filter):
+    `name: annotation = default`."""
+
+    name: Code
+    annotation: Code
+    default: Code | None = None
 
 
 @dataclass
@@ -38,16 +48,22 @@ class Parameter:
     def annotation(self) -> Code:
         """The argument's annotation in the client module."""
         type_ = self.type if self.required or self.default else nullable(self.type)
-        return type_.annotation("models.", accepting="plain")
+        return type_.annotation(MODELS, accepting="plain")
 
     @property
     def value(self) -> Code:
         """The expression the client sends for it."""
         if self.json:
             return Code(f"json_value({self.name})")
-        if names_enum(self.type):  # a literal the type checker let through is checked here
-            return Code(f"checked({self.type.annotation('models.')}, {self.name})")
+        if self.checked:
+            return Code(f"checked({self.type.annotation(MODELS)}, {self.name})")
         return self.name
+
+    @property
+    def checked(self) -> bool:
+        """Whether the client checks the value it is given: a literal the type checker
+        let through for an enum is converted (or refused) by `checked`."""
+        return not self.json and names_enum(self.type)
 
 
 @dataclass
@@ -63,7 +79,7 @@ class Body:
     @property
     def annotation(self) -> Code:
         type_ = self.type if self.required else nullable(self.type)
-        return type_.annotation("models.")
+        return type_.annotation(MODELS)
 
 
 @dataclass
@@ -87,7 +103,7 @@ class Response:
 
     @property
     def annotation(self) -> Code:
-        return Code("None") if self.type is None else self.type.annotation("models.")
+        return Code("None") if self.type is None else self.type.annotation(MODELS)
 
     @property
     def reader(self) -> Code:
@@ -159,21 +175,30 @@ class Operation:
         return [p for p in self.parameters if p.location == "path" and p.default is None]
 
     @property
-    def positional(self) -> list[Code]:
+    def positional(self) -> list[Argument]:
         """The method's positional arguments (its path parameters), annotated."""
-        return [_argument(p.name, p.annotation) for p in self.path_parameters]
+        return [Argument(p.name, p.annotation) for p in self.path_parameters]
 
     @property
-    def keywords(self) -> list[Code]:
+    def keywords(self) -> list[Argument]:
         """The method's keyword-only arguments from the spec: the body, then the rest; with defaults."""
         arguments = []
         if self.body is not None:
-            arguments.append(
-                _argument(Code("body"), self.body.annotation, None if self.body.required else Code("None"))
-            )
+            arguments.append(Argument(Code("body"), self.body.annotation, None if self.body.required else Code("None")))
         for p in self.keyword_parameters:
-            arguments.append(_argument(p.name, p.annotation, p.default or (None if p.required else Code("None"))))
+            arguments.append(Argument(p.name, p.annotation, p.default or (None if p.required else Code("None"))))
         return arguments
+
+    @property
+    def imports(self) -> Imports:
+        """The modules its method names (`models`, `datetime`, `typing`): in an annotation,
+        an error type, a status's type or a pager's items."""
+        found = [p.type.imports(MODELS, accepting="plain") for p in self.parameters]
+        named = [self.return_type, self.body.type if self.body else None]
+        named += [r.type for r in self.successes + self.typed_errors]
+        named += [self.pagination.item_type] if self.pagination else []
+        found += [t.imports(MODELS) for t in named if t is not None]
+        return frozenset().union(*found)
 
     @property
     def argument_names(self) -> list[Code]:
@@ -219,7 +244,7 @@ class Operation:
     @property
     def return_annotation(self) -> Code:
         type_ = self.return_type
-        return Code("None") if type_ is None else type_.annotation("models.")
+        return Code("None") if type_ is None else type_.annotation(MODELS)
 
     @property
     def reading(self) -> Reading:
@@ -360,24 +385,9 @@ class Api:
         return uses(self.root_operations, module)
 
 
-def _argument(name: Code, annotation: Code, default: Code | None = None) -> Code:
-    """`name: annotation = default`; an annotation too long for its line in
-    parentheses, as black puts it (ruff would split it without them)."""
-    text = f"{name}: {annotation}" + (f" = {default}" if default else "")
-    if len(text) + len("        ,") > LINE_LENGTH and " | " in annotation:
-        text = f"{name}: ({annotation})" + (f" = {default}" if default else "")
-    return Code(text)
-
-
 def uses(operations: list[Operation], module: str) -> bool:
-    """Whether the methods of these operations name `module` (`models`, `datetime`): in an
-    annotation, an error type, a status's type or a pager's items."""
-    annotations = [a for op in operations for a in (op.return_annotation, *(p.annotation for p in op.parameters))]
-    annotations += [op.body.annotation for op in operations if op.body]
-    annotations += [r.reader for op in operations for r in op.successes]
-    annotations += [r.annotation for op in operations for r in op.typed_errors]
-    annotations += [op.pagination.item_type.annotation("models.") for op in operations if op.pagination]
-    return any(module + "." in a for a in annotations)
+    """Whether the methods of these operations name `module` (`models`, `datetime`)."""
+    return any(module in op.imports for op in operations)
 
 
 def runtime_imports(operations: list[Operation]) -> list[Code]:
@@ -386,5 +396,5 @@ def runtime_imports(operations: list[Operation]) -> list[Code]:
     names += ["parse"] if any(op.reading == "json" for op in operations) else []
     names += ["Raw", "parse_by_status"] if any(op.reading == "by_status" for op in operations) else []
     names += ["json_value"] if any(p.json for op in operations for p in op.parameters) else []
-    names += ["checked"] if any("checked(" in p.value for op in operations for p in op.parameters) else []
+    names += ["checked"] if any(p.checked for op in operations for p in op.parameters) else []
     return [Code(name) for name in names]

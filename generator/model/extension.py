@@ -1,4 +1,5 @@
-"""Checking one of our spec extensions: its findings, located, under one rule."""
+"""The findings about one document: every parser adds to one collector, each
+finding located and under its rule; checks for the values of our extensions."""
 
 from __future__ import annotations
 
@@ -20,15 +21,31 @@ def suggestion(word: object, choices: Iterable[str]) -> str:
 
 
 class Findings:
-    """The problems found in an extension, and helpers that check a value's type."""
+    """What was found in one document, each finding under a rule, and helpers that
+    check a value's type.
 
-    def __init__(self, document: Document, rule: str) -> None:
+    `build_api` makes the collector (rule `unsupported`) and hands it to every
+    parser; `under(rule)` is a view for one rule or one extension. A view's
+    `problems` are those added through it (or its own views); each is also in the
+    collector's, which therefore holds every finding.
+    """
+
+    def __init__(self, document: Document, rule: str = "unsupported", parent: Findings | None = None) -> None:
         self.document = document
         self.rule = rule
+        self.parent = parent
         self.problems: list[Problem] = []
 
+    def under(self, rule: str) -> Findings:
+        """A view that adds its findings under `rule`."""
+        return Findings(self.document, rule, self)
+
     def add(self, pointer: str, message: str) -> None:
-        self.problems.append(self.document.problem(pointer, message, self.rule))
+        problem = self.document.problem(pointer, message, self.rule)
+        view: Findings | None = self
+        while view is not None:
+            view.problems.append(problem)
+            view = view.parent
 
     def need(self, raw: dict[str, Any], keys: Iterable[str], pointer: str, what: str) -> None:
         """A finding for each of `keys` that `raw` lacks."""

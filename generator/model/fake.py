@@ -28,7 +28,6 @@ from typing import Any
 
 from ..load import Document
 from ..pointers import join, split
-from ..problems import Problem
 from ..runtime._fake_records import (
     ACTIONS,
     ID_KINDS,
@@ -52,12 +51,12 @@ REQUIRED = frozenset({"collection", "key"})  # by every action that reads them
 # --- the collections ----------------------------------------------------------------
 
 
-def parse_collections(document: Document) -> tuple[dict[str, Collection | None], list[Problem]]:
-    """Every declared collection by name (None: left out for a finding), and the findings."""
-    if "x-fake" not in document.data:
-        return {}, []
-    findings = Findings(document, RULE)
-    top = findings.mapping(document.data["x-fake"], "/x-fake", "x-fake")
+def parse_collections(collector: Findings) -> dict[str, Collection | None]:
+    """Every declared collection by name (None: left out for a finding)."""
+    if "x-fake" not in collector.document.data:
+        return {}
+    findings = collector.under(RULE)
+    top = findings.mapping(collector.document.data["x-fake"], "/x-fake", "x-fake")
     findings.keys(top, "/x-fake", ("collections",), "x-fake")
     pointer = "/x-fake/collections"
     declared = findings.mapping(top.get("collections", {}), pointer, "collections")
@@ -66,7 +65,7 @@ def parse_collections(document: Document) -> tuple[dict[str, Collection | None],
         before = len(findings.problems)
         collection = _collection(findings, raw, join(pointer, name), set(declared))
         collections[str(name)] = collection if len(findings.problems) == before else None
-    return collections, findings.problems
+    return collections
 
 
 def _collection(findings: Findings, raw: Any, pointer: str, names: set[str]) -> Collection:
@@ -139,17 +138,17 @@ def _resolve(document: Document, pointer: str) -> Any:
 
 
 def parse_action(
-    document: Document,
+    collector: Findings,
     raw: Any,
     pointer: str,
     parameters: Sequence[Parameter],
     collections: dict[str, Collection | None],
     paging: Any,
-) -> tuple[FakeAction | None, list[Problem]]:
+) -> FakeAction | None:
     """The action an operation's `x-fake` describes (None when it has a finding of its
-    own or its collection was left out), and the findings. `paging` is its
-    `x-pagination`, if the model follows it."""
-    findings = Findings(document, RULE)
+    own or its collection was left out). `paging` is its `x-pagination`, if the
+    model follows it."""
+    findings = collector.under(RULE)
     raw = findings.mapping(raw, pointer, "x-fake")
     findings.keys(raw, pointer, KEYS, "x-fake")
     action = raw.get("action")
@@ -159,7 +158,7 @@ def parse_action(
         message = f"unknown action {action!r}{suggestion(action, ACTIONS)}; one of {', '.join(ACTIONS)}"
         findings.add(join(pointer, "action"), message)
     if not _one_of(action, ACTIONS):
-        return None, findings.problems
+        return None
     uses = ACTIONS[action]
     for key in raw:
         if key in KEYS - uses - {"action"}:
@@ -170,9 +169,9 @@ def parse_action(
     if "series" in read and "parent" not in raw:
         findings.add(join(pointer, "series"), "series needs a parent: the collection of the whole series")
     if findings.problems:
-        return None, findings.problems
+        return None
     if collections.get(read.get("collection", "")) is None and action != "static":
-        return None, []  # its collection has a finding of its own
+        return None  # its collection has a finding of its own
     fake = FakeAction(action=str(action), **read)
     if action == "list" and isinstance(paging, dict):  # it pages as x-pagination says
         limit, items = str(paging.get("limit") or ""), str(paging.get("items") or "")
@@ -182,7 +181,7 @@ def parse_action(
         if parameter.location == "query" and parameter.wire_name not in fake.reads():
             message = f"the action neither reads nor ignores query parameter {parameter.wire_name!r}: the fake answers 400 to it"
             findings.add(pointer, message)
-    return fake, findings.problems
+    return fake
 
 
 class _Reader:

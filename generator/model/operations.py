@@ -11,6 +11,7 @@ from ..pointers import deref, join
 from ..problems import Problem
 from ..runtime._fake_records import Collection, FakeAction
 from .api import Body, Decoding, Encoding, Location, Operation, Parameter, Response
+from .extension import Findings
 from .fake import parse_action
 from .pagination import parse_pagination
 from .resources import group
@@ -113,10 +114,15 @@ def text_or_none(value: Any) -> str | None:
 
 class OperationParser:
     def __init__(
-        self, schemas: SchemaParser, default_security: list[str], collections: dict[str, Collection | None]
+        self,
+        findings: Findings,
+        schemas: SchemaParser,
+        default_security: list[str],
+        collections: dict[str, Collection | None],
     ) -> None:
+        self.findings = findings
         self.schemas = schemas
-        self.document = schemas.document
+        self.document = findings.document
         self.default_security = default_security
         self.collections = collections  # the fake's, by name (None: left out)
         self.methods = NameScope(RESERVED_METHODS)
@@ -137,7 +143,7 @@ class OperationParser:
     def parse(self, found: paths.Operation) -> Operation | Problem:
         path, method, spec, pointer = str(found.path), found.method, found.node, found.pointer
         if not isinstance(spec, dict):
-            self.schemas.warn(pointer, "an operation must be an object; it becomes a method without arguments")
+            self.findings.add(pointer, "an operation must be an object; it becomes a method without arguments")
             spec = {}
         operation_id = str(spec.get("operationId") or "") or f"{method}{class_name(path)}"
         hint = class_name(operation_id)
@@ -160,30 +166,25 @@ class OperationParser:
         pagination = None
         if "x-pagination" in spec:
             success_type = next((r.type for r in successes if r.kind == "json"), None)
-            paging = parse_pagination(
-                self.document,
+            pagination = parse_pagination(
+                self.findings,
                 spec["x-pagination"],
                 join(pointer, "x-pagination"),
                 success_type,
                 parameters,
                 self.schemas.models,
             )
-            if isinstance(paging, Problem):
-                self.schemas.warnings.append(paging)
-            else:
-                pagination = paging
         fake: FakeAction | None = None
         if "x-fake" in spec:
             paging_raw = spec["x-pagination"] if pagination else None
-            fake, findings = parse_action(
-                self.document, spec["x-fake"], join(pointer, "x-fake"), parameters, self.collections, paging_raw
+            fake = parse_action(
+                self.findings, spec["x-fake"], join(pointer, "x-fake"), parameters, self.collections, paging_raw
             )
-            self.schemas.warnings.extend(findings)
         method_name = self.methods.claim(snake_case(operation_id))
         security = spec.get("security")
         resource, wrong = group(spec)
         if wrong:
-            self.schemas.warn(join(pointer, "x-resource"), wrong, "x-resource")
+            self.findings.under("x-resource").add(join(pointer, "x-resource"), wrong)
         return Operation(
             operation_id=operation_id,
             method_name=method_name,
@@ -207,20 +208,20 @@ class OperationParser:
 
     def _parameter(self, raw: Any, pointer: str, hint: str, scope: NameScope) -> Parameter | Problem | None:
         if not isinstance(raw, dict):
-            self.schemas.warn(pointer, "a parameter must be an object; left out")
+            self.findings.add(pointer, "a parameter must be an object; left out")
             return None
         location = raw.get("in")
         if location not in LOCATIONS:
             what = f"{location!r} parameters are not supported" if "in" in raw else "not a parameter (no 'in')"
-            self.schemas.warn(join(pointer, "in") if "in" in raw else pointer, f"{what}; left out")
+            self.findings.add(join(pointer, "in") if "in" in raw else pointer, f"{what}; left out")
             return None
         if raw.get("name") in (None, ""):
-            self.schemas.warn(pointer, "a parameter without a name; left out")
+            self.findings.add(pointer, "a parameter without a name; left out")
             return None
         wire_name = str(raw["name"])
         if location == "header" and wire_name.lower() in IGNORED_HEADERS:
             message = f"a header parameter named {wire_name!r} is ignored (OpenAPI): the client sets it; extra_headers= overrides it"
-            self.schemas.warn(join(pointer, "name"), message)
+            self.findings.add(join(pointer, "name"), message)
             return None
         schema_pointer, raw_schema, as_json = self._parameter_schema(raw, pointer)
         type_ = self.schemas.parse(raw_schema, schema_pointer, hint + class_name(wire_name))
@@ -248,7 +249,7 @@ class OperationParser:
         for media_type, media in content.items() if isinstance(content, dict) else []:
             if isinstance(media, dict) and "schema" in media:
                 return join(pointer, "content", media_type, "schema"), media["schema"], is_json(str(media_type))
-        self.schemas.warn(pointer, "a parameter without a schema is typed as str")
+        self.findings.add(pointer, "a parameter without a schema is typed as str")
         return join(pointer, "schema"), {"type": "string"}, False
 
     def _content(self, raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -267,7 +268,7 @@ class OperationParser:
         required, description = bool(raw.get("required")), text_or_none(raw.get("description"))
         content = self._content(raw)
         if not content:
-            self.schemas.warn(pointer, "a request body without content is sent as raw bytes (application/octet-stream)")
+            self.findings.add(pointer, "a request body without content is sent as raw bytes (application/octet-stream)")
             return Body(
                 Scalar("bytes"),
                 required,
@@ -316,7 +317,7 @@ class OperationParser:
         description = text_or_none(raw.get("description"))
         content = self._content(raw)
         if status in NO_BODY and content:
-            self.schemas.warn(join(pointer, "content"), f"a {status} answer has no body; its content is ignored")
+            self.findings.add(join(pointer, "content"), f"a {status} answer has no body; its content is ignored")
             content = {}
         if not content:
             return Response(status, None, description)

@@ -15,13 +15,13 @@ Pointers use wire names; the model turns them into attribute paths.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from ..identifiers import Code
-from ..load import Document
 from ..pointers import join, split
-from ..problems import Problem
 from .api import Pagination, Parameter, Style
+from .extension import Findings
 from .types import ListOf, Model, Named, PyType, UnionOf
 
 RULE = "x-pagination"
@@ -32,52 +32,68 @@ KEYS = {
 }
 
 
+@dataclass(frozen=True)
+class Broken:
+    """What is wrong with the extension, and where: the operation does not page."""
+
+    pointer: str
+    message: str
+
+
 def parse_pagination(
-    document: Document,
+    findings: Findings,
     raw: Any,
     pointer: str,
     response: PyType | None,
     parameters: list[Parameter],
     models: list[Model],
-) -> Pagination | Problem:
-    def problem(where: str, message: str) -> Problem:
-        return document.problem(where, message, RULE)
+) -> Pagination | None:
+    """How the operation pages; None, with a finding, when the extension is broken."""
+    found = _pagination(raw, pointer, response, parameters, models)
+    if isinstance(found, Broken):
+        findings.under(RULE).add(found.pointer, found.message)
+        return None
+    return found
 
+
+def _pagination(
+    raw: Any, pointer: str, response: PyType | None, parameters: list[Parameter], models: list[Model]
+) -> Pagination | Broken:
     if not isinstance(raw, dict) or raw.get("style") not in KEYS:
-        return problem(join(pointer, "style"), f"style must be one of {', '.join(KEYS)}")
+        return Broken(join(pointer, "style"), f"style must be one of {', '.join(KEYS)}")
     style = cast(Style, raw["style"])
     required, optional = KEYS[style]
     for key in sorted(required - set(raw)):
-        return problem(pointer, f"{style} pagination needs '{key}'")
+        return Broken(pointer, f"{style} pagination needs '{key}'")
     for key in sorted(set(raw) - required - optional - {"style"}):
-        return problem(join(pointer, key), f"'{key}' does not belong to {style} pagination")
+        return Broken(join(pointer, key), f"'{key}' does not belong to {style} pagination")
 
     by_model: dict[str, Model] = {m.name: m for m in models}
 
-    def path(key: str) -> tuple[str, ...] | Problem:
+    def path(key: str) -> tuple[str, ...] | Broken:
         """The attribute path a response pointer names (empty if not given)."""
         found = _path(raw.get(key), response, by_model)
         if found is None:
-            return problem(join(pointer, key), f"{raw.get(key)!r} is not a pointer to a field of the response body")
+            return Broken(join(pointer, key), f"{raw.get(key)!r} is not a pointer to a field of the response body")
         return found
 
-    def argument(key: str) -> Code | None | Problem:
+    def argument(key: str) -> Code | None | Broken:
         wire = raw.get(key)
         if wire is None:
             return None
         found = next((p.name for p in parameters if p.wire_name == wire and p.location == "query"), None)
-        return found or problem(join(pointer, key), f"{wire!r} is not a query parameter of this operation")
+        return found or Broken(join(pointer, key), f"{wire!r} is not a query parameter of this operation")
 
     items = path("items")
     position = path("cursor" if style == "cursor" else "page")
     total = path("total" if style == "offset" else "pages")
     param, limit = argument("param"), argument("limit")
     for result in (items, position, total, param, limit):
-        if isinstance(result, Problem):
+        if isinstance(result, Broken):
             return result
     item_type = _list_item(_follow(cast(tuple[str, ...], items), response, by_model))
     if item_type is None:
-        return problem(join(pointer, "items"), f"{raw['items']!r} is not a list")
+        return Broken(join(pointer, "items"), f"{raw['items']!r} is not a list")
     return Pagination(
         style,
         cast(tuple[str, ...], items),

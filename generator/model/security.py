@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..identifiers import Code, NameScope, constant_name
-from ..load import Document
 from ..pointers import join
-from ..problems import Problem
 from .api import SecurityScheme
+from .extension import Findings
 
 # Constructor arguments the client itself uses.
 RESERVED_ARGUMENTS = frozenset(
@@ -16,31 +15,32 @@ RESERVED_ARGUMENTS = frozenset(
 )
 
 
-def parse_schemes(document: Document, package: str, used: list[str]) -> tuple[list[SecurityScheme], list[Problem]]:
-    """The schemes that some operation uses, in `used` order, and warnings about
-    those the client cannot send (left out: the caller adds such credentials itself)."""
-    declared = (document.data.get("components") or {}).get("securitySchemes") or {}
+def parse_schemes(findings: Findings, package: str, used: list[str]) -> list[SecurityScheme]:
+    """The schemes that some operation uses, in `used` order; a finding for each one
+    the client cannot send (left out: the caller adds such credentials itself)."""
+    declared = (findings.document.data.get("components") or {}).get("securitySchemes") or {}
     scope = NameScope(RESERVED_ARGUMENTS)
     schemes: list[SecurityScheme] = []
-    warnings: list[Problem] = []
     for key in used:
         pointer = join("/components/securitySchemes", key)
         raw = declared.get(key)
         if not isinstance(raw, dict):
             message = f"security scheme {key!r} is not declared; the client sends no credential for it"
-            warnings.append(document.problem("/components/securitySchemes", message, "unsupported"))
+            findings.add("/components/securitySchemes", message)
             continue
-        scheme = _scheme(document, key, raw, pointer, package, scope)
-        if isinstance(scheme, Problem):
-            warnings.append(scheme)
+        scheme = _scheme(key, raw, package, scope)
+        if scheme is None:
+            kind = raw.get("type")
+            findings.add(
+                pointer, f"security scheme of type {kind!r} is not supported; the client sends no credential for it"
+            )
         else:
             schemes.append(scheme)
-    return schemes, warnings
+    return schemes
 
 
-def _scheme(
-    document: Document, key: str, raw: dict[str, Any], pointer: str, package: str, scope: NameScope
-) -> SecurityScheme | Problem:
+def _scheme(key: str, raw: dict[str, Any], package: str, scope: NameScope) -> SecurityScheme | None:
+    """The scheme, or None for one of a kind the client cannot send."""
     kind = raw.get("type")
     description = raw.get("description")
 
@@ -71,5 +71,4 @@ def _scheme(
     if kind == "apiKey" and raw.get("in") in ("header", "query"):
         params, env = arguments("api_key")
         return SecurityScheme(key, "api_key", raw["in"], str(raw.get("name")), params, env, description)
-    message = f"security scheme of type {kind!r} is not supported; the client sends no credential for it"
-    return document.problem(pointer, message, "unsupported")
+    return None

@@ -19,9 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..load import Document
 from ..pointers import join
-from ..problems import Problem
 from ..runtime._server_records import Scheme, ServerSettings
 from .api import SecurityScheme
 from .extension import Findings, suggestion
@@ -34,12 +32,10 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 HOST = re.compile(r"^[a-z]+://[^/]*")  # scheme and host of a URL
 
 
-def parse_server(
-    document: Document, schemes: list[SecurityScheme], base_url: str
-) -> tuple[ServerSettings, list[Problem]]:
-    """The server's settings, and every finding about `x-server`."""
-    findings = Findings(document, RULE)
-    raw = findings.mapping(document.data.get("x-server", {}), "/x-server", "x-server")
+def parse_server(collector: Findings, schemes: list[SecurityScheme], base_url: str) -> ServerSettings:
+    """The server's settings; a finding for each thing wrong in `x-server`."""
+    findings = collector.under(RULE)
+    raw = findings.mapping(collector.document.data.get("x-server", {}), "/x-server", "x-server")
     findings.keys(raw, "/x-server", KEYS, "x-server")
     errors = _by_status(findings, raw, "errors", _template)
     codes = _by_status(findings, raw, "codes", _code)
@@ -55,7 +51,7 @@ def parse_server(
         token_path=None if oauth is None else HOST.sub("", oauth.token_url) or "/oauth/token",
         base_path=HOST.sub("", base_url).rstrip("/"),
     )
-    return settings, findings.problems
+    return settings
 
 
 def _scheme(scheme: SecurityScheme) -> Scheme:

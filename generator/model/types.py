@@ -11,14 +11,43 @@ from ..identifiers import Code, literal
 Accepting = Literal["", "plain", "pydantic"]  # see `Named`
 
 
+Imports = frozenset[str]  # the modules an annotation names (`datetime`, `typing`, `models`)
+
+
+def _module(prefix: str) -> Imports:
+    """The module a qualifier names: `models.` -> {models}; "" -> none."""
+    return frozenset({prefix.removesuffix(".")}) if prefix else frozenset()
+
+
 @dataclass(frozen=True)
 class Scalar:
     """A built-in or standard-library type: `str`, `int`, `datetime.datetime`..."""
 
-    python: str
+    python: str  # a built-in's name, or a qualified name (`module.name`)
 
     def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
         return Code(self.python)
+
+    def imports(self, prefix: str = "", accepting: Accepting = "") -> Imports:
+        module, _, _ = self.python.rpartition(".")
+        return frozenset({module}) if module else frozenset()
+
+
+@dataclass(frozen=True)
+class LiteralOf:
+    """One of some values, exactly (a schema's `const`): `typing.Literal["a", 1]`."""
+
+    values: tuple[str | int | bool, ...]  # no floats: typing.Literal has none
+
+    def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
+        return Code(f"typing.Literal[{', '.join(literal(v) for v in self.values)}]")
+
+    def imports(self, prefix: str = "", accepting: Accepting = "") -> Imports:
+        return frozenset({"typing"})
+
+    def admits(self, value: object) -> bool:
+        """Whether `value` is one of the values (True is not 1 here)."""
+        return any(type(v) is type(value) and v == value for v in self.values)
 
 
 @dataclass(frozen=True)
@@ -28,6 +57,9 @@ class ListOf:
     def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
         return Code(f"list[{self.item.annotation(prefix, accepting)}]")
 
+    def imports(self, prefix: str = "", accepting: Accepting = "") -> Imports:
+        return self.item.imports(prefix, accepting)
+
 
 @dataclass(frozen=True)
 class MapOf:
@@ -35,6 +67,9 @@ class MapOf:
 
     def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
         return Code(f"dict[str, {self.value.annotation(prefix, accepting)}]")
+
+    def imports(self, prefix: str = "", accepting: Accepting = "") -> Imports:
+        return self.value.imports(prefix, accepting)
 
 
 @dataclass(frozen=True)
@@ -50,16 +85,21 @@ class Named:
 
     name: Code
     is_enum: bool = False
-    values: tuple[str | int | float, ...] = ()
+    values: tuple[str | int, ...] = ()  # an enum's, when a literal can spell them all
 
     def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
         if not accepting or not self.values:
             return Code(f"{prefix}{self.name}")
-        union = f"{prefix}{self.name} | typing.Literal[{', '.join(literal(v) for v in self.values)}]"
+        union = UnionOf((Named(self.name), LiteralOf(self.values))).annotation(prefix)
         if accepting == "plain":
-            return Code(union)
+            return union
         # pydantic would keep a literal as it came (an exact match): the enum is tried first
         return Code(f'typing.Annotated[{union}, pydantic.Field(union_mode="left_to_right")]')
+
+    def imports(self, prefix: str = "", accepting: Accepting = "") -> Imports:
+        if not accepting or not self.values:
+            return _module(prefix)
+        return _module(prefix) | {"typing"} | ({"pydantic"} if accepting == "pydantic" else set())
 
 
 @dataclass(frozen=True)
@@ -69,8 +109,11 @@ class UnionOf:
     def annotation(self, prefix: str = "", accepting: Accepting = "") -> Code:
         return Code(" | ".join(o.annotation(prefix, accepting) for o in self.options))
 
+    def imports(self, prefix: str = "", accepting: Accepting = "") -> Imports:
+        return frozenset().union(*(o.imports(prefix, accepting) for o in self.options))
 
-PyType = Scalar | ListOf | MapOf | Named | UnionOf
+
+PyType = Scalar | LiteralOf | ListOf | MapOf | Named | UnionOf
 
 
 def names_enum(type_: PyType) -> bool:

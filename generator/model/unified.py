@@ -29,7 +29,6 @@ from typing import Any
 
 from ..load import Document
 from ..pointers import deref, join, properties, split
-from ..problems import Problem
 from ..runtime._unified_records import CHOICES, FIELDS, FieldMap, Tokens, VendorMap, Verb
 from .api import Operation
 from .extension import Findings, suggestion
@@ -57,17 +56,16 @@ TYPES = {
 }
 
 
-def parse_unified(
-    document: Document, operations: list[Operation], package: str, client: str
-) -> tuple[VendorMap | None, list[Problem]]:
-    """The vendor's map, or None (with the findings) when the spec has none or it is broken."""
+def parse_unified(collector: Findings, operations: list[Operation], package: str, client: str) -> VendorMap | None:
+    """The vendor's map, or None when the spec has none or it is broken (with findings)."""
+    document = collector.document
     raw = document.data.get("x-unified") if isinstance(document.data, dict) else None
     if raw is None:
-        return None, []
-    findings = Findings(document, RULE)
+        return None
+    findings = collector.under(RULE)
     reader = _Reader(document, findings, {op.operation_id: op for op in operations})
     unified = reader.vendor(findings.mapping(raw, "/x-unified", "x-unified"), package, client)
-    return (None if findings.problems else unified), findings.problems
+    return None if findings.problems else unified
 
 
 class _Reader:
