@@ -99,8 +99,13 @@ async def joinme(c: Any) -> None:
                 first.meeting_id, body=m.MeetingUpdate(meeting_end=START + datetime.timedelta(days=15))
             )
         )
+    started = await call(c.meetings.start_scheduled_meeting(first.meeting_id))
+    assert (await call(c.meetings.get_scheduled_meeting(first.meeting_id))).viewer_link == started.viewer_link
+    ad_hoc = await call(c.meetings.start_ad_hoc_meeting(body=m.AdHocMeetingStart(start_with_personal_url=True)))
+    assert ad_hoc.presenter_link.startswith("https://")
     await call(c.meetings.delete_meeting(first.meeting_id))
     await raises_not_found("joinme", lambda: c.meetings.get_scheduled_meeting(first.meeting_id))
+    await raises_not_found("joinme", lambda: c.meetings.start_scheduled_meeting(first.meeting_id))
 
 
 async def genesys(c: Any) -> None:

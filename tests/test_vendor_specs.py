@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
+import referencing
 from conftest import served
-from spec_driven import VENDORS
+from spec_driven import VENDORS, fake_options
 from test_server import app_for, client, models, package
 
 from generator.pointers import ref_target, resolve
@@ -47,6 +49,18 @@ def deref(document: dict[str, Any], node: Any) -> Any:
     while isinstance(node, dict) and "$ref" in node:
         node = resolve(document, ref_target(node["$ref"]) or "")
     return node
+
+
+def answer_errors(vendor: str, schema: str, value: Any) -> list[str]:
+    """Why `value`, an answer, does not fit the vendor's schema `schema` (none: it fits)."""
+    resource = referencing.Resource.from_contents(
+        spec(vendor), default_specification=referencing.jsonschema.DRAFT202012
+    )
+    validator = jsonschema.Draft202012Validator(
+        {"$ref": f"urn:spec#/components/schemas/{schema}"},
+        registry=referencing.Registry().with_resource("urn:spec", resource),
+    )
+    return [error.message for error in validator.iter_errors(value)]
 
 
 # --- RingCentral ------------------------------------------------------------------------
@@ -96,6 +110,28 @@ def test_ringcentral_alternative_hosts_round_trip() -> None:
         assert c.meetings.load_meeting(created.id).alternative_hosts == "400131426009"
 
 
+def test_ringcentral_creates_and_updates_without_a_body_as_the_official_description_allows() -> None:
+    operations_ = dict(operations(spec("ringcentral")))
+    for name in ("createMeeting", "updateMeeting"):
+        assert operations_[name]["requestBody"]["required"] is False, name
+    with served(app_for("ringcentral")) as root:
+        with client("ringcentral", root, "sync") as c:
+            made = c.meetings.create_meeting()  # the body was required: a TypeError
+            assert made.id and c.meetings.update_meeting(made.id).id == made.id
+        headers = {"Authorization": "Bearer test-token"}
+        bare = httpx.post(f"{root}/restapi/v1.0/account/~/extension/~/meeting", headers=headers)
+        assert bare.status_code == 201  # the fake answered 400 to a create without a body
+
+
+def test_ringcentral_service_info_carries_the_personal_link_name() -> None:
+    fields = spec("ringcentral")["components"]["schemas"]["MeetingExternalUserInfoResource"]["properties"]
+    assert fields["personalLinkName"]["type"] == "string"
+    with served(app_for("ringcentral")) as root, client("ringcentral", root, "sync") as c:
+        info = c.service_info.load_meeting_service_info().external_user_info
+    assert info is not None and info.personal_link_name == "jsmith"
+    assert info.personal_link == "https://meetings.ringcentral.com/my/jsmith"
+
+
 # --- Genesys ----------------------------------------------------------------------------
 
 
@@ -140,6 +176,37 @@ def test_joinme_patch_keeps_start_with_personal_url_as_the_spec_says() -> None:
         assert off.start_with_personal_url is False
 
 
+def test_joinme_starts_a_scheduled_meeting_and_its_viewer_link_appears() -> None:
+    ops = dict(operations(spec("joinme")))
+    assert ops["startScheduledMeeting"]["x-assumption"] is True  # its body and answer are inferred
+    assert "x-assumption" not in ops["startAdHocMeeting"]  # documented by join.me (vendor notes)
+    m = models("joinme")
+    with served(app_for("joinme")) as root, client("joinme", root, "sync") as c:
+        end = START + datetime.timedelta(hours=1)
+        made = c.meetings.schedule_meeting(body=m.NewMeeting(meeting_name="M", meeting_start=START, meeting_end=end))
+        assert made.viewer_link is None  # not active before the start call
+        started = c.meetings.start_scheduled_meeting(made.meeting_id)
+        assert started.presenter_link and started.viewer_link
+        assert c.meetings.get_scheduled_meeting(made.meeting_id).viewer_link == started.viewer_link
+        ad_hoc = c.meetings.start_ad_hoc_meeting(
+            body=m.AdHocMeetingStart(start_with_personal_url=False, viewer_mode=m.AdHocMeetingStartViewerMode.HEADLESS)
+        )
+        assert ad_hoc.audio_conference is not None and ad_hoc.audio_conference.conference_id == "123456789"
+        refused = httpx.post(f"{root}/v1/meetings/start", json={}, headers={"Authorization": "Bearer test-token"})
+        assert refused.status_code == 400  # startWithPersonalUrl is required
+
+
+def test_joinme_start_is_the_meetings_interfaces_start() -> None:
+    meetings = importlib.import_module("generated.meetings")
+    with served(app_for("joinme")) as root:
+        api = next(v.api for v in VENDORS if v.api.package == "joinme")
+        with meetings.connect("joinme", **fake_options(api, root)) as unified:
+            assert "start" in unified.actions
+            made = unified.create(meetings.Meeting(title="M", start=START, duration=datetime.timedelta(hours=1)))
+            assert made.join_url is None
+            assert unified.start(made.id).join_url == "https://join.me/123456789"
+
+
 # --- Pyas -------------------------------------------------------------------------------
 
 
@@ -175,6 +242,16 @@ def test_pyas_an_id_read_from_a_meeting_goes_back_as_it_is() -> None:
             c.meetings.get_meeting(made.id, account_id="acct")
 
 
+def test_pyas_list_dates_are_month_first_by_assumption_and_say_so() -> None:
+    document = spec("pyas")
+    parameters = {p["name"]: p for p in dict(operations(document))["listMeetings"]["parameters"] if "name" in p}
+    for name in ("startDate", "endDate"):
+        assert parameters[name].get("x-assumption") is True, name
+        assert "assumption" in parameters[name]["description"], name
+        assert "DD-MM-YYYY" in parameters[name]["description"] or "day-first" in parameters[name]["description"]
+    assert "Assumption: list's `startDate` and `endDate` are month-first" in document["info"]["description"]
+
+
 def test_pyas_description_and_responses_agree_on_patch_and_delete() -> None:
     document = spec("pyas")
     ops = dict(operations(document))
@@ -183,6 +260,54 @@ def test_pyas_description_and_responses_agree_on_patch_and_delete() -> None:
     text = " ".join(document["info"]["description"].split())
     assert "PATCH has no 401" not in text and "DELETE documents only its 204" not in text
     assert "adds PATCH's 401 and DELETE's 400, 401 and 404" in text
+
+
+# --- PortSIP ----------------------------------------------------------------------------
+
+
+def test_portsip_answers_require_no_field_and_send_blanks_as_null() -> None:
+    """PortSIP's official description requires no field of these answers; its REST
+    conventions send a blank field as null."""
+    assert answer_errors("portsip", "Meeting", {}) == []
+    assert answer_errors("portsip", "MeetingStatus", {}) == []
+    assert (
+        answer_errors("portsip", "Meeting", {"id": "x", "internal_invitees": None, "outbound_caller_ids": None}) == []
+    )
+    blank = {"id": "p", "display_name": None, "muted": None, "chairman": None, "position": None}
+    assert answer_errors("portsip", "MeetingParticipant", blank) == []
+    assert answer_errors("portsip", "MeetingParticipant", {"position": 9}) != []  # the range still holds
+    # A real answer without the fields this spec required before reads through the client.
+    answers = {
+        "/api/user/meetings/x": {"id": "x", "extension_number": "8001", "internal_invitees": None},
+        "/api/user/meetings/x/participants/p": blank,
+    }
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json=answers[r.url.path])))
+    with http, client("portsip", "https://pbx.example", "sync", http_client=http) as c:
+        meeting = c.meetings.get_meeting("x")
+        assert (meeting.subject, meeting.mode, meeting.timezone, meeting.internal_invitees) == (None, None, None, None)
+        assert c.participants.get_meeting_participant("x", "p").display_name is None
+
+
+def test_portsip_participant_requests_require_no_field() -> None:
+    schemas_ = spec("portsip")["components"]["schemas"]
+    for name in ("InviteMeetingParticipantRequest", "MeetingParticipantsLayout", "MeetingParticipantPosition"):
+        assert "required" not in schemas_[name], name
+    m = models("portsip")
+    with served(app_for("portsip")) as root, client("portsip", root, "sync") as c:
+        made = c.meetings.create_meeting(
+            body=m.CreateMeetingRequest(mode=m.MeetingMode.AUDIO, subject="S", timezone="UTC")
+        )
+        # Each body was refused without its field (a pydantic error before the request).
+        c.participants.invite_meeting_participant(made.id, body=m.InviteMeetingParticipantRequest())
+        c.participants.update_meeting_participants_layout(made.id, body=m.MeetingParticipantsLayout())
+        (participant,) = c.participants.list_meeting_participants(made.id).items
+        assert participant.id is not None
+        c.participants.set_meeting_participant_position(made.id, participant.id, body=m.MeetingParticipantPosition())
+        assert c.participants.get_meeting_participant(made.id, participant.id).position == -1  # left as it was
+        c.participants.set_meeting_participant_position(
+            made.id, participant.id, body=m.MeetingParticipantPosition(position=4)
+        )
+        assert c.participants.get_meeting_participant(made.id, participant.id).position == 4
 
 
 # --- enum member names ------------------------------------------------------------------

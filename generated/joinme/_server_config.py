@@ -53,6 +53,16 @@ ACTIONS: dict[str, FakeAction] = {
         output="/meetings",
     ),
     "schedule_meeting": FakeAction(action="create", collection="meetings"),
+    "start_ad_hoc_meeting": FakeAction(action="static"),
+    "start_scheduled_meeting": FakeAction(
+        action="set",
+        collection="meetings",
+        key="meetingId",
+        values={
+            "viewerLink": "https://join.me/123456789",
+            "presenterLink": "https://secure.join.me/api/public/v1/meetings/start?token=f1a2b3c4d5",
+        },
+    ),
     "get_scheduled_meeting": FakeAction(
         action="read", collection="meetings", key="meetingId"
     ),

@@ -9,10 +9,19 @@ import typing
 
 import pydantic
 
+from ._base_client import READING_RESPONSE
+
 __all__ = [
+    "AdHocMeetingStartViewerMode",
     "Meeting",
     "MeetingList",
     "NewMeeting",
+    "Webhook",
+    "Webhooks",
+    "AdHocMeetingStart",
+    "AudioConference",
+    "StartedMeeting",
+    "ScheduledMeetingStart",
     "MeetingUpdate",
 ]
 
@@ -27,6 +36,27 @@ class BaseModel(pydantic.BaseModel):
         extra="allow",
         protected_namespaces=(),  # clashes are renamed by the generator instead
     )
+
+
+class AdHocMeetingStartViewerMode(str, enum.Enum):
+    """`headless` removes the controls at the top of the viewer in the browser (send `viewerAppDetection: false` too, so that every viewer gets it); left out, null or `default`, the viewer looks as it does without the API."""
+
+    DEFAULT = "default"
+    HEADLESS = "headless"
+
+    @classmethod
+    def _missing_(cls, value: object) -> AdHocMeetingStartViewerMode | None:
+        """A value the spec does not list yet, in a response: kept, so it still reads."""
+        if (
+            not READING_RESPONSE.get()
+            or not isinstance(value, str)
+            or isinstance(value, bool)
+        ):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class Meeting(BaseModel):
@@ -97,6 +127,114 @@ class NewMeeting(BaseModel):
     """The name to use for the meeting."""
     participants: list[str] | None = None
     """List of e-mails to invite to the meeting. The user (presenter) is not included by default."""
+
+
+class Webhook(BaseModel):
+    """One callback."""
+
+    callback_url: str = pydantic.Field(
+        validation_alias="callbackUrl", serialization_alias="callbackUrl"
+    )
+    """The fully-qualified URL join.me POSTs to when the event occurs."""
+    custom_callback_data: dict[str, typing.Any] | None = pydantic.Field(
+        default=None,
+        validation_alias="customCallbackData",
+        serialization_alias="customCallbackData",
+    )
+    """Any JSON object, added to the body of the callback."""
+
+
+class Webhooks(BaseModel):
+    """Callback URLs join.me calls when the meeting starts (the presenter launches it) and ends (everyone has left); one per event."""
+
+    meeting_start: Webhook | None = pydantic.Field(
+        default=None,
+        validation_alias="meeting.start",
+        serialization_alias="meeting.start",
+    )
+    meeting_end: Webhook | None = pydantic.Field(
+        default=None, validation_alias="meeting.end", serialization_alias="meeting.end"
+    )
+
+
+class AdHocMeetingStart(BaseModel):
+    """How to start an ad hoc meeting."""
+
+    start_with_personal_url: bool = pydantic.Field(
+        validation_alias="startWithPersonalUrl",
+        serialization_alias="startWithPersonalUrl",
+    )
+    """If true, the meeting starts using the user's personal URL."""
+    viewer_mode: (
+        typing.Annotated[
+            AdHocMeetingStartViewerMode | typing.Literal["default", "headless"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = pydantic.Field(
+        default=None, validation_alias="viewerMode", serialization_alias="viewerMode"
+    )
+    """`headless` removes the controls at the top of the viewer in the browser (send `viewerAppDetection: false` too, so that every viewer gets it); left out, null or `default`, the viewer looks as it does without the API."""
+    viewer_app_detection: bool | None = pydantic.Field(
+        default=True,
+        validation_alias="viewerAppDetection",
+        serialization_alias="viewerAppDetection",
+    )
+    """By default the viewer link opens the join.me app when the viewer has it; false keeps the viewer in the browser."""
+    webhooks: Webhooks | None = None
+
+
+class AudioConference(BaseModel):
+    """How to join the meeting's teleconference."""
+
+    conference_id: str | None = pydantic.Field(
+        default=None,
+        validation_alias="conferenceId",
+        serialization_alias="conferenceId",
+    )
+    """The 9-digit conference ID, needed to sign in to the teleconference."""
+    conference_call_numbers_url: str | None = pydantic.Field(
+        default=None,
+        validation_alias="conferenceCallNumbersUrl",
+        serialization_alias="conferenceCallNumbersUrl",
+    )
+    """A URL that lists every audio conference number for this meeting."""
+    organizer_code: str | None = pydantic.Field(
+        default=None,
+        validation_alias="organizerCode",
+        serialization_alias="organizerCode",
+    )
+    """The presenter's 4-digit PIN, which gives moderator control of the teleconference."""
+
+
+class StartedMeeting(BaseModel):
+    """The links of a started meeting."""
+
+    presenter_link: str = pydantic.Field(
+        validation_alias="presenterLink", serialization_alias="presenterLink"
+    )
+    """The URL the presenter opens to launch the meeting (a window of at least 400x400 px). A secure link that logs the presenter in once; it expires after 10 minutes."""
+    viewer_link: str = pydantic.Field(
+        validation_alias="viewerLink", serialization_alias="viewerLink"
+    )
+    """The URL viewers open to join the meeting."""
+    audio_conference: AudioConference | None = pydantic.Field(
+        default=None,
+        validation_alias="audioConference",
+        serialization_alias="audioConference",
+    )
+    webhooks_status: dict[str, typing.Any] | None = pydantic.Field(
+        default=None,
+        validation_alias="webhooksStatus",
+        serialization_alias="webhooksStatus",
+    )
+    """The status of the webhooks requested, when the request had `webhooks`; the meeting may start even when they could not be registered."""
+
+
+class ScheduledMeetingStart(BaseModel):
+    """How to start a scheduled meeting: only `webhooks`, which join.me documents for every start call."""
+
+    webhooks: Webhooks | None = None
 
 
 class MeetingUpdate(BaseModel):

@@ -76,6 +76,14 @@ VENDORS: dict[str, VendorMap] = {
             FieldMap(name="attendees", at=("participants",)),
             FieldMap(name="join_url", at=("viewerLink",), read_only=True),
         ),
+        actions=(
+            (
+                "start",
+                Verb(
+                    method="meetings.start_scheduled_meeting", id_argument="meeting_id"
+                ),
+            ),
+        ),
     ),
     "portsip": VendorMap(
         name="portsip",

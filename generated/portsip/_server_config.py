@@ -48,6 +48,7 @@ ACTIONS: dict[str, FakeAction] = {
         action="create",
         collection="meetings",
         values={
+            "extension_number": "8001",
             "status": "OFFLINE",
             "locked": False,
             "muted": False,
@@ -94,10 +95,10 @@ ACTIONS: dict[str, FakeAction] = {
         output="/items",
     ),
     "update_meeting_participants_layout": FakeAction(
-        action="set",
+        action="merge",
         collection="meetings",
         key="id",
-        copy={"participant_layout": "/items"},
+        rename={"items": "participant_layout"},
     ),
     "invite_meeting_participant": FakeAction(
         action="create",
@@ -134,11 +135,10 @@ ACTIONS: dict[str, FakeAction] = {
         values={"chairman": True},
     ),
     "set_meeting_participant_position": FakeAction(
-        action="set",
+        action="merge",
         collection="participants",
         key="participant_id",
         parent=Parent(collection="meetings", param="id"),
-        copy={"position": "/position"},
     ),
     "kick_out_meeting_participant": FakeAction(
         action="delete",

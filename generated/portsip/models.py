@@ -150,16 +150,19 @@ class OutboundCallerId(BaseModel):
 
 
 class Meeting(BaseModel):
-    """A meeting (conference room) as returned by the list and retrieve operations."""
+    """A meeting (conference room) as returned by the list and retrieve operations. PortSIP's official description requires none of its fields."""
 
-    id: str
+    id: str | None = None
     """The unique ID of the conference room (an opaque string)."""
-    extension_number: str
+    extension_number: str | None = None
     """The extension number of the conference room (digits)."""
-    mode: typing.Annotated[
-        MeetingMode | typing.Literal["AUDIO", "VIDEO"],
-        pydantic.Field(union_mode="left_to_right"),
-    ]
+    mode: (
+        typing.Annotated[
+            MeetingMode | typing.Literal["AUDIO", "VIDEO"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
     control: (
         typing.Annotated[
             MeetingControl | typing.Literal["FREE", "MASTER"],
@@ -191,7 +194,7 @@ class Meeting(BaseModel):
         ]
         | None
     ) = None
-    subject: str
+    subject: str | None = None
     """The subject of conference room."""
     language: str | None = None
     """BCP 47 language tag, for example en-US."""
@@ -205,7 +208,7 @@ class Meeting(BaseModel):
     """Whether recording is enabled when the meeting starts."""
     enable_prompt: bool | None = None
     """Whether the voice menu is enabled."""
-    timezone: str
+    timezone: str | None = None
     """The IANA Time Zone names, such as \"Asia/Shanghai\"."""
     created_at: datetime.datetime | None = None
     """The time the meeting was created (RFC 3339)."""
@@ -411,24 +414,27 @@ class UpdateMeetingRequest(BaseModel):
 
 
 class MeetingStatus(BaseModel):
-    """The live status of a meeting."""
+    """The live status of a meeting. PortSIP's official description requires none of its fields."""
 
-    status: typing.Annotated[
-        MeetingOnlineStatus | typing.Literal["ONLINE", "OFFLINE", "ON_CALL"],
-        pydantic.Field(union_mode="left_to_right"),
-    ]
-    locked: bool
+    status: (
+        typing.Annotated[
+            MeetingOnlineStatus | typing.Literal["ONLINE", "OFFLINE", "ON_CALL"],
+            pydantic.Field(union_mode="left_to_right"),
+        ]
+        | None
+    ) = None
+    locked: bool | None = None
     """Whether the meeting is locked."""
-    muted: bool
+    muted: bool | None = None
     """Whether the meeting is muted."""
-    recording: bool
+    recording: bool | None = None
     """Whether the meeting is being recorded."""
 
 
 class MeetingParticipant(BaseModel):
-    """A participant currently in a meeting."""
+    """A participant currently in a meeting. PortSIP's official description requires none of its fields; blank ones are null."""
 
-    id: str
+    id: str | None = None
     """The unique ID of the participant (an opaque string)."""
     display_name: str | None = None
     """The display name of the participant."""
@@ -450,19 +456,19 @@ class MeetingParticipantList(BaseModel):
 class MeetingParticipantsLayout(BaseModel):
     """The body of an update-participants-layout request."""
 
-    items: list[str]
+    items: list[str] | None = None
     """The IDs (opaque strings) of the participants to show in the video layout, in layout order."""
 
 
 class InviteMeetingParticipantRequest(BaseModel):
     """The body of an invite-participant request."""
 
-    number: str
+    number: str | None = None
     """The number (extension or external phone number) to call into the meeting."""
 
 
 class MeetingParticipantPosition(BaseModel):
     """The body of a set-participant-position request."""
 
-    position: int
+    position: int | None = None
     """The new position of the participant in the video layout (-1 to 8)."""

@@ -686,6 +686,12 @@ class MeetingExternalUserInfoResource(BaseModel):
         serialization_alias="personalLink",
     )
     """Link to the user's personal meeting room."""
+    personal_link_name: str | None = pydantic.Field(
+        default=None,
+        validation_alias="personalLinkName",
+        serialization_alias="personalLinkName",
+    )
+    """Name of the user's personal meeting room link, the last part of `personalLink` (from RingCentral's official description, as its SDK ringcentral-extensible generates it)."""
     use_pmi_for_instant_meetings: bool | None = pydantic.Field(
         default=None,
         validation_alias="usePmiForInstantMeetings",

@@ -36,6 +36,23 @@ class MeetingsHandlers:
         """Schedule a new meeting"""
         raise NotImplementedError("scheduleMeeting")
 
+    async def start_ad_hoc_meeting(
+        self,
+        *,
+        body: models.AdHocMeetingStart,
+    ) -> models.StartedMeeting:
+        """Start an ad hoc meeting"""
+        raise NotImplementedError("startAdHocMeeting")
+
+    async def start_scheduled_meeting(
+        self,
+        meeting_id: int,
+        *,
+        body: models.ScheduledMeetingStart | None = None,
+    ) -> models.StartedMeeting:
+        """Start a scheduled meeting"""
+        raise NotImplementedError("startScheduledMeeting")
+
     async def get_scheduled_meeting(
         self,
         meeting_id: int,
@@ -98,6 +115,45 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(201, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
+        security=("bearerAuth",),
+    ),
+    Route(
+        name="start_ad_hoc_meeting",
+        resource="meetings",
+        method="POST",
+        path="/meetings/start",
+        pointer="/paths/~1meetings~1start/post",
+        params=(),
+        body_schema="/paths/~1meetings~1start/post/requestBody/content/application~1json/schema",
+        body_required=True,
+        body_type=models.AdHocMeetingStart,
+        body_encoding="json",
+        results=(Result(201, "json", models.StartedMeeting, "application/json"),),
+        result_type=models.StartedMeeting,
+        security=("bearerAuth",),
+    ),
+    Route(
+        name="start_scheduled_meeting",
+        resource="meetings",
+        method="POST",
+        path="/meetings/{meetingId}/start",
+        pointer="/paths/~1meetings~1{meetingId}~1start/post",
+        params=(
+            Param(
+                "meetingId",
+                "meeting_id",
+                "path",
+                True,
+                "/components/parameters/meetingId/schema",
+                int,
+            ),
+        ),
+        body_schema="/paths/~1meetings~1{meetingId}~1start/post/requestBody/content/application~1json/schema",
+        body_required=False,
+        body_type=models.ScheduledMeetingStart,
+        body_encoding="json",
+        results=(Result(201, "json", models.StartedMeeting, "application/json"),),
+        result_type=models.StartedMeeting,
         security=("bearerAuth",),
     ),
     Route(

@@ -99,6 +99,75 @@ class Meetings(SyncAPIResource):
         )
         return typing.cast(models.Meeting, parse(response, models.Meeting))
 
+    def start_ad_hoc_meeting(
+        self,
+        *,
+        body: models.AdHocMeetingStart,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> models.StartedMeeting:
+        """Start an ad hoc meeting
+
+        Generates the links that launch an ad hoc (unscheduled) meeting: the presenter's and the viewers'. From join.me's \"Start meetings\" page (vendor notes); not in the seed.
+
+        Args:
+            body: The request body.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        response = self._request(
+            "POST",
+            "/meetings/start",
+            body=body,
+            has_body=True,
+            accept="application/json",
+            security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return typing.cast(
+            models.StartedMeeting, parse(response, models.StartedMeeting)
+        )
+
+    def start_scheduled_meeting(
+        self,
+        meeting_id: int,
+        *,
+        body: models.ScheduledMeetingStart | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> models.StartedMeeting:
+        """Start a scheduled meeting
+
+        Starts a scheduled meeting: its `viewerLink` becomes active, and the answer carries the presenter's one-time link. The seed refers to this call (\"the start meeting API call ... for this meetingId\"); its body and answer are assumed from the ad hoc call (see the API description).
+
+        Args:
+            body: The request body.
+            meeting_id: The ID of the meeting.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        response = self._request(
+            "POST",
+            "/meetings/{meetingId}/start",
+            path_params={"meetingId": meeting_id},
+            body=body,
+            has_body=body is not None,
+            accept="application/json",
+            security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return typing.cast(
+            models.StartedMeeting, parse(response, models.StartedMeeting)
+        )
+
     def get_scheduled_meeting(
         self,
         meeting_id: int,
@@ -200,6 +269,10 @@ class MeetingsWithRawResponse:
             resource.get_scheduled_meetings
         )
         self.schedule_meeting = raw_response_wrapper(resource.schedule_meeting)
+        self.start_ad_hoc_meeting = raw_response_wrapper(resource.start_ad_hoc_meeting)
+        self.start_scheduled_meeting = raw_response_wrapper(
+            resource.start_scheduled_meeting
+        )
         self.get_scheduled_meeting = raw_response_wrapper(
             resource.get_scheduled_meeting
         )
@@ -275,6 +348,75 @@ class AsyncMeetings(AsyncAPIResource):
             max_retries=max_retries,
         )
         return typing.cast(models.Meeting, parse(response, models.Meeting))
+
+    async def start_ad_hoc_meeting(
+        self,
+        *,
+        body: models.AdHocMeetingStart,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> models.StartedMeeting:
+        """Start an ad hoc meeting
+
+        Generates the links that launch an ad hoc (unscheduled) meeting: the presenter's and the viewers'. From join.me's \"Start meetings\" page (vendor notes); not in the seed.
+
+        Args:
+            body: The request body.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        response = await self._request(
+            "POST",
+            "/meetings/start",
+            body=body,
+            has_body=True,
+            accept="application/json",
+            security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return typing.cast(
+            models.StartedMeeting, parse(response, models.StartedMeeting)
+        )
+
+    async def start_scheduled_meeting(
+        self,
+        meeting_id: int,
+        *,
+        body: models.ScheduledMeetingStart | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> models.StartedMeeting:
+        """Start a scheduled meeting
+
+        Starts a scheduled meeting: its `viewerLink` becomes active, and the answer carries the presenter's one-time link. The seed refers to this call (\"the start meeting API call ... for this meetingId\"); its body and answer are assumed from the ad hoc call (see the API description).
+
+        Args:
+            body: The request body.
+            meeting_id: The ID of the meeting.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        response = await self._request(
+            "POST",
+            "/meetings/{meetingId}/start",
+            path_params={"meetingId": meeting_id},
+            body=body,
+            has_body=body is not None,
+            accept="application/json",
+            security=("bearerAuth",),
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        return typing.cast(
+            models.StartedMeeting, parse(response, models.StartedMeeting)
+        )
 
     async def get_scheduled_meeting(
         self,
@@ -377,6 +519,12 @@ class AsyncMeetingsWithRawResponse:
             resource.get_scheduled_meetings
         )
         self.schedule_meeting = async_raw_response_wrapper(resource.schedule_meeting)
+        self.start_ad_hoc_meeting = async_raw_response_wrapper(
+            resource.start_ad_hoc_meeting
+        )
+        self.start_scheduled_meeting = async_raw_response_wrapper(
+            resource.start_scheduled_meeting
+        )
         self.get_scheduled_meeting = async_raw_response_wrapper(
             resource.get_scheduled_meeting
         )

@@ -77,8 +77,8 @@ class Meetings(SyncAPIResource):
 
         Args:
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date.
-            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date.
+            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date. The month-first order is an assumption: the seed's only example, `01-01-2022`, reads the same day-first (`DD-MM-YYYY`), and the seed names no format. If a real server refuses a date or lists the wrong days, the order is the first thing to check.
+            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date. The month-first order is an assumption, as for `startDate`: the seed's example `01-01-2023` reads the same day-first.
             next_page_token: Token string used to get the next page of results (paginate), taken from `data.next_page_token` of the previous page. This token expires after 15 minutes.
             max_results: Max number of results to return per page.
             type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
@@ -142,8 +142,8 @@ class Meetings(SyncAPIResource):
 
         Args:
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date.
-            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date.
+            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date. The month-first order is an assumption: the seed's only example, `01-01-2022`, reads the same day-first (`DD-MM-YYYY`), and the seed names no format. If a real server refuses a date or lists the wrong days, the order is the first thing to check.
+            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date. The month-first order is an assumption, as for `startDate`: the seed's example `01-01-2023` reads the same day-first.
             next_page_token: Token string used to get the next page of results (paginate), taken from `data.next_page_token` of the previous page. This token expires after 15 minutes.
             max_results: Max number of results to return per page.
             type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
@@ -372,8 +372,8 @@ class AsyncMeetings(AsyncAPIResource):
 
         Args:
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date.
-            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date.
+            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date. The month-first order is an assumption: the seed's only example, `01-01-2022`, reads the same day-first (`DD-MM-YYYY`), and the seed names no format. If a real server refuses a date or lists the wrong days, the order is the first thing to check.
+            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date. The month-first order is an assumption, as for `startDate`: the seed's example `01-01-2023` reads the same day-first.
             next_page_token: Token string used to get the next page of results (paginate), taken from `data.next_page_token` of the previous page. This token expires after 15 minutes.
             max_results: Max number of results to return per page.
             type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.
@@ -437,8 +437,8 @@ class AsyncMeetings(AsyncAPIResource):
 
         Args:
             account_id: The user's Pyas account id. This is returned when you connect an account to Pyas.
-            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date.
-            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date.
+            start_date: Filter meetings from a start date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2022`), not an ISO 8601 date. The month-first order is an assumption: the seed's only example, `01-01-2022`, reads the same day-first (`DD-MM-YYYY`), and the seed names no format. If a real server refuses a date or lists the wrong days, the order is the first thing to check.
+            end_date: Filter meetings up to an end date. A month-day-year string (`MM-DD-YYYY`, e.g. `01-01-2023`), not an ISO 8601 date. The month-first order is an assumption, as for `startDate`: the seed's example `01-01-2023` reads the same day-first.
             next_page_token: Token string used to get the next page of results (paginate), taken from `data.next_page_token` of the previous page. This token expires after 15 minutes.
             max_results: Max number of results to return per page.
             type: Type of meeting. `scheduled` - all valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings; `live` - all the ongoing meetings; `upcoming` - all upcoming meetings, including live meetings; `upcoming_meetings` - all upcoming meetings, including live meetings; `previous_meetings` - all the previous meetings.

@@ -33,7 +33,7 @@ class MeetingsHandlers:
     async def create_meeting(
         self,
         *,
-        body: models.MeetingRequestResource,
+        body: models.MeetingRequestResource | None = None,
         account_id: str = "~",
         extension_id: str = "~",
     ) -> models.MeetingResponseResource:
@@ -54,7 +54,7 @@ class MeetingsHandlers:
         self,
         meeting_id: str,
         *,
-        body: models.MeetingRequestResource,
+        body: models.MeetingRequestResource | None = None,
         account_id: str = "~",
         extension_id: str = "~",
     ) -> models.MeetingResponseResource:
@@ -157,7 +157,7 @@ ROUTES: tuple[Route, ...] = (
             ),
         ),
         body_schema="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting/post/requestBody/content/application~1json/schema",
-        body_required=True,
+        body_required=False,
         body_type=models.MeetingRequestResource,
         body_encoding="json",
         results=(
@@ -241,7 +241,7 @@ ROUTES: tuple[Route, ...] = (
             ),
         ),
         body_schema="/paths/~1restapi~1v1.0~1account~1{accountId}~1extension~1{extensionId}~1meeting~1{meetingId}/put/requestBody/content/application~1json/schema",
-        body_required=True,
+        body_required=False,
         body_type=models.MeetingRequestResource,
         body_encoding="json",
         results=(

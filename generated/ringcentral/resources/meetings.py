@@ -142,7 +142,7 @@ class Meetings(SyncAPIResource):
     def create_meeting(
         self,
         *,
-        body: models.MeetingRequestResource,
+        body: models.MeetingRequestResource | None = None,
         account_id: str = "~",
         extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
@@ -166,7 +166,7 @@ class Meetings(SyncAPIResource):
         | 404 | CMN-102 | Resource for parameter [extensionId] is not found |
 
         Args:
-            body: The meeting to create.
+            body: The meeting to create. Optional, as in RingCentral's official description; without it the server uses its defaults.
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
             extra_headers: Headers to add to (or override in) this request.
@@ -180,7 +180,7 @@ class Meetings(SyncAPIResource):
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
             path_params={"accountId": account_id, "extensionId": extension_id},
             body=body,
-            has_body=True,
+            has_body=body is not None,
             accept="application/json",
             security=("OAuth2",),
             error_types={
@@ -269,7 +269,7 @@ class Meetings(SyncAPIResource):
         self,
         meeting_id: str,
         *,
-        body: models.MeetingRequestResource,
+        body: models.MeetingRequestResource | None = None,
         account_id: str = "~",
         extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
@@ -293,7 +293,7 @@ class Meetings(SyncAPIResource):
         | 404 | CMN-102 | Resource for parameter [extensionId] is not found |
 
         Args:
-            body: The new settings of the meeting.
+            body: The new settings of the meeting. Optional, as in RingCentral's official description.
             meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
@@ -312,7 +312,7 @@ class Meetings(SyncAPIResource):
                 "meetingId": meeting_id,
             },
             body=body,
-            has_body=True,
+            has_body=body is not None,
             accept="application/json",
             security=("OAuth2",),
             error_types={
@@ -567,7 +567,7 @@ class AsyncMeetings(AsyncAPIResource):
     async def create_meeting(
         self,
         *,
-        body: models.MeetingRequestResource,
+        body: models.MeetingRequestResource | None = None,
         account_id: str = "~",
         extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
@@ -591,7 +591,7 @@ class AsyncMeetings(AsyncAPIResource):
         | 404 | CMN-102 | Resource for parameter [extensionId] is not found |
 
         Args:
-            body: The meeting to create.
+            body: The meeting to create. Optional, as in RingCentral's official description; without it the server uses its defaults.
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
             extra_headers: Headers to add to (or override in) this request.
@@ -605,7 +605,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting",
             path_params={"accountId": account_id, "extensionId": extension_id},
             body=body,
-            has_body=True,
+            has_body=body is not None,
             accept="application/json",
             security=("OAuth2",),
             error_types={
@@ -694,7 +694,7 @@ class AsyncMeetings(AsyncAPIResource):
         self,
         meeting_id: str,
         *,
-        body: models.MeetingRequestResource,
+        body: models.MeetingRequestResource | None = None,
         account_id: str = "~",
         extension_id: str = "~",
         extra_headers: Mapping[str, str] | None = None,
@@ -718,7 +718,7 @@ class AsyncMeetings(AsyncAPIResource):
         | 404 | CMN-102 | Resource for parameter [extensionId] is not found |
 
         Args:
-            body: The new settings of the meeting.
+            body: The new settings of the meeting. Optional, as in RingCentral's official description.
             meeting_id: Internal identifier of a RingCentral meeting
             account_id: Internal identifier of a RingCentral account or tilde (~) to indicate the account logged-in within the current session
             extension_id: Internal identifier of an extension or tilde (~) to indicate the extension assigned to the account logged-in within the current session
@@ -737,7 +737,7 @@ class AsyncMeetings(AsyncAPIResource):
                 "meetingId": meeting_id,
             },
             body=body,
-            has_body=True,
+            has_body=body is not None,
             accept="application/json",
             security=("OAuth2",),
             error_types={
