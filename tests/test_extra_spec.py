@@ -49,13 +49,14 @@ def test_a_sixth_vendor_joins_the_meetings_interface_with_spec_data_alone(tmp_pa
     shutil.copy(ROOT / "tests" / "fixtures" / "unified" / "calendar.yaml", project / "specs" / "calendar.yaml")
 
     run([sys.executable, "-m", "generator", "generate"], project)
-    assert '"calendar": VendorMap(' in (project / "generated" / "meetings" / "_vendors.py").read_text()
+    # named like the standard library's `calendar`, the package is `calendar_api`
+    assert '"calendar_api": VendorMap(' in (project / "generated" / "meetings" / "_vendors.py").read_text()
     report = run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA", "tests/test_unified.py"], project
     )
     for test in (  # create to delete, sync and async; a field it cannot keep
-        "create_get_list_update_delete_keep_every_field_the_vendor_keeps[calendar-sync]",
-        "create_get_list_update_delete_keep_every_field_the_vendor_keeps[calendar-async]",
-        "a_field_the_vendor_cannot_keep_is_refused_at_the_call[calendar]",
+        "create_get_list_update_delete_keep_every_field_the_vendor_keeps[calendar_api-sync]",
+        "create_get_list_update_delete_keep_every_field_the_vendor_keeps[calendar_api-async]",
+        "a_field_the_vendor_cannot_keep_is_refused_at_the_call[calendar_api]",
     ):
         assert f"PASSED tests/test_unified.py::test_{test}" in report, report[-3000:]
