@@ -6,6 +6,7 @@ import contextlib
 import json
 import shlex
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -17,7 +18,7 @@ from . import pipeline, sources
 from .cache import DEFAULT_DIR, Cache
 from .config import LintConfig, find_config, load_config
 from .format import FORMATTERS, Formatter
-from .problems import GeneratorError, Problem
+from .problems import GENERATOR, GeneratorError, Problem
 from .write import diff
 
 SPECS = Path("specs")
@@ -73,12 +74,24 @@ def _fix(specs: tuple[Path, ...], out: Path, config_path: Path | None) -> str:
 SHOWN_WARNINGS = 5  # `generate` shows this many warnings; -v shows all
 
 
+def _importance(warning: Problem) -> int:
+    """What a preview shows first: code that is looser than the spec (an unsupported
+    construct, a value left out), then the generator's other findings, then house style."""
+    if warning.rule == "unsupported" or warning.rule in pipeline.LEFT_OUT:
+        return 0
+    return 1 if warning.rule in GENERATOR else 2
+
+
 def _report_warnings(warnings: Sequence[Problem], verbose: bool) -> None:
-    shown = warnings if verbose else warnings[:SHOWN_WARNINGS]
+    """Every warning with -v; else the few most likely to matter, then a count per rule."""
+    shown = list(warnings) if verbose else sorted(warnings, key=_importance)[:SHOWN_WARNINGS]  # stable: by line
     for warning in shown:
         click.echo(str(warning), err=True)
     if len(shown) < len(warnings):
-        click.echo(f"... {_plural(len(warnings), 'warning')} in all (-v shows every one)", err=True)
+        click.echo(f"... {_plural(len(warnings), 'warning')} in all (-v shows every one):", err=True)
+        counts = Counter(warning.rule for warning in warnings)
+        for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            click.echo(f"  {count:>5} {rule}", err=True)
 
 
 config_option = click.option(
@@ -158,7 +171,12 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Pa
     show_default=True,
     help="What formats the code (the same bytes either way; ruff is quicker).",
 )
-@click.option("-v", "--verbose", is_flag=True, help=f"Show every warning, not only the first {SHOWN_WARNINGS}.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help=f"Show every warning (also when nothing changed), not only {SHOWN_WARNINGS} and a count per rule.",
+)
 @config_option
 def generate(
     specs: tuple[Path, ...],
@@ -188,8 +206,9 @@ def generate(
     except GeneratorError as error:
         _fail(error)
         return
-    _report_warnings(done.warnings, verbose)
     changes = done.changes
+    if changes or verbose:  # nothing changed: the warnings are the last run's news
+        _report_warnings(done.warnings, verbose)
     if check and changes:
         click.echo(diff(changes), nl=False)
         stale = _plural(len(changes), "generated file")

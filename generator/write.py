@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import glob
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ def apply(changes: Iterable[Change], out: Path | None = None) -> None:
         change.path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=change.path.parent, prefix=".", suffix=".tmp")
         try:
+            os.fchmod(fd, _mode(change.path))
             with os.fdopen(fd, "wb") as file:
                 file.write(change.new)
             os.replace(temporary, change.path)
@@ -83,6 +85,22 @@ def apply(changes: Iterable[Change], out: Path | None = None) -> None:
             raise
     if out is not None:
         _prune(emptied, out)
+
+
+def _mode(path: Path) -> int:
+    """The mode a rewritten file keeps, or that a plain `open()` gives a new one under the umask
+    (`mkstemp` alone would make every file 0600)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it, at once set back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _prune(folders: Iterable[Path], out: Path) -> None:

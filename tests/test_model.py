@@ -315,3 +315,29 @@ def test_the_model_leaves_line_wrapping_to_the_formatter() -> None:
     assert not [
         m for m, imported in edges.items() if m.startswith("generator.model") and "generator.format" in imported
     ]
+
+
+def test_an_authorization_header_is_an_argument_unless_a_scheme_of_the_operation_sends_it(
+    write_spec: Callable[..., Path],
+) -> None:
+    header = "parameters: [{name: Authorization, in: header, required: true, schema: {type: string}}]"
+    api = api_of(
+        write_spec,
+        minimal_spec(
+            f"""
+            /open: {{get: {{operationId: open, security: [], {header}, responses: {{'204': {{description: x}}}}}}}}
+            /keyed: {{get: {{operationId: keyed, security: [{{key: []}}], {header}, responses: {{'204': {{description: x}}}}}}}}
+            /bearer: {{get: {{operationId: bearer, security: [{{token: []}}], {header}, responses: {{'204': {{description: x}}}}}}}}
+            """,
+            """
+            securitySchemes:
+              token: {type: http, scheme: bearer}
+              key: {type: apiKey, in: header, name: X-Key}
+            """,
+        ),
+    )
+    wire = {op.operation_id: [p.wire_name for p in op.parameters] for op in api.operations}
+    assert wire == {"open": ["Authorization"], "keyed": ["Authorization"], "bearer": []}
+    (ignored,) = [w for w in api.warnings if w.pointer.endswith("/name") and "Authorization" in w.message]
+    assert ignored.pointer == "/paths/~1bearer/get/parameters/0/name"
+    assert "the operation's security scheme sets it" in ignored.message

@@ -129,8 +129,9 @@ def test_content_parameters_are_json_and_names_repeat_across_locations() -> None
     )
     assert client.search(filter=SearchFilter(name="ann", tags=["a", "b"])) == ["a"]
     assert urllib.parse.parse_qs(seen[0].url.query.decode()) == {"filter": ['{"name":"ann","tags":["a","b"]}']}
-    client.get_item("p", id_2="q", id_3="h", id_4="c", user_agent="mine/1")
+    client.get_item("p", id_2="q", id_3="h", id_4="c", user_agent="mine/1", authorization="Token abc")
     request = seen[1]
+    assert request.headers["Authorization"] == "Token abc"  # no security scheme sends it: the argument does
     assert (request.url.path, request.url.params["id"], request.headers["id"]) == ("/v1/items/p", "q", "h")
     assert request.headers["Cookie"] == "id=c"
     assert request.headers.get_list("User-Agent") == ["mine/1"]  # the parameter replaces the client's own
@@ -193,8 +194,17 @@ class Answers(Handlers):
     async def search(self, *, filter: SearchFilter) -> list[str]:
         return [filter.name, *(filter.tags or [])]
 
-    async def get_item(self, id: str, *, id_2: str, id_3: str, id_4: str, user_agent: str | None = None) -> Ids:
-        return Ids(path=id, query=id_2, header=id_3, cookie=id_4, agent=user_agent or "-")
+    async def get_item(
+        self,
+        id: str,
+        *,
+        id_2: str,
+        id_3: str,
+        id_4: str,
+        authorization: str | None = None,
+        user_agent: str | None = None,
+    ) -> Ids:
+        return Ids(path=id, query=id_2, header=id_3, cookie=id_4, agent=f"{user_agent or '-'} {authorization or '-'}")
 
     async def get_legacy(self) -> Thing:
         return Thing(id="l", name="legacy")
@@ -228,8 +238,8 @@ def test_client_and_server_agree_on_statuses_media_types_and_raw_bodies() -> Non
         client.ping(body=BINARY)
         assert client.echo(body={"a": [1, "b"]}) == {"a": [1, "b"]}
         assert client.search(filter=SearchFilter(name="ann", tags=["x"])) == ["ann", "x"]
-        ids = client.get_item("p", id_2="q", id_3="h", id_4="c", user_agent="agent/1")
-        assert ids == Ids(path="p", query="q", header="h", cookie="c", agent="agent/1")
+        ids = client.get_item("p", id_2="q", id_3="h", id_4="c", user_agent="agent/1", authorization="Token t")
+        assert ids == Ids(path="p", query="q", header="h", cookie="c", agent="agent/1 Token t")
         assert client.get_legacy() == Thing(id="l", name="legacy")
         assert raw.delete_gone("t").status_code == 204
     assert handlers.bodies == [Document(title="T"), BINARY, TEXT, BINARY, BINARY, BINARY]

@@ -34,7 +34,10 @@ RESERVED_METHODS = frozenset(
     }
 )
 # OpenAPI: header parameters of these names are ignored; the client sets them itself.
-IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+# `Authorization` too, but only where a security scheme of the operation sends it:
+# a spec that declares none (GoToMeeting's) keeps it as an argument, or no call
+# could authenticate.
+IGNORED_HEADERS = frozenset({"accept", "content-type"})
 NO_BODY = frozenset({"204", "205", "304"})  # statuses whose answers have no body
 # Media types by preference, after application/json itself (0).
 RANKS: dict[Encoding, int] = {"json": 1, "form": 2, "multipart": 3, "text": 4, "bytes": 5}
@@ -149,9 +152,10 @@ class OperationParser:
         hint = class_name(operation_id)
         scope = NameScope(RESERVED_PARAMETERS)
         parameters: list[Parameter] = []
+        ignored = IGNORED_HEADERS | self._credential_headers(spec)
         with self.schemas.context("request"):
             for listed in found.parameters:
-                parameter = self._parameter(listed.node, listed.pointer, hint, scope)
+                parameter = self._parameter(listed.node, listed.pointer, hint, scope, ignored)
                 if isinstance(parameter, Problem):
                     return parameter
                 if parameter is not None:
@@ -206,7 +210,29 @@ class OperationParser:
             fake=fake,
         )
 
-    def _parameter(self, raw: Any, pointer: str, hint: str, scope: NameScope) -> Parameter | Problem | None:
+    def _credential_headers(self, spec: dict[str, Any]) -> frozenset[str]:
+        """The headers (lower case) that a security scheme of the operation sends."""
+        data = self.document.data
+        security = spec.get("security", data.get("security"))
+        schemes = (data.get("components") or {}).get("securitySchemes") or {}
+        keys = (
+            {key for each in security if isinstance(each, dict) for key in each}
+            if isinstance(security, list)
+            else set()
+        )
+        found: set[str] = set()
+        for key in keys & set(schemes if isinstance(schemes, dict) else ()):
+            _, scheme = deref(data, join("/components/securitySchemes", key), schemes[key])
+            kind = scheme.get("type") if isinstance(scheme, dict) else None
+            if kind in ("http", "oauth2", "openIdConnect"):
+                found.add("authorization")
+            elif kind == "apiKey" and scheme.get("in") == "header" and isinstance(scheme.get("name"), str):
+                found.add(scheme["name"].lower())
+        return frozenset(found)
+
+    def _parameter(
+        self, raw: Any, pointer: str, hint: str, scope: NameScope, ignored: frozenset[str]
+    ) -> Parameter | Problem | None:
         if not isinstance(raw, dict):
             self.findings.add(pointer, "a parameter must be an object; left out")
             return None
@@ -219,8 +245,11 @@ class OperationParser:
             self.findings.add(pointer, "a parameter without a name; left out")
             return None
         wire_name = str(raw["name"])
-        if location == "header" and wire_name.lower() in IGNORED_HEADERS:
-            message = f"a header parameter named {wire_name!r} is ignored (OpenAPI): the client sets it; extra_headers= overrides it"
+        if location == "header" and wire_name.lower() in ignored:
+            setter = "the client" if wire_name.lower() in IGNORED_HEADERS else "the operation's security scheme"
+            message = (
+                f"a header parameter named {wire_name!r} is ignored: {setter} sets it; extra_headers= overrides it"
+            )
             self.findings.add(join(pointer, "name"), message)
             return None
         schema_pointer, raw_schema, as_json = self._parameter_schema(raw, pointer)

@@ -464,18 +464,20 @@ class ResponsesClient(SyncAPIClient):
         id_2: str,
         id_3: str,
         id_4: str,
+        authorization: str | None = None,
         user_agent: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Ids:
-        """One name in every location, and headers the client sets itself
+        """One name in every location, headers the client sets itself, and an Authorization no scheme sends
 
         Args:
             id: id
             id_2: id
             id_3: id
             id_4: id
+            authorization: Authorization
             user_agent: User-Agent
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
@@ -486,7 +488,11 @@ class ResponsesClient(SyncAPIClient):
             "/items/{id}",
             path_params={"id": id},
             params={"id": id_2},
-            headers={"id": id_3, "User-Agent": user_agent},
+            headers={
+                "id": id_3,
+                "Authorization": authorization,
+                "User-Agent": user_agent,
+            },
             cookies={"id": id_4},
             accept="application/json",
             extra_headers=extra_headers,
@@ -1060,18 +1066,20 @@ class AsyncResponsesClient(AsyncAPIClient):
         id_2: str,
         id_3: str,
         id_4: str,
+        authorization: str | None = None,
         user_agent: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
     ) -> models.Ids:
-        """One name in every location, and headers the client sets itself
+        """One name in every location, headers the client sets itself, and an Authorization no scheme sends
 
         Args:
             id: id
             id_2: id
             id_3: id
             id_4: id
+            authorization: Authorization
             user_agent: User-Agent
             extra_headers: Headers to add to (or override in) this request.
             timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
@@ -1082,7 +1090,11 @@ class AsyncResponsesClient(AsyncAPIClient):
             "/items/{id}",
             path_params={"id": id},
             params={"id": id_2},
-            headers={"id": id_3, "User-Agent": user_agent},
+            headers={
+                "id": id_3,
+                "Authorization": authorization,
+                "User-Agent": user_agent,
+            },
             cookies={"id": id_4},
             accept="application/json",
             extra_headers=extra_headers,

@@ -141,9 +141,10 @@ class Handlers:
         id_2: str,
         id_3: str,
         id_4: str,
+        authorization: str | None = None,
         user_agent: str | None = None,
     ) -> models.Ids:
-        """One name in every location, and headers the client sets itself"""
+        """One name in every location, headers the client sets itself, and an Authorization no scheme sends"""
         raise NotImplementedError("getItem")
 
     async def get_legacy(
@@ -435,6 +436,14 @@ ROUTES: tuple[Route, ...] = (
                 "cookie",
                 True,
                 "/paths/~1items~1{id}/get/parameters/3/schema",
+                str,
+            ),
+            Param(
+                "Authorization",
+                "authorization",
+                "header",
+                False,
+                "/paths/~1items~1{id}/get/parameters/6/schema",
                 str,
             ),
             Param(
