@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 from click.testing import Result
 from conftest import ROOT, minimal_spec
 
@@ -193,3 +194,16 @@ def test_a_report_carries_what_stopped_the_run(cli: Cli, write_spec: Callable[..
     )
     text = cli("lint", "api.yaml")
     assert (text.exit_code, text.stdout, text.stderr.count("\n")) == (1, "", 1)  # text: as before, on stderr
+
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+CI_SECTION = README[README.index("### Reports for CI") : README.index("## What a spec may contain")]
+
+
+def test_the_readme_documents_every_format_the_hook_and_the_actions_job() -> None:
+    assert sorted(re.findall(r"^\| `(\w+)` \|", CI_SECTION, re.MULTILINE)) == sorted(FORMATS)
+    hooks, workflow = (yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", CI_SECTION, re.DOTALL))
+    assert hooks["repos"][0]["hooks"][0]["id"] == "clientgen-lint"
+    steps = workflow["jobs"]["lint"]["steps"]
+    assert any(step.get("uses", "").startswith("github/codeql-action/upload-sarif@") for step in steps)
+    assert any("clientgen lint --format sarif" in step.get("run", "") for step in steps)
