@@ -78,7 +78,7 @@ lock:
 	.cache/lock-venv/bin/python -m pip install --quiet --upgrade pip
 	.cache/lock-venv/bin/python -m pip install --quiet -e '.[dev]'
 	{ echo "# Written by 'make lock' from pyproject.toml's ranges; 'make' installs with it."; \
-	  .cache/lock-venv/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	  .cache/lock-venv/bin/python -m pip freeze --all --exclude pip --exclude-editable; } > constraints.txt
 	rm -rf .cache/lock-venv
 
 # Every cache the project creates, and the venv.

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import shlex
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,9 +18,12 @@ from .cache import DEFAULT_DIR, Cache
 from .config import LintConfig, find_config, load_config
 from .format import FORMATTERS, Formatter
 from .problems import GENERATOR, GeneratorError, Problem
+from .reports import FORMATS, Report, plural
 from .write import diff
 
 SPECS = Path("specs")
+PROG = "clientgen"  # the command pyproject.toml installs
+DISTRIBUTION = "meeting-clientgen"  # the distribution pyproject.toml names
 T = TypeVar("T")
 
 
@@ -59,10 +61,6 @@ def _config(path: Path | None) -> LintConfig:
     return load_config(path or find_config(Path.cwd()))
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
 def _fix(specs: tuple[Path, ...], out: Path, config_path: Path | None) -> str:
     """The command that brings `out` up to date, as the user would type it."""
     words = ["python", "-m", "generator", "generate", "--out", sources.display_path(out)]
@@ -88,7 +86,7 @@ def _report_warnings(warnings: Sequence[Problem], verbose: bool) -> None:
     for warning in shown:
         click.echo(str(warning), err=True)
     if len(shown) < len(warnings):
-        click.echo(f"... {_plural(len(warnings), 'warning')} in all (-v shows every one):", err=True)
+        click.echo(f"... {plural(len(warnings), 'warning')} in all (-v shows every one):", err=True)
         counts = Counter(warning.rule for warning in warnings)
         for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             click.echo(f"  {count:>5} {rule}", err=True)
@@ -102,14 +100,42 @@ config_option = click.option(
 )
 
 
+def version() -> str:
+    """This package's version, as installed."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _show_version(context: click.Context, _: click.Parameter, value: bool) -> None:
+    if value and not context.resilient_parsing:
+        click.echo(f"{PROG} {version()}")
+        context.exit()
+
+
 @click.group()
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """Generate typed Python clients from OpenAPI specs."""
 
 
 @main.command()
 @click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="Output format.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(list(FORMATS)),
+    default="text",
+    help="Output format: the text of a terminal, JSON, or a CI system's report.",
+)
 @click.option("--list-rules", is_flag=True, help="List every rule with its default severity and exit.")
 @config_option
 def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Path | None) -> None:
@@ -118,6 +144,7 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Pa
     Exits 1 on any error, and on warnings too when the configuration says
     `fail-on = "warning"`. Runs the OpenAPI schema, the house rules (see
     --list-rules) and the generator's own checks of what it can turn into code.
+    Each format prints its report alone on standard output.
     """
     from .rules import catalogue
 
@@ -125,23 +152,22 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Pa
         for rule, (severity, summary) in catalogue().items():
             click.echo(f"{rule} ({severity}): {summary}")
         return
+
+    def report(problems: list[Problem], paths: list[Path]) -> None:
+        checked = [sources.display_path(path) for path in paths]
+        found = Report(problems, checked, tool=PROG, version=version(), rules=catalogue())
+        click.echo(FORMATS[output](found), nl=False)
+
     try:
         config = _config(config_path)
         paths = _specs(specs)
         problems = pipeline.lint(paths, config)
     except GeneratorError as error:
-        _fail(error)
-        return
-    if output == "json":
-        click.echo(json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False))
-    else:
-        for problem in problems:
-            click.echo(str(problem))
-        errors = sum(1 for p in problems if p.severity == "error")
-        counts = f"{_plural(errors, 'error')}, {_plural(len(problems) - errors, 'warning')}"
-        files = len({p.file for p in problems})
-        checked = _plural(len(paths), "spec")
-        click.echo(f"{counts} in {files} of {checked}" if problems else f"{checked} checked: no problems")
+        if output == "text":
+            _fail(error)
+        report(error.problems, [])  # a CI report carries what stopped the run, too
+        sys.exit(1)
+    report(problems, paths)
     failing = ("error",) if config.fail_on == "error" else ("error", "warning")
     sys.exit(1 if any(p.severity in failing for p in problems) else 0)
 
@@ -211,7 +237,7 @@ def generate(
         _report_warnings(done.warnings, verbose)
     if check and changes:
         click.echo(diff(changes), nl=False)
-        stale = _plural(len(changes), "generated file")
+        stale = plural(len(changes), "generated file")
         click.echo(
             f"{stale} {'is' if len(changes) == 1 else 'are'} out of date; run '{_fix(specs, out, config_path)}'",
             err=True,
@@ -219,7 +245,7 @@ def generate(
         sys.exit(1)
     removed = sum(1 for c in changes if c.new is None)
     if changes:
-        click.echo(f"{_plural(len(changes) - removed, 'file')} written, {removed} removed")
+        click.echo(f"{plural(len(changes) - removed, 'file')} written, {removed} removed")
     else:
         click.echo("generated files are up to date" if check else "nothing to do")
 
