@@ -13,6 +13,7 @@ import httpx
 import pytest
 from conftest import ROOT, served
 from spec_driven import VENDORS
+from test_server import client
 
 from generator.runtime._fake import Fake
 from generator.runtime._server_runtime import Spec, build_app
@@ -423,7 +424,7 @@ def portsip_list(meetings: list[dict[str, Any]], **query: str) -> tuple[int, lis
     with served(app) as root, httpx.Client(base_url=root, headers=auth("portsip")) as http:
         response = http.get("/api/user/meetings", params=query)
     items = response.json().get("items", []) if response.status_code == 200 else []
-    return response.status_code, [m["subject"] for m in items]
+    return response.status_code, [m.get("subject") for m in items]
 
 
 MEETINGS = [
@@ -447,16 +448,114 @@ def test_portsip_search_filters_and_orderby_sorts() -> None:
         assert portsip_list(MEETINGS, **query)[0] == 400, query
 
 
+OR_AND_FUNCTIONS = {  # queries the pattern before issue 27 refused, and what each selects
+    "mode eq 'AUDIO' or capacity ge 30": ["Weekly sync", "all hands"],
+    "mode eq 'AUDIO' or mode eq 'VIDEO' and capacity ge 30": ["Weekly sync", "all hands"],  # `and` binds tighter
+    "capacity ge 30 and mode eq 'VIDEO' or mode eq 'AUDIO'": ["Weekly sync", "all hands"],
+    "startswith(subject, 'Weekly')": ["Weekly sync"],
+    "startswith(subject, 'weekly')": [],  # case matters, as in OData
+    "endswith(subject,'review')": ["O'Brien review"],
+    "contains(subject, 'O''Brien') or contains(subject, 'hand')": ["O'Brien review", "all hands"],
+    "contains(mode, 'VID') and capacity lt 30": ["O'Brien review"],
+    "startswith(capacity, '5')": [],  # not a string: no match
+}
+
+
+def test_portsip_filter_admits_or_and_the_string_functions() -> None:
+    pattern = query_pattern("portsip", "list_user_meetings", "filter")
+    for text, subjects in OR_AND_FUNCTIONS.items():
+        assert re.fullmatch(r"[a-z_]+ (eq|ne|gt|ge|lt|le) \S+( and [a-z_]+ (eq|ne|gt|ge|lt|le) \S+)*", text) is None
+        assert re.search(pattern, text), text
+        assert portsip_list(MEETINGS, filter=text) == (200, subjects), text
+    app = server("portsip").create_app()
+    app.state.handlers.seed("meetings", MEETINGS)
+    with served(app) as root, client("portsip", root, "sync") as c:
+        listed = c.meetings.list_user_meetings(filter="startswith(subject, 'all') or capacity eq 5")
+        assert [m.subject for m in listed.items] == ["Weekly sync", "all hands"]
+
+
+def test_portsip_filter_outside_the_grammar_is_a_400_naming_the_parameter() -> None:
+    app = server("portsip").create_app()
+    with served(app) as root, httpx.Client(base_url=root, headers=auth("portsip")) as http:
+        for text in (
+            "(mode eq 'AUDIO')",
+            "mode eq 'AUDIO' xor capacity eq 1",
+            "startswith(subject, 5)",
+            "not mode eq 1",
+        ):
+            response = http.get("/api/user/meetings", params={"filter": text})
+            vendor_shaped("portsip", response, 400)
+            assert response.json()["errors"][0]["message"].startswith("filter: "), response.text
+
+
+BLANKS = [
+    {"subject": "Weekly sync", "mode": "AUDIO", "capacity": 5},
+    {"subject": None, "mode": None, "capacity": None, "timezone": None},
+    {"subject": "all hands", "mode": "VIDEO", "capacity": 50},
+]
+
+
+def test_portsip_filters_and_sorts_on_fields_sent_as_null() -> None:
+    fields = server("portsip").create_fake()._fields("meetings")
+    assert fields is not None and {"subject", "mode", "timezone", "capacity"} <= fields
+    assert "internal_invitees" not in fields
+    assert portsip_list(BLANKS, filter="subject eq null") == (200, [None])
+    assert portsip_list(BLANKS, filter="mode ne null") == (200, ["Weekly sync", "all hands"])
+    assert portsip_list(BLANKS, filter="mode ne 'AUDIO'") == (200, [None, "all hands"])
+    assert portsip_list(BLANKS, filter="capacity ge 0 or startswith(subject, '')") == (
+        200,
+        ["Weekly sync", "all hands"],
+    )
+    assert portsip_list(BLANKS, orderby="capacity")[1] == [None, "Weekly sync", "all hands"]  # null first
+    assert portsip_list(BLANKS, orderby="capacity desc")[1] == ["all hands", "Weekly sync", None]  # and last
+    assert portsip_list(BLANKS, orderby="mode desc, subject")[1] == ["all hands", "Weekly sync", None]
+
+
+def test_filter_and_order_read_one_scalar_type_or_it_and_null() -> None:
+    from generator.runtime._fake_query import is_scalar
+
+    components = {"Mode": {"type": "string", "enum": ["A"]}, "Thing": {"type": "object"}}
+
+    def resolve(node: Any) -> Any:
+        return components[node["$ref"]] if isinstance(node, dict) and "$ref" in node else node
+
+    null = {"type": "null"}
+    for schema in (
+        {"type": "string"},
+        {"type": ["integer", "null"]},
+        {"anyOf": [{"$ref": "Mode"}, null]},
+        {"oneOf": [null, {"type": "boolean"}]},
+        {"$ref": "Mode"},
+    ):
+        assert is_scalar(schema, resolve), schema
+    for schema in (
+        {"type": "array"},
+        {"type": ["string", "integer"]},
+        {"type": ["null"]},
+        {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        {"anyOf": [{"$ref": "Thing"}, null]},
+        {"anyOf": [null]},
+        {},
+    ):
+        assert not is_scalar(schema, resolve), schema
+
+
 def test_filters_the_fake_cannot_read_are_a_400_naming_the_parameter() -> None:
     from generator.runtime import _fake_query
     from generator.runtime._server_runtime import ServerError
 
     fields = frozenset({"subject", "capacity"})
     for text in (
-        "subject eq 'x' or capacity eq 1",
+        "subject eq 'x' xor capacity eq 1",
         "nothing eq 1",
         "subject eq 'x'  and capacity eq 1",
         "subject eq x",
+        "(subject eq 'x')",  # no parentheses
+        "startswith(subject, 5)",  # the functions take text
+        "startswith(nothing, 'x')",
+        "startswith(subject,  'x')",
+        "substringof('x', subject)",
+        "subject eq 'x' or",
     ):
         with pytest.raises(ServerError) as raised:
             _fake_query.parse_filter(text, "filter", fields)

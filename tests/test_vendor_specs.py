@@ -273,12 +273,18 @@ def test_portsip_answers_require_no_field_and_send_blanks_as_null() -> None:
     assert (
         answer_errors("portsip", "Meeting", {"id": "x", "internal_invitees": None, "outbound_caller_ids": None}) == []
     )
+    meeting = spec("portsip")["components"]["schemas"]["Meeting"]["properties"]
+    blank_meeting = {name: None for name in meeting if name not in ("id", "extension_number")}
+    assert {"subject", "mode", "timezone", "capacity", "scheduled_start_at"} <= blank_meeting.keys()
+    assert answer_errors("portsip", "Meeting", {"id": "x", "extension_number": "8001", **blank_meeting}) == []
+    assert answer_errors("portsip", "Meeting", {"mode": "NONE"}) != []  # the enum still holds
+    assert answer_errors("portsip", "Meeting", {"id": None}) != []
     blank = {"id": "p", "display_name": None, "muted": None, "chairman": None, "position": None}
     assert answer_errors("portsip", "MeetingParticipant", blank) == []
     assert answer_errors("portsip", "MeetingParticipant", {"position": 9}) != []  # the range still holds
     # A real answer without the fields this spec required before reads through the client.
     answers = {
-        "/api/user/meetings/x": {"id": "x", "extension_number": "8001", "internal_invitees": None},
+        "/api/user/meetings/x": {"id": "x", "extension_number": "8001", **blank_meeting},
         "/api/user/meetings/x/participants/p": blank,
     }
     http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json=answers[r.url.path])))

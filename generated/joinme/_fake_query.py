@@ -20,13 +20,23 @@ from ._server_runtime import ServerError, pointer_get
 SCALARS = ("string", "integer", "number", "boolean")  # the types filter and order read
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _TERM = re.compile(rf" ?({_NAME})(?: (asc|desc))?")
-_LITERAL = r"'(?:[^']|'')*'|-?[0-9]+(?:\.[0-9]+)?|true|false|null"
-_CLAUSE = re.compile(rf"({_NAME}) (eq|ne|gt|ge|lt|le) ({_LITERAL})")
+_TEXT = r"'(?:[^']|'')*'"
+_LITERAL = rf"{_TEXT}|-?[0-9]+(?:\.[0-9]+)?|true|false|null"
+_CLAUSE = re.compile(
+    rf"({_NAME}) (eq|ne|gt|ge|lt|le) ({_LITERAL})"
+    rf"|(startswith|endswith|contains)\(({_NAME}), ?({_TEXT})\)"
+)
+_JOINS = (" and ", " or ")
 _ORDERED = {
     "gt": lambda a, b: a > b,
     "ge": lambda a, b: a >= b,
     "lt": lambda a, b: a < b,
     "le": lambda a, b: a <= b,
+}
+_FUNCTIONS: dict[str, typing.Callable[[str, str], bool]] = {
+    "startswith": str.startswith,
+    "endswith": str.endswith,
+    "contains": lambda value, text: text in value,
 }
 
 
@@ -85,6 +95,29 @@ def search(items: list[JSON], text: str) -> list[JSON]:
     ]
 
 
+def is_scalar(schema: JSON, resolve: typing.Callable[[JSON], JSON]) -> bool:
+    """Whether filter and order read a field of this schema: one scalar type, or
+    one and null (`type: [string, 'null']`, or `anyOf`/`oneOf` of a scalar schema,
+    perhaps a `$ref`, and `{type: 'null'}`)."""
+    schema = resolve(schema)
+    if not isinstance(schema, dict):
+        return False
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        return len(kinds) == 1 and kinds[0] in SCALARS
+    if kind is not None:
+        return kind in SCALARS
+    for key in ("anyOf", "oneOf"):
+        options = [resolve(o) for o in schema.get(key) or []]
+        values = [
+            o for o in options if not (isinstance(o, dict) and o.get("type") == "null")
+        ]
+        if len(values) == 1:
+            return is_scalar(values[0], resolve)
+    return False
+
+
 def _known(name: str, param: str, fields: frozenset[str] | None) -> str:
     if fields is not None and name not in fields:
         raise ServerError(400, f"{param}: no field {name!r}", param, "query")
@@ -105,7 +138,8 @@ def parse_order(
 
 
 def sort(items: list[JSON], keys: Sequence[tuple[str, bool]]) -> list[JSON]:
-    """Sorted by each key in turn; missing values first, strings after numbers."""
+    """Sorted by each key in turn; null and missing values first (last when
+    descending), strings after numbers."""
     for name, descending in reversed(keys):
         items = sorted(items, key=_sort_key(name), reverse=descending)
     return items
@@ -129,7 +163,10 @@ def _literal(text: str) -> JSON:
 
 
 def _compare(value: JSON, op: str, literal: JSON) -> bool:
-    """`value op literal`; values of different types never match."""
+    """`value op literal`, or `op(value, literal)` for the string functions;
+    values of different types never match."""
+    if op in _FUNCTIONS:
+        return isinstance(value, str) and _FUNCTIONS[op](value, str(literal))
     kinds = {type(value), type(literal)}
     same = len(kinds) == 1 or kinds == {int, float}
     if op in ("eq", "ne"):
@@ -140,24 +177,33 @@ def _compare(value: JSON, op: str, literal: JSON) -> bool:
 def parse_filter(
     text: str, param: str, fields: frozenset[str] | None
 ) -> typing.Callable[[JSON], bool]:
-    """`field op literal`, joined by ` and `, as a test of an item."""
-    clauses: list[tuple[str, str, JSON]] = []
+    """Terms `field op literal` and `startswith|endswith|contains(field, 'text')`,
+    joined by ` and ` and ` or ` (`and` binds tighter), as a test of an item."""
+    groups: list[list[tuple[str, str, JSON]]] = [[]]  # or-ed groups of and-ed clauses
     position = 0
     while True:
         found = _CLAUSE.match(text, position)
         if found is None:
             message = f"{param}: cannot read it from {text[position:][:40]!r}"
             raise ServerError(400, message, param, "query")
-        name = _known(found[1], param, fields)
-        clauses.append((name, found[2], _literal(found[3])))
+        if found[1] is not None:
+            name, op, literal = found[1], found[2], found[3]
+        else:
+            name, op, literal = found[5], found[4], found[6]
+        groups[-1].append((_known(name, param, fields), op, _literal(literal)))
         position = found.end()
         if position == len(text):
             break
-        if not text.startswith(" and ", position):
-            message = f"{param}: expected ' and ' at {text[position:][:40]!r}"
+        join = next((j for j in _JOINS if text.startswith(j, position)), None)
+        if join is None:
+            message = f"{param}: expected ' and ' or ' or ' at {text[position:][:40]!r}"
             raise ServerError(400, message, param, "query")
-        position += len(" and ")
-    return lambda item: all(_compare(item.get(n), op, v) for n, op, v in clauses)
+        if join == " or ":
+            groups.append([])
+        position += len(join)
+    return lambda item: any(
+        all(_compare(item.get(n), op, v) for n, op, v in clauses) for clauses in groups
+    )
 
 
 def instant(value: JSON) -> datetime.datetime:

@@ -150,7 +150,7 @@ class OutboundCallerId(BaseModel):
 
 
 class Meeting(BaseModel):
-    """A meeting (conference room) as returned by the list and retrieve operations. PortSIP's official description requires none of its fields."""
+    """A meeting (conference room) as returned by the list and retrieve operations. PortSIP's official description requires none of its fields; a blank one is null."""
 
     id: str | None = None
     """The unique ID of the conference room (an opaque string)."""

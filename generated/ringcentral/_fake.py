@@ -23,9 +23,9 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 
 from ._fake_query import (
-    SCALARS,
     holds,
     instant,
+    is_scalar,
     matches,
     parse_filter,
     parse_order,
@@ -278,8 +278,8 @@ class Fake(HandlerTable):
         return self._collections.get(name) or Collection()
 
     def _fields(self, collection: str) -> frozenset[str] | None:
-        """The scalar fields of the collection's schema: those a list filters and
-        sorts on; None when it has no schema."""
+        """The scalar (or scalar-or-null) fields of the collection's schema: those a
+        list filters and sorts on; None when it has no schema."""
         schema = self._collection(collection).schema
         if not schema:
             return None
@@ -288,9 +288,7 @@ class Fake(HandlerTable):
             "properties", {}
         )
         return frozenset(
-            name
-            for name, value in properties.items()
-            if resolve(value).get("type") in SCALARS
+            name for name, value in properties.items() if is_scalar(value, resolve)
         )
 
     def _parent(self, call: Call) -> str:

@@ -29,18 +29,24 @@ An operation's `x-fake` says what it does to which collection (a `FakeAction`):
       ignore: [pageNumber]        # query parameters that do not change the answer
       search: search              # lists: case-insensitive substring over string fields
       order: orderby              # lists: `field [asc|desc]`, comma-separated
-      filter: filter              # lists: `field op literal` joined by ` and ` (OData-like)
+      filter: filter              # lists: OData-like comparisons joined by ` and ` / ` or `
       when: {type: {live: {status: started}, upcoming: [{start_time: {after: now}}]}}
 
 `query` on read, delete and the other keyed actions makes an item stored with
 another value a 404. `range` takes `format: MM-DD-YYYY` (YYYY, MM, DD) for
 parameters that are dates in another form; it compares whole days. `when` maps a
 parameter's values to conditions on the item (any of a list; a field equals a
-value, or `{after: now}` / `{before: now}`); another value is a 400. In `filter`,
-`op` is eq ne gt ge lt le and a literal is 'text' ('' escapes a quote), a number,
-true, false or null; a comparison between different types does not match.
-`filter` and `order` name the scalar fields of the collection's schema; anything
-else they cannot read is a 400 naming the parameter. A declared query parameter
+value, or `{after: now}` / `{before: now}`); another value is a 400. A `filter`
+term is `field op literal` or `startswith|endswith|contains(field, 'text')`
+(case-sensitive; the space after the comma is optional); terms are joined by
+` and ` and ` or `, `and` binding tighter (no parentheses). `op` is eq ne gt ge
+lt le and a literal is 'text' ('' escapes a quote), a number, true, false or
+null; a comparison between different types does not match, so a null or missing
+field matches only `eq null` and `ne` anything else, and never a function or an
+ordering. `order` sorts null and missing values before all others (after them
+when `desc`). `filter` and `order` name the fields of the collection's schema
+whose type is one scalar, perhaps or null; anything else they cannot read is a
+400 naming the parameter. A declared query parameter
 the action neither reads nor ignores is a 400 when sent: the fake never answers
 as if it had applied it.
 
