@@ -145,6 +145,12 @@ class Fake(HandlerTable):
         """The handler of the operation whose route is `name`; None without an action."""
         return self._handlers.get(name)
 
+    def unhandled(self, operation_id: str) -> str:
+        return (
+            f"the fake has no action for operationId {operation_id}:"
+            " add x-fake to the operation (see README)"
+        )
+
     def _handler(self, route: Route, action: FakeAction) -> Handler:
         operation = pointer_get(self._spec.document, route.pointer)
         queried = {p.wire_name for p in route.params if p.location == "query"}
