@@ -504,6 +504,10 @@ def test_own_handlers_serve_typed_values_and_unimplemented_operations_answer_501
             c.meetings.get_scheduled_meetings()
     assert seen == [7, 404]
     assert caught.value.status_code == 501
+    # join.me has no error shape: the 501 says why in plain text, and the error shows it
+    assert str(caught.value).endswith(
+        ": operationId getScheduledMeetings is not implemented: override Meetings.get_scheduled_meetings (see README)"
+    )
 
 
 def test_the_fake_can_be_seeded_and_reset() -> None:

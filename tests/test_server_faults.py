@@ -613,3 +613,69 @@ def test_pyas_reads_and_deletes_a_meeting_only_under_its_account() -> None:
         assert http.get(path, params={"accountId": "a1"}).status_code == 200
         assert http.delete(path, params={"accountId": "a1"}).status_code in (200, 204)
     assert app.state.handlers.items("meetings") == []
+
+
+# --- a 5xx says why (issue 26) ----------------------------------------------------------
+
+
+def why(vendor: str, response: httpx.Response) -> str:
+    """The message of a 5xx as the vendor's client shows it: its error's string."""
+    errors = importlib.import_module(f"generated.{vendor}._errors")
+    shown = str(errors.status_error(response, None))
+    assert shown.startswith(f"HTTP {response.status_code} from "), shown
+    return shown
+
+
+def listing(vendor: str) -> tuple[Any, str]:
+    """A route the vendor's fake lists with, and its concrete path."""
+    module = server(vendor)
+    actions = importlib.import_module(f"generated.{vendor}._server_config").ACTIONS
+    route = next(r for r in module.ROUTES if r.name in actions and actions[r.name].action == "list")
+    return route, module.SETTINGS.base_path + concrete(route.path)
+
+
+@pytest.mark.parametrize("vendor", PACKAGES)
+def test_a_501_names_the_operation_without_an_action_in_the_vendors_shape(vendor: str) -> None:
+    module = server(vendor)
+    config = importlib.import_module(f"generated.{vendor}._server_config")
+    route, path = listing(vendor)
+    actions = {name: action for name, action in config.ACTIONS.items() if name != route.name}
+    fake = module.Fake(module.SPEC, module.ROUTES, actions, config.COLLECTIONS)
+    with served(module.create_app(fake)) as root, httpx.Client(base_url=root, headers=auth(vendor)) as http:
+        response = http.request(route.method, path)
+    assert response.status_code == 501, response.text
+    operation_id = module.SPEC["paths"][route.path][route.method.lower()]["operationId"]
+    expected = f"the fake has no action for operationId {operation_id}: add x-fake to the operation (see README)"
+    assert why(vendor, response).endswith(": " + expected)
+    if module.SETTINGS.errors.get("501", module.SETTINGS.errors.get("default")) is not None:
+        vendor_shaped(vendor, response, 501)
+
+
+@pytest.mark.parametrize("vendor", PACKAGES)
+def test_a_500_names_the_exception_and_never_a_secret(vendor: str) -> None:
+    module = server(vendor)
+    app = module.create_app()
+    actions = importlib.import_module(f"generated.{vendor}._server_config").ACTIONS
+    route = next(
+        r
+        for r in module.ROUTES
+        if r.name in actions
+        and r.method == "GET"
+        and all(p.location in ("path", "query") for p in r.params if p.required)
+    )
+    query = {p.wire_name: "1" for p in route.params if p.required and p.location == "query"}
+    path = module.SETTINGS.base_path + re.sub(r"\{[^}]+\}", "1", route.path)
+    token = next(iter(auth(vendor).values())).split()[-1]
+
+    def broken(call: Any) -> Any:
+        raise RuntimeError(f"the store is down\nfor {token}")
+
+    app.state.handlers._run = broken
+    with served(app) as root, httpx.Client(base_url=root, headers=auth(vendor)) as http:
+        response = http.request(route.method, path, params=query)
+    assert response.status_code == 500, response.text
+    shown = why(vendor, response)
+    assert "failed: RuntimeError: the store is down for [REDACTED]" in shown, shown
+    assert token not in response.text and "Traceback" not in response.text
+    if module.SETTINGS.errors.get("500", module.SETTINGS.errors.get("default")) is not None:
+        vendor_shaped(vendor, response, 500)

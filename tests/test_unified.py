@@ -90,6 +90,51 @@ def test_create_get_list_update_delete_keep_every_field_the_vendor_keeps(vendor:
     run(mode, vendor, scenario)
 
 
+def set_by_the_vendor(vendor: Vendor) -> list[str]:
+    """The interface's fields the vendor sets itself: read-only where its fake keeps
+    them (the schema of the collection its create stores in), or under a read-only object."""
+    document = vendor.spec
+    unified = document["x-unified"]
+    create = unified["operations"]["create"]["operation"]
+    operation = next(
+        op
+        for item in document["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and op.get("operationId") == create
+    )
+    collection = document["x-fake"]["collections"][operation["x-fake"]["collection"]]
+    found = []
+    for name, field in unified["fields"].items():
+        node, read_only = vendor.deref({"$ref": "#" + collection["schema"]}), False
+        for token in field["at"].split("/")[1:]:
+            declared = (node.get("properties") or {}).get(token, {})
+            node = vendor.deref(declared)
+            read_only = read_only or bool(declared.get("readOnly") or node.get("readOnly"))
+        if read_only:
+            found.append(name)
+    return found
+
+
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_every_field_the_vendor_sets_is_read_back_after_create(vendor: Vendor) -> None:
+    """Its fake fills them (issue 26): RingCentral's `join_url` and `status` were null."""
+
+    async def scenario(client: Any, meetings: Any) -> None:
+        given = {name: SAMPLES[name] for name in SAMPLES if name in client.vendor.writable}
+        created = await value(client.create(meetings.Meeting(**given)))
+        fetched = await value(client.get(created.id))
+        for name in set_by_the_vendor(vendor):
+            assert getattr(created, name) is not None, name
+            assert getattr(fetched, name) == getattr(created, name), name
+
+    run("sync", vendor, scenario)
+
+
+def test_the_fields_set_by_the_vendor_are_found_in_its_spec() -> None:
+    ringcentral = next(v for v in UNIFIED if v.api.package == "ringcentral")
+    assert {"join_url", "status"} <= set(set_by_the_vendor(ringcentral))
+
+
 @pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
 def test_a_field_the_vendor_cannot_keep_is_refused_at_the_call(vendor: Vendor) -> None:
     async def scenario(client: Any, meetings: Any) -> None:

@@ -35,9 +35,11 @@ from ._fake_query import (
 )
 from ._fake_records import Collection, Constraint, FakeAction
 from ._fake_samples import (
+    address,
     complete,
     defaults,
     example,
+    fill_read_only,
     project,
     sample,
     success_schema,
@@ -144,6 +146,12 @@ class Fake(HandlerTable):
         """The handler of the operation whose route is `name`; None without an action."""
         return self._handlers.get(name)
 
+    def unhandled(self, operation_id: str) -> str:
+        return (
+            f"the fake has no action for operationId {operation_id}:"
+            " add x-fake to the operation (see README)"
+        )
+
     def _handler(self, route: Route, action: FakeAction) -> Handler:
         operation = pointer_get(self._spec.document, route.pointer)
         queried = {p.wire_name for p in route.params if p.location == "query"}
@@ -216,7 +224,11 @@ class Fake(HandlerTable):
 
     def _replace(self, call: Call) -> JSON:
         def replace(place: Place, item: JSON) -> JSON:
-            kept = [self._collection(place.collection).id_field, *call.action.keep]
+            kept = [
+                self._collection(place.collection).id_field,
+                *call.action.keep,
+                *self._read_only(place.collection),  # the server's, as it set them
+            ]
             new = {
                 **self._input(call.action, call.body),
                 **{f: item[f] for f in kept if f in item},
@@ -279,16 +291,31 @@ class Fake(HandlerTable):
     def _fields(self, collection: str) -> frozenset[str] | None:
         """The scalar (or scalar-or-null) fields of the collection's schema: those a
         list filters and sorts on; None when it has no schema."""
-        schema = self._collection(collection).schema
-        if not schema:
+        if not self._collection(collection).schema:
             return None
         resolve = self._spec.resolve
-        properties = resolve(pointer_get(self._spec.document, schema)).get(
-            "properties", {}
-        )
         return frozenset(
-            name for name, value in properties.items() if is_scalar(value, resolve)
+            name
+            for name, value in self._properties(collection).items()
+            if is_scalar(value, resolve)
         )
+
+    def _properties(self, collection: str) -> Mapping[str, JSON]:
+        """The properties of the collection's schema (none without one)."""
+        schema = self._collection(collection).schema
+        if not schema:
+            return {}
+        found = self._spec.resolve(pointer_get(self._spec.document, schema))
+        return found.get("properties") or {}
+
+    def _read_only(self, collection: str) -> list[str]:
+        """The read-only top-level fields of the collection's schema."""
+        resolve = self._spec.resolve
+        return [
+            name
+            for name, value in self._properties(collection).items()
+            if value.get("readOnly") or resolve(value).get("readOnly")
+        ]
 
     def _parent(self, call: Call) -> str:
         action = call.action
@@ -324,17 +351,8 @@ class Fake(HandlerTable):
             else body
         )
         item = copy.deepcopy(source) if isinstance(source, dict) else {}
-        schema = self._collection(action.collection).schema
-        properties = (
-            self._spec.resolve(pointer_get(self._spec.document, schema)).get(
-                "properties", {}
-            )
-            if schema
-            else {}
-        )
-        for name, property_schema in properties.items():
-            if self._spec.resolve(property_schema).get("readOnly"):
-                item.pop(name, None)  # the server's to set
+        for name in self._read_only(action.collection):
+            item.pop(name, None)  # the server's to set
         for old, new in action.rename.items():
             if old in item:
                 value = item.pop(old)
@@ -362,8 +380,12 @@ class Fake(HandlerTable):
             item[id_field], key = value, str(value)
         _check_rules(settings.rules, item)
         if settings.schema:
-            schema = pointer_get(self._spec.document, settings.schema)
-            complete(item, self._spec.resolve(schema), self._spec)
+            schema = self._spec.resolve(
+                pointer_get(self._spec.document, settings.schema)
+            )
+            url = address(collection, parent, key)
+            fill_read_only(item, schema, self._spec, url)
+            complete(item, schema, self._spec)
         self._data.setdefault(collection, {}).setdefault(parent, {})[key] = item
         self._scope(collection, parent, key, scope)
         for child, embed in settings.spawn.items():

@@ -1,13 +1,18 @@
 """Sample data for the fake, made from the spec: values a schema accepts, the
-defaults of a request body, an operation's success answer and its schema, and an
-answer trimmed to what its schema declares."""
+values of the read-only fields the vendor sets, the defaults of a request body, an
+operation's success answer and its schema, and an answer trimmed to what its
+schema declares."""
 
 from __future__ import annotations
 
 import copy
 import datetime
+import importlib
+import re
+import typing
 import uuid
 from collections.abc import Mapping
+from urllib.parse import quote
 
 from ._server_records import JSON
 from ._server_runtime import Spec
@@ -119,6 +124,184 @@ def complete(item: dict[str, JSON], schema: JSON, spec: Spec, depth: int = 0) ->
     for name in schema.get("required") or []:
         if name not in item:
             item[name] = sample(properties.get(name, {}), spec, depth + 1)
+
+
+# Where the fake's items live, for the links it makes: `https://example.com/meetings/7`.
+EXAMPLE_HOST = "https://example.com"
+# Fields named so are the item's own address; other links get their name appended.
+_SELF = frozenset({"uri", "url", "href", "self", "selfuri", "selfurl", "selflink"})
+
+
+def address(collection: str, parent: str, key: str) -> str:
+    """The URL the fake gives an item: under the example host, ending in its key."""
+    steps = [parent, collection, key] if parent else [collection, key]
+    return "/".join([EXAMPLE_HOST, *(quote(s, safe="") for s in steps)])
+
+
+def fill_read_only(
+    item: dict[str, JSON], schema: JSON, spec: Spec, url: str, depth: int = 0
+) -> None:
+    """Give each read-only field `item` lacks (or holds as null) a plausible value,
+    as the vendor would set it: from its schema's enum, format (a `uri` is `url`,
+    the item's address, or a link under it), pattern, default or example, else the
+    value the enclosing schema's example gives it. Fields present stay as they are;
+    objects present are filled the same way."""
+    schema = spec.resolve(schema)
+    if depth > 6 or not isinstance(schema, dict):
+        return
+    example = _example(schema)
+    for name, declared in (schema.get("properties") or {}).items():
+        resolved = spec.resolve(declared)
+        if not isinstance(resolved, dict):
+            continue
+        link = url if name.lower() in _SELF else f"{url}/{quote(name, safe='')}"
+        if item.get(name) is None and (
+            declared.get("readOnly") or resolved.get("readOnly")
+        ):
+            item[name] = plausible(resolved, spec, link, example.get(name), depth + 1)
+        elif isinstance(item.get(name), dict):
+            fill_read_only(item[name], resolved, spec, link, depth + 1)
+
+
+def plausible(
+    schema: JSON, spec: Spec, url: str, example: JSON = None, depth: int = 0
+) -> JSON:
+    """A value for a field the vendor sets, its schema `schema`: see `fill_read_only`.
+    The same item gets the same values but for timestamps (now)."""
+    schema = spec.resolve(schema)
+    if not isinstance(schema, dict):
+        return copy.deepcopy(example)
+    if schema.get("enum"):
+        return schema["enum"][0]
+    kind = _kind(schema)
+    if kind == "object" and depth < 6:
+        inner = example if isinstance(example, dict) else _example(schema)
+        return {
+            name: plausible(
+                spec.resolve(declared),
+                spec,
+                url if name.lower() in _SELF else f"{url}/{quote(name, safe='')}",
+                inner.get(name),
+                depth + 1,
+            )
+            for name, declared in (schema.get("properties") or {}).items()
+        }
+    if kind == "array":
+        return []
+    if kind == "string":
+        shaped = _shaped(schema, url)
+        if shaped is not None:
+            return shaped
+    for key in ("default", "example"):
+        if key in schema:
+            return copy.deepcopy(schema[key])
+    if schema.get("examples"):
+        return copy.deepcopy(schema["examples"][0])
+    if example is not None:
+        return copy.deepcopy(example)
+    return sample(schema, spec, depth)
+
+
+def _example(schema: Mapping[str, JSON]) -> Mapping[str, JSON]:
+    """The schema's first example when it is an object; else empty."""
+    examples = schema.get("examples") or []
+    found = schema.get("example", examples[0] if examples else None)
+    return found if isinstance(found, dict) else {}
+
+
+def _kind(schema: Mapping[str, JSON]) -> str | None:
+    kind = schema.get("type", "object" if "properties" in schema else None)
+    if isinstance(kind, list):
+        return next((k for k in kind if k != "null"), None)
+    return kind if isinstance(kind, str) else None
+
+
+def _shaped(schema: Mapping[str, JSON], url: str) -> str | None:
+    """A string its format or pattern asks for; None when neither says."""
+    fmt = schema.get("format")
+    if fmt in ("uri", "url", "iri", "uri-reference", "iri-reference"):
+        return url
+    if fmt == "uuid":
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, url))
+    if fmt in ("date-time", "date", "email"):
+        return _string(schema)
+    pattern = schema.get("pattern")
+    return matching(pattern) if isinstance(pattern, str) else None
+
+
+# The standard library's regular expression parser (a private module: anything
+# it does not offer makes `matching` answer None, never fail).
+_PARSER: typing.Any = importlib.import_module("re._parser")
+# Each class escape: a character it matches, and the escape.
+_CLASSES = {
+    "CATEGORY_DIGIT": ("0", r"\d"),
+    "CATEGORY_NOT_DIGIT": ("a", r"\D"),
+    "CATEGORY_WORD": ("a", r"\w"),
+    "CATEGORY_NOT_WORD": ("-", r"\W"),
+    "CATEGORY_SPACE": (" ", r"\s"),
+    "CATEGORY_NOT_SPACE": ("x", r"\S"),
+}
+
+
+def matching(pattern: str) -> str | None:
+    """A short string the regular expression `pattern` matches (as JSON Schema
+    matches: anywhere in the string); None when none is found."""
+    try:
+        text = _emit(_PARSER.parse(pattern))
+        return text if re.search(pattern, text) else None
+    except Exception:  # a private parser's shapes: give up, never fail
+        return None
+
+
+def _emit(items: typing.Any) -> str:
+    text = []
+    for op, argument in items:
+        name = op.name
+        if name == "LITERAL":
+            text.append(chr(argument))
+        elif name == "NOT_LITERAL":
+            text.append("b" if argument == ord("a") else "a")
+        elif name == "ANY":
+            text.append("x")
+        elif name == "IN":
+            text.append(_member(argument))
+        elif name == "CATEGORY":
+            text.append(_CLASSES[argument.name][0])
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            least, most, repeated = argument
+            text.append(_emit(repeated) * max(least, min(1, most)))
+        elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
+            text.append(_emit(argument[-1]))
+        elif name == "BRANCH":
+            text.append(_emit(argument[1][0]))
+    return "".join(text)
+
+
+def _member(members: typing.Any) -> str:
+    """A character of a class `[...]` (a negated one: one its members leave out)."""
+    (op, argument), *_ = members
+    if op.name == "NEGATE":
+        return next(c for c in "xa0-_ " if re.fullmatch(_source(members), c))
+    if op.name == "RANGE":
+        return chr(argument[0])
+    if op.name == "CATEGORY":
+        return _CLASSES[argument.name][0]
+    return chr(argument)
+
+
+def _source(members: typing.Any) -> str:
+    """The class `members` as a regular expression again (its characters escaped)."""
+    parts = []
+    for op, argument in members:
+        if op.name == "NEGATE":
+            parts.append("^")
+        elif op.name == "RANGE":
+            parts.append(f"{re.escape(chr(argument[0]))}-{re.escape(chr(argument[1]))}")
+        elif op.name == "CATEGORY":
+            parts.append(_CLASSES[argument.name][1])
+        else:
+            parts.append(re.escape(chr(argument)))
+    return "[" + "".join(parts) + "]"
 
 
 def _string(schema: JSON) -> str:

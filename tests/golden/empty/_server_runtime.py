@@ -15,6 +15,7 @@ import binascii
 import dataclasses
 import inspect
 import json
+import logging
 import re
 import secrets
 import threading
@@ -101,6 +102,7 @@ class Route:
 
 
 BEARER = Scheme("bearer")
+_LOG = logging.getLogger(__name__)
 Handler = typing.Callable[..., typing.Any]  # sync or async; takes the route's arguments
 
 
@@ -111,6 +113,10 @@ class HandlerTable(abc.ABC):
     @abc.abstractmethod
     def handler(self, name: str) -> Handler | None:
         """The handler of the route `name`; None when there is none."""
+
+    def unhandled(self, operation_id: str) -> str:
+        """Why an operation the table has no handler for answers 501."""
+        return f"no handler for operationId {operation_id}"
 
 
 def find_handler(handlers: object, route: Route) -> Handler | None:
@@ -192,6 +198,8 @@ def error_response(settings: ServerSettings, error: ServerError) -> Response:
         "location": error.location,
     }
     headers = dict(settings.headers.get(status) or {})
+    if template is None and error.status >= 500:  # no vendor shape: still say why
+        return Response(error.message, error.status, headers, media_type="text/plain")
     if template is None:
         return Response(status_code=error.status, headers=headers)
     return JSONResponse(
@@ -272,21 +280,79 @@ class Server:
     async def handle(self, route: Route, request: fastapi.Request) -> Response:
         try:
             self.authorize(route, request)
-            arguments = await self.arguments(route, request)
             handler = find_handler(self.handlers, route)
             if handler is None:
-                raise ServerError(501, f"{route.name} is not implemented")
+                raise ServerError(501, self._unhandled(route))
+            arguments = await self.arguments(route, request)
             try:
                 result = handler(**arguments)
                 if inspect.isawaitable(result):
                     result = await result
+                return answer(route, result)
             except NotImplementedError as exc:
-                raise ServerError(
-                    501, str(exc) or f"{route.name} is not implemented"
-                ) from exc
+                raise ServerError(501, self._unimplemented(route, exc)) from exc
+            except ServerError:
+                raise
+            except Exception as exc:  # answered as a 500 that says why
+                _LOG.exception("operationId %s failed", self._operation_id(route))
+                raise ServerError(500, self._failed(route, exc)) from exc
         except ServerError as error:
             return error_response(self.settings, error)
-        return answer(route, result)
+
+    def _operation_id(self, route: Route) -> str:
+        operation = pointer_get(self.spec.document, route.pointer)
+        found = operation.get("operationId") if isinstance(operation, dict) else None
+        return found if isinstance(found, str) else route.name
+
+    def _unhandled(self, route: Route) -> str:
+        """Why an operation without a handler answers 501."""
+        operation_id = self._operation_id(route)
+        if isinstance(self.handlers, HandlerTable):
+            return self.handlers.unhandled(operation_id)
+        return (
+            f"no handler for operationId {operation_id}:"
+            f" the handlers have no method {route.name}"
+        )
+
+    def _unimplemented(self, route: Route, exc: NotImplementedError) -> str:
+        """Why a handler that raised NotImplementedError answers 501: the
+        interface's own methods raise it with the operationId."""
+        operation_id = self._operation_id(route)
+        said = str(exc)
+        if said and said != operation_id:
+            return self._redacted(said)
+        owner = (
+            getattr(self.handlers, route.resource, None)
+            if route.resource
+            else self.handlers
+        )
+        return (
+            f"operationId {operation_id} is not implemented:"
+            f" override {type(owner).__name__}.{route.name} (see README)"
+        )
+
+    def _failed(self, route: Route, exc: Exception) -> str:
+        """Why a handler's failure answers 500: the exception's type and message
+        (never a credential the server accepts; the traceback goes to the log)."""
+        said = _short(" ".join(self._redacted(str(exc)).split()), 300)
+        kind = type(exc).__name__
+        return f"operationId {self._operation_id(route)} failed: " + (
+            f"{kind}: {said}" if said else kind
+        )
+
+    def _redacted(self, text: str) -> str:
+        """`text` with every secret the server accepts replaced."""
+        held = self.credentials
+        secrets_ = [
+            *held.tokens,
+            *held.api_keys,
+            *held.users.values(),
+            *held.clients.values(),
+        ]
+        for secret in sorted(secrets_, key=len, reverse=True):
+            if secret:
+                text = text.replace(secret, "[REDACTED]")
+        return text
 
     def authorize(self, route: Route, request: fastapi.Request) -> None:
         for key in route.security:
