@@ -33,6 +33,7 @@ DEFAULT_BASE_URL = "https://api.mypurecloud.com"
 BASE_URL_ENV = "GENESYS_BASE_URL"
 USER_AGENT = "genesys/178.2.0 (meeting-clientgen)"
 DEFAULT_TOKEN_URL = "https://login.mypurecloud.com/oauth/token"
+
 # What each security scheme needs: (argument, environment variable) pairs.
 CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
     "PureCloudOAuth": (

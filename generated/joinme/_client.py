@@ -32,6 +32,7 @@ __all__ = ["AsyncJoinMeClient", "JoinMeClient"]
 DEFAULT_BASE_URL = "https://api.join.me/v1"
 BASE_URL_ENV = "JOINME_BASE_URL"
 USER_AGENT = "joinme/1.0 (meeting-clientgen)"
+
 # What each security scheme needs: (argument, environment variable) pairs.
 CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
     "bearerAuth": (("access_token", "JOINME_ACCESS_TOKEN"),),

@@ -32,6 +32,7 @@ __all__ = ["AsyncPortSipClient", "PortSipClient"]
 DEFAULT_BASE_URL = ""  # none: pass base_url= or set PORTSIP_BASE_URL
 BASE_URL_ENV = "PORTSIP_BASE_URL"
 USER_AGENT = "portsip/22.1 (meeting-clientgen)"
+
 # What each security scheme needs: (argument, environment variable) pairs.
 CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
     "bearerAuth": (("access_token", "PORTSIP_ACCESS_TOKEN"),),

@@ -31,6 +31,7 @@ __all__ = ["AsyncPyasClient", "PyasClient"]
 DEFAULT_BASE_URL = "https://api.pyas.io"
 BASE_URL_ENV = "PYAS_BASE_URL"
 USER_AGENT = "pyas/1.0.0 (meeting-clientgen)"
+
 # What each security scheme needs: (argument, environment variable) pairs.
 CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
     "apiKeyAuth": (("api_key", "PYAS_API_KEY"),),

@@ -32,6 +32,7 @@ __all__ = ["AsyncRingCentralClient", "RingCentralClient"]
 DEFAULT_BASE_URL = "https://platform.ringcentral.com"
 BASE_URL_ENV = "RINGCENTRAL_BASE_URL"
 USER_AGENT = "ringcentral/1.0.0 (meeting-clientgen)"
+
 # What each security scheme needs: (argument, environment variable) pairs.
 CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
     "OAuth2": (("access_token", "RINGCENTRAL_ACCESS_TOKEN"),),

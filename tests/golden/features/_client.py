@@ -37,6 +37,7 @@ __all__ = ["AsyncFeaturesClient", "FeaturesClient"]
 DEFAULT_BASE_URL = "https://eu.example.com/api"
 BASE_URL_ENV = "FEATURES_BASE_URL"
 USER_AGENT = "features/2 (meeting-clientgen)"
+
 # What each security scheme needs: (argument, environment variable) pairs.
 CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
     "keyQuery": (("api_key", "FEATURES_API_KEY"),),
