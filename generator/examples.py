@@ -115,7 +115,8 @@ def paging_example(api: Api) -> Example | None:
 def credential_arguments(api: Api) -> Code:
     """What the README's examples pass to the client: credentials, and the server
     when the API has no default one."""
-    arguments = [f"{p}={literal('YOUR_' + p.upper())}" for p in api.credential_arguments]
+    needed = dict.fromkeys(param for scheme in api.security_schemes for param, _ in scheme.needed)
+    arguments = [f"{p}={literal('YOUR_' + p.upper())}" for p in needed]
     if not api.base_url:
         arguments.append(f"base_url={literal(api.documented_url or 'https://api.example.com')}")
     return Code(", ".join(arguments))
@@ -133,11 +134,12 @@ FAKE_SECRETS = {
 
 def fake_arguments(api: Api) -> Code:
     """The client's arguments for the served fake: its test credentials and URLs."""
-    arguments = [
-        f"{param}={literal(secret)}"
+    secrets = {
+        param: secret
         for scheme in api.security_schemes
-        for param, secret in zip(scheme.params, FAKE_SECRETS.get(scheme.kind, []))
-    ]
+        for (param, _), secret in zip(scheme.needed, FAKE_SECRETS.get(scheme.kind, []))
+    }
+    arguments = [f"{param}={literal(secret)}" for param, secret in secrets.items()]
     arguments.append(f"base_url={literal(FAKE_ROOT + api.server.base_path)}")
     if api.oauth and api.server.token_path:
         arguments.append(f"token_url={literal(FAKE_ROOT + api.server.token_path)}")

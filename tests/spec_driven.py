@@ -104,7 +104,8 @@ def arguments(vendor: Vendor, op: Operation) -> tuple[list[Any], dict[str, Any]]
 
 def client_for(vendor: Vendor, handler: Any, mode: str, **options: Any) -> Any:
     """The vendor's sync or async client on a mock transport, with sample credentials."""
-    credentials = {name: f"secret-{name}" for name in vendor.api.credential_arguments}
+    needed = (param for scheme in vendor.api.security_schemes for param, _ in scheme.needed)
+    credentials = {name: f"secret-{name}" for name in needed}
     name = ("Async" if mode == "async" else "") + vendor.api.client_name + "Client"
     transport = httpx.MockTransport(with_token_endpoint(vendor, handler))
     http = httpx.AsyncClient(transport=transport) if mode == "async" else httpx.Client(transport=transport)

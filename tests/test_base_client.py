@@ -70,14 +70,14 @@ class ThingsResource(rt.SyncAPIResource):
             "GET",
             "/things/{id}",
             path_params={"id": thing_id},
-            security=tuple(self._client._credentials),
+            security=(tuple(self._client._credentials),),
             error_types=ERRORS,
             **options,
         )
         return typing.cast(Thing, rt.parse(response, Thing))
 
     def create(self, body: Thing, **options: Any) -> Thing:
-        response = self._request("POST", "/things", body=body, has_body=True, security=("key",), **options)
+        response = self._request("POST", "/things", body=body, has_body=True, security=(("key",),), **options)
         return typing.cast(Thing, rt.parse(response, Thing))
 
     def list(self, **params: Any) -> Page:
@@ -93,14 +93,14 @@ class AsyncThingsResource(rt.AsyncAPIResource):
             "GET",
             "/things/{id}",
             path_params={"id": thing_id},
-            security=tuple(self._client._credentials),
+            security=(tuple(self._client._credentials),),
             error_types=ERRORS,
             **options,
         )
         return typing.cast(Thing, rt.parse(response, Thing))
 
     async def create(self, body: Thing, **options: Any) -> Thing:
-        response = await self._request("POST", "/things", body=body, has_body=True, security=("key",), **options)
+        response = await self._request("POST", "/things", body=body, has_body=True, security=(("key",),), **options)
         return typing.cast(Thing, rt.parse(response, Thing))
 
     async def list(self, **params: Any) -> Page:

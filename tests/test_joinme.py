@@ -18,6 +18,7 @@ from generated.joinme import (
     AsyncJoinMeClient,
     InternalServerError,
     JoinMeClient,
+    MissingCredentialError,
     NotFoundError,
     PermissionDeniedError,
 )
@@ -257,10 +258,14 @@ def test_token_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert transport.last.headers["Authorization"] == "Bearer from-env"
 
 
-def test_missing_token_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_token_is_a_clear_error_before_sending(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JOINME_ACCESS_TOKEN", raising=False)
-    with pytest.raises(ValueError, match="pass access_token=... or set the environment variable JOINME_ACCESS_TOKEN"):
-        JoinMeClient()
+    recorder = Recorder()
+    client = JoinMeClient(http_client=httpx.Client(transport=httpx.MockTransport(recorder)))  # builds without
+    message = r"pass access_token=\.\.\. \(or set JOINME_ACCESS_TOKEN\)"
+    with pytest.raises(MissingCredentialError, match=message):
+        client.meetings.get_scheduled_meeting(12345)
+    assert recorder.requests == []
 
 
 def test_an_injected_client_is_left_open_and_an_owned_one_closed() -> None:

@@ -113,7 +113,25 @@ def test_client_name_base_url_and_security(write_spec: Callable[..., Path]) -> N
     assert (api.client_name, api.base_url) == ("TinyThing", "https://api.example/v1")
     (scheme,) = api.security_schemes
     assert (scheme.kind, scheme.params, scheme.env_vars) == ("bearer", ["access_token"], ["MINI_ACCESS_TOKEN"])
-    assert api.operations[0].security == ["token"]
+    assert api.operations[0].security == (("token",),)
+
+
+def test_every_security_alternative_is_kept(write_spec: Callable[..., Path]) -> None:
+    paths = """
+    /a: {get: {operationId: a, security: [{key: [], token: []}, {tls: []}, {}], responses: {'204': {description: ok}}}}
+    /b: {get: {operationId: b, security: [], responses: {'204': {description: ok}}}}
+    /c: {get: {operationId: c, responses: {'204': {description: ok}}}}
+    """
+    schemes = """
+    securitySchemes:
+      token: {type: http, scheme: bearer}
+      key: {type: apiKey, in: header, name: X-Key}
+      tls: {type: mutualTLS}
+    """
+    spec = minimal_spec(paths, schemes).replace("paths:", "security: [{token: []}, {key: []}]\npaths:")
+    api = api_of(write_spec, spec)
+    # the scheme the client cannot send is left to the caller: its alternative needs nothing of the client
+    assert [op.security for op in api.operations] == [(("key", "token"), ()), (), (("token",), ("key",))]
 
 
 def test_a_constraint_only_keyword_is_a_located_warning(write_spec: Callable[..., Path]) -> None:

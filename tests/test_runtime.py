@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pydantic
 import pytest
-from spec_driven import VENDORS, Vendor, arguments, client_for, method, run
+from spec_driven import VENDORS, Vendor, arguments, client_for, method, run, with_token_endpoint
 
 from generator.model import Named, Operation
 from generator.model.types import without_none
@@ -50,7 +50,7 @@ def expected_credential(vendor: Vendor, op: Operation) -> tuple[str, str, str]:
     The values are those `client_for` passes: `secret-<argument>`, and `secret-token`
     from the token endpoint for OAuth.
     """
-    scheme = next(s for s in vendor.api.security_schemes if s.key in op.security)
+    scheme = next(s for s in vendor.api.security_schemes if s.key in op.security[0])
     secrets = [f"secret-{param}" for param in scheme.params]
     value = {
         "bearer": lambda: "Bearer " + secrets[0],
@@ -89,23 +89,38 @@ def test_a_call_succeeds_with_credentials_where_the_scheme_says(vendor: Vendor, 
 
 
 @pytest.mark.parametrize("vendor", VENDORS, ids=IDS)
-def test_missing_credentials_are_a_clear_error(vendor: Vendor, monkeypatch: pytest.MonkeyPatch) -> None:
-    for scheme in vendor.api.security_schemes:
-        for env_var in scheme.env_vars:
-            monkeypatch.delenv(env_var, raising=False)
+def test_a_client_builds_without_credentials_and_a_call_says_which_it_needs(
+    vendor: Vendor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for env_var in vendor.api.credential_arguments.values():
+        monkeypatch.delenv(env_var, raising=False)
+    op = next((o for o in vendor.api.operations if o.security and all(o.security)), vendor.api.operations[0])
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok(vendor, op)
+
     client_class = getattr(vendor.package, vendor.api.client_name + "Client")
     base_url = {} if vendor.api.base_url else {"base_url": "http://api.test"}
-    if not vendor.api.security_schemes:  # nothing to pass
-        assert client_class(**base_url).base_url == (vendor.api.base_url or "http://api.test")
-        return
-    first_scheme = vendor.api.security_schemes[0]
-    message = f"pass {first_scheme.params[0]}=... or set the environment variable {first_scheme.env_vars[0]}"
-    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
-        client_class(**base_url)
-    for scheme in vendor.api.security_schemes:
-        for env_var in scheme.env_vars:
-            monkeypatch.setenv(env_var, "from-env")
-    assert client_class(**base_url).base_url == (vendor.api.base_url or "http://api.test")
+    positional, keywords = arguments(vendor, op)
+
+    def call() -> Any:
+        transport = httpx.MockTransport(with_token_endpoint(vendor, handler))
+        client = client_class(http_client=httpx.Client(transport=transport), **base_url)
+        return method(client, op)(*positional, **keywords)
+
+    if op.security and all(op.security):  # every alternative needs a credential
+        first = next(s for s in vendor.api.security_schemes if s.key in op.security[0])
+        argument, env_var = first.needed[0]
+        with pytest.raises(vendor.package.MissingCredentialError, match=rf"pass {argument}=\.\.\..*{env_var}"):
+            call()
+        assert seen == []  # raised before sending
+        for scheme in vendor.api.security_schemes:
+            for _, env_var in scheme.needed:
+                monkeypatch.setenv(env_var, "from-env")
+    call()
+    assert seen
 
 
 # --- pagination -------------------------------------------------------------------
@@ -302,7 +317,7 @@ def test_with_options_replaces_a_credential_and_keeps_the_rest(vendor: Vendor) -
         pytest.skip("no operation needs a credential")
     sent: list[httpx.Request] = []
     client = client_for(vendor, lambda request: sent.append(request) or ok(vendor, op), "sync")
-    first = vendor.api.credential_arguments[0]
+    first = next(iter(vendor.api.credential_arguments))
     renewed = client.with_options(**{first: "secret-renewed"})
     positional, keywords = arguments(vendor, op)
     method(client, op)(*positional, **keywords)

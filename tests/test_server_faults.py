@@ -202,7 +202,7 @@ def test_the_token_endpoint_issues_client_credentials_tokens_only() -> None:
 def test_issued_tokens_expire_after_their_expires_in() -> None:
     import test_server_runtime as things
 
-    route = dataclasses.replace(things.ROUTES[1], security=("oauth",))  # bearer
+    route = dataclasses.replace(things.ROUTES[1], security=(("oauth",),))  # bearer
     settings = dataclasses.replace(things.SETTINGS, token_lifetime=1)
     fake = Fake(things.DOCUMENT, (route,), things.ACTIONS, {})
     fake.seed("things", [{"id": "t1", "name": "a"}])

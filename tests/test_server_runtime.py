@@ -64,7 +64,7 @@ def route(name: str, method: str, path: str, status: int, **fields: Any) -> Rout
         pointer=pointer,
         results=(Result(status, kind, type_, "application/json"),),
         result_type=type_,
-        security=("key",),
+        security=(("key",),),
         **{**defaults, **fields},
     )
 

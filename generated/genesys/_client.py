@@ -34,25 +34,31 @@ BASE_URL_ENV = "GENESYS_BASE_URL"
 USER_AGENT = "genesys/178.2.0 (meeting-clientgen)"
 DEFAULT_TOKEN_URL = "https://login.mypurecloud.com/oauth/token"
 
+# What each security scheme needs: (argument, environment variable) pairs.
+CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
+    "PureCloudOAuth": (
+        ("client_id", "GENESYS_CLIENT_ID"),
+        ("client_secret", "GENESYS_CLIENT_SECRET"),
+    ),
+}
 
-def _credential(argument: str | None, name: str, env_var: str) -> str:
-    value = argument if argument is not None else os.environ.get(env_var)
-    if value is None:
-        raise ValueError(
-            f"missing credential: pass {name}=... or set the environment variable {env_var}"
-        )
-    return value
+
+def _credential(argument: str | None, env_var: str) -> str | None:
+    return argument if argument is not None else os.environ.get(env_var)
 
 
 def _credentials(
     client_id: str | None, client_secret: str | None, token_url: str
 ) -> dict[str, Auth]:
+    """The credentials given or in the environment, by security scheme; a scheme
+    missing one it needs is left out: its operations say what to pass."""
+    client_id = _credential(client_id, "GENESYS_CLIENT_ID")
+    client_secret = _credential(client_secret, "GENESYS_CLIENT_SECRET")
     credentials: dict[str, Auth] = {}
-    client_id = _credential(client_id, "client_id", "GENESYS_CLIENT_ID")
-    client_secret = _credential(client_secret, "client_secret", "GENESYS_CLIENT_SECRET")
-    credentials["PureCloudOAuth"] = OAuthClientCredentials(
-        token_url, client_id, client_secret, []
-    )
+    if client_id is not None and client_secret is not None:
+        credentials["PureCloudOAuth"] = OAuthClientCredentials(
+            token_url, client_id, client_secret, []
+        )
     return credentials
 
 
@@ -74,11 +80,13 @@ class GenesysClient(SyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
-            client_id: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_ID.
-            client_secret: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_SECRET.
+            client_id: A credential of the scheme 'PureCloudOAuth'; defaults to the environment variable GENESYS_CLIENT_ID.
+            client_secret: A credential of the scheme 'PureCloudOAuth'; defaults to the environment variable GENESYS_CLIENT_SECRET.
             base_url: The server to call; defaults to the environment variable GENESYS_BASE_URL, then https://api.mypurecloud.com.
             token_url: Where OAuth tokens come from; defaults to https://login.mypurecloud.com/oauth/token.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
@@ -95,6 +103,7 @@ class GenesysClient(SyncAPIClient):
             credentials=_credentials(client_id, client_secret, token_url),
             http_client=http_client,
             user_agent=USER_AGENT,
+            needed=CREDENTIALS_NEEDED,
         )
         self._credential_arguments: dict[str, str | None] = {
             "client_id": client_id,
@@ -190,11 +199,13 @@ class AsyncGenesysClient(AsyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
-            client_id: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_ID.
-            client_secret: PureCloudOAuth credential; defaults to the environment variable GENESYS_CLIENT_SECRET.
+            client_id: A credential of the scheme 'PureCloudOAuth'; defaults to the environment variable GENESYS_CLIENT_ID.
+            client_secret: A credential of the scheme 'PureCloudOAuth'; defaults to the environment variable GENESYS_CLIENT_SECRET.
             base_url: The server to call; defaults to the environment variable GENESYS_BASE_URL, then https://api.mypurecloud.com.
             token_url: Where OAuth tokens come from; defaults to https://login.mypurecloud.com/oauth/token.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
@@ -211,6 +222,7 @@ class AsyncGenesysClient(AsyncAPIClient):
             credentials=_credentials(client_id, client_secret, token_url),
             http_client=http_client,
             user_agent=USER_AGENT,
+            needed=CREDENTIALS_NEEDED,
         )
         self._credential_arguments: dict[str, str | None] = {
             "client_id": client_id,

@@ -21,6 +21,7 @@ from ._base_client import (
     base_url_from,
     raw_response_wrapper,
 )
+from ._base_client import bearer_token
 
 if typing.TYPE_CHECKING:
     from . import resources
@@ -32,22 +33,23 @@ DEFAULT_BASE_URL = ""  # none: pass base_url= or set PORTSIP_BASE_URL
 BASE_URL_ENV = "PORTSIP_BASE_URL"
 USER_AGENT = "portsip/22.1 (meeting-clientgen)"
 
+# What each security scheme needs: (argument, environment variable) pairs.
+CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
+    "bearerAuth": (("access_token", "PORTSIP_ACCESS_TOKEN"),),
+}
 
-def _credential(argument: str | None, name: str, env_var: str) -> str:
-    value = argument if argument is not None else os.environ.get(env_var)
-    if value is None:
-        raise ValueError(
-            f"missing credential: pass {name}=... or set the environment variable {env_var}"
-        )
-    return value
+
+def _credential(argument: str | None, env_var: str) -> str | None:
+    return argument if argument is not None else os.environ.get(env_var)
 
 
 def _credentials(access_token: str | None) -> dict[str, Auth]:
+    """The credentials given or in the environment, by security scheme; a scheme
+    missing one it needs is left out: its operations say what to pass."""
+    access_token = _credential(access_token, "PORTSIP_ACCESS_TOKEN")
     credentials: dict[str, Auth] = {}
-    access_token = _credential(access_token, "access_token", "PORTSIP_ACCESS_TOKEN")
-    credentials["bearerAuth"] = Credential(
-        "header", "Authorization", "Bearer " + access_token
-    )
+    if access_token is not None:
+        credentials["bearerAuth"] = bearer_token(access_token)
     return credentials
 
 
@@ -67,10 +69,12 @@ class PortSipClient(SyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
-            access_token: bearerAuth credential; defaults to the environment variable PORTSIP_ACCESS_TOKEN.
+            access_token: A credential of the scheme 'bearerAuth'; defaults to the environment variable PORTSIP_ACCESS_TOKEN.
             base_url: The server to call; defaults to the environment variable PORTSIP_BASE_URL (there is no other default: for example https://pbx.example.com:8887/api).
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -91,6 +95,7 @@ class PortSipClient(SyncAPIClient):
             credentials=_credentials(access_token),
             http_client=http_client,
             user_agent=USER_AGENT,
+            needed=CREDENTIALS_NEEDED,
         )
         self._credential_arguments: dict[str, str | None] = {
             "access_token": access_token,
@@ -180,10 +185,12 @@ class AsyncPortSipClient(AsyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
-            access_token: bearerAuth credential; defaults to the environment variable PORTSIP_ACCESS_TOKEN.
+            access_token: A credential of the scheme 'bearerAuth'; defaults to the environment variable PORTSIP_ACCESS_TOKEN.
             base_url: The server to call; defaults to the environment variable PORTSIP_BASE_URL (there is no other default: for example https://pbx.example.com:8887/api).
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -204,6 +211,7 @@ class AsyncPortSipClient(AsyncAPIClient):
             credentials=_credentials(access_token),
             http_client=http_client,
             user_agent=USER_AGENT,
+            needed=CREDENTIALS_NEEDED,
         )
         self._credential_arguments: dict[str, str | None] = {
             "access_token": access_token,

@@ -32,20 +32,23 @@ DEFAULT_BASE_URL = "https://api.pyas.io"
 BASE_URL_ENV = "PYAS_BASE_URL"
 USER_AGENT = "pyas/1.0.0 (meeting-clientgen)"
 
+# What each security scheme needs: (argument, environment variable) pairs.
+CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
+    "apiKeyAuth": (("api_key", "PYAS_API_KEY"),),
+}
 
-def _credential(argument: str | None, name: str, env_var: str) -> str:
-    value = argument if argument is not None else os.environ.get(env_var)
-    if value is None:
-        raise ValueError(
-            f"missing credential: pass {name}=... or set the environment variable {env_var}"
-        )
-    return value
+
+def _credential(argument: str | None, env_var: str) -> str | None:
+    return argument if argument is not None else os.environ.get(env_var)
 
 
 def _credentials(api_key: str | None) -> dict[str, Auth]:
+    """The credentials given or in the environment, by security scheme; a scheme
+    missing one it needs is left out: its operations say what to pass."""
+    api_key = _credential(api_key, "PYAS_API_KEY")
     credentials: dict[str, Auth] = {}
-    api_key = _credential(api_key, "api_key", "PYAS_API_KEY")
-    credentials["apiKeyAuth"] = Credential("header", "x-api-key", api_key)
+    if api_key is not None:
+        credentials["apiKeyAuth"] = Credential("header", "x-api-key", api_key)
     return credentials
 
 
@@ -65,10 +68,12 @@ class PyasClient(SyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
-            api_key: apiKeyAuth credential; defaults to the environment variable PYAS_API_KEY.
+            api_key: A credential of the scheme 'apiKeyAuth'; defaults to the environment variable PYAS_API_KEY.
             base_url: The server to call; defaults to the environment variable PYAS_BASE_URL, then https://api.pyas.io.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -84,6 +89,7 @@ class PyasClient(SyncAPIClient):
             credentials=_credentials(api_key),
             http_client=http_client,
             user_agent=USER_AGENT,
+            needed=CREDENTIALS_NEEDED,
         )
         self._credential_arguments: dict[str, str | None] = {
             "api_key": api_key,
@@ -166,10 +172,12 @@ class AsyncPyasClient(AsyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
-            api_key: apiKeyAuth credential; defaults to the environment variable PYAS_API_KEY.
+            api_key: A credential of the scheme 'apiKeyAuth'; defaults to the environment variable PYAS_API_KEY.
             base_url: The server to call; defaults to the environment variable PYAS_BASE_URL, then https://api.pyas.io.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -185,6 +193,7 @@ class AsyncPyasClient(AsyncAPIClient):
             credentials=_credentials(api_key),
             http_client=http_client,
             user_agent=USER_AGENT,
+            needed=CREDENTIALS_NEEDED,
         )
         self._credential_arguments: dict[str, str | None] = {
             "api_key": api_key,

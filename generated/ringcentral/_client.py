@@ -21,6 +21,7 @@ from ._base_client import (
     base_url_from,
     raw_response_wrapper,
 )
+from ._base_client import bearer_token
 
 if typing.TYPE_CHECKING:
     from . import resources
@@ -32,22 +33,37 @@ DEFAULT_BASE_URL = "https://platform.ringcentral.com"
 BASE_URL_ENV = "RINGCENTRAL_BASE_URL"
 USER_AGENT = "ringcentral/1.0.0 (meeting-clientgen)"
 
-
-def _credential(argument: str | None, name: str, env_var: str) -> str:
-    value = argument if argument is not None else os.environ.get(env_var)
-    if value is None:
-        raise ValueError(
-            f"missing credential: pass {name}=... or set the environment variable {env_var}"
-        )
-    return value
+# What each security scheme needs: (argument, environment variable) pairs.
+CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
+    "OAuth2": (("access_token", "RINGCENTRAL_ACCESS_TOKEN"),),
+}
 
 
-def _credentials(access_token: str | None) -> dict[str, Auth]:
+def _credential(argument: str | None, env_var: str) -> str | None:
+    return argument if argument is not None else os.environ.get(env_var)
+
+
+def _credentials(
+    access_token: str | None,
+    refresh_token: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+) -> dict[str, Auth]:
+    """The credentials given or in the environment, by security scheme; a scheme
+    missing one it needs is left out: its operations say what to pass."""
+    access_token = _credential(access_token, "RINGCENTRAL_ACCESS_TOKEN")
+    refresh_token = _credential(refresh_token, "RINGCENTRAL_REFRESH_TOKEN")
+    client_id = _credential(client_id, "RINGCENTRAL_CLIENT_ID")
+    client_secret = _credential(client_secret, "RINGCENTRAL_CLIENT_SECRET")
     credentials: dict[str, Auth] = {}
-    access_token = _credential(access_token, "access_token", "RINGCENTRAL_ACCESS_TOKEN")
-    credentials["OAuth2"] = Credential(
-        "header", "Authorization", "Bearer " + access_token
-    )
+    if access_token is not None:
+        credentials["OAuth2"] = bearer_token(
+            access_token,
+            "https://platform.ringcentral.com/restapi/oauth/token",
+            refresh_token,
+            client_id,
+            client_secret,
+        )
     return credentials
 
 
@@ -61,16 +77,24 @@ class RingCentralClient(SyncAPIClient):
         self,
         *,
         access_token: str | None = None,
+        refresh_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
-            access_token: OAuth2 credential; defaults to the environment variable RINGCENTRAL_ACCESS_TOKEN.
+            access_token: A credential of the scheme 'OAuth2'; defaults to the environment variable RINGCENTRAL_ACCESS_TOKEN.
+            refresh_token: A credential of the scheme 'OAuth2'; defaults to the environment variable RINGCENTRAL_REFRESH_TOKEN.
+            client_id: A credential of the scheme 'OAuth2'; defaults to the environment variable RINGCENTRAL_CLIENT_ID.
+            client_secret: A credential of the scheme 'OAuth2'; defaults to the environment variable RINGCENTRAL_CLIENT_SECRET.
             base_url: The server to call; defaults to the environment variable RINGCENTRAL_BASE_URL, then https://platform.ringcentral.com.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -83,18 +107,27 @@ class RingCentralClient(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(access_token),
+            credentials=_credentials(
+                access_token, refresh_token, client_id, client_secret
+            ),
             http_client=http_client,
             user_agent=USER_AGENT,
+            needed=CREDENTIALS_NEEDED,
         )
         self._credential_arguments: dict[str, str | None] = {
             "access_token": access_token,
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+            "client_secret": client_secret,
         }
 
     def with_options(
         self,
         *,
         access_token: str | None = None,
+        refresh_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -121,6 +154,9 @@ class RingCentralClient(SyncAPIClient):
         )
         given = {
             "access_token": access_token,
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+            "client_secret": client_secret,
         }
         if any(value is not None for value in given.values()):
             arguments = {
@@ -169,16 +205,24 @@ class AsyncRingCentralClient(AsyncAPIClient):
         self,
         *,
         access_token: str | None = None,
+        refresh_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
-            access_token: OAuth2 credential; defaults to the environment variable RINGCENTRAL_ACCESS_TOKEN.
+            access_token: A credential of the scheme 'OAuth2'; defaults to the environment variable RINGCENTRAL_ACCESS_TOKEN.
+            refresh_token: A credential of the scheme 'OAuth2'; defaults to the environment variable RINGCENTRAL_REFRESH_TOKEN.
+            client_id: A credential of the scheme 'OAuth2'; defaults to the environment variable RINGCENTRAL_CLIENT_ID.
+            client_secret: A credential of the scheme 'OAuth2'; defaults to the environment variable RINGCENTRAL_CLIENT_SECRET.
             base_url: The server to call; defaults to the environment variable RINGCENTRAL_BASE_URL, then https://platform.ringcentral.com.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -191,18 +235,27 @@ class AsyncRingCentralClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
-            credentials=_credentials(access_token),
+            credentials=_credentials(
+                access_token, refresh_token, client_id, client_secret
+            ),
             http_client=http_client,
             user_agent=USER_AGENT,
+            needed=CREDENTIALS_NEEDED,
         )
         self._credential_arguments: dict[str, str | None] = {
             "access_token": access_token,
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+            "client_secret": client_secret,
         }
 
     def with_options(
         self,
         *,
         access_token: str | None = None,
+        refresh_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
@@ -229,6 +282,9 @@ class AsyncRingCentralClient(AsyncAPIClient):
         )
         given = {
             "access_token": access_token,
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+            "client_secret": client_secret,
         }
         if any(value is not None for value in given.values()):
             arguments = {

@@ -12,7 +12,7 @@ from . import resources as resource_groups
 from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
 from .extension import Findings
 from .fake import parse_collections
-from .operations import RESERVED_METHODS, OperationParser, first_requirement
+from .operations import RESERVED_METHODS, OperationParser, requirements
 from .parts import split
 from .schemas import SchemaParser
 from .security import parse_schemes
@@ -55,16 +55,17 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     findings = Findings(document)  # every parser's: what was typed loosely or left out
     schemas = SchemaParser(findings, NameScope(RESERVED_CLASSES))
     schemas.reserve_components()
-    default_security = first_requirement(data.get("security"))
+    default_security = requirements(data.get("security"))
     collections = parse_collections(findings)
     operations, problems = OperationParser(findings, schemas, default_security, collections).parse_all()
-    used = list(dict.fromkeys(name for op in operations for name in op.security))
+    used = list(dict.fromkeys(name for op in operations for alternative in op.security for name in alternative))
     security = parse_schemes(findings, package, used)
     documented_url = _base_url(data.get("servers"))
     server = parse_server(findings, security, documented_url)
     supported = {scheme.key for scheme in security}
     for op in operations:
-        op.security = [key for key in op.security if key in supported]
+        # a scheme the client cannot send is left to the caller (`extra_headers`)
+        op.security = tuple(dict.fromkeys(tuple(k for k in alt if k in supported) for alt in op.security))
     problems += schemas.parse_components()
     if problems:
         return sorted(set(problems))

@@ -139,7 +139,7 @@ class Operation:
     body: Body | None
     successes: list[Response]  # the 2xx answers; `default` when there is none
     errors: list[Response]
-    security: list[str]  # keys of the schemes whose credentials are sent
+    security: Requirements  # alternatives (any one will do), each the keys of the schemes it sends
     pagination: Pagination | None = None
     iter_method_name: Code | None = None  # the auto-paging twin, if it pages
     pointer: str = ""  # where the operation is in the spec
@@ -290,6 +290,11 @@ class Resource:
         return uses(self.operations, module)
 
 
+# An operation's `security`: alternatives (any one will do), each the scheme keys it needs
+# together; an empty alternative needs nothing, and so does an empty tuple.
+Requirements = tuple[tuple[str, ...], ...]
+
+
 @dataclass
 class SecurityScheme:
     """A credential the client sends: where, under which name, and how."""
@@ -298,11 +303,18 @@ class SecurityScheme:
     kind: Literal["bearer", "api_key", "basic", "oauth2"]  # oauth2: the client-credentials grant
     location: Literal["header", "query"]
     wire_name: str  # header or query parameter name
-    params: list[Code]  # constructor arguments that carry the credential
+    params: list[Code]  # constructor arguments that carry the credential, the needed ones first
     env_vars: list[str]  # environment variables that may supply them instead
     description: str | None
-    token_url: str = ""  # oauth2: where tokens come from
+    token_url: str = ""  # oauth2: where tokens come from; bearer: where one is renewed
     scopes: list[str] = field(default_factory=list)  # oauth2: the scopes to ask for
+
+    @property
+    def needed(self) -> list[tuple[Code, str]]:
+        """(argument, environment variable) of each credential the scheme cannot do
+        without: a bearer token's refresh token and client are optional."""
+        needed = self.params[:1] if self.kind == "bearer" else self.params
+        return list(zip(needed, self.env_vars))
 
 
 @dataclass(frozen=True)
@@ -343,6 +355,7 @@ class Api:
         """What the client module takes from the runtime beside its fixed names."""
         kinds = {scheme.kind for scheme in self.security_schemes}
         names = ["basic_credentials"] if "basic" in kinds else []
+        names += ["bearer_token"] if "bearer" in kinds else []
         names += ["OAuthClientCredentials"] if "oauth2" in kinds else []
         names += ["LazyModule"] if self.client_uses("models") else []
         return [Code(n) for n in names] + runtime_imports(self.root_operations)
@@ -353,8 +366,16 @@ class Api:
         return Code(constant_name(f"{self.package}_base_url"))
 
     @property
-    def credential_arguments(self) -> list[Code]:
-        return [param for scheme in self.security_schemes for param in scheme.params]
+    def credential_arguments(self) -> dict[Code, str]:
+        """The constructor's credential arguments (schemes may share one) and the
+        environment variable each defaults to."""
+        pairs = (pair for scheme in self.security_schemes for pair in zip(scheme.params, scheme.env_vars))
+        return dict(pairs)
+
+    def schemes_of(self, param: str) -> str:
+        """The keys of the schemes that take credential argument `param`, for its docstring."""
+        keys = [repr(s.key) for s in self.security_schemes if param in s.params]
+        return ("the scheme " if len(keys) == 1 else "the schemes ") + ", ".join(keys)
 
     @property
     def oauth(self) -> SecurityScheme | None:

@@ -10,7 +10,7 @@ from ..identifiers import RESERVED_PARAMETERS, NameScope, class_name, snake_case
 from ..pointers import deref, join
 from ..problems import Problem
 from ..runtime._fake_records import Collection, FakeAction
-from .api import Body, Decoding, Encoding, Location, Operation, Parameter, Response
+from .api import Body, Decoding, Encoding, Location, Operation, Parameter, Requirements, Response
 from .extension import Findings
 from .fake import parse_action
 from .pagination import parse_pagination
@@ -120,7 +120,7 @@ class OperationParser:
         self,
         findings: Findings,
         schemas: SchemaParser,
-        default_security: list[str],
+        default_security: Requirements,
         collections: dict[str, Collection | None],
     ) -> None:
         self.findings = findings
@@ -201,7 +201,7 @@ class OperationParser:
             body=body,
             successes=successes,
             errors=errors,
-            security=self.default_security if security is None else first_requirement(security),
+            security=self.default_security if security is None else requirements(security),
             pagination=pagination,
             iter_method_name=self.methods.claim(method_name + "_iter") if pagination else None,
             pointer=pointer,
@@ -363,8 +363,9 @@ class OperationParser:
         return Response(status, type_, description, "json", media_type, tuple(content))
 
 
-def first_requirement(security: Any) -> list[str]:
-    """Scheme names of the first alternative; none when auth is optional."""
-    if not isinstance(security, list) or not security or not isinstance(security[0], dict):
-        return []
-    return list(security[0])
+def requirements(security: Any) -> Requirements:
+    """The alternatives of a `security` list, each the scheme names it needs together
+    (an empty one: none); no alternative at all when nothing is required."""
+    if not isinstance(security, list):
+        return ()
+    return tuple(dict.fromkeys(tuple(map(str, alt)) for alt in security if isinstance(alt, dict)))

@@ -90,6 +90,11 @@ class LazyModule:
 # --- credentials ------------------------------------------------------------
 
 
+class MissingCredentialError(ValueError):
+    """An operation was called without the credentials of any of its security
+    alternatives; raised before anything is sent. The message says what to pass."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Credential:
     """A fixed credential: where it goes (`header` or `query`) and under which name."""
@@ -142,15 +147,23 @@ class OAuthClientCredentials:
         self, client: httpx.Client | httpx.AsyncClient, timeout: httpx.Timeout | float
     ) -> httpx.Request:
         """The token request, sent with `client` under `timeout`."""
-        data = {"grant_type": "client_credentials"}
-        if self._scopes:
-            data["scope"] = self._scopes
-        headers = {
-            "Authorization": basic_credentials(self._client_id, self._client_secret)
-        }
+        data = self._grant()
+        headers = {}
+        if self._client_secret:
+            headers["Authorization"] = basic_credentials(
+                self._client_id, self._client_secret
+            )
+        elif self._client_id:  # a public client names itself (RFC 6749 section 3.2.1)
+            data["client_id"] = self._client_id
         return client.build_request(
             "POST", self.token_url, data=data, headers=headers, timeout=timeout
         )
+
+    def _grant(self) -> dict[str, str]:
+        grant = {"grant_type": "client_credentials"}
+        if self._scopes:
+            grant["scope"] = self._scopes
+        return grant
 
     def _store(self, response: httpx.Response) -> str:
         if not response.is_success:
@@ -194,7 +207,69 @@ class OAuthClientCredentials:
             return self._cached(stale) or self._store(await fetch())
 
 
+class OAuthRefreshToken(OAuthClientCredentials):
+    """An access token the caller brings (from an authorization-code, password or
+    device flow), renewed with its refresh token (RFC 6749 section 6) when the API
+    answers 401, or before it expires once a renewal has said when that is."""
+
+    def __init__(
+        self,
+        access_token: str,
+        token_url: str,
+        refresh_token: str,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> None:
+        super().__init__(token_url, client_id or "", client_secret or "")
+        self._token, self._expires_at = access_token, math.inf
+        self._refresh_token = refresh_token
+
+    def __repr__(self) -> str:
+        return f"OAuthRefreshToken(token_url={self.token_url!r})"
+
+    def _grant(self) -> dict[str, str]:
+        return {"grant_type": "refresh_token", "refresh_token": self._refresh_token}
+
+    def _store(self, response: httpx.Response) -> str:
+        token = super()._store(response)
+        refresh_token = response.json().get("refresh_token")
+        if isinstance(refresh_token, str) and refresh_token:  # the server may rotate it
+            self._refresh_token = refresh_token
+        return token
+
+
 Auth = Credential | OAuthClientCredentials
+
+
+def bearer_token(
+    access_token: str,
+    token_url: str = "",
+    refresh_token: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+) -> Auth:
+    """An `Authorization: Bearer` credential; renewable when given a refresh token
+    and the URL to renew it at."""
+    if refresh_token is None or not token_url:
+        return Credential("header", "Authorization", "Bearer " + access_token)
+    return OAuthRefreshToken(
+        access_token, token_url, refresh_token, client_id, client_secret
+    )
+
+
+def _where(auth: Auth) -> tuple[str, str]:
+    """Where a credential is sent: a header (any case) or a query parameter."""
+    if isinstance(auth, OAuthClientCredentials):
+        return ("header", "authorization")
+    return (
+        auth.location,
+        auth.name.lower() if auth.location == "header" else auth.name,
+    )
+
+
+def _oauth(auths: Mapping[str, Auth]) -> dict[str, OAuthClientCredentials]:
+    """The credentials among `auths` whose token is fetched or renewed."""
+    return {k: a for k, a in auths.items() if isinstance(a, OAuthClientCredentials)}
 
 
 # --- requests ---------------------------------------------------------------
@@ -212,7 +287,7 @@ class RequestParts(typing.TypedDict, total=False):
     body_encoding: str  # json (default), form, multipart, bytes or text
     content_type: str  # the body's Content-Type, where httpx does not set it
     accept: str  # the Accept header: the answers' media types, the preferred first
-    security: Sequence[str]
+    security: Sequence[Sequence[str]]  # alternatives, each the schemes sent together
     error_types: Mapping[str, typing.Any]
     extra_headers: Mapping[str, str] | None
     timeout: float | httpx.Timeout | None
@@ -405,6 +480,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
         credentials: Mapping[str, Auth],
         http_client: _HttpClientT | None,
         user_agent: str,
+        needed: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.user_agent = user_agent
@@ -414,6 +490,9 @@ class BaseClient(typing.Generic[_HttpClientT]):
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
         self._credentials = dict(credentials)
+        # (argument, environment variable) of what each scheme needs: for the error
+        # that says what to pass
+        self._needed = dict(needed or {})
         self._owns_client = http_client is None
         self._client: _HttpClientT = (
             self._new_client() if http_client is None else http_client
@@ -486,22 +565,42 @@ class BaseClient(typing.Generic[_HttpClientT]):
             for auth in self._auths.values()
             if isinstance(auth, Credential) and auth.location == "query"
         )
-        self._has_oauth = any(
-            isinstance(auth, OAuthClientCredentials) for auth in self._auths.values()
-        )
 
-    def _oauth(self, parts: RequestParts) -> dict[str, OAuthClientCredentials]:
-        if not self._has_oauth:
+    def _chosen(self, method: str, path: str, parts: RequestParts) -> dict[str, Auth]:
+        """The credentials to send: those of the first alternative of the operation's
+        `security` that this client has them all for, each header or query parameter
+        once. None satisfied raises `MissingCredentialError`, naming what would do."""
+        alternatives = parts.get("security", ())
+        for alternative in alternatives:
+            if all(key in self._auths for key in alternative):
+                chosen: dict[str, Auth] = {}
+                for key in alternative:  # two schemes sent alike: one credential
+                    where = _where(self._auths[key])
+                    if all(_where(auth) != where for auth in chosen.values()):
+                        chosen[key] = self._auths[key]
+                return chosen
+        if not alternatives:
             return {}
-        found = {key: self._credentials[key] for key in parts.get("security", ())}
-        return {
-            key: auth
-            for key, auth in found.items()
-            if isinstance(auth, OAuthClientCredentials)
-        }
+        ways = "; or pass ".join(self._way(alt) for alt in alternatives)
+        raise MissingCredentialError(f"{method} {path} needs credentials: pass {ways}")
+
+    def _way(self, alternative: Sequence[str]) -> str:
+        """What to pass (or set) for one alternative of an operation's `security`."""
+        pairs = dict.fromkeys(
+            p for key in alternative for p in self._needed.get(key, ())
+        )
+        if not pairs:
+            return "credentials for " + " and ".join(alternative)
+        arguments = " and ".join(f"{argument}=..." for argument, _ in pairs)
+        return f"{arguments} (or set {' and '.join(env for _, env in pairs)})"
 
     def _build_request(
-        self, method: str, path: str, parts: RequestParts, tokens: Mapping[str, str]
+        self,
+        method: str,
+        path: str,
+        parts: RequestParts,
+        auths: Mapping[str, Auth],
+        tokens: Mapping[str, str],
     ) -> httpx.Request:
         path = _expand_path(path, parts.get("path_params", {}))
         query = _pairs(parts.get("params", {}))
@@ -513,8 +612,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
                 p for p in _pairs(self._default_query) if p[0] not in named
             ] + query
         headers += _defaults(headers, self.user_agent, parts)
-        for scheme in parts.get("security", ()):
-            auth = self._credentials[scheme]
+        for scheme, auth in auths.items():
             if isinstance(auth, OAuthClientCredentials):
                 headers.append(("Authorization", "Bearer " + tokens[scheme]))
             else:
@@ -612,12 +710,13 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         """Send a request, retrying as the settings allow; a non-2xx answer raises."""
         if "deprecated" in parts:
             _warn_deprecated(parts["deprecated"])
-        oauth = self._oauth(parts)
+        auths = self._chosen(method, path, parts)
+        oauth = _oauth(auths)
         tokens = {key: self._token(auth, parts) for key, auth in oauth.items()}
         repeatable = self._repeatable(method)
 
         def build() -> httpx.Request:  # with the tokens of the moment: renewed below
-            return self._build_request(method, path, parts, tokens)
+            return self._build_request(method, path, parts, auths, tokens)
 
         response = self._send(build, repeatable, parts)
         if response.status_code == 401 and oauth:
@@ -724,12 +823,13 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         """Send a request, retrying as the settings allow; a non-2xx answer raises."""
         if "deprecated" in parts:
             _warn_deprecated(parts["deprecated"])
-        oauth = self._oauth(parts)
+        auths = self._chosen(method, path, parts)
+        oauth = _oauth(auths)
         tokens = {key: await self._token(auth, parts) for key, auth in oauth.items()}
         repeatable = self._repeatable(method)
 
         def build() -> httpx.Request:  # with the tokens of the moment: renewed below
-            return self._build_request(method, path, parts, tokens)
+            return self._build_request(method, path, parts, auths, tokens)
 
         response = await self._send(build, repeatable, parts)
         if response.status_code == 401 and oauth:

@@ -76,7 +76,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        security=("PureCloudOAuth",),
+        security=(("PureCloudOAuth",),),
     ),
     Route(
         name="get_meeting",
@@ -100,7 +100,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        security=("PureCloudOAuth",),
+        security=(("PureCloudOAuth",),),
     ),
     Route(
         name="put_meeting",
@@ -124,7 +124,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        security=("PureCloudOAuth",),
+        security=(("PureCloudOAuth",),),
     ),
     Route(
         name="delete_meeting",
@@ -148,7 +148,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(204, "empty", None, ""),),
         result_type=None,
-        security=("PureCloudOAuth",),
+        security=(("PureCloudOAuth",),),
     ),
     Route(
         name="get_user_meetings",
@@ -192,6 +192,6 @@ ROUTES: tuple[Route, ...] = (
             ),
         ),
         result_type=models.MeetingOccurrenceEntityListing,
-        security=("PureCloudOAuth",),
+        security=(("PureCloudOAuth",),),
     ),
 )

@@ -80,7 +80,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.MeetingOccurrence, "application/json"),),
         result_type=models.MeetingOccurrence,
-        security=("PureCloudOAuth",),
+        security=(("PureCloudOAuth",),),
     ),
     Route(
         name="put_meeting_occurrence",
@@ -120,7 +120,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.MeetingOccurrence, "application/json"),),
         result_type=models.MeetingOccurrence,
-        security=("PureCloudOAuth",),
+        security=(("PureCloudOAuth",),),
     ),
     Route(
         name="delete_meeting_occurrence",
@@ -160,6 +160,6 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(204, "empty", None, ""),),
         result_type=None,
-        security=("PureCloudOAuth",),
+        security=(("PureCloudOAuth",),),
     ),
 )

@@ -62,7 +62,7 @@ class Meetings(SyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -105,7 +105,7 @@ class Meetings(SyncAPIResource):
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -152,7 +152,7 @@ class Meetings(SyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -195,7 +195,7 @@ class Meetings(SyncAPIResource):
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -244,7 +244,7 @@ class Meetings(SyncAPIResource):
             path_params={"userId": user_id},
             params={"startDate": start_date, "endDate": end_date},
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -311,7 +311,7 @@ class AsyncMeetings(AsyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -354,7 +354,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -401,7 +401,7 @@ class AsyncMeetings(AsyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -444,7 +444,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/api/v2/meetings/{meetingId}",
             path_params={"meetingId": meeting_id},
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -493,7 +493,7 @@ class AsyncMeetings(AsyncAPIResource):
             path_params={"userId": user_id},
             params={"startDate": start_date, "endDate": end_date},
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,

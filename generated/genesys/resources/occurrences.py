@@ -62,7 +62,7 @@ class Occurrences(SyncAPIResource):
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -116,7 +116,7 @@ class Occurrences(SyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -166,7 +166,7 @@ class Occurrences(SyncAPIResource):
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
             params={"series": series},
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -234,7 +234,7 @@ class AsyncOccurrences(AsyncAPIResource):
             "/api/v2/meetings/{meetingId}/occurrences/{occurrenceId}",
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -288,7 +288,7 @@ class AsyncOccurrences(AsyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,
@@ -338,7 +338,7 @@ class AsyncOccurrences(AsyncAPIResource):
             path_params={"meetingId": meeting_id, "occurrenceId": occurrence_id},
             params={"series": series},
             accept="application/json",
-            security=("PureCloudOAuth",),
+            security=(("PureCloudOAuth",),),
             error_types={
                 "400": models.ErrorBody,
                 "401": models.ErrorBody,

@@ -100,7 +100,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.MeetingList, "application/json"),),
         result_type=models.MeetingList,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="schedule_meeting",
@@ -115,7 +115,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(201, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="start_ad_hoc_meeting",
@@ -130,7 +130,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(201, "json", models.StartedMeeting, "application/json"),),
         result_type=models.StartedMeeting,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="start_scheduled_meeting",
@@ -154,7 +154,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(201, "json", models.StartedMeeting, "application/json"),),
         result_type=models.StartedMeeting,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="get_scheduled_meeting",
@@ -178,7 +178,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="delete_meeting",
@@ -202,7 +202,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(204, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="update_meeting",
@@ -226,6 +226,6 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(201, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
 )

@@ -176,7 +176,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.MeetingList, "application/json"),),
         result_type=models.MeetingList,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="create_meeting",
@@ -193,7 +193,7 @@ ROUTES: tuple[Route, ...] = (
             Result(201, "json", models.CreateMeetingResponse, "application/json"),
         ),
         result_type=models.CreateMeetingResponse,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="get_meeting",
@@ -212,7 +212,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.Meeting, "application/json"),),
         result_type=models.Meeting,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="update_meeting",
@@ -231,7 +231,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="delete_meeting",
@@ -250,7 +250,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(204, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="get_user_meeting_status",
@@ -269,7 +269,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.MeetingStatus, "application/json"),),
         result_type=models.MeetingStatus,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="mute_meeting",
@@ -288,7 +288,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="unmute_meeting",
@@ -307,7 +307,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="lock_meeting",
@@ -326,7 +326,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="unlock_meeting",
@@ -345,7 +345,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="start_meeting",
@@ -364,7 +364,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="stop_meeting",
@@ -383,7 +383,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="start_recording_meeting",
@@ -402,7 +402,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="stop_recording_meeting",
@@ -421,6 +421,6 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
 )

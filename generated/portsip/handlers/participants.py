@@ -115,7 +115,7 @@ ROUTES: tuple[Route, ...] = (
             Result(200, "json", models.MeetingParticipantList, "application/json"),
         ),
         result_type=models.MeetingParticipantList,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="update_meeting_participants_layout",
@@ -134,7 +134,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="invite_meeting_participant",
@@ -153,7 +153,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="get_meeting_participant",
@@ -180,7 +180,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.MeetingParticipant, "application/json"),),
         result_type=models.MeetingParticipant,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="mute_meeting_participant",
@@ -207,7 +207,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="unmute_meeting_participant",
@@ -234,7 +234,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="transfer_meeting_ownership",
@@ -261,7 +261,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="set_meeting_participant_position",
@@ -288,7 +288,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
     Route(
         name="kick_out_meeting_participant",
@@ -315,6 +315,6 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(204, "empty", None, ""),),
         result_type=None,
-        security=("bearerAuth",),
+        security=(("bearerAuth",),),
     ),
 )

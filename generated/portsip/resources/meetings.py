@@ -83,7 +83,7 @@ class Meetings(SyncAPIResource):
                 "top": top,
             },
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -160,7 +160,7 @@ class Meetings(SyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -199,7 +199,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -241,7 +241,7 @@ class Meetings(SyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -278,7 +278,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}/destroy",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -315,7 +315,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}/status",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -353,7 +353,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}/mute",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -390,7 +390,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}/unmute",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -427,7 +427,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}/lock",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -464,7 +464,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}/unlock",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -501,7 +501,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}/start",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -538,7 +538,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}/stop",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -575,7 +575,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}/start_recording",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -612,7 +612,7 @@ class Meetings(SyncAPIResource):
             "/user/meetings/{id}/stop_recording",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -698,7 +698,7 @@ class AsyncMeetings(AsyncAPIResource):
                 "top": top,
             },
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -775,7 +775,7 @@ class AsyncMeetings(AsyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -814,7 +814,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -856,7 +856,7 @@ class AsyncMeetings(AsyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -893,7 +893,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}/destroy",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -930,7 +930,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}/status",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -968,7 +968,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}/mute",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -1005,7 +1005,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}/unmute",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -1042,7 +1042,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}/lock",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -1079,7 +1079,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}/unlock",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -1116,7 +1116,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}/start",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -1153,7 +1153,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}/stop",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -1190,7 +1190,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}/start_recording",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -1227,7 +1227,7 @@ class AsyncMeetings(AsyncAPIResource):
             "/user/meetings/{id}/stop_recording",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,

@@ -60,7 +60,7 @@ class Participants(SyncAPIResource):
             "/user/meetings/{id}/participants",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -105,7 +105,7 @@ class Participants(SyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -146,7 +146,7 @@ class Participants(SyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -185,7 +185,7 @@ class Participants(SyncAPIResource):
             "/user/meetings/{id}/participants/{participant_id}",
             path_params={"id": id, "participant_id": participant_id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -227,7 +227,7 @@ class Participants(SyncAPIResource):
             "/user/meetings/{id}/participants/{participant_id}/mute",
             path_params={"id": id, "participant_id": participant_id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -266,7 +266,7 @@ class Participants(SyncAPIResource):
             "/user/meetings/{id}/participants/{participant_id}/unmute",
             path_params={"id": id, "participant_id": participant_id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -305,7 +305,7 @@ class Participants(SyncAPIResource):
             "/user/meetings/{id}/participants/{participant_id}/chairman",
             path_params={"id": id, "participant_id": participant_id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -348,7 +348,7 @@ class Participants(SyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -387,7 +387,7 @@ class Participants(SyncAPIResource):
             "/user/meetings/{id}/participants/{participant_id}/destroy",
             path_params={"id": id, "participant_id": participant_id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -466,7 +466,7 @@ class AsyncParticipants(AsyncAPIResource):
             "/user/meetings/{id}/participants",
             path_params={"id": id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -511,7 +511,7 @@ class AsyncParticipants(AsyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -552,7 +552,7 @@ class AsyncParticipants(AsyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -591,7 +591,7 @@ class AsyncParticipants(AsyncAPIResource):
             "/user/meetings/{id}/participants/{participant_id}",
             path_params={"id": id, "participant_id": participant_id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -633,7 +633,7 @@ class AsyncParticipants(AsyncAPIResource):
             "/user/meetings/{id}/participants/{participant_id}/mute",
             path_params={"id": id, "participant_id": participant_id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -672,7 +672,7 @@ class AsyncParticipants(AsyncAPIResource):
             "/user/meetings/{id}/participants/{participant_id}/unmute",
             path_params={"id": id, "participant_id": participant_id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -711,7 +711,7 @@ class AsyncParticipants(AsyncAPIResource):
             "/user/meetings/{id}/participants/{participant_id}/chairman",
             path_params={"id": id, "participant_id": participant_id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -754,7 +754,7 @@ class AsyncParticipants(AsyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,
@@ -793,7 +793,7 @@ class AsyncParticipants(AsyncAPIResource):
             "/user/meetings/{id}/participants/{participant_id}/destroy",
             path_params={"id": id, "participant_id": participant_id},
             accept="application/json",
-            security=("bearerAuth",),
+            security=(("bearerAuth",),),
             error_types={
                 "400": models.ErrorResponse,
                 "401": models.ErrorResponse,

@@ -150,7 +150,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.ListMeetingsResponse, "application/json"),),
         result_type=models.ListMeetingsResponse,
-        security=("apiKeyAuth",),
+        security=(("apiKeyAuth",),),
     ),
     Route(
         name="create_meeting",
@@ -167,7 +167,7 @@ ROUTES: tuple[Route, ...] = (
             Result(200, "json", models.CreateMeetingResponse, "application/json"),
         ),
         result_type=models.CreateMeetingResponse,
-        security=("apiKeyAuth",),
+        security=(("apiKeyAuth",),),
     ),
     Route(
         name="get_meeting",
@@ -194,7 +194,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.GetMeetingResponse, "application/json"),),
         result_type=models.GetMeetingResponse,
-        security=("apiKeyAuth",),
+        security=(("apiKeyAuth",),),
     ),
     Route(
         name="delete_meeting",
@@ -221,7 +221,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(204, "empty", None, ""),),
         result_type=None,
-        security=("apiKeyAuth",),
+        security=(("apiKeyAuth",),),
     ),
     Route(
         name="update_meeting",
@@ -240,6 +240,6 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(204, "empty", None, ""),),
         result_type=None,
-        security=("apiKeyAuth",),
+        security=(("apiKeyAuth",),),
     ),
 )

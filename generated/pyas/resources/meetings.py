@@ -100,7 +100,7 @@ class Meetings(SyncAPIResource):
                 "pageNumber": page_number,
             },
             accept="application/json",
-            security=("apiKeyAuth",),
+            security=(("apiKeyAuth",),),
             error_types={
                 "400": models.ValidationErrorResponse,
                 "401": models.UnauthorizedErrorResponse,
@@ -193,7 +193,7 @@ class Meetings(SyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("apiKeyAuth",),
+            security=(("apiKeyAuth",),),
             error_types={
                 "400": models.ValidationErrorResponse,
                 "401": models.UnauthorizedErrorResponse,
@@ -233,7 +233,7 @@ class Meetings(SyncAPIResource):
             path_params={"id": id},
             params={"accountId": account_id},
             accept="application/json",
-            security=("apiKeyAuth",),
+            security=(("apiKeyAuth",),),
             error_types={
                 "400": models.ValidationErrorResponse,
                 "401": models.UnauthorizedErrorResponse,
@@ -273,7 +273,7 @@ class Meetings(SyncAPIResource):
             path_params={"id": id},
             params={"accountId": account_id},
             accept="application/json",
-            security=("apiKeyAuth",),
+            security=(("apiKeyAuth",),),
             error_types={
                 "400": models.ValidationErrorResponse,
                 "401": models.UnauthorizedErrorResponse,
@@ -311,7 +311,7 @@ class Meetings(SyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("apiKeyAuth",),
+            security=(("apiKeyAuth",),),
             error_types={
                 "400": models.ValidationErrorResponse,
                 "401": models.UnauthorizedErrorResponse,
@@ -395,7 +395,7 @@ class AsyncMeetings(AsyncAPIResource):
                 "pageNumber": page_number,
             },
             accept="application/json",
-            security=("apiKeyAuth",),
+            security=(("apiKeyAuth",),),
             error_types={
                 "400": models.ValidationErrorResponse,
                 "401": models.UnauthorizedErrorResponse,
@@ -488,7 +488,7 @@ class AsyncMeetings(AsyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("apiKeyAuth",),
+            security=(("apiKeyAuth",),),
             error_types={
                 "400": models.ValidationErrorResponse,
                 "401": models.UnauthorizedErrorResponse,
@@ -528,7 +528,7 @@ class AsyncMeetings(AsyncAPIResource):
             path_params={"id": id},
             params={"accountId": account_id},
             accept="application/json",
-            security=("apiKeyAuth",),
+            security=(("apiKeyAuth",),),
             error_types={
                 "400": models.ValidationErrorResponse,
                 "401": models.UnauthorizedErrorResponse,
@@ -568,7 +568,7 @@ class AsyncMeetings(AsyncAPIResource):
             path_params={"id": id},
             params={"accountId": account_id},
             accept="application/json",
-            security=("apiKeyAuth",),
+            security=(("apiKeyAuth",),),
             error_types={
                 "400": models.ValidationErrorResponse,
                 "401": models.UnauthorizedErrorResponse,
@@ -606,7 +606,7 @@ class AsyncMeetings(AsyncAPIResource):
             body=body,
             has_body=True,
             accept="application/json",
-            security=("apiKeyAuth",),
+            security=(("apiKeyAuth",),),
             error_types={
                 "400": models.ValidationErrorResponse,
                 "401": models.UnauthorizedErrorResponse,

@@ -130,7 +130,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", models.MeetingsResource, "application/json"),),
         result_type=models.MeetingsResource,
-        security=("OAuth2",),
+        security=(("OAuth2",),),
     ),
     Route(
         name="create_meeting",
@@ -164,7 +164,7 @@ ROUTES: tuple[Route, ...] = (
             Result(201, "json", models.MeetingResponseResource, "application/json"),
         ),
         result_type=models.MeetingResponseResource,
-        security=("OAuth2",),
+        security=(("OAuth2",),),
     ),
     Route(
         name="load_meeting",
@@ -206,7 +206,7 @@ ROUTES: tuple[Route, ...] = (
             Result(200, "json", models.MeetingResponseResource, "application/json"),
         ),
         result_type=models.MeetingResponseResource,
-        security=("OAuth2",),
+        security=(("OAuth2",),),
     ),
     Route(
         name="update_meeting",
@@ -248,7 +248,7 @@ ROUTES: tuple[Route, ...] = (
             Result(200, "json", models.MeetingResponseResource, "application/json"),
         ),
         result_type=models.MeetingResponseResource,
-        security=("OAuth2",),
+        security=(("OAuth2",),),
     ),
     Route(
         name="delete_meeting",
@@ -296,7 +296,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(204, "empty", None, ""),),
         result_type=None,
-        security=("OAuth2",),
+        security=(("OAuth2",),),
     ),
     Route(
         name="end_meeting",
@@ -336,6 +336,6 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(204, "empty", None, ""),),
         result_type=None,
-        security=("OAuth2",),
+        security=(("OAuth2",),),
     ),
 )

@@ -62,6 +62,6 @@ ROUTES: tuple[Route, ...] = (
             Result(200, "json", models.MeetingServiceInfoResource, "application/json"),
         ),
         result_type=models.MeetingServiceInfoResource,
-        security=("OAuth2",),
+        security=(("OAuth2",),),
     ),
 )

@@ -84,7 +84,7 @@ class Meetings(SyncAPIResource):
             path_params={"accountId": account_id, "extensionId": extension_id},
             params={"page": page, "perPage": per_page},
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "400": models.ApiErrorResponseModel,
                 "401": models.ApiErrorResponseModel,
@@ -182,7 +182,7 @@ class Meetings(SyncAPIResource):
             body=body,
             has_body=body is not None,
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "400": models.ApiErrorResponseModel,
                 "401": models.ApiErrorResponseModel,
@@ -246,7 +246,7 @@ class Meetings(SyncAPIResource):
                 "meetingId": meeting_id,
             },
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "401": models.ApiErrorResponseModel,
                 "403": models.ApiErrorResponseModel,
@@ -314,7 +314,7 @@ class Meetings(SyncAPIResource):
             body=body,
             has_body=body is not None,
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "400": models.ApiErrorResponseModel,
                 "401": models.ApiErrorResponseModel,
@@ -376,7 +376,7 @@ class Meetings(SyncAPIResource):
             },
             params={"occurrenceId": occurrence_id},
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "401": models.ApiErrorResponseModel,
                 "403": models.ApiErrorResponseModel,
@@ -435,7 +435,7 @@ class Meetings(SyncAPIResource):
                 "meetingId": meeting_id,
             },
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "401": models.ApiErrorResponseModel,
                 "403": models.ApiErrorResponseModel,
@@ -509,7 +509,7 @@ class AsyncMeetings(AsyncAPIResource):
             path_params={"accountId": account_id, "extensionId": extension_id},
             params={"page": page, "perPage": per_page},
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "400": models.ApiErrorResponseModel,
                 "401": models.ApiErrorResponseModel,
@@ -607,7 +607,7 @@ class AsyncMeetings(AsyncAPIResource):
             body=body,
             has_body=body is not None,
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "400": models.ApiErrorResponseModel,
                 "401": models.ApiErrorResponseModel,
@@ -671,7 +671,7 @@ class AsyncMeetings(AsyncAPIResource):
                 "meetingId": meeting_id,
             },
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "401": models.ApiErrorResponseModel,
                 "403": models.ApiErrorResponseModel,
@@ -739,7 +739,7 @@ class AsyncMeetings(AsyncAPIResource):
             body=body,
             has_body=body is not None,
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "400": models.ApiErrorResponseModel,
                 "401": models.ApiErrorResponseModel,
@@ -801,7 +801,7 @@ class AsyncMeetings(AsyncAPIResource):
             },
             params={"occurrenceId": occurrence_id},
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "401": models.ApiErrorResponseModel,
                 "403": models.ApiErrorResponseModel,
@@ -860,7 +860,7 @@ class AsyncMeetings(AsyncAPIResource):
                 "meetingId": meeting_id,
             },
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "401": models.ApiErrorResponseModel,
                 "403": models.ApiErrorResponseModel,

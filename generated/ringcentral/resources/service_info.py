@@ -76,7 +76,7 @@ class ServiceInfo(SyncAPIResource):
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/service-info",
             path_params={"accountId": account_id, "extensionId": extension_id},
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "401": models.ApiErrorResponseModel,
                 "403": models.ApiErrorResponseModel,
@@ -152,7 +152,7 @@ class AsyncServiceInfo(AsyncAPIResource):
             "/restapi/v1.0/account/{accountId}/extension/{extensionId}/meeting/service-info",
             path_params={"accountId": account_id, "extensionId": extension_id},
             accept="application/json",
-            security=("OAuth2",),
+            security=(("OAuth2",),),
             error_types={
                 "401": models.ApiErrorResponseModel,
                 "403": models.ApiErrorResponseModel,

@@ -96,7 +96,9 @@ class Route:
     body_encoding: str  # json, form, multipart, bytes or text
     results: tuple[Result, ...]  # the success answers, in the spec's order
     result_type: typing.Any  # the handler's return type: their union (None: no body)
-    security: tuple[str, ...]
+    security: tuple[
+        tuple[str, ...], ...
+    ]  # alternatives, each the schemes needed together
     # The handlers' attribute that has the method; "" for the handlers themselves.
     resource: str = ""
 
@@ -355,11 +357,21 @@ class Server:
         return text
 
     def authorize(self, route: Route, request: fastapi.Request) -> None:
-        for key in route.security:
-            if not self._presented(self.settings.schemes.get(key, BEARER), request):
-                raise ServerError(
-                    self.auth_status, "missing or invalid credentials", key, "header"
-                )
+        """Pass when the request presents every credential of one alternative."""
+        missing = [
+            [key for key in alternative if not self._presents(key, request)]
+            for alternative in route.security
+        ]
+        if missing and all(missing):
+            raise ServerError(
+                self.auth_status,
+                "missing or invalid credentials",
+                missing[0][0],
+                "header",
+            )
+
+    def _presents(self, key: str, request: fastapi.Request) -> bool:
+        return self._presented(self.settings.schemes.get(key, BEARER), request)
 
     def _presented(self, scheme: Scheme, request: fastapi.Request) -> bool:
         if scheme.kind == "api_key":

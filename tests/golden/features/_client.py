@@ -38,27 +38,35 @@ DEFAULT_BASE_URL = "https://eu.example.com/api"
 BASE_URL_ENV = "FEATURES_BASE_URL"
 USER_AGENT = "features/2 (meeting-clientgen)"
 
+# What each security scheme needs: (argument, environment variable) pairs.
+CREDENTIALS_NEEDED: dict[str, tuple[tuple[str, str], ...]] = {
+    "keyQuery": (("api_key", "FEATURES_API_KEY"),),
+    "basicAuth": (
+        ("username", "FEATURES_USERNAME"),
+        ("password", "FEATURES_PASSWORD"),
+    ),
+}
 
-def _credential(argument: str | None, name: str, env_var: str) -> str:
-    value = argument if argument is not None else os.environ.get(env_var)
-    if value is None:
-        raise ValueError(
-            f"missing credential: pass {name}=... or set the environment variable {env_var}"
-        )
-    return value
+
+def _credential(argument: str | None, env_var: str) -> str | None:
+    return argument if argument is not None else os.environ.get(env_var)
 
 
 def _credentials(
     api_key: str | None, username: str | None, password: str | None
 ) -> dict[str, Auth]:
+    """The credentials given or in the environment, by security scheme; a scheme
+    missing one it needs is left out: its operations say what to pass."""
+    api_key = _credential(api_key, "FEATURES_API_KEY")
+    username = _credential(username, "FEATURES_USERNAME")
+    password = _credential(password, "FEATURES_PASSWORD")
     credentials: dict[str, Auth] = {}
-    api_key = _credential(api_key, "api_key", "FEATURES_API_KEY")
-    credentials["keyQuery"] = Credential("query", "api_key", api_key)
-    username = _credential(username, "username", "FEATURES_USERNAME")
-    password = _credential(password, "password", "FEATURES_PASSWORD")
-    credentials["basicAuth"] = Credential(
-        "header", "Authorization", basic_credentials(username, password)
-    )
+    if api_key is not None:
+        credentials["keyQuery"] = Credential("query", "api_key", api_key)
+    if username is not None and password is not None:
+        credentials["basicAuth"] = Credential(
+            "header", "Authorization", basic_credentials(username, password)
+        )
     return credentials
 
 
@@ -80,12 +88,14 @@ class FeaturesClient(SyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
-            api_key: keyQuery credential; defaults to the environment variable FEATURES_API_KEY.
-            username: basicAuth credential; defaults to the environment variable FEATURES_USERNAME.
-            password: basicAuth credential; defaults to the environment variable FEATURES_PASSWORD.
+            api_key: A credential of the scheme 'keyQuery'; defaults to the environment variable FEATURES_API_KEY.
+            username: A credential of the scheme 'basicAuth'; defaults to the environment variable FEATURES_USERNAME.
+            password: A credential of the scheme 'basicAuth'; defaults to the environment variable FEATURES_PASSWORD.
             base_url: The server to call; defaults to the environment variable FEATURES_BASE_URL, then https://eu.example.com/api.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -101,6 +111,7 @@ class FeaturesClient(SyncAPIClient):
             credentials=_credentials(api_key, username, password),
             http_client=http_client,
             user_agent=USER_AGENT,
+            needed=CREDENTIALS_NEEDED,
         )
         self._credential_arguments: dict[str, str | None] = {
             "api_key": api_key,
@@ -190,7 +201,7 @@ class FeaturesClient(SyncAPIClient):
             path_params={"item-id": item_id, "note": note},
             body=body,
             has_body=body is not None,
-            security=("keyQuery",),
+            security=(("keyQuery",),),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -247,12 +258,14 @@ class AsyncFeaturesClient(AsyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
-            api_key: keyQuery credential; defaults to the environment variable FEATURES_API_KEY.
-            username: basicAuth credential; defaults to the environment variable FEATURES_USERNAME.
-            password: basicAuth credential; defaults to the environment variable FEATURES_PASSWORD.
+            api_key: A credential of the scheme 'keyQuery'; defaults to the environment variable FEATURES_API_KEY.
+            username: A credential of the scheme 'basicAuth'; defaults to the environment variable FEATURES_USERNAME.
+            password: A credential of the scheme 'basicAuth'; defaults to the environment variable FEATURES_PASSWORD.
             base_url: The server to call; defaults to the environment variable FEATURES_BASE_URL, then https://eu.example.com/api.
             timeout: Seconds, or an `httpx.Timeout`, for every request.
             max_retries: How often to retry a connection error, a timeout, 408, 429 or 5xx.
@@ -268,6 +281,7 @@ class AsyncFeaturesClient(AsyncAPIClient):
             credentials=_credentials(api_key, username, password),
             http_client=http_client,
             user_agent=USER_AGENT,
+            needed=CREDENTIALS_NEEDED,
         )
         self._credential_arguments: dict[str, str | None] = {
             "api_key": api_key,
@@ -357,7 +371,7 @@ class AsyncFeaturesClient(AsyncAPIClient):
             path_params={"item-id": item_id, "note": note},
             body=body,
             has_body=body is not None,
-            security=("keyQuery",),
+            security=(("keyQuery",),),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,

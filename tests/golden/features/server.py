@@ -104,7 +104,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(204, "empty", None, ""),),
         result_type=None,
-        security=("keyQuery",),
+        security=(("keyQuery",),),
     ),
     Route(
         name="get_health",

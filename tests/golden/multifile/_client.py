@@ -36,13 +36,8 @@ BASE_URL_ENV = "MULTIFILE_BASE_URL"
 USER_AGENT = "multifile/1 (meeting-clientgen)"
 
 
-def _credential(argument: str | None, name: str, env_var: str) -> str:
-    value = argument if argument is not None else os.environ.get(env_var)
-    if value is None:
-        raise ValueError(
-            f"missing credential: pass {name}=... or set the environment variable {env_var}"
-        )
-    return value
+def _credential(argument: str | None, env_var: str) -> str | None:
+    return argument if argument is not None else os.environ.get(env_var)
 
 
 def _credentials() -> dict[str, Auth]:
@@ -65,7 +60,9 @@ class MultiFileClient(SyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
             base_url: The server to call; defaults to the environment variable MULTIFILE_BASE_URL, then https://multi.example.
@@ -170,7 +167,9 @@ class AsyncMultiFileClient(AsyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
             base_url: The server to call; defaults to the environment variable MULTIFILE_BASE_URL, then https://multi.example.

@@ -39,13 +39,8 @@ BASE_URL_ENV = "RESPONSES_BASE_URL"
 USER_AGENT = "responses/1 (meeting-clientgen)"
 
 
-def _credential(argument: str | None, name: str, env_var: str) -> str:
-    value = argument if argument is not None else os.environ.get(env_var)
-    if value is None:
-        raise ValueError(
-            f"missing credential: pass {name}=... or set the environment variable {env_var}"
-        )
-    return value
+def _credential(argument: str | None, env_var: str) -> str | None:
+    return argument if argument is not None else os.environ.get(env_var)
 
 
 def _credentials() -> dict[str, Auth]:
@@ -68,7 +63,9 @@ class ResponsesClient(SyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
             base_url: The server to call; defaults to the environment variable RESPONSES_BASE_URL, then https://answers.example/v1.
@@ -670,7 +667,9 @@ class AsyncResponsesClient(AsyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
             base_url: The server to call; defaults to the environment variable RESPONSES_BASE_URL, then https://answers.example/v1.

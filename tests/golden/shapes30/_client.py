@@ -37,13 +37,8 @@ BASE_URL_ENV = "SHAPES30_BASE_URL"
 USER_AGENT = "shapes30/1 (meeting-clientgen)"
 
 
-def _credential(argument: str | None, name: str, env_var: str) -> str:
-    value = argument if argument is not None else os.environ.get(env_var)
-    if value is None:
-        raise ValueError(
-            f"missing credential: pass {name}=... or set the environment variable {env_var}"
-        )
-    return value
+def _credential(argument: str | None, env_var: str) -> str | None:
+    return argument if argument is not None else os.environ.get(env_var)
 
 
 def _credentials() -> dict[str, Auth]:
@@ -66,7 +61,9 @@ class Shapes30Client(SyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
             base_url: The server to call; defaults to the environment variable SHAPES30_BASE_URL, then https://shapes30.example.
@@ -208,7 +205,9 @@ class AsyncShapes30Client(AsyncAPIClient):
         retry_non_idempotent: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        """Create a client.
+        """Create a client. Every credential is optional: an operation needs those
+        of one of its security alternatives, and raises `MissingCredentialError`,
+        before sending, when it has none of them.
 
         Args:
             base_url: The server to call; defaults to the environment variable SHAPES30_BASE_URL, then https://shapes30.example.

@@ -96,7 +96,7 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(200, "json", list[models.Item], "application/json"),),
         result_type=list[models.Item],
-        security=("keyQuery",),
+        security=(("keyQuery",),),
     ),
     Route(
         name="create_item",
@@ -111,6 +111,6 @@ ROUTES: tuple[Route, ...] = (
         body_encoding="json",
         results=(Result(201, "json", models.Item, "application/json"),),
         result_type=models.Item,
-        security=("basicAuth",),
+        security=(("basicAuth",),),
     ),
 )
