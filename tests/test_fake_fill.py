@@ -8,6 +8,7 @@ import asyncio
 import datetime
 import importlib
 import re
+import sys
 from typing import Any
 
 import jsonschema
@@ -194,3 +195,9 @@ def test_a_pattern_gives_a_value_it_matches(pattern: str) -> None:
 def test_a_pattern_with_no_value_found_gives_none_and_never_fails() -> None:
     assert matching("(?<=a)b") is None
     assert matching("(") is None
+
+
+def test_without_the_private_regex_parser_a_pattern_gets_no_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert matching("^[A-Z]{3}$") is not None
+    monkeypatch.setitem(sys.modules, "re._parser", None)
+    assert matching("^[A-Z]{3}$") is None

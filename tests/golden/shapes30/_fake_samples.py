@@ -230,9 +230,9 @@ def _shaped(schema: Mapping[str, JSON], url: str) -> str | None:
     return matching(pattern) if isinstance(pattern, str) else None
 
 
-# The standard library's regular expression parser (a private module: anything
-# it does not offer makes `matching` answer None, never fail).
-_PARSER: typing.Any = importlib.import_module("re._parser")
+# `matching` reads patterns with the standard library's regular expression parser,
+# `re._parser`: a private module, so anything it does not offer, down to the module
+# itself, makes `matching` answer None, never fail (and never the fake's import).
 # Each class escape: a character it matches, and the escape.
 _CLASSES = {
     "CATEGORY_DIGIT": ("0", r"\d"),
@@ -248,7 +248,8 @@ def matching(pattern: str) -> str | None:
     """A short string the regular expression `pattern` matches (as JSON Schema
     matches: anywhere in the string); None when none is found."""
     try:
-        text = _emit(_PARSER.parse(pattern))
+        parser: typing.Any = importlib.import_module("re._parser")
+        text = _emit(parser.parse(pattern))
         return text if re.search(pattern, text) else None
     except Exception:  # a private parser's shapes: give up, never fail
         return None
