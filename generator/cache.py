@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-GENERATOR = Path(__file__).resolve().parent
-TEMPLATES = GENERATOR.parent / "templates"
+from .shipped import GENERATOR, TEMPLATES
+
 DEFAULT_DIR = Path(".cache") / "meeting-clientgen"
 
 

@@ -17,10 +17,10 @@ from .identifiers import Code
 from .model import Api
 from .model.api import Argument
 from .runtime._unified_records import FIELDS
+from .shipped import GENERATOR, TEMPLATES
 from .sources import GENERATOR_NAME, MARKER
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-RUNTIME = Path(__file__).resolve().parent / "runtime"
+RUNTIME = GENERATOR / "runtime"
 
 
 def header(source: str) -> Code:
