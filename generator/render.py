@@ -103,6 +103,7 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["text"] = identifiers.comment  # spec text in Markdown: one line, printable
     env.filters["constructor"] = constructor
     env.filters["parameter"] = argument_line
+    env.filters["toml"] = identifiers.toml  # spec text in a distribution's pyproject.toml
     env.globals.update(
         example=examples.example,
         paging_example=examples.paging_example,
