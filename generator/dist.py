@@ -31,7 +31,6 @@ from .sources import GENERATOR_NAME
 CLIENT = ("httpx", "pydantic")
 SERVER = ("fastapi", "jsonschema", "python-multipart")
 TESTED_WITH = "dev"  # the extra of our pyproject.toml that names the ranges the runtime is tested with
-BUILD_BACKEND = ("setuptools>=68", "setuptools.build_meta")
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,8 @@ class Distribution:
     server: list[str]  # the `server` extra
     packages: list[str]  # dotted, the package first
     package_data: dict[str, list[str]]  # package -> the files in it that are not Python modules
-    build_requires: str = BUILD_BACKEND[0]
-    build_backend: str = BUILD_BACKEND[1]
+    build_requires: str = "setuptools>=68"  # pyproject.toml's [project] table, and package data by glob
+    build_backend: str = "setuptools.build_meta"
 
 
 def pep440(version: str) -> str:

@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from packaging.requirements import Requirement
 from packaging.version import Version
 
+from generator.cache import Cache
 from generator.dist import CLIENT, SERVER, distribution_name, pep440
 from generator.identifiers import toml
-from generator.pipeline import check_spec
+from generator.pipeline import check_spec, generate
 from generator.sources import discover, package_name
 
 Cli = Callable[..., Result]
@@ -103,9 +104,18 @@ def test_dist_writes_a_distribution_per_spec(cli: Cli, write_spec: WriteSpec, tm
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert readme == (package / "README.md").read_text(encoding="utf-8")
     assert f"from {name} import" in readme  # a top-level package, as installed
-    assert not (tmp_path / "clients" / "meetings").exists()
     again = cli("generate", "--no-cache", "--dist", "clients", "--check", spec.name)
     assert (again.exit_code, again.stdout) == (0, "generated files are up to date\n")
+
+
+@pytest.mark.parametrize("dist", [False, True])
+def test_the_meetings_interface_is_no_distribution(tmp_path: Path, dist: bool) -> None:
+    """It spans the vendors' packages, which a distribution each cannot import as siblings."""
+    specs = discover(ROOT / "tests" / "fixtures" / "unified")  # specs with x-unified
+    done = generate(specs, tmp_path, all_specs=True, check=True, cache=Cache(None), dist=dist)
+    tops = {change.path.relative_to(tmp_path).parts[0] for change in done.changes}
+    assert ("meetings" in tops) is not dist
+    assert tops - {"meetings"} == {package_name(spec) for spec in specs}
 
 
 def test_spec_text_reaches_pyproject_escaped(cli: Cli, tmp_path: Path) -> None:
