@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import site
 import subprocess
-import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import ROOT, minimal_spec
+from conftest import ROOT, fresh_venv, minimal_spec, pip_install
 from hypothesis import given
 from hypothesis import strategies as st
 from packaging.requirements import Requirement
@@ -147,23 +145,14 @@ def test_dist_from_the_configuration_unless_out_is_given(cli: Cli, write_spec: W
 
 @pytest.mark.slow
 def test_pip_installs_a_distribution_that_imports_and_passes_mypy_strict(cli: Cli, tmp_path: Path) -> None:
-    """The smallest of our specs, as a distribution, installed into a fresh venv that sees
-    this environment's packages (offline: --no-deps, this environment's setuptools)."""
+    """The smallest of our specs, as a distribution, installed into a fresh venv (offline)."""
     spec = min(discover(ROOT / "specs"), key=lambda p: p.stat().st_size)
     api, findings = check_spec(spec)
     assert api is not None, findings
     shutil.copy(spec, tmp_path)
     assert cli("generate", "--no-cache", "--dist", "clients", spec.name).exit_code == 0
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True, timeout=120)
-    python = venv / "bin" / "python"
-    found = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], capture_output=True, text=True
-    )
-    purelib = Path(found.stdout.strip())
-    (purelib / "parent.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    install = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps"]
-    subprocess.run([*install, "--no-build-isolation", tmp_path / "clients" / api.package], check=True, timeout=300)
+    python, purelib = fresh_venv(tmp_path / "venv")
+    pip_install(python, tmp_path / "clients" / api.package)
     shutil.rmtree(tmp_path / "clients")  # what runs below is the installed copy alone
 
     def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
