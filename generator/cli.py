@@ -61,9 +61,9 @@ def _config(path: Path | None) -> LintConfig:
     return load_config(path or find_config(Path.cwd()))
 
 
-def _fix(specs: tuple[Path, ...], out: Path, config_path: Path | None, dist: bool) -> str:
-    """The command that brings `out` up to date, as the user would type it."""
-    words = ["python", "-m", "generator", "generate", "--dist" if dist else "--out", sources.display_path(out)]
+def _fix(specs: tuple[Path, ...], out: Path, config_path: Path | None, option: str = "--out") -> str:
+    """The command that brings `out` (given as `option`) up to date, as the user would type it."""
+    words = ["python", "-m", "generator", "generate", option, sources.display_path(out)]
     if config_path is not None:
         words += ["--config", sources.display_path(config_path)]
     return shlex.join(words + [spec.as_posix() for spec in specs])
@@ -235,7 +235,7 @@ def generate(
         dist = dist or (None if out_given else load_dist(config_file))
         done = pipeline.generate(
             _specs(specs),
-            dist or out,
+            out if dist is None else dist,
             all_specs=not specs,
             check=check,
             config=load_config(config_file),
@@ -253,8 +253,9 @@ def generate(
     if check and changes:
         click.echo(diff(changes), nl=False)
         stale = plural(len(changes), "generated file")
+        fix = _fix(specs, out, config_path) if dist is None else _fix(specs, dist, config_path, "--dist")
         click.echo(
-            f"{stale} {'is' if len(changes) == 1 else 'are'} out of date; run '{_fix(specs, dist or out, config_path, dist is not None)}'",
+            f"{stale} {'is' if len(changes) == 1 else 'are'} out of date; run '{fix}'",
             err=True,
         )
         sys.exit(1)
