@@ -17,8 +17,9 @@ import pytest
 from conftest import minimal_spec, served
 
 from generator import pipeline
+from generator.cli import _importance
 from generator.model import Api
-from generator.model.api import Operation
+from generator.model.api import Operation, PagingWire
 from generator.model.fake import paged
 from generator.problems import Problem
 from generator.runtime._fake_records import FakeAction, Paging
@@ -173,6 +174,30 @@ def test_x_pagination_overrides_the_inference(write_spec: Callable[[str], Path])
     assert findings == []
     op, findings = model(write_spec, text.replace("{style: page, items: /meetings, param: page_number}", "false"))
     assert (op.pagination, findings) == (None, [])
+
+
+def test_x_pagination_names_the_link_style(write_spec: Callable[[str], Path]) -> None:
+    text = operation("page:integer per_page:integer", ARRAY).replace(
+        "operationId: listThings",
+        'operationId: listThings\n      x-pagination: {style: link, items: "", param: page, limit: per_page}',
+    )
+    op, findings = model(write_spec, text)
+    assert op.pagination is not None and findings == []
+    assert (op.pagination.style, op.pagination.items, op.pagination.limit_param) == ("link", (), "per_page")
+    assert op.pagination.wire == PagingWire("", "page", limit="per_page")
+
+
+def test_generate_shows_what_it_inferred_last() -> None:
+    def warning(rule: str) -> Problem:
+        return Problem("api.yaml", 1, "", "message", rule, "warning")
+
+    found = [warning("paging-inferred"), warning("operation-id-camel-case"), warning("x-fake"), warning("unsupported")]
+    assert [w.rule for w in sorted(found, key=_importance)] == [
+        "unsupported",
+        "x-fake",
+        "operation-id-camel-case",
+        "paging-inferred",
+    ]
 
 
 def test_the_fakes_paging_comes_from_the_model(write_spec: Callable[[str], Path]) -> None:
