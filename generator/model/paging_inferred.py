@@ -1,9 +1,9 @@
 """Paging inferred from a well-known convention, for a GET without `x-pagination`.
 
-Only unambiguous evidence counts: the page's items (the 2xx body is an array, or
-exactly one of its properties is, the shallowest, looking at most two objects down), and for each
-convention its query parameters and body fields, of the right types. Names
-compare without case, `_` or `-` (`next_page_token` is `nextPageToken`):
+Only unambiguous evidence counts: the page's items (the 2xx body is an array,
+or exactly one of its shallowest array properties is, at most two objects down),
+and for each convention its query parameters and body fields, of the right
+types. Names compare without case, `_` or `-` (`next_page_token` is `nextPageToken`):
 
 | style  | query parameters                                   | the 2xx answer                                   |
 | ------ | -------------------------------------------------- | ------------------------------------------------ |
