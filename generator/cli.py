@@ -17,7 +17,7 @@ from . import pipeline, sources
 from .cache import DEFAULT_DIR, Cache
 from .config import LintConfig, find_config, load_config, load_dist
 from .format import FORMATTERS, Formatter
-from .problems import GENERATOR, GeneratorError, Problem
+from .problems import GENERATOR, INFORMATIONAL, GeneratorError, Problem
 from .reports import FORMATS, Report, plural
 from .write import diff
 
@@ -74,9 +74,12 @@ SHOWN_WARNINGS = 5  # `generate` shows this many warnings; -v shows all
 
 def _importance(warning: Problem) -> int:
     """What a preview shows first: code that is looser than the spec (an unsupported
-    construct, a value left out), then the generator's other findings, then house style."""
+    construct, a value left out), then the generator's other findings, then house style,
+    then what it inferred."""
     if warning.rule == "unsupported" or warning.rule in pipeline.LEFT_OUT:
         return 0
+    if warning.rule in INFORMATIONAL:
+        return 3
     return 1 if warning.rule in GENERATOR else 2
 
 
