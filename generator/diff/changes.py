@@ -108,6 +108,11 @@ class Change:
     effect: str = ""
     spec: str = ""  # the spec it is about, as NEW names it (OLD's for a removed spec)
 
+    @property
+    def order(self) -> tuple[str, int, str, int, str, str]:
+        """How reports list changes: by spec, breaking first, then by place."""
+        return self.spec, SEVERITIES.index(self.severity), self.file, self.line, self.pointer, self.rule
+
     def __str__(self) -> str:
         message = " ".join(self.message.split())
         effect = f" => {' '.join(self.effect.split())}" if self.effect else ""

@@ -45,12 +45,12 @@ def load_side(path: Path, label: str = "") -> Side | list[Problem]:
 
 
 def compare(old: Side, new: Side) -> list[Change]:
-    """Every change from `old` to `new`, located, each once, in file order."""
+    """Every change from `old` to `new`, located, each once, in report order."""
     before, after = Surface.of(old.api), Surface.of(new.api)
     found = OperationComparison(old.api.document, new.api.document, before, after).run()
     found += compare_security(before, after) + compare_servers(before, after) + compare_types(before, after)
     changes = [_located(f, old if f.old else new, new.label) for f in dict.fromkeys(found)]
-    return sorted(dict.fromkeys(changes))
+    return sorted(dict.fromkeys(changes), key=lambda change: change.order)
 
 
 def _located(found: Found, side: Side, spec: str) -> Change:

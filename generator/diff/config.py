@@ -32,13 +32,13 @@ class DiffConfig:
     acknowledged: frozenset[tuple[str, str]] = frozenset()  # (pointer, rule); rule "" for any
 
     def settle(self, changes: Iterable[Change]) -> list[Change]:
-        """The changes that count, each with its severity."""
+        """The changes that count, each with its severity, in report order."""
         settled = []
         for change in changes:
             if change.rule in self.ignore or self.accepts(change):
                 continue
             settled.append(replace(change, severity=self.severity.get(change.rule, change.severity)))
-        return settled
+        return sorted(settled, key=lambda change: change.order)
 
     def accepts(self, change: Change) -> bool:
         return (change.pointer, change.rule) in self.acknowledged or (change.pointer, "") in self.acknowledged

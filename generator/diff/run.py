@@ -37,7 +37,7 @@ def _whole(old: Version, new: Version) -> Change:
         rule, label, message = "spec-removed", old.label, f"{new.label} is gone (it was at the revision)"
     else:
         rule, label, message = "spec-added", new.label, f"{new.label} is new (it is not at the revision)"
-    return Change(label, 1, "", message, rule, RULES[rule][0], "", label)
+    return Change(label, 1, "", message, rule, RULES[rule][0], "", new.label)
 
 
 def against(ref: str, folder: Path, specs: list[Path] | None = None) -> tuple[list[Change], list[Problem], list[str]]:
@@ -56,4 +56,4 @@ def against(ref: str, folder: Path, specs: list[Path] | None = None) -> tuple[li
             found, failed = diff_pair(old, Version(now.get(name), shown))
             changes += found
             problems += failed
-    return sorted(changes), sorted(problems), [display_path(folder / name) for name in names]
+    return sorted(changes, key=lambda change: change.order), sorted(problems), [display_path(folder / n) for n in names]
