@@ -685,3 +685,20 @@ def test_an_operation_id_changed_with_its_x_unified_entry_still_breaks(tmp_path:
     changes = compare(original(path), new)
     assert [(c.rule, c.severity) for c in changes] == [("operation-id-changed", "breaking")]
     assert changes[0].effect.endswith("becomes client.fetch_event()"), changes[0].effect
+
+
+def test_a_status_or_parameter_is_located_where_the_operation_lists_it(write_spec: Callable[..., Path]) -> None:
+    old = two_ways(write_spec)
+    text = TWO_WAYS.replace(
+        "      responses:\n        '200':",
+        "      responses:\n        '404': {$ref: '#/components/responses/Gone'}\n        '200':",
+    )
+    text = text.replace("components:\n", "components:\n  responses:\n    Gone: {description: Gone.}\n")
+    text = text.replace("{name: status, in: query, schema:", "{name: status, in: header, schema:")
+    pointers = {c.rule: c.pointer for c in compare(old, two_ways(write_spec, text, "new/api.yaml"))}
+    operation = "/paths/~1meetings~1{meetingId}/put"
+    assert pointers == {
+        "response-error-status-added": f"{operation}/responses/404",  # not /components/responses/Gone
+        "request-parameter-removed": f"{operation}/parameters/1",
+        "new-optional-request-parameter": f"{operation}/parameters/1",
+    }

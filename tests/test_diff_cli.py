@@ -227,3 +227,11 @@ def test_against_a_revision_compares_every_spec_and_says_what_is_new_or_gone(
     assert (
         result.stderr == "specs:1: /: error [file-unreadable] 'no-such-ref' is not a git revision of this repository\n"
     )
+
+
+def test_markdown_shows_spec_text_literally(cli: Callable[..., Result], write_spec: Callable[..., Path]) -> None:
+    write_spec(OLD, "old.yaml")
+    write_spec(OLD.replace("  /meetings/{id}:", "  /meetings/<b>*{id}*</b>:"), "new.yaml")
+    text = cli("diff", "--format", "markdown", "old.yaml", "new.yaml").stdout
+    assert r"- DELETE /meetings/\<b\>\*{id}\*\</b\> is added." in text
+    assert "<b>" not in text

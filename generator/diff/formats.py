@@ -3,6 +3,7 @@ formats `reports` writes for `lint` too."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from itertools import groupby
 
@@ -26,10 +27,24 @@ def text(report: Report) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
+MARKDOWN = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def _escaped(text: str) -> str:
+    """Spec text as Markdown shows it literally, on one line."""
+    return MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+def _code(text: str) -> str:
+    """A code span that holds any text: fenced by more backticks than it has in a row."""
+    text = " ".join(text.split())
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if fence != "`" else f"`{text}`"
+
+
 def _item(change: Change) -> str:
-    effect = f" `{change.effect}`" if change.effect else ""
-    message = " ".join(change.message.split())
-    return f"- {message}.{effect and ' In the code:' + effect} ({change.rule})\n"
+    effect = f" In the code: {_code(change.effect)}." if change.effect else ""
+    return f"- {_escaped(change.message)}.{effect} ({change.rule})\n"
 
 
 def markdown(report: Report) -> str:
@@ -40,7 +55,7 @@ def markdown(report: Report) -> str:
     out = []
     for spec, found in groupby(changes, key=lambda c: c.spec):
         listed = list(found)
-        out.append(f"## {spec}\n")
+        out.append(f"## {_escaped(spec)}\n")
         for severity in SEVERITIES:
             chosen = [c for c in listed if c.severity == severity]
             if chosen:

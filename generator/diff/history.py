@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 from ..problems import GeneratorError, Problem
-from ..sources import SPEC_SUFFIXES, display_path
+from ..sources import display_path
 
 
 def _git(*args: str) -> subprocess.CompletedProcess[bytes]:
@@ -16,10 +16,10 @@ def _git(*args: str) -> subprocess.CompletedProcess[bytes]:
         raise GeneratorError([Problem(".", 1, "", f"cannot run git: {exc}", "file-unreadable")]) from None
 
 
-def export(ref: str, folder: Path, into: Path) -> list[Path]:
+def export(ref: str, folder: Path, into: Path) -> None:
     """Write the files of `folder` (every file, so `$ref`d files and overlays come too) as
-    they were at `ref` into `into`; return the specs among them. Raises GeneratorError,
-    one line, if `ref` is no revision here."""
+    they were at `ref` into `into`. Raises GeneratorError, one line, if `ref` is no
+    revision here."""
     where = display_path(folder)
     if ref.startswith("-") or _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
         message = f"{ref!r} is not a git revision of this repository"
@@ -28,7 +28,6 @@ def export(ref: str, folder: Path, into: Path) -> list[Path]:
     if listed.returncode != 0:
         message = f"cannot list the files at {ref}: {listed.stderr.decode(errors='replace').strip()}"
         raise GeneratorError([Problem(where, 1, "", message, "file-unreadable")])
-    specs = []
     prefix = PurePosixPath(folder.as_posix())
     for name in listed.stdout.decode().splitlines():
         relative = PurePosixPath(name).relative_to(prefix) if PurePosixPath(name).is_relative_to(prefix) else None
@@ -38,6 +37,3 @@ def export(ref: str, folder: Path, into: Path) -> list[Path]:
         target = into.joinpath(*relative.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(shown.stdout)
-        if target.parent == into and target.suffix in SPEC_SUFFIXES:
-            specs.append(target)
-    return sorted(specs)

@@ -96,7 +96,7 @@ class OperationComparison:
             if key not in after:
                 effect = argument_effect(self.old_surface, old.pointer, *parameter.key[::-1], "loses the")
                 message = f"{label}: the {key[0]} parameter {parameter.key[0]!r} is removed"
-                self.found.append(removed("request-parameter-removed", parameter.pointer, message, effect))
+                self.found.append(removed("request-parameter-removed", parameter.site, message, effect))
         for key, parameter in after.items():
             name, location = parameter.key
             required = parameter.node.get("required") is True or location == "path"
@@ -104,7 +104,7 @@ class OperationComparison:
                 kind = "required" if required else "optional"
                 effect = argument_effect(self.new_surface, new.pointer, location, name, f"gains the {kind}")
                 message = f"{label} has the new {kind} {location} parameter {name!r}"
-                self.found.append(Found(f"new-{kind}-request-parameter", parameter.pointer, message, effect))
+                self.found.append(Found(f"new-{kind}-request-parameter", parameter.site, message, effect))
                 continue
             self._parameter(old, new, before[key], parameter, required, label)
 
@@ -211,26 +211,27 @@ class OperationComparison:
             )
 
     def _responses(self, old: paths.Operation, new: paths.Operation, label: str) -> None:
-        def responses(data: Any, operation: paths.Operation) -> dict[str, tuple[str, Any]]:
+        def responses(data: Any, operation: paths.Operation) -> dict[str, tuple[str, str, Any]]:
+            """(where it is listed, where its `$ref`s lead, the response) by status."""
             found = _get(operation.node, "responses")
             at = join(operation.pointer, "responses")
             entries = found.items() if isinstance(found, dict) else ()
-            return {status_key(str(k)): deref(data, join(at, str(k)), v) for k, v in entries}
+            return {status_key(str(k)): (join(at, str(k)), *deref(data, join(at, str(k)), v)) for k, v in entries}
 
         before, after = responses(self.old, old), responses(self.new, new)
         returns = self._returns(old, new)
-        for status, (pointer, _) in before.items():
+        for status, (site, _, _) in before.items():
             if status not in after:
                 rule = "response-status-removed" if _success(status) else "response-error-status-removed"
                 message = f"{label} no longer answers {status}"
-                self.found.append(removed(rule, pointer, message, returns if _success(status) else ""))
-        for status, (pointer, response) in after.items():
+                self.found.append(removed(rule, site, message, returns if _success(status) else ""))
+        for status, (site, pointer, response) in after.items():
             if status not in before:
                 rule = "response-success-status-added" if _success(status) else "response-error-status-added"
                 self.found.append(
-                    Found(rule, pointer, f"{label} may answer {status}", returns if _success(status) else "")
+                    Found(rule, site, f"{label} may answer {status}", returns if _success(status) else "")
                 )
                 continue
-            old_at, old_response = before[status]
+            _, old_at, old_response = before[status]
             where = f"the {status} response of {label}"
             self._media(old_at, old_response, pointer, response, "response", where, returns if _success(status) else "")

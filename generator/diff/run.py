@@ -47,7 +47,8 @@ def against(ref: str, folder: Path, specs: list[Path] | None = None) -> tuple[li
     changes: list[Change] = []
     problems: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix="clientgen-diff-") as temporary:
-        then = {path.name: path for path in export(ref, folder, Path(temporary))}
+        export(ref, folder, Path(temporary))
+        then = {path.name: path for path in discover(Path(temporary))}  # what counts as a spec, as today
         now = {path.name: path for path in current}
         names = sorted(now.keys() | (then.keys() if specs is None else set()))
         for name in names:

@@ -106,7 +106,7 @@ def _named(data: Any, pointer: str, node: Any) -> str:
 
 def shown(value: Any, limit: int = 60) -> str:
     """A value in a message, cut short."""
-    text = repr(value)
+    text = "none" if value is None else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
