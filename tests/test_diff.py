@@ -96,7 +96,9 @@ def parameters(data: Data, kind: Callable[[dict[str, Any]], bool]) -> Iterator[t
     for operation in operations(data):
         for parameter in operation.get("parameters", []):
             parameter = deref(data, parameter)
-            if parameter.get("in") == "query" and isinstance(parameter.get("schema"), dict) and kind(parameter):
+            if not isinstance(parameter, dict) or not isinstance(parameter.get("schema"), dict):
+                continue
+            if parameter.get("in") == "query" and kind(parameter):
                 yield operation, parameter
 
 
@@ -181,7 +183,7 @@ def deprecate(data: Data) -> bool:
 def remove_parameter(data: Data) -> bool:
     for operation in operations(data):
         for index, parameter in enumerate(operation.get("parameters", [])):
-            if deref(data, parameter).get("in") == "query":
+            if isinstance(deref(data, parameter), dict) and deref(data, parameter).get("in") == "query":
                 del operation["parameters"][index]
                 return True
     return False
@@ -214,9 +216,15 @@ def retype_parameter(data: Data) -> bool:
 
 
 def default_parameter(data: Data) -> bool:
-    found = first(
-        parameters(data, lambda p: not p.get("required") and deref(data, p["schema"]).get("type") == "string")
-    )
+    def plain(parameter: dict[str, Any]) -> bool:
+        schema = deref(data, parameter["schema"])
+        return str(parameter.get("name", "")).isidentifier() and (
+            not parameter.get("required")
+            and schema.get("type") == "string"
+            and not {"enum", "format", "pattern"} & set(schema)
+        )
+
+    found = first(parameters(data, plain))
     if found is not None:
         found[1]["schema"] = {**deref(data, found[1]["schema"]), "default": "diff"}
     return found is not None
@@ -350,7 +358,8 @@ def enums(data: Data, direction: str) -> Iterator[dict[str, Any]]:
     holders: list[Any] = []
     for operation in operations(data):
         if direction == "request":
-            holders += [p for p in operation.get("parameters", []) if deref(data, p).get("in") == "query"]
+            listed = [deref(data, p) for p in operation.get("parameters", [])]
+            holders += [p for p in listed if isinstance(p, dict) and p.get("in") == "query"]
             holders += [operation["requestBody"]] if "requestBody" in operation else []
         else:
             holders += [r for s, r in (operation.get("responses") or {}).items() if str(s).startswith("2")]
@@ -481,7 +490,7 @@ CASES: dict[str, tuple[Mutation, bool, str | None]] = {
     "request-parameter-became-required": (require_parameter, False, "becomes required"),
     "request-parameter-became-optional": (require_parameter, True, "becomes optional"),
     "parameter-type-changed": (retype_parameter, False, "changes from"),
-    "request-parameter-default-changed": (default_parameter, False, None),
+    "request-parameter-default-changed": (default_parameter, False, 'defaults to "diff"'),
     "request-body-removed": (remove_body, False, "loses the argument body"),
     "new-required-request-body": (add_body(True), False, "gains the required argument body"),
     "new-optional-request-body": (add_body(False), False, "gains the optional argument body"),
@@ -515,7 +524,7 @@ CASES: dict[str, tuple[Mutation, bool, str | None]] = {
     "response-property-became-optional": (require_property("response"), True, "becomes optional"),
     "response-property-became-required": (require_property("response"), False, "becomes required"),
     "response-property-type-changed": (retype_property("response"), False, "changes from"),
-    "response-property-became-nullable": (nullable_property("response"), False, None),
+    "response-property-became-nullable": (nullable_property("response"), False, "| None"),
     "response-property-became-not-nullable": (nullable_property("response"), True, None),
     "response-constraint-loosened": (bound_property("response"), True, None),
     "response-constraint-tightened": (bound_property("response"), False, None),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..identifiers import class_name
 from ..model import Api
 from ..model.api import Operation, Parameter
 from ..model.types import Enum, Field, Model
+from ..pointers import unescape
 
 
 @dataclass
@@ -41,11 +43,13 @@ class Surface:
         found = [f for f in model.fields if f.wire_name == wire_name] if model else []
         return (model, found[0]) if model and found else None
 
-    def enum(self, values: list[object]) -> Enum | None:
-        """The generated enum of exactly these values, if one is."""
+    def enum(self, pointer: str, values: list[object]) -> Enum | None:
+        """The generated enum of exactly these values: the one named after the schema at
+        `pointer` where several are."""
         wanted = {repr(v) for v in values}
         found = [e for e in self.api.enums if {repr(m.value) for m in e.members} == wanted]
-        return found[0] if len(found) == 1 else None
+        named = [e for e in found if e.name == class_name(unescape(pointer.rsplit("/", 1)[-1]))]
+        return found[0] if len(found) == 1 else named[0] if len(named) == 1 else None
 
 
 def argument_effect(surface: Surface, pointer: str, location: str, wire_name: str, verb: str) -> str:
@@ -57,9 +61,9 @@ def argument_effect(surface: Surface, pointer: str, location: str, wire_name: st
     return f"{call} {verb} argument {parameter.name}"
 
 
-def enum_effect(surface: Surface, values: list[object], gone: list[object], verb: str) -> str:
+def enum_effect(surface: Surface, pointer: str, values: list[object], gone: list[object], verb: str) -> str:
     """`enum Status loses SCHEDULED`: the members of `gone`, by their Python names."""
-    enum = surface.enum(values)
+    enum = surface.enum(pointer, values)
     if enum is None:
         return ""
     names = [str(m.name) for m in enum.members if any(repr(m.value) == repr(v) for v in gone)]

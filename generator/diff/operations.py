@@ -9,7 +9,7 @@ from ..model.operations import base_type, status_key
 from ..pointers import deref, join
 from .effects import Surface, argument_effect
 from .found import Found, removed, route
-from .schemas import Direction, Pair, SchemaComparison
+from .schemas import Direction, Pair, SchemaComparison, shown
 
 
 def _key(operation: paths.Operation) -> tuple[str, str]:
@@ -131,8 +131,11 @@ class OperationComparison:
             before = _get(deref(self.old, "", old_schema)[1], "default")
             after = _get(deref(self.new, "", new_schema)[1], "default")
             if before != after:
-                message = f"the default of {what} changes from {before!r} to {after!r}"
-                self.found.append(Found("request-parameter-default-changed", join(now.pointer, "schema"), message))
+                message = f"the default of {what} changes from {shown(before)} to {shown(after)}"
+                effect = self._argument_default(old, new, location, name)
+                self.found.append(
+                    Found("request-parameter-default-changed", join(now.pointer, "schema"), message, effect)
+                )
             self.schemas.compare(
                 Pair(
                     (join(was.pointer, "schema"), old_schema),
@@ -143,6 +146,14 @@ class OperationComparison:
                 ),
                 "request",
             )
+
+    def _argument_default(self, old: paths.Operation, new: paths.Operation, location: str, name: str) -> str:
+        before = self.old_surface.parameter(old.pointer, location, name)
+        after = self.new_surface.parameter(new.pointer, location, name)
+        call = self.new_surface.call(new.pointer)
+        if before is None or after is None or before.default == after.default:
+            return ""
+        return f"argument {after.name} of {call} defaults to {after.default or 'None'} (was {before.default or 'None'})"
 
     def _argument_type(self, old: paths.Operation, new: paths.Operation, location: str, name: str) -> str:
         before = self.old_surface.parameter(old.pointer, location, name)

@@ -163,16 +163,16 @@ class SchemaComparison:
             message = f"the type of {what} changes from {old.type or 'any'} to {new.type or 'any'}"
             self.found.append(Found(rule, new.pointer, message, pair.type_effect))
             return []
-        self._nullable(old, new, what, direction)
+        self._nullable(old, new, what, direction, pair.type_effect)
         self._enum(old, new, what, direction)
         self._bounds(old, new, what, direction)
         return self._properties(pair, old, new, direction) + self._children(pair, old, new)
 
-    def _nullable(self, old: Flat, new: Flat, what: str, direction: Direction) -> None:
+    def _nullable(self, old: Flat, new: Flat, what: str, direction: Direction, effect: str) -> None:
         if old.nullable != new.nullable:
             became = "nullable" if new.nullable else "not-nullable"
             message = f"{what} {'may now be null' if new.nullable else 'may no longer be null'}"
-            self.found.append(Found(f"{direction}-property-became-{became}", new.pointer, message))
+            self.found.append(Found(f"{direction}-property-became-{became}", new.pointer, message, effect))
 
     def _enum(self, old: Flat, new: Flat, what: str, direction: Direction) -> None:
         if old.enum is None or new.enum is None:
@@ -180,12 +180,12 @@ class SchemaComparison:
         gone = [v for v in old.enum if v not in new.enum]
         added = [v for v in new.enum if v not in old.enum]
         if gone:
-            effect = enum_effect(self.old_surface, old.enum, gone, "loses")
+            effect = enum_effect(self.old_surface, old.pointer, old.enum, gone, "loses")
             message = f"{what} no longer has the enum value(s) {', '.join(map(repr, gone))}"
             self.found.append(removed("enum-value-removed", join(old.pointer, "enum"), message, effect))
         if added:
             rule = "enum-value-added" if direction == "request" else "response-enum-value-added"
-            effect = enum_effect(self.new_surface, new.enum, added, "gains")
+            effect = enum_effect(self.new_surface, new.pointer, new.enum, added, "gains")
             message = f"{what} has the new enum value(s) {', '.join(map(repr, added))}"
             self.found.append(Found(rule, join(new.pointer, "enum"), message, effect))
 
