@@ -235,3 +235,25 @@ def test_markdown_shows_spec_text_literally(cli: Callable[..., Result], write_sp
     text = cli("diff", "--format", "markdown", "old.yaml", "new.yaml").stdout
     assert r"- DELETE /meetings/\<b\>\*{id}\*\</b\> is added." in text
     assert "<b>" not in text
+
+
+@pytest.mark.slow  # git in a subprocess
+@pytest.mark.parametrize("spec", sorted((ROOT / "specs").glob("*")), ids=lambda p: p.name)
+def test_each_spec_against_its_previous_version_in_history(spec: Path, tmp_path: Path) -> None:
+    """Every change between a spec and its version before the last commit that touched it
+    is a located change of a known rule (this checkout's history; skipped without one)."""
+    from generator.diff.run import Version, diff_pair
+
+    log = subprocess.run(["git", "log", "-2", "--format=%H", "--", spec.name], cwd=spec.parent, capture_output=True)
+    commits = log.stdout.decode().split()
+    if log.returncode != 0 or len(commits) < 2:
+        pytest.skip("no history of this spec here")
+    old = tmp_path / spec.name
+    old.write_bytes(
+        subprocess.run(
+            ["git", "show", f"{commits[1]}:./{spec.name}"], cwd=spec.parent, capture_output=True, check=True
+        ).stdout
+    )
+    found, problems = diff_pair(Version(old, f"{commits[1]}:{spec.name}"), Version(spec, spec.name))
+    assert problems == []
+    assert all(change.rule in RULES and change.line >= 1 and change.message for change in found)
