@@ -16,6 +16,7 @@ import click
 from . import pipeline, sources
 from .cache import DEFAULT_DIR, Cache
 from .config import LintConfig, find_config, load_config
+from .diff.formats import FORMATS as DIFF_FORMATS
 from .format import FORMATTERS, Formatter
 from .problems import GENERATOR, GeneratorError, Problem
 from .reports import FORMATS, Report, plural
@@ -301,12 +302,17 @@ def serve(vendor: str, host: str, port: int, out: Path) -> None:
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["text", "json", "markdown", "github", "gitlab", "sarif", "junit"]),
+    type=click.Choice(list(DIFF_FORMATS)),
     default="text",
     help="Output format: the text of a terminal, JSON, a Markdown changelog, or a CI system's report.",
 )
 @click.option("--list-rules", is_flag=True, help="List every rule with its default severity and exit.")
-@config_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A pyproject.toml with a [tool.clientgen.diff] table (default: the nearest one).",
+)
 def diff_command(
     specs: tuple[Path, ...], ref: str | None, output: str, list_rules: bool, config_path: Path | None
 ) -> None:
@@ -321,7 +327,6 @@ def diff_command(
     """
     from .diff.changes import RULES
     from .diff.config import load_diff_config
-    from .diff.formats import FORMATS as DIFF_FORMATS
     from .diff.run import Version, against, diff_pair
 
     if list_rules:
