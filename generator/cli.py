@@ -1,4 +1,4 @@
-"""The command line: `python -m generator lint|generate`."""
+"""The command line: `python -m generator lint|generate|diff|serve`."""
 
 from __future__ import annotations
 
@@ -9,17 +9,21 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from . import pipeline, sources
 from .cache import DEFAULT_DIR, Cache
 from .config import LintConfig, find_config, load_config, load_dist
+from .diff.formats import FORMATS as DIFF_FORMATS
 from .format import FORMATTERS, Formatter
 from .problems import GENERATOR, INFORMATIONAL, GeneratorError, Problem
 from .reports import FORMATS, Report, plural
 from .write import diff
+
+if TYPE_CHECKING:
+    from .diff.changes import Change
 
 SPECS = Path("specs")
 PROG = "clientgen"  # the command pyproject.toml installs
@@ -304,3 +308,80 @@ def serve(vendor: str, host: str, port: int, out: Path) -> None:
     config = uvicorn.Config(server.create_app(), log_level="info", access_log=True)
     with sock, contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C once it has shut down
         uvicorn.Server(config).run(sockets=[sock])
+
+
+@main.command("diff")
+@click.argument("specs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--against",
+    "ref",
+    metavar="REF",
+    help="Compare every spec of specs/ (or each of SPECS) with itself at this git revision.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(list(DIFF_FORMATS)),
+    default="text",
+    help="Output format: the text of a terminal, JSON, a Markdown changelog, or a CI system's report.",
+)
+@click.option("--list-rules", is_flag=True, help="List every rule with its default severity and exit.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A pyproject.toml with a [tool.clientgen.diff] table (default: the nearest one).",
+)
+def diff_command(
+    specs: tuple[Path, ...], ref: str | None, output: str, list_rules: bool, config_path: Path | None
+) -> None:
+    """Compare OLD and NEW, two versions of a spec (SPECS: OLD NEW), or with
+    --against REF every spec with its version at a git revision.
+
+    Each change has a rule, a severity (breaking, warning or info), its place in
+    NEW (in OLD for what was removed) and, where it reaches the generated code,
+    its effect there. Exits 1 on a breaking change, whatever the format; the
+    [tool.clientgen.diff] table ignores rules, changes severities and
+    acknowledges single changes.
+    """
+    from .diff.changes import RULES
+    from .diff.config import load_diff_config
+    from .diff.run import Version, against, diff_pair
+
+    if list_rules:
+        for rule, (severity, summary) in RULES.items():
+            click.echo(f"{rule} ({severity}): {summary}")
+        return
+    if ref is None and len(specs) != 2:
+        raise click.UsageError("give two spec files, OLD and NEW, or --against REF")
+
+    def report(found: Sequence[Change | Problem], checked: list[str]) -> None:
+        shown = Report(found, checked, tool=PROG, version=version(), rules=RULES)
+        click.echo(DIFF_FORMATS[output](shown), nl=False)
+
+    try:
+        config = load_diff_config(config_path or find_config(Path.cwd()))
+        if ref is None:
+            old, new = specs
+            changes, problems = diff_pair(
+                Version(old, sources.display_path(old)), Version(new, sources.display_path(new))
+            )
+            checked = [sources.display_path(new)]
+        else:
+            changes, problems, checked = [], [], []
+            folders: dict[Path, list[Path]] = {}
+            for spec in _specs(specs) if specs else []:
+                folders.setdefault(spec.parent, []).append(spec)
+            for folder, chosen in folders.items() or [(SPECS, None)]:
+                found, failed, compared = against(ref, folder, chosen)
+                changes, problems, checked = changes + found, problems + failed, checked + compared
+        if problems:
+            raise GeneratorError(problems)
+    except GeneratorError as error:
+        if output in ("text", "markdown"):
+            _fail(error)
+        report(error.problems, [])  # a CI report carries what stopped the run, too
+        sys.exit(1)
+    settled = config.settle(changes)
+    report(settled, checked)
+    sys.exit(1 if any(change.severity == "breaking" for change in settled) else 0)

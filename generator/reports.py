@@ -13,18 +13,36 @@ import json
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote
 
-from .problems import FATAL, Problem
+from .problems import FATAL
+
+
+class Finding(Protocol):
+    """What the CI formats read of a finding: a lint `Problem`, or a `diff` change."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def pointer(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
 
 
 @dataclass(frozen=True)
 class Report:
     """What one run found, and what it looked at."""
 
-    findings: Sequence[Problem]
+    findings: Sequence[Finding]
     checked: Sequence[str]  # the files examined, as findings name them
     tool: str
     version: str
@@ -43,6 +61,8 @@ class Level:
 LEVELS: dict[str, Level] = {
     "error": Level(github="error", gitlab="critical", sarif="error"),
     "warning": Level(github="warning", gitlab="minor", sarif="warning"),
+    "breaking": Level(github="error", gitlab="critical", sarif="error"),  # `diff`'s severities
+    "info": Level(github="notice", gitlab="info", sarif="note"),
 }
 FATAL_GITLAB = "blocker"  # a fatal finding: the spec cannot be used at all
 
@@ -67,14 +87,14 @@ def text(report: Report) -> str:
 
 def json_list(report: Report) -> str:
     """Every finding with all its fields, as a JSON array."""
-    return json.dumps([asdict(p) for p in report.findings], indent=2, ensure_ascii=False) + "\n"
+    return json.dumps([dict(vars(p)) for p in report.findings], indent=2, ensure_ascii=False) + "\n"
 
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def _detail(problem: Problem) -> str:
+def _detail(problem: Finding) -> str:
     """The message with the pointer it is about."""
     return f"{_one_line(problem.message)} (at {problem.pointer or '/'})"
 
@@ -99,7 +119,7 @@ def github(report: Report) -> str:
     return "".join(lines)
 
 
-def fingerprints(findings: Sequence[Problem]) -> list[str]:
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
     """A hash per finding of its rule, file, pointer and message (not its line, which
     moves with unrelated edits); a repeat of the same finding gets its ordinal too."""
     seen: Counter[tuple[str, ...]] = Counter()
@@ -175,7 +195,7 @@ def sarif(report: Report) -> str:
 def junit(report: Report) -> str:
     """JUnit XML: a test suite per file, a failing test case per finding, or one
     passing test case for a file without findings."""
-    by_file: dict[str, list[Problem]] = {file: [] for file in report.checked}
+    by_file: dict[str, list[Finding]] = {file: [] for file in report.checked}
     for problem in report.findings:
         by_file.setdefault(problem.file, []).append(problem)
     total = str(sum(max(len(found), 1) for found in by_file.values()))

@@ -1,0 +1,1 @@
+"""`diff`: what changes between two versions of a spec, on the wire and in the generated code."""
