@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime
 import importlib
 from typing import Any
 
+import pydantic
 import pytest
 from conftest import served
 
@@ -81,9 +83,9 @@ def test_the_async_client_does_the_same() -> None:
                 u.Meeting(title="Async", start=START, end=START + datetime.timedelta(minutes=15))
             )
             listed = [m.id async for m in client.list()]
-            await client.delete(created.id or "")
+            await client.delete(created.id)
             try:
-                await client.get(created.id or "")
+                await client.get(created.id)
             except u.NotFoundError as error:
                 return [created.duration, listed == [created.id], error.status_code]
             return []
@@ -165,3 +167,43 @@ def test_the_meeting_has_a_field_for_each_unified_name_and_its_own_choices() -> 
     assert tuple(u.Meeting.model_fields) == (*u.FIELDS, "original")
     assert u.Status is _unified_records.Status and u.Recurrence is _unified_records.Recurrence
     assert unified.CHOICES["status"] == ("scheduled", "started", "ended", "cancelled")  # not "unknown"
+
+
+def test_a_meeting_of_the_wrong_types_is_an_invalid_request_not_pydantics_error() -> None:
+    with pytest.raises(u.InvalidRequestError, match="start") as caught:
+        u.Meeting(title="x", start="soon")
+    assert caught.value.fields == ("start",) and caught.value.status_code is None
+    assert isinstance(caught.value.original, pydantic.ValidationError)
+    with pytest.raises(u.InvalidRequestError, match="give two of them"):  # three times that disagree
+        u.to_vendor(u.Meeting(start=START, end=START, duration=datetime.timedelta(hours=1)), JOINME, creating=True)
+
+
+def test_a_required_vendor_field_no_unified_field_maps_is_named_by_its_pointer() -> None:
+    untitled = dataclasses.replace(JOINME, fields=tuple(f for f in JOINME.fields if f.name != "title"))
+    with u.connect({"joinme": untitled}, "joinme", access_token="t", base_url="http://127.0.0.1:9") as client:
+        with pytest.raises(u.InvalidRequestError) as caught:  # nothing listens: refused before sending
+            client.create(u.Meeting(start=START, end=START + datetime.timedelta(hours=1)))
+    assert str(caught.value) == "its /meetingName (no Meeting field maps there) is required by joinme"
+    assert caught.value.fields == ()
+
+
+H = datetime.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reads", "expected"),
+    [
+        ({"start": START + 24 * H}, True, (START + 24 * H, START + 25 * H, H)),  # the end moves with it
+        ({"end": START + 3 * H}, False, (START, START + 3 * H, 3 * H)),  # join.me keeps the start itself
+        ({"duration": 2 * H}, True, (START, START + 2 * H, 2 * H)),  # join.me keeps no duration
+        ({"start": START, "end": START + 4 * H}, False, (START, START + 4 * H, 4 * H)),
+        ({"title": "only"}, False, (None, None, None)),
+    ],
+)
+def test_a_time_changed_alone_keeps_the_duration_or_the_start(
+    changes: dict[str, Any], reads: bool, expected: tuple[Any, ...]
+) -> None:
+    """The meeting is START for an hour; join.me stores its start and end."""
+    assert u._reads_first(u.Meeting(**changes), JOINME) is reads
+    moved = u._moved(u._given(u.Meeting(**changes), JOINME), {"start": START, "end": START + H, "duration": H})
+    assert (moved.get("start"), moved.get("end"), moved.get("duration")) == expected
