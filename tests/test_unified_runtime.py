@@ -207,3 +207,9 @@ def test_a_time_changed_alone_keeps_the_duration_or_the_start(
     assert u._reads_first(u.Meeting(**changes), JOINME) is reads
     moved = u._moved(u._given(u.Meeting(**changes), JOINME), {"start": START, "end": START + H, "duration": H})
     assert (moved.get("start"), moved.get("end"), moved.get("duration")) == expected
+
+
+def test_a_change_inside_an_object_of_the_meeting_reads_it_first_to_send_it_whole() -> None:
+    """A patch may replace the object whole (`when`, holding start and duration)."""
+    assert u._reads_first(u.Meeting(start=START), SHAPES) is True
+    assert u._reads_first(u.Meeting(title="top level"), SHAPES) is False

@@ -217,13 +217,22 @@ KEPT = {"start": "duration", "end": "start", "duration": "start"}
 
 
 def _reads_first(changes: Meeting, vendor: VendorMap) -> bool:
-    """Whether an update of `changes` needs the meeting as it is: one time changed
-    alone, and the vendor stores another time that the change moves."""
-    changed = [name for name in TIMES if getattr(changes, name) is not None]
-    if len(changed) != 1:
+    """Whether an update of `changes` needs the meeting as it is: when one time
+    changes alone and the vendor stores another that the change moves; or when a
+    field is written inside an object of the meeting, which a patch may replace
+    whole, so the object is sent whole."""
+    changed = [name for name in FIELDS if getattr(changes, name) is not None]
+    if any(
+        len(_written_at(f)) > 1
+        for f in vendor.fields
+        if f.name in changed and not f.read_only
+    ):
+        return True
+    times = [name for name in TIMES if name in changed]
+    if len(times) != 1:
         return False
     stored = {f.name for f in vendor.fields if f.name in TIMES and not f.read_only}
-    return bool(stored - {changed[0], KEPT[changed[0]]})
+    return bool(stored - {times[0], KEPT[times[0]]})
 
 
 def _moved(
@@ -460,8 +469,17 @@ class _Adapter:
             given = _moved(given, _values(current, self.vendor))
         wire = _wire(given, self.vendor, creating=False)
         if verb.replace:
-            wire = _merged(self._writable(current, verb), wire)
-        return wire
+            return _merged(self._writable(current, verb), wire)
+        if current is None:
+            return wire
+        return {  # each object the changes write inside, whole
+            key: (
+                _merged(current[key], value)
+                if isinstance(value, dict) and isinstance(current.get(key), dict)
+                else value
+            )
+            for key, value in wire.items()
+        }
 
     def _needs_current(self, changes: Meeting) -> bool:
         return self.vendor.update.replace or _reads_first(changes, self.vendor)
