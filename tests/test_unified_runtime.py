@@ -8,6 +8,7 @@ import datetime
 import importlib
 from typing import Any
 
+import httpx
 import pydantic
 import pytest
 from conftest import served
@@ -100,6 +101,28 @@ def test_refused_credentials_and_an_unknown_vendor_are_typed_errors() -> None:
             client.get("1")
     with pytest.raises(ValueError, match="one of joinme"):
         u.connect(VENDORS, "zoom")
+
+
+def test_no_credential_is_an_authentication_error_before_anything_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JOINME_ACCESS_TOKEN", raising=False)
+    with u.connect(VENDORS, "joinme", base_url="http://127.0.0.1:9") as client:  # nothing listens
+        with pytest.raises(u.AuthenticationError) as caught:
+            client.get("1")
+    assert caught.value.status_code is None and "access_token" in str(caught.value)
+
+
+def test_an_answer_unlike_the_vendors_spec_is_an_api_error() -> None:
+    answer = httpx.MockTransport(lambda request: httpx.Response(200, json={"meetingStart": "not a time"}))
+    with u.connect(
+        VENDORS,
+        "joinme",
+        access_token="t",
+        base_url="http://joinme.example/v1",
+        http_client=httpx.Client(transport=answer),
+    ) as client:
+        with pytest.raises(u.APIError) as caught:
+            client.get("1")
+    assert caught.value.status_code == 200 and caught.value.original is not None
 
 
 def test_a_meeting_the_vendor_refuses_is_an_invalid_request_error() -> None:

@@ -461,10 +461,10 @@ class _Adapter:
         return from_vendor(_dig(_dump(answer), verb.result), self.vendor)
 
     def _changed(
-        self, changes: Meeting, given: dict[str, typing.Any], current: typing.Any
+        self, given: dict[str, typing.Any], current: typing.Any
     ) -> dict[str, typing.Any]:
-        """The body of an update of `changes` (`given`: their checked fields) to
-        the meeting read as `current` (None where it was not read)."""
+        """The meeting object an update sends for `given` (the checked fields of
+        the changes) to the meeting read as `current` (None where it was not read)."""
         verb = self.vendor.update
         if current is not None:
             given = _moved(given, _values(current, self.vendor))
@@ -553,7 +553,7 @@ class MeetingsClient(_Adapter):
         if self._needs_current(changes):
             answer = self._call(read, **self._arguments(read, meeting_id))
             current = _dig(_dump(answer), read.result)
-        wire = self._changed(changes, given, current)
+        wire = self._changed(given, current)
         answer = self._call(verb, **self._arguments(verb, meeting_id, wire))
         return self.get(meeting_id) if answer is None else self._meeting(answer, verb)
 
@@ -642,7 +642,7 @@ class AsyncMeetingsClient(_Adapter):
         if self._needs_current(changes):
             answer = await self._call(read, **self._arguments(read, meeting_id))
             current = _dig(_dump(answer), read.result)
-        wire = self._changed(changes, given, current)
+        wire = self._changed(given, current)
         answer = await self._call(verb, **self._arguments(verb, meeting_id, wire))
         return (
             await self.get(meeting_id)
