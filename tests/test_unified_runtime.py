@@ -99,8 +99,11 @@ def test_refused_credentials_and_an_unknown_vendor_are_typed_errors() -> None:
     with fake() as root, u.connect(VENDORS, "joinme", access_token="wrong", base_url=root + "/v1") as client:
         with pytest.raises(u.AuthenticationError):
             client.get("1")
-    with pytest.raises(ValueError, match="one of joinme"):
+    with pytest.raises(u.ConfigurationError, match="one of joinme"):
         u.connect(VENDORS, "zoom")
+    with pytest.raises(u.ConfigurationError, match="acces_token") as caught:  # the client refuses a misspelt name
+        u.connect(VENDORS, "joinme", acces_token="t")
+    assert isinstance(caught.value, u.MeetingsError) and isinstance(caught.value.original, TypeError)
 
 
 def test_no_credential_is_an_authentication_error_before_anything_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:

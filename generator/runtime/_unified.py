@@ -129,6 +129,11 @@ class AuthenticationError(APIError):
     """401 or 403: the credentials were refused; or none were given (`status_code` None)."""
 
 
+class ConfigurationError(MeetingsError, ValueError):
+    """`connect`'s arguments were refused: an unknown vendor, a context argument
+    missing, or what the vendor's client refuses (no `base_url`, a misspelt name)."""
+
+
 class ConnectionError(MeetingsError):  # noqa: A001 - the package's own, as httpx's is
     """The vendor could not be reached, or did not answer in time."""
 
@@ -385,7 +390,9 @@ class _Adapter:
     ) -> None:
         missing = [name for name in vendor.context if context.get(name) is None]
         if missing:
-            raise ValueError(f"{vendor.name} needs {', '.join(missing)}= to connect")
+            raise ConfigurationError(
+                f"{vendor.name} needs {', '.join(missing)}= to connect"
+            )
         self.vendor = vendor
         self._client = client
         self._context = dict(context)
@@ -718,11 +725,14 @@ def _connected(
 ) -> tuple[VendorMap, typing.Any, dict[str, typing.Any]]:
     vendor = vendors.get(name)
     if vendor is None:
-        raise ValueError(
+        raise ConfigurationError(
             f"unknown vendor {name!r}: one of {', '.join(sorted(vendors))}"
         )
     context = {k: v for k, v in options.items() if k in vendor.context}
     arguments = {k: v for k, v in options.items() if k not in vendor.context}
     package = importlib.import_module(vendor.package, __package__)
     client_class = getattr(package, prefix + vendor.client)
-    return vendor, client_class(**arguments), context
+    try:
+        return vendor, client_class(**arguments), context
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"{name}: {exc}", exc) from exc
