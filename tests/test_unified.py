@@ -8,12 +8,15 @@ import datetime
 import importlib
 import inspect
 import re
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from conftest import ROOT, served
 from spec_driven import VENDORS, Vendor, fake_options
+
+from generator.runtime._unified_records import TIMES
 
 UNIFIED = [v for v in VENDORS if v.api.unified is not None]
 START = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)
@@ -185,5 +188,172 @@ def test_start_end_and_cancel_act_where_the_vendor_can_and_are_refused_where_it_
             else:
                 with pytest.raises(meetings.UnsupportedOperationError):
                     await value(getattr(client, action)(created.id))
+
+    run(mode, vendor, scenario)
+
+
+# --- the rules every vendor follows (issue 23) ---------------------------------------
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def times(meeting: Any) -> tuple[Any, Any, Any]:
+    return (meeting.start, meeting.end, meeting.duration)
+
+
+def writable_samples(client: Any, leave_out: set[str] = set()) -> dict[str, Any]:
+    """A sample of every field the vendor lets a create set, but `leave_out`."""
+    return {
+        name: sample
+        for name, sample in SAMPLES.items()
+        if name in client.vendor.writable and name in client.capabilities and name not in leave_out
+    }
+
+
+def create_operation(vendor: Vendor) -> dict[str, Any]:
+    create = vendor.spec["x-unified"]["operations"]["create"]["operation"]
+    return next(
+        op
+        for item in vendor.spec["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and op.get("operationId") == create
+    )
+
+
+def written(vendor: Vendor) -> dict[str, tuple[bool, dict[str, Any]]]:
+    """Each field a create may set: whether create's request body requires it (and
+    no constant of `x-unified` fills it), and its schema there."""
+    unified = vendor.spec["x-unified"]
+    media = next(iter(vendor.deref(create_operation(vendor)["requestBody"])["content"].values()))
+    body = unified["operations"]["create"].get("body", "")
+    found = {}
+    for name, field in unified["fields"].items():
+        if field.get("read_only") or name in ("id", "join_url", "status"):
+            continue
+        where = field.get("write", field["at"])
+        node, required = vendor.deref(media["schema"]), where not in unified.get("constants", {})
+        for token in (body + where).split("/")[1:]:
+            required = required and token in node.get("required", [])
+            node = vendor.deref((node.get("properties") or {}).get(token, {}))
+        found[name] = (required, node)
+    return found
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_a_time_changed_alone_moves_the_meeting_by_the_one_rule(vendor: Vendor, mode: str) -> None:
+    """start alone keeps the duration (the end moves with it); end alone keeps the
+    start; duration alone keeps the start. Moved past its old end, by a day."""
+
+    async def scenario(client: Any, meetings: Any) -> None:
+        if not {"start", "end", "duration"} <= client.vendor.writable:
+            pytest.skip("the vendor cannot store a meeting's times")
+        given = writable_samples(client, {"start", "end", "duration"})
+        created = await value(client.create(meetings.Meeting(**given, start=START, duration=HOUR)))
+        later = START + datetime.timedelta(days=1)
+        steps = [
+            (meetings.Meeting(start=later), (later, later + HOUR, HOUR)),
+            (meetings.Meeting(end=later + 2 * HOUR), (later, later + 2 * HOUR, 2 * HOUR)),
+            (
+                meetings.Meeting(duration=datetime.timedelta(minutes=45)),
+                (later, later + datetime.timedelta(minutes=45), datetime.timedelta(minutes=45)),
+            ),
+            (
+                meetings.Meeting(start=START - HOUR),
+                (START - HOUR, START - datetime.timedelta(minutes=15), datetime.timedelta(minutes=45)),
+            ),
+        ]
+        for changes, expected in steps:
+            changed = await value(client.update(created.id, changes))
+            assert times(changed) == expected, changes
+            stored = await value(client.get(created.id))
+            assert times(stored) == expected, changes
+            assert {name: getattr(stored, name) for name in given} == given
+
+    run(mode, vendor, scenario)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_a_naive_datetime_is_refused_before_anything_is_sent(vendor: Vendor, mode: str) -> None:
+    async def scenario(client: Any, meetings: Any) -> None:
+        naive = START.replace(tzinfo=None)
+        given = writable_samples(client, {"start", "end", "duration"})
+        with pytest.raises(meetings.InvalidRequestError) as caught:
+            await value(client.create(meetings.Meeting(**given, start=naive, duration=HOUR)))
+        assert caught.value.status_code is None and caught.value.fields == ("start",)
+        assert "tzinfo=" in str(caught.value)  # it says how to give the zone
+        assert await items(client.list()) == []
+        created = await value(client.create(meetings.Meeting(**given, start=START, duration=HOUR)))
+        with pytest.raises(meetings.InvalidRequestError):
+            await value(client.update(created.id, meetings.Meeting(start=naive)))
+        assert times(await value(client.get(created.id))) == (START, START + HOUR, HOUR)
+
+    run(mode, vendor, scenario)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_a_field_the_vendor_requires_left_out_is_named_before_anything_is_sent(vendor: Vendor, mode: str) -> None:
+    async def scenario(client: Any, meetings: Any) -> None:
+        required = {name for name, (needed, _) in written(vendor).items() if needed}
+        # any two times give the third: leave all three out where one is required
+        left_out = required | (set(TIMES) if required & set(TIMES) else set())
+        given = writable_samples(client, left_out)
+        if not required:
+            assert (await value(client.create(meetings.Meeting(**given)))).id
+            return
+        with pytest.raises(meetings.InvalidRequestError) as caught:
+            await value(client.create(meetings.Meeting(**given)))
+        assert caught.value.status_code is None and caught.value.original is not None
+        assert set(caught.value.fields) == required
+        for name in required:
+            assert f"{name} is required by {vendor.api.package}" in str(caught.value)
+        assert await items(client.list()) == []
+
+    run(mode, vendor, scenario)
+
+
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_a_text_longer_than_the_vendor_allows_is_an_invalid_request(vendor: Vendor) -> None:
+    limits = {
+        name: schema["maxLength"]
+        for name, (_, schema) in written(vendor).items()
+        if "maxLength" in schema and isinstance(SAMPLES.get(name), str)
+    }
+    if not limits:
+        pytest.skip("the vendor's spec limits no text field")
+
+    async def scenario(client: Any, meetings: Any) -> None:
+        for name, limit in limits.items():
+            given = writable_samples(client) | {name: "x" * (limit + 1)}
+            with pytest.raises(meetings.InvalidRequestError) as caught:
+                await value(client.create(meetings.Meeting(**given)))
+            assert caught.value.original is not None
+            if caught.value.status_code is None:  # its models refused it: named as ours
+                assert caught.value.fields == (name,)
+                assert f"{name} is refused by {vendor.api.package}" in str(caught.value)
+        assert await items(client.list()) == []
+
+    run("sync", vendor, scenario)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_a_meeting_across_midnight_in_another_zone_keeps_its_instants(vendor: Vendor, mode: str) -> None:
+    zone = "Asia/Kolkata"  # +05:30: not a whole hour from UTC
+    start = datetime.datetime(2026, 12, 1, 23, 30, tzinfo=zoneinfo.ZoneInfo(zone))
+
+    async def scenario(client: Any, meetings: Any) -> None:
+        given = writable_samples(client, {"start", "end", "duration", "timezone"})
+        if "timezone" in client.vendor.writable:
+            given["timezone"] = zone
+        created = await value(client.create(meetings.Meeting(**given, start=start, duration=HOUR)))
+        assert (start + HOUR).date() != start.date()  # it ends the next day where it is held
+        for meeting in (created, await value(client.get(created.id))):
+            assert times(meeting) == (start, start + HOUR, HOUR)
+            assert meeting.timezone in (None, zone)
+        (listed,) = await items(client.list())
+        assert times(listed) == (start, start + HOUR, HOUR)
 
     run(mode, vendor, scenario)

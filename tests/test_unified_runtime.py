@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime
 import importlib
 from typing import Any
 
+import httpx
+import pydantic
 import pytest
 from conftest import served
 
@@ -81,9 +84,9 @@ def test_the_async_client_does_the_same() -> None:
                 u.Meeting(title="Async", start=START, end=START + datetime.timedelta(minutes=15))
             )
             listed = [m.id async for m in client.list()]
-            await client.delete(created.id or "")
+            await client.delete(created.id)
             try:
-                await client.get(created.id or "")
+                await client.get(created.id)
             except u.NotFoundError as error:
                 return [created.duration, listed == [created.id], error.status_code]
             return []
@@ -96,8 +99,33 @@ def test_refused_credentials_and_an_unknown_vendor_are_typed_errors() -> None:
     with fake() as root, u.connect(VENDORS, "joinme", access_token="wrong", base_url=root + "/v1") as client:
         with pytest.raises(u.AuthenticationError):
             client.get("1")
-    with pytest.raises(ValueError, match="one of joinme"):
+    with pytest.raises(u.ConfigurationError, match="one of joinme"):
         u.connect(VENDORS, "zoom")
+    with pytest.raises(u.ConfigurationError, match="acces_token") as caught:  # the client refuses a misspelt name
+        u.connect(VENDORS, "joinme", acces_token="t")
+    assert isinstance(caught.value, u.MeetingsError) and isinstance(caught.value.original, TypeError)
+
+
+def test_no_credential_is_an_authentication_error_before_anything_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JOINME_ACCESS_TOKEN", raising=False)
+    with u.connect(VENDORS, "joinme", base_url="http://127.0.0.1:9") as client:  # nothing listens
+        with pytest.raises(u.AuthenticationError) as caught:
+            client.get("1")
+    assert caught.value.status_code is None and "access_token" in str(caught.value)
+
+
+def test_an_answer_unlike_the_vendors_spec_is_an_api_error() -> None:
+    answer = httpx.MockTransport(lambda request: httpx.Response(200, json={"meetingStart": "not a time"}))
+    with u.connect(
+        VENDORS,
+        "joinme",
+        access_token="t",
+        base_url="http://joinme.example/v1",
+        http_client=httpx.Client(transport=answer),
+    ) as client:
+        with pytest.raises(u.APIError) as caught:
+            client.get("1")
+    assert caught.value.status_code == 200 and caught.value.original is not None
 
 
 def test_a_meeting_the_vendor_refuses_is_an_invalid_request_error() -> None:
@@ -154,7 +182,9 @@ def test_fields_convert_both_ways_as_their_map_says() -> None:
         "S",
         ["x"],
     )
-    assert u.from_vendor({"state": "archived"}, SHAPES).status is u.Status.UNKNOWN  # a value the map does not name
+    assert (
+        u.from_vendor({"key": 1, "state": "archived"}, SHAPES).status is u.Status.UNKNOWN
+    )  # a value the map does not name
     with pytest.raises(u.UnsupportedFieldError, match="status"):
         u.to_vendor(u.Meeting(status=u.Status.ENDED), SHAPES, creating=False)
 
@@ -163,3 +193,49 @@ def test_the_meeting_has_a_field_for_each_unified_name_and_its_own_choices() -> 
     assert tuple(u.Meeting.model_fields) == (*u.FIELDS, "original")
     assert u.Status is _unified_records.Status and u.Recurrence is _unified_records.Recurrence
     assert unified.CHOICES["status"] == ("scheduled", "started", "ended", "cancelled")  # not "unknown"
+
+
+def test_a_meeting_of_the_wrong_types_is_an_invalid_request_not_pydantics_error() -> None:
+    with pytest.raises(u.InvalidRequestError, match="start") as caught:
+        u.Meeting(title="x", start="soon")
+    assert caught.value.fields == ("start",) and caught.value.status_code is None
+    assert isinstance(caught.value.original, pydantic.ValidationError)
+    with pytest.raises(u.InvalidRequestError, match="give two of them"):  # three times that disagree
+        u.to_vendor(u.Meeting(start=START, end=START, duration=datetime.timedelta(hours=1)), JOINME, creating=True)
+
+
+def test_a_required_vendor_field_no_unified_field_maps_is_named_by_its_pointer() -> None:
+    untitled = dataclasses.replace(JOINME, fields=tuple(f for f in JOINME.fields if f.name != "title"))
+    with u.connect({"joinme": untitled}, "joinme", access_token="t", base_url="http://127.0.0.1:9") as client:
+        with pytest.raises(u.InvalidRequestError) as caught:  # nothing listens: refused before sending
+            client.create(u.Meeting(start=START, end=START + datetime.timedelta(hours=1)))
+    assert str(caught.value) == "its /meetingName (no Meeting field maps there) is required by joinme"
+    assert caught.value.fields == ()
+
+
+H = datetime.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reads", "expected"),
+    [
+        ({"start": START + 24 * H}, True, (START + 24 * H, START + 25 * H, H)),  # the end moves with it
+        ({"end": START + 3 * H}, False, (START, START + 3 * H, 3 * H)),  # join.me keeps the start itself
+        ({"duration": 2 * H}, True, (START, START + 2 * H, 2 * H)),  # join.me keeps no duration
+        ({"start": START, "end": START + 4 * H}, False, (START, START + 4 * H, 4 * H)),
+        ({"title": "only"}, False, (None, None, None)),
+    ],
+)
+def test_a_time_changed_alone_keeps_the_duration_or_the_start(
+    changes: dict[str, Any], reads: bool, expected: tuple[Any, ...]
+) -> None:
+    """The meeting is START for an hour; join.me stores its start and end."""
+    assert u._reads_first(u.Meeting(**changes), JOINME) is reads
+    moved = u._moved(u._given(u.Meeting(**changes), JOINME), {"start": START, "end": START + H, "duration": H})
+    assert (moved.get("start"), moved.get("end"), moved.get("duration")) == expected
+
+
+def test_a_change_inside_an_object_of_the_meeting_reads_it_first_to_send_it_whole() -> None:
+    """A patch may replace the object whole (`when`, holding start and duration)."""
+    assert u._reads_first(u.Meeting(start=START), SHAPES) is True
+    assert u._reads_first(u.Meeting(title="top level"), SHAPES) is False

@@ -54,6 +54,11 @@ MISTAKES = {
         "/x-unified/fields/status/values/booked",
         "status has no value 'planned'",
     ),
+    "a context named by a keyword": (  # connect(class=...) could not be written, nor typed
+        broken(lambda u: u.update(context={"class": "size"})),
+        "/x-unified/context/class",
+        "context name 'class' must be a snake_case Python name",
+    ),
     "a verb left out": (
         broken(lambda u: u["operations"].pop("delete")),
         "/x-unified/operations",

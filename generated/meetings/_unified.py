@@ -27,7 +27,9 @@ from ._unified_records import Status as Status
 class Meeting(pydantic.BaseModel):
     """A meeting, whoever hosts it. Fields a vendor does not keep are None.
 
-    It has a field for each name of `FIELDS`, in that order, and `original`."""
+    It has a field for each name of `FIELDS`, in that order, and `original`.
+    A value of the wrong type raises `InvalidRequestError`, never pydantic's own error.
+    """
 
     id: str | None = None
     title: str | None = None
@@ -42,6 +44,28 @@ class Meeting(pydantic.BaseModel):
     recurrence: Recurrence | None = None
     # The vendor's own meeting object, as read: for what the unified fields leave out.
     original: typing.Any = pydantic.Field(default=None, exclude=True, repr=False)
+
+    @pydantic.model_validator(mode="wrap")
+    @classmethod
+    def _refused_as_ours(
+        cls, data: typing.Any, handler: pydantic.ModelWrapValidatorHandler[typing.Any]
+    ) -> typing.Any:
+        try:
+            return handler(data)
+        except pydantic.ValidationError as exc:
+            fields = [str(e["loc"][0]) for e in exc.errors() if e["loc"]]
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+            )
+            raise InvalidRequestError(
+                f"{cls.__name__}: {problems}", None, exc, fields
+            ) from exc
+
+
+class StoredMeeting(Meeting):
+    """A meeting as a vendor keeps it, as every call answers: its `id` is always set."""
+
+    id: str
 
 
 # --- errors -------------------------------------------------------------------
@@ -72,9 +96,12 @@ class UnsupportedOperationError(MeetingsError, NotImplementedError):
 
 
 class APIError(MeetingsError):
-    """The vendor answered with an error status."""
+    """The vendor refused: it answered with an error status, or its client refused
+    before sending (`status_code` None)."""
 
-    def __init__(self, message: str, status_code: int, original: BaseException) -> None:
+    def __init__(
+        self, message: str, status_code: int | None, original: BaseException | None
+    ) -> None:
         super().__init__(message, original)
         self.status_code = status_code
 
@@ -84,11 +111,28 @@ class NotFoundError(APIError):
 
 
 class InvalidRequestError(APIError):
-    """400, 409 or 422: the vendor refused the meeting as given."""
+    """400, 409 or 422: the vendor refused the meeting as given. Or it was refused
+    before sending (`status_code` None): by the vendor's models, a naive datetime, a
+    value of the wrong type; `fields` names the `Meeting` fields refused."""
+
+    def __init__(
+        self,
+        message: str,
+        status_code: int | None,
+        original: BaseException | None,
+        fields: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, status_code, original)
+        self.fields = tuple(fields)
 
 
 class AuthenticationError(APIError):
-    """401 or 403: the credentials were refused."""
+    """401 or 403: the credentials were refused; or none were given (`status_code` None)."""
+
+
+class ConfigurationError(MeetingsError, ValueError):
+    """`connect`'s arguments were refused: an unknown vendor, a context argument
+    missing, or what the vendor's client refuses (no `base_url`, a misspelt name)."""
 
 
 class ConnectionError(MeetingsError):  # noqa: A001 - the package's own, as httpx's is
@@ -134,14 +178,15 @@ def _completed(values: dict[str, typing.Any]) -> dict[str, typing.Any]:
         values["end"] = start + duration
     elif start is not None and duration is None and end is not None:
         values["duration"] = end - start
+    elif start is None and end is not None and duration is not None:
+        values["start"] = end - duration
     return values
 
 
-def to_vendor(
-    meeting: Meeting, vendor: VendorMap, creating: bool
-) -> dict[str, typing.Any]:
-    """The vendor's meeting object (wire names) for the fields `meeting` sets;
-    `UnsupportedFieldError` if it sets one the vendor cannot store."""
+def _given(meeting: Meeting, vendor: VendorMap) -> dict[str, typing.Any]:
+    """The fields `meeting` sets, times completed, checked before anything is sent:
+    `UnsupportedFieldError` for one the vendor cannot store, `InvalidRequestError`
+    for a naive datetime or times that disagree."""
     given = {
         name: getattr(meeting, name)
         for name in FIELDS
@@ -150,26 +195,135 @@ def to_vendor(
     refused = sorted(set(given) - vendor.writable)
     if refused:
         raise UnsupportedFieldError(vendor.name, refused)
-    given = _completed(given)
+    for name in ("start", "end"):
+        moment = given.get(name)
+        if moment is not None and moment.utcoffset() is None:
+            raise InvalidRequestError(
+                f"{name} is a naive datetime, which names no instant: give it a zone,"
+                f" e.g. {name}.replace(tzinfo=zoneinfo.ZoneInfo('Europe/Paris'))"
+                " or tzinfo=datetime.UTC",
+                None,
+                None,
+                [name],
+            )
+    start, end, duration = (given.get(name) for name in TIMES)
+    if start is not None and end is not None and duration is not None:
+        if start + duration != end:
+            raise InvalidRequestError(
+                f"end {end} is not start {start} + duration {duration}: give two of them",
+                None,
+                None,
+                list(TIMES),
+            )
+    return _completed(given)
+
+
+# A change to one of the times alone keeps this one: the end moves with the start.
+KEPT = {"start": "duration", "end": "start", "duration": "start"}
+
+
+def _reads_first(changes: Meeting, vendor: VendorMap) -> bool:
+    """Whether an update of `changes` needs the meeting as it is: when one time
+    changes alone and the vendor stores another that the change moves; or when a
+    field is written inside an object of the meeting, which a patch may replace
+    whole, so the object is sent whole."""
+    changed = [name for name in FIELDS if getattr(changes, name) is not None]
+    if any(
+        len(_written_at(f)) > 1
+        for f in vendor.fields
+        if f.name in changed and not f.read_only
+    ):
+        return True
+    times = [name for name in TIMES if name in changed]
+    if len(times) != 1:
+        return False
+    stored = {f.name for f in vendor.fields if f.name in TIMES and not f.read_only}
+    return bool(stored - {times[0], KEPT[times[0]]})
+
+
+def _moved(
+    given: dict[str, typing.Any], current: Mapping[str, typing.Any]
+) -> dict[str, typing.Any]:
+    """`given` (an update's checked fields) completed with the times of `current` (a
+    meeting as it is) by the one rule: a time changed alone keeps the time `KEPT`
+    names (start alone keeps the duration; end or duration alone keeps the start),
+    and the third follows."""
+    changed = [name for name in TIMES if name in given]
+    if len(changed) != 1 or current.get(KEPT[changed[0]]) is None:
+        return given
+    kept = KEPT[changed[0]]
+    return _completed({**given, kept: current[kept]})
+
+
+def to_vendor(
+    meeting: Meeting, vendor: VendorMap, creating: bool
+) -> dict[str, typing.Any]:
+    """The vendor's meeting object (wire names) for the fields `meeting` sets;
+    `UnsupportedFieldError` if it sets one the vendor cannot store."""
+    return _wire(_given(meeting, vendor), vendor, creating)
+
+
+def _wire(
+    given: dict[str, typing.Any], vendor: VendorMap, creating: bool
+) -> dict[str, typing.Any]:
+    """The vendor's meeting object (wire names) for `given` (`_given`'s fields)."""
     wire: dict[str, typing.Any] = {}
     if creating:
         for tokens, constant in vendor.constants:
             _put(wire, tokens, constant)
     for field in vendor.fields:
         if not field.read_only and given.get(field.name) is not None:
-            where = field.at if field.write is None else field.write
-            _put(wire, where, _written(field, given[field.name]))
+            _put(wire, _written_at(field), _written(field, given[field.name]))
     return wire
 
 
-def from_vendor(data: typing.Any, vendor: VendorMap) -> Meeting:
-    """The `Meeting` a vendor's meeting object (wire names, JSON values) describes."""
+def _written_at(field: FieldMap) -> Tokens:
+    return field.at if field.write is None else field.write
+
+
+def _values(data: typing.Any, vendor: VendorMap) -> dict[str, typing.Any]:
+    """The unified fields a vendor's meeting object (wire names, JSON values) holds."""
     values = {}
     for field in vendor.fields:
         found = _dig(data, field.at)
         if found is not None:
             values[field.name] = _read(field, found)
-    return Meeting(**_completed(Meeting(**values).model_dump()), original=data)
+    return _completed(Meeting(**values).model_dump(exclude_none=True))
+
+
+def from_vendor(data: typing.Any, vendor: VendorMap) -> StoredMeeting:
+    """The `StoredMeeting` a vendor's meeting object (wire names, JSON values) describes."""
+    try:
+        return StoredMeeting(**_values(data, vendor), original=data)
+    except InvalidRequestError as exc:
+        raise MeetingsError(
+            f"{vendor.name} answered with what is not a meeting: {exc}", exc.original
+        ) from exc
+
+
+def _refusal(
+    exc: pydantic.ValidationError, vendor: VendorMap, verb: Verb
+) -> InvalidRequestError:
+    """The vendor's models' refusal of a request body, in the unified fields' names."""
+    places = {verb.body + _written_at(f): f.name for f in vendor.fields}
+    fields: list[str] = []
+    problems = []
+    for error in exc.errors():
+        location = tuple(str(token) for token in error["loc"])
+        name = next((n for at, n in places.items() if location[: len(at)] == at), None)
+        if name is None:
+            where = "/" + "/".join(location)
+            what = f"its {where} (no Meeting field maps there)"
+        else:
+            fields.append(name)
+            what = name
+        if error["type"] == "missing":
+            problems.append(f"{what} is required by {vendor.name}")
+        else:
+            problems.append(f"{what} is refused by {vendor.name}: {error['msg']}")
+    return InvalidRequestError(
+        "; ".join(problems), None, exc, list(dict.fromkeys(fields))
+    )
 
 
 def _written(field: FieldMap, value: typing.Any) -> typing.Any:
@@ -237,7 +391,9 @@ class _Adapter:
     ) -> None:
         missing = [name for name in vendor.context if context.get(name) is None]
         if missing:
-            raise ValueError(f"{vendor.name} needs {', '.join(missing)}= to connect")
+            raise ConfigurationError(
+                f"{vendor.name} needs {', '.join(missing)}= to connect"
+            )
         self.vendor = vendor
         self._client = client
         self._context = dict(context)
@@ -286,7 +442,10 @@ class _Adapter:
                 body.update(wire)
             for key, tokens in verb.body_context:
                 _put(body, tokens, self._context[key])
-            arguments["body"] = self._body_model(verb).model_validate(body)
+            try:
+                arguments["body"] = self._body_model(verb).model_validate(body)
+            except pydantic.ValidationError as exc:
+                raise _refusal(exc, self.vendor, verb) from exc
         return arguments
 
     def _body_model(self, verb: Verb) -> type[pydantic.BaseModel]:
@@ -305,8 +464,33 @@ class _Adapter:
         names = {field.serialization_alias or name for name, field in fields.items()}
         return {key: value for key, value in current.items() if key in names}
 
-    def _meeting(self, answer: typing.Any, verb: Verb) -> Meeting:
+    def _meeting(self, answer: typing.Any, verb: Verb) -> StoredMeeting:
         return from_vendor(_dig(_dump(answer), verb.result), self.vendor)
+
+    def _changed(
+        self, given: dict[str, typing.Any], current: typing.Any
+    ) -> dict[str, typing.Any]:
+        """The meeting object an update sends for `given` (the checked fields of
+        the changes) to the meeting read as `current` (None where it was not read)."""
+        verb = self.vendor.update
+        if current is not None:
+            given = _moved(given, _values(current, self.vendor))
+        wire = _wire(given, self.vendor, creating=False)
+        if verb.replace:
+            return _merged(self._writable(current, verb), wire)
+        if current is None:
+            return wire
+        return {  # each object the changes write inside, whole
+            key: (
+                _merged(current[key], value)
+                if isinstance(value, dict) and isinstance(current.get(key), dict)
+                else value
+            )
+            for key, value in wire.items()
+        }
+
+    def _needs_current(self, changes: Meeting) -> bool:
+        return self.vendor.update.replace or _reads_first(changes, self.vendor)
 
     def _items(self, answer: typing.Any, verb: Verb) -> list[typing.Any]:
         found = _dig(_dump(answer), verb.result)
@@ -314,10 +498,15 @@ class _Adapter:
 
     def _error(self, exc: Exception) -> MeetingsError | None:
         """The unified error for an exception of the vendor's client; None for others."""
+        name = self.vendor.name
         if isinstance(exc, self._package.APIStatusError):
-            return _api_error(exc, exc.status_code, self.vendor.name)
+            return _api_error(exc, exc.status_code, name)
         if isinstance(exc, self._package.APIConnectionError):
-            return ConnectionError(f"{self.vendor.name}: {exc}", exc)
+            return ConnectionError(f"{name}: {exc}", exc)
+        if isinstance(exc, self._package.MissingCredentialError):
+            return AuthenticationError(f"{name}: {exc}", None, exc)
+        if isinstance(exc, self._package.APIError):  # an answer unlike its spec
+            return APIError(f"{name}: {exc}", getattr(exc, "status_code", None), exc)
         return None
 
 
@@ -333,21 +522,21 @@ class MeetingsClient(_Adapter):
                 raise
             raise error from exc
 
-    def create(self, meeting: Meeting) -> Meeting:
+    def create(self, meeting: Meeting) -> StoredMeeting:
         verb = self.vendor.create
         wire = to_vendor(meeting, self.vendor, creating=True)
         created = self._meeting(
             self._call(verb, **self._arguments(verb, None, wire)), verb
         )
-        return self.get(created.id) if verb.refetch and created.id else created
+        return self.get(created.id) if verb.refetch else created
 
-    def get(self, meeting_id: str) -> Meeting:
+    def get(self, meeting_id: str) -> StoredMeeting:
         verb = self.vendor.get
         return self._meeting(
             self._call(verb, **self._arguments(verb, meeting_id)), verb
         )
 
-    def list(self, page_size: int | None = None) -> Iterator[Meeting]:
+    def list(self, page_size: int | None = None) -> Iterator[StoredMeeting]:
         """Every meeting, page after page, each page fetched when reached
         (`page_size` items a page, where the vendor lets it be chosen)."""
         verb = self.vendor.list
@@ -362,16 +551,16 @@ class MeetingsClient(_Adapter):
                 raise
             raise error from exc
 
-    def update(self, meeting_id: str, changes: Meeting) -> Meeting:
-        """The meeting after `changes` (its fields that are set) are applied."""
-        verb = self.vendor.update
-        wire = to_vendor(changes, self.vendor, creating=False)
-        if verb.replace:
-            read = self.vendor.get
-            current = self._call(read, **self._arguments(read, meeting_id))
-            wire = _merged(
-                self._writable(_dig(_dump(current), read.result), verb), wire
-            )
+    def update(self, meeting_id: str, changes: Meeting) -> StoredMeeting:
+        """The meeting after `changes` (its fields that are set) are applied. A
+        time changed alone keeps the duration (start) or the start (end, duration)."""
+        verb, read = self.vendor.update, self.vendor.get
+        given = _given(changes, self.vendor)
+        current = None
+        if self._needs_current(changes):
+            answer = self._call(read, **self._arguments(read, meeting_id))
+            current = _dig(_dump(answer), read.result)
+        wire = self._changed(given, current)
         answer = self._call(verb, **self._arguments(verb, meeting_id, wire))
         return self.get(meeting_id) if answer is None else self._meeting(answer, verb)
 
@@ -379,19 +568,19 @@ class MeetingsClient(_Adapter):
         verb = self.vendor.delete
         self._call(verb, **self._arguments(verb, meeting_id))
 
-    def start(self, meeting_id: str) -> Meeting:
+    def start(self, meeting_id: str) -> StoredMeeting:
         """Start the meeting now; the meeting after."""
         return self._act("start", meeting_id)
 
-    def end(self, meeting_id: str) -> Meeting:
+    def end(self, meeting_id: str) -> StoredMeeting:
         """End the meeting for everyone; the meeting after."""
         return self._act("end", meeting_id)
 
-    def cancel(self, meeting_id: str) -> Meeting:
+    def cancel(self, meeting_id: str) -> StoredMeeting:
         """Cancel the meeting, which the vendor keeps; the meeting after."""
         return self._act("cancel", meeting_id)
 
-    def _act(self, name: str, meeting_id: str) -> Meeting:
+    def _act(self, name: str, meeting_id: str) -> StoredMeeting:
         verb = self._action(name)
         self._call(verb, **self._arguments(verb, meeting_id))
         return self.get(meeting_id)
@@ -418,21 +607,21 @@ class AsyncMeetingsClient(_Adapter):
                 raise
             raise error from exc
 
-    async def create(self, meeting: Meeting) -> Meeting:
+    async def create(self, meeting: Meeting) -> StoredMeeting:
         verb = self.vendor.create
         wire = to_vendor(meeting, self.vendor, creating=True)
         created = self._meeting(
             await self._call(verb, **self._arguments(verb, None, wire)), verb
         )
-        return await self.get(created.id) if verb.refetch and created.id else created
+        return await self.get(created.id) if verb.refetch else created
 
-    async def get(self, meeting_id: str) -> Meeting:
+    async def get(self, meeting_id: str) -> StoredMeeting:
         verb = self.vendor.get
         return self._meeting(
             await self._call(verb, **self._arguments(verb, meeting_id)), verb
         )
 
-    async def list(self, page_size: int | None = None) -> AsyncIterator[Meeting]:
+    async def list(self, page_size: int | None = None) -> AsyncIterator[StoredMeeting]:
         """Every meeting, page after page, each page fetched when reached
         (`page_size` items a page, where the vendor lets it be chosen)."""
         verb = self.vendor.list
@@ -451,16 +640,16 @@ class AsyncMeetingsClient(_Adapter):
         for item in self._items(answer, verb):
             yield from_vendor(_dig(_dump(item), verb.item), self.vendor)
 
-    async def update(self, meeting_id: str, changes: Meeting) -> Meeting:
-        """The meeting after `changes` (its fields that are set) are applied."""
-        verb = self.vendor.update
-        wire = to_vendor(changes, self.vendor, creating=False)
-        if verb.replace:
-            read = self.vendor.get
-            current = await self._call(read, **self._arguments(read, meeting_id))
-            wire = _merged(
-                self._writable(_dig(_dump(current), read.result), verb), wire
-            )
+    async def update(self, meeting_id: str, changes: Meeting) -> StoredMeeting:
+        """The meeting after `changes` (its fields that are set) are applied. A
+        time changed alone keeps the duration (start) or the start (end, duration)."""
+        verb, read = self.vendor.update, self.vendor.get
+        given = _given(changes, self.vendor)
+        current = None
+        if self._needs_current(changes):
+            answer = await self._call(read, **self._arguments(read, meeting_id))
+            current = _dig(_dump(answer), read.result)
+        wire = self._changed(given, current)
         answer = await self._call(verb, **self._arguments(verb, meeting_id, wire))
         return (
             await self.get(meeting_id)
@@ -472,19 +661,19 @@ class AsyncMeetingsClient(_Adapter):
         verb = self.vendor.delete
         await self._call(verb, **self._arguments(verb, meeting_id))
 
-    async def start(self, meeting_id: str) -> Meeting:
+    async def start(self, meeting_id: str) -> StoredMeeting:
         """Start the meeting now; the meeting after."""
         return await self._act("start", meeting_id)
 
-    async def end(self, meeting_id: str) -> Meeting:
+    async def end(self, meeting_id: str) -> StoredMeeting:
         """End the meeting for everyone; the meeting after."""
         return await self._act("end", meeting_id)
 
-    async def cancel(self, meeting_id: str) -> Meeting:
+    async def cancel(self, meeting_id: str) -> StoredMeeting:
         """Cancel the meeting, which the vendor keeps; the meeting after."""
         return await self._act("cancel", meeting_id)
 
-    async def _act(self, name: str, meeting_id: str) -> Meeting:
+    async def _act(self, name: str, meeting_id: str) -> StoredMeeting:
         verb = self._action(name)
         await self._call(verb, **self._arguments(verb, meeting_id))
         return await self.get(meeting_id)
@@ -537,11 +726,14 @@ def _connected(
 ) -> tuple[VendorMap, typing.Any, dict[str, typing.Any]]:
     vendor = vendors.get(name)
     if vendor is None:
-        raise ValueError(
+        raise ConfigurationError(
             f"unknown vendor {name!r}: one of {', '.join(sorted(vendors))}"
         )
     context = {k: v for k, v in options.items() if k in vendor.context}
     arguments = {k: v for k, v in options.items() if k not in vendor.context}
     package = importlib.import_module(vendor.package, __package__)
     client_class = getattr(package, prefix + vendor.client)
-    return vendor, client_class(**arguments), context
+    try:
+        return vendor, client_class(**arguments), context
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"{name}: {exc}", exc) from exc

@@ -25,6 +25,7 @@ left out of the `meetings` package, and its client is made as ever.
 
 from __future__ import annotations
 
+import keyword
 from typing import Any
 
 from ..load import Document
@@ -127,7 +128,7 @@ class _Reader:
         names = {}
         for name, value in context.items():
             at = join(where, name)
-            if not name.isidentifier() or not name.islower():
+            if not name.isidentifier() or not name.islower() or keyword.iskeyword(name):
                 self.findings.add(at, f"context name {name!r} must be a snake_case Python name")
             if isinstance(value, dict):
                 self.findings.keys(value, at, {"parameter", "body"}, "a context")

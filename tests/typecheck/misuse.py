@@ -7,6 +7,8 @@ import datetime
 from generated.genesys import GenesysClient
 from generated.joinme import AsyncJoinMeClient, JoinMeClient, NotFoundError
 from generated.joinme.models import Meeting, MeetingUpdate, NewMeeting
+from generated.meetings import Meeting as UnifiedMeeting
+from generated.meetings import connect, connect_async
 from generated.portsip import PortSipClient
 from generated.portsip.models import CreateMeetingRequest, MeetingLayout, MeetingMode
 from generated.pyas import PyasClient
@@ -36,6 +38,13 @@ client.meeting.delete_meeting(1)  # E: a resource that does not exist
 PortSipClient(access_token="t").meetings.kick_out_meeting_participant("1", "2")  # E: it is on `participants`
 CreateMeetingRequest(mode="audio", subject="s", timezone="UTC")  # E: a value the enum does not list
 PyasClient(api_key="k").meetings.list_meetings(account_id="a", type="old")  # E: a value the enum does not list
+connect("pyas", api_key="k")  # E: account_id, its context, is required
+connect("portsip", acces_token="t")  # E: a misspelt credential
+connect("genesys", user_id="u", access_token="t")  # E: Genesys takes client credentials, not a token
+connect("pyas", account_id=1, api_key="k")  # E: a context of the wrong type
+connect("no-such-vendor")  # E: a vendor the package does not have
+connect_async("portsip", base_url=1)  # E: a base_url of the wrong type
+connect("portsip").delete(connect("portsip").create(UnifiedMeeting(title="x")).id, 1)  # E: delete takes the id alone
 
 
 async def main() -> None:
@@ -45,6 +54,10 @@ async def main() -> None:
         sync_meetings = PyasClient(api_key="k").meetings
         async for _ in sync_meetings.list_meetings_iter(account_id="a"):  # E: the sync client's iterator is not async
             pass
+    unified = connect_async("portsip", access_token="t")
+    unified.get("1").title  # E: not awaited, it is a coroutine
+    for _ in unified.list():  # E: the async client's list is an async iterator
+        pass
 
 
 # Correct use type-checks.
@@ -53,3 +66,7 @@ raw_status: int = client.meetings.with_raw_response.get_scheduled_meeting(1).sta
 CreateMeetingRequest(mode="AUDIO", subject="s", timezone="UTC", layout=MeetingLayout.LAYOUT0)  # enums take their values
 CreateMeetingRequest(mode=MeetingMode.VIDEO, subject="s", timezone="UTC", layout="LAYOUT9")
 PyasClient(api_key="k").meetings.list_meetings(account_id="a", type="live")
+created = connect("portsip", access_token="t").create(UnifiedMeeting(title="x"))
+same_id: str = created.id  # a stored meeting always has its id
+connect("pyas", account_id="a", api_key="k", timeout=5.0).delete(same_id)
+connect_async("genesys", user_id="u", client_id="i", client_secret="s")
