@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import re
@@ -70,6 +71,19 @@ def test_a_large_spec_gives_small_modules_imported_on_first_use(tmp_path: Path, 
     found = resource.get_resource7("r1")
     assert type(found).__name__ == "Resource7" and found.state.value == "live"
     assert resource.with_raw_response.get_resource7("r1").status_code == 200
+    loaded = [part for part in api.model_parts if f"big.models.{part.module}" in sys.modules]
+    assert {part.resource for part in loaded} == {"resource7", None}  # its own and shared ones, no other's
+
+    async def get() -> object:
+        answer_async = httpx.MockTransport(lambda request: httpx.Response(200, json=answer))
+        async with big.AsyncSynthetic300Client(
+            access_token="t", http_client=httpx.AsyncClient(transport=answer_async)
+        ) as client:
+            return await client.resource8.get_resource8("r1")
+
+    assert type(asyncio.run(get())).__name__ == "Resource8"
+    owners = {part.resource for part in api.model_parts if f"big.models.{part.module}" in sys.modules}
+    assert owners == {"resource7", "resource8", None}
 
 
 @pytest.mark.slow  # mypy

@@ -35,6 +35,16 @@ class ModelPart:
         return [d.name for d in definitions]
 
     @property
+    def summary(self) -> str:
+        """What the part holds, for its docstring."""
+        if not self.module:
+            return ""
+        if self.resource is None:
+            return "part of the `models` package: types several resources share, or none uses"
+        user = f"`client.{self.resource}`" if self.resource else "the client's own operations"
+        return f"part of the `models` package: types only {user} uses"
+
+    @property
     def runtime(self) -> Code:
         """The relative import of the package root, where the runtime modules are."""
         return Code(".." if self.module else ".")
