@@ -84,6 +84,11 @@ def test_a_large_spec_gives_small_modules_imported_on_first_use(tmp_path: Path, 
     assert type(asyncio.run(get())).__name__ == "Resource8"
     owners = {part.resource for part in api.model_parts if f"big.models.{part.module}" in sys.modules}
     assert owners == {"resource7", "resource8", None}
+    models = importlib.import_module("big.models")
+    resource9 = models.Resource9
+    assert resource9.__module__.startswith("big.models._part") and vars(models)["Resource9"] is resource9  # kept
+    with pytest.raises(AttributeError, match="has no attribute 'NoSuchModel'"):
+        models.NoSuchModel  # noqa: B018
 
 
 @pytest.mark.slow  # mypy
