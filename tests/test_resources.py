@@ -20,6 +20,7 @@ from bench.synthetic import spec as synthetic
 from generator import pipeline
 from generator.model import Api, Model, Named
 from generator.model import parts as model_parts
+from generator.model.api import model_names
 from generator.model.parts import split
 from generator.model.types import Field
 from generator.write import apply, plan
@@ -270,9 +271,9 @@ def test_a_resource_module_imports_only_the_model_parts_its_operations_reach(
         return {home[name] for name in seen}
 
     client = loaded_parts(out, api.package)  # only those of the defaults of its own operations' arguments
-    assert client <= parts_reached(set().union(*(op.model_names for op in api.root_operations)))
+    assert client <= parts_reached(model_names(api.root_operations))
     last = str(api.model_parts[-1].names[-1])
     assert loaded_parts(out, api.package, last) == client | parts_reached({last})
     for resource in api.resources:
-        used = set().union(*(op.model_names for op in resource.operations))
+        used = model_names(resource.operations)
         assert loaded_parts(out, f"{api.package}.resources.{resource.attribute}") == parts_reached(used), resource

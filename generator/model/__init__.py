@@ -9,7 +9,7 @@ from ..load import Document
 from ..problems import Problem
 from ..sources import source_name
 from . import resources as resource_groups
-from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
+from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme, model_names
 from .extension import Findings
 from .fake import parse_collections
 from .operations import RESERVED_METHODS, OperationParser, requirements
@@ -102,8 +102,8 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
 def _users(resources: list[Resource], operations: list[Operation]) -> dict[str, set[str]]:
     """The generated types each resource's operations name, by resource; "" for the
     client's own operations."""
-    users = {str(r.attribute): set().union(*(op.model_names for op in r.operations)) for r in resources}
-    return {**users, "": set().union(*(op.model_names for op in operations if not op.resource))}
+    users = {str(r.attribute): model_names(r.operations) for r in resources}
+    return {**users, "": model_names([op for op in operations if not op.resource])}
 
 
 def _base_url(servers: object) -> str:

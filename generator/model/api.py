@@ -416,7 +416,7 @@ class Api:
         operations name (each imports the earlier parts it needs); none for `models.py`."""
         if len(self.model_parts) == 1:
             return []
-        used = set().union(*(op.model_names for op in resource.operations))
+        used = model_names(resource.operations)
         return [part.module for part in self.model_parts if used.intersection(part.names)]
 
     def client_uses(self, module: str) -> bool:
@@ -427,6 +427,11 @@ class Api:
 def uses(operations: list[Operation], module: str) -> bool:
     """Whether the methods of these operations name `module` (`models`, `datetime`)."""
     return any(module in op.imports for op in operations)
+
+
+def model_names(operations: list[Operation]) -> set[str]:
+    """The generated types the methods of these operations name."""
+    return set().union(*(op.model_names for op in operations))
 
 
 def runtime_imports(operations: list[Operation]) -> list[Code]:
