@@ -37,7 +37,8 @@ SIZES = (100, 400, 1600)
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 GITHUB = ("@octokit/openapi", "23.0.2", "generated/api.github.com.json")  # GitHub's REST description, OpenAPI 3.0
 LARGEST = 5  # the corpus row: this many of bench/corpus_specs.txt, largest files first
-ROWS = ("ours", "peer-specs", "synthetic", "github", "corpus", "incremental", "import", "call")
+ROWS = ("ours", "peer-specs", "synthetic", "github", "corpus", "incremental", "import", "first-call", "call")
+FIRST_CALL = ("zoom.us.json", "meetings", "meeting", [1])  # a corpus spec, a resource, a method and its arguments
 # `wait(timeout=...)` polls, with sleeps of up to 50 ms: it would add up to that to
 # every figure. A blocking wait, with a timer that kills the child, is exact.
 MEASURE = """
@@ -295,6 +296,22 @@ def import_rows() -> list[Row]:
     return rows
 
 
+def first_call_row(work: Path) -> Row:
+    """The first call on one resource of the corpus's Zoom spec, in a fresh process,
+    beside the package's import time."""
+    from bench.first_call import measure
+    from bench.inputs import install_directory
+
+    spec, resource, method, arguments = FIRST_CALL
+    found = measure(install_directory() / spec, resource, method, arguments, work)
+    return (
+        f"first call on Zoom `client.{resource}` ({spec}: `{method}()`, fresh process)",
+        f"{found.called * 1000:.0f} ms, {found.parts_loaded} of {found.parts} model parts",
+        f"import {found.imported * 1000:.0f} ms (httpx, pydantic, package)",
+        f"{found.ratio:.2f} (target <= 2)",
+    )
+
+
 def call_row() -> Row:
     from bench.call_overhead import overhead
 
@@ -330,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "corpus": lambda: [corpus_row(work)],
         "incremental": lambda: [incremental_row(work, peers)],
         "import": import_rows,
+        "first-call": lambda: [first_call_row(work)],
         "call": lambda: [call_row()],
     }
     rows: list[Row] = []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +20,7 @@ from bench.synthetic import spec as synthetic
 from generator import pipeline
 from generator.model import Api, Model, Named
 from generator.model import parts as model_parts
+from generator.model.api import model_names
 from generator.model.parts import split
 from generator.model.types import Field
 from generator.write import apply, plan
@@ -30,6 +33,7 @@ def generate(tmp_path: Path, name: str, document: dict[str, Any]) -> tuple[Api, 
     assert isinstance(api, Api), findings
     out = tmp_path / "out"
     apply(plan(out, pipeline.render_all([api]), []))
+    importlib.invalidate_caches()  # `importable` put `out` on sys.path before it existed
     return api, out
 
 
@@ -68,6 +72,24 @@ def test_a_large_spec_gives_small_modules_imported_on_first_use(tmp_path: Path, 
     found = resource.get_resource7("r1")
     assert type(found).__name__ == "Resource7" and found.state.value == "live"
     assert resource.with_raw_response.get_resource7("r1").status_code == 200
+    loaded = [part for part in api.model_parts if f"big.models.{part.module}" in sys.modules]
+    assert {part.resource for part in loaded} == {"resource7", None}  # its own and shared ones, no other's
+
+    async def get() -> object:
+        answer_async = httpx.MockTransport(lambda request: httpx.Response(200, json=answer))
+        async with big.AsyncSynthetic300Client(
+            access_token="t", http_client=httpx.AsyncClient(transport=answer_async)
+        ) as client:
+            return await client.resource8.get_resource8("r1")
+
+    assert type(asyncio.run(get())).__name__ == "Resource8"
+    owners = {part.resource for part in api.model_parts if f"big.models.{part.module}" in sys.modules}
+    assert owners == {"resource7", "resource8", None}
+    models = importlib.import_module("big.models")
+    resource9 = models.Resource9
+    assert resource9.__module__.startswith("big.models._part") and vars(models)["Resource9"] is resource9  # kept
+    with pytest.raises(AttributeError, match="has no attribute 'NoSuchModel'"):
+        models.NoSuchModel  # noqa: B018
 
 
 @pytest.mark.slow  # mypy
@@ -105,6 +127,39 @@ def test_types_in_a_cycle_share_a_part_and_every_part_follows_what_it_names() ->
         (f"_part{home['User'] + 1}", ["User"]),
     ]
     assert [p.module for p in split([], models, [])] == [""]  # small: one models.py
+
+
+def test_types_one_resource_reaches_are_its_own_and_shared_types_come_first() -> None:
+    models = [
+        model("Page", "Meeting"),
+        model("Meeting", "Host", "Error"),
+        model("Host"),
+        model("Recording", "Error"),
+        model("Error"),
+        model("Unused", "Host"),
+    ]
+    users = {"meetings": {"Page"}, "recordings": {"Recording", "Error"}}
+    parts = split([], models, [], users, budget=1)
+    home = {name: part for part in parts for name in part.names}
+    assert [home[n].resource for n in ("Error", "Page", "Meeting", "Host", "Recording", "Unused")] == [
+        None,
+        "meetings",
+        "meetings",
+        "meetings",
+        "recordings",
+        None,
+    ]
+    order = [part.module for part in parts]
+    assert order.index(home["Error"].module) < order.index(home["Host"].module) < order.index(home["Recording"].module)
+    assert order.index(home["Unused"].module) == len(parts) - 1  # nobody's: after every resource's
+    meetings = {home[n].module for n in ("Page", "Meeting", "Host")}
+    assert all(
+        module in meetings | {home["Error"].module}
+        for p in parts
+        if p.resource == "meetings"
+        for module, _ in p.imports
+    )
+    assert len(split([], models, [], users, budget=1000)) == 1  # small: one models.py, whoever uses what
 
 
 def operation(op_id: str, **extra: Any) -> dict[str, Any]:
@@ -168,3 +223,57 @@ def test_tags_x_resource_and_untagged_operations(tmp_path: Path, importable: Pat
     assert client.other_things.__doc__ == "Things of another kind."
     handlers = importlib.import_module("grouped.server").Handlers()
     assert type(handlers.things_).__name__ == "ThingsHandlers" and hasattr(handlers, "ping")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = sorted((ROOT / "specs").glob("*.yaml")) + sorted(
+    p for p in (ROOT / "tests" / "fixtures").iterdir() if p.suffix in (".yaml", ".json")
+)
+LOADED = """
+import importlib, json, sys
+importlib.import_module(sys.argv[1])
+for name in sys.argv[2:]:
+    getattr(importlib.import_module(sys.argv[1].partition(".")[0] + ".models"), name)
+print(json.dumps(sorted(m.rpartition(".")[2] for m in sys.modules if ".models._part" in m)))
+"""
+
+
+def loaded_parts(out: Path, module: str, *names: str) -> set[str]:
+    """The model parts a fresh interpreter has imported after `module` (and `names` of the models)."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, module, *names], cwd=out, capture_output=True, text=True, check=True
+    )
+    return set(json.loads(done.stdout))
+
+
+@pytest.mark.slow  # a subprocess per resource
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_a_resource_module_imports_only_the_model_parts_its_operations_reach(
+    spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(model_parts, "PART_LINES", 1)  # a part per type, or per cycle of types
+    api, findings = pipeline.check_spec(spec)
+    assert isinstance(api, Api), findings
+    if len(api.model_parts) == 1:
+        pytest.skip("no models")
+    out = tmp_path / "out"
+    apply(plan(out, pipeline.render_all([api]), []))
+    definitions = {str(d.name): d for part in api.model_parts for d in [*part.enums, *part.models, *part.aliases]}
+    home = {str(name): str(part.module) for part in api.model_parts for name in part.names}
+
+    def parts_reached(names: set[str]) -> set[str]:
+        todo, seen = list(names), set()
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo += model_parts.references(definitions[name]) & definitions.keys()
+        return {home[name] for name in seen}
+
+    client = loaded_parts(out, api.package)  # only those of the defaults of its own operations' arguments
+    assert client <= parts_reached(model_names(api.root_operations))
+    last = str(api.model_parts[-1].names[-1])
+    assert loaded_parts(out, api.package, last) == client | parts_reached({last})
+    for resource in api.resources:
+        used = model_names(resource.operations)
+        assert loaded_parts(out, f"{api.package}.resources.{resource.attribute}") == parts_reached(used), resource

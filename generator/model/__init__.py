@@ -9,7 +9,7 @@ from ..load import Document
 from ..problems import Problem
 from ..sources import source_name
 from . import resources as resource_groups
-from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
+from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme, model_names
 from .extension import Findings
 from .fake import parse_collections
 from .operations import RESERVED_METHODS, OperationParser, requirements
@@ -88,7 +88,7 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         enums=schemas.enums,
         aliases=schemas.aliases,
         operations=operations,
-        model_parts=split(schemas.enums, schemas.models, schemas.aliases),
+        model_parts=split(schemas.enums, schemas.models, schemas.aliases, _users(resources, operations)),
         resources=resources,
         security_schemes=security,
         document=data,
@@ -97,6 +97,13 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         collections={name: c for name, c in collections.items() if c is not None},
         unified=unified,
     )
+
+
+def _users(resources: list[Resource], operations: list[Operation]) -> dict[str, set[str]]:
+    """The generated types each resource's operations name, by resource; "" for the
+    client's own operations."""
+    users = {str(r.attribute): model_names(r.operations) for r in resources}
+    return {**users, "": model_names([op for op in operations if not op.resource])}
 
 
 def _base_url(servers: object) -> str:

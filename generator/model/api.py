@@ -11,7 +11,7 @@ from ..problems import Problem
 from ..runtime._fake_records import Collection, FakeAction
 from ..runtime._server_records import ServerSettings
 from ..runtime._unified_records import VendorMap
-from .parts import ModelPart
+from .parts import ModelPart, named
 from .types import ANY, NONE, Alias, Enum, Imports, Model, PyType, UnionOf, names_enum, nullable
 
 Location = Literal["path", "query", "header", "cookie"]
@@ -210,11 +210,21 @@ class Operation:
         """The modules its method names (`models`, `datetime`, `typing`): in an annotation,
         an error type, a status's type or a pager's items."""
         found = [p.type.imports(MODELS, accepting="plain") for p in self.parameters]
-        named = [self.return_type, self.body.type if self.body else None]
-        named += [r.type for r in self.successes + self.typed_errors]
-        named += [self.pagination.item_type] if self.pagination else []
-        found += [t.imports(MODELS) for t in named if t is not None]
+        found += [t.imports(MODELS) for t in self._answer_types]
         return frozenset().union(*found)
+
+    @property
+    def model_names(self) -> set[str]:
+        """The generated types its method names, as `imports` finds them."""
+        return set().union(*(named(t) for t in [p.type for p in self.parameters] + self._answer_types))
+
+    @property
+    def _answer_types(self) -> list[PyType]:
+        """The types of its body, answers, typed errors and pages."""
+        found = [self.return_type, self.body.type if self.body else None]
+        found += [r.type for r in self.successes + self.typed_errors]
+        found += [self.pagination.item_type] if self.pagination else []
+        return [t for t in found if t is not None]
 
     @property
     def argument_names(self) -> list[Code]:
@@ -417,6 +427,14 @@ class Api:
         """Operations whose request body is sent as bytes or text."""
         return [op for op in self.operations if op.body is not None and op.body.encoding in ("bytes", "text")]
 
+    def model_imports(self, resource: Resource) -> list[Code]:
+        """The model parts a resource's module imports: those defining the types its
+        operations name (each imports the earlier parts it needs); none for `models.py`."""
+        if len(self.model_parts) == 1:
+            return []
+        used = model_names(resource.operations)
+        return [part.module for part in self.model_parts if used.intersection(part.names)]
+
     def client_uses(self, module: str) -> bool:
         """Whether an annotation of the client module names `module` (`datetime`, `models`)."""
         return uses(self.root_operations, module)
@@ -425,6 +443,11 @@ class Api:
 def uses(operations: list[Operation], module: str) -> bool:
     """Whether the methods of these operations name `module` (`models`, `datetime`)."""
     return any(module in op.imports for op in operations)
+
+
+def model_names(operations: list[Operation]) -> set[str]:
+    """The generated types the methods of these operations name."""
+    return set().union(*(op.model_names for op in operations))
 
 
 def runtime_imports(operations: list[Operation]) -> list[Code]:

@@ -7,6 +7,7 @@ at run time. An API whose models fit one part keeps a single `models.py`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..identifiers import Code
@@ -26,11 +27,22 @@ class ModelPart:
     models: list[Model] = field(default_factory=list)
     aliases: list[Alias] = field(default_factory=list)
     imports: list[tuple[Code, list[Code]]] = field(default_factory=list)  # (earlier part, its names used here)
+    resource: str | None = None  # the one resource whose operations reach these; None: several, or none
 
     @property
     def names(self) -> list[Code]:
         definitions: list[Definition] = [*self.enums, *self.models, *self.aliases]
         return [d.name for d in definitions]
+
+    @property
+    def summary(self) -> str:
+        """What the part holds, for its docstring."""
+        if not self.module:
+            return ""
+        if self.resource is None:
+            return "part of the `models` package: types several resources share, or none uses"
+        user = f"`client.{self.resource}`" if self.resource else "the client's own operations"
+        return f"part of the `models` package: types only {user} uses"
 
     @property
     def runtime(self) -> Code:
@@ -73,28 +85,50 @@ def size(definition: Definition) -> int:
     return 4 + sum(2 + 3 * f.has_alias + bool(f.description) for f in definition.fields)
 
 
-def split(enums: list[Enum], models: list[Model], aliases: list[Alias], budget: int = 0) -> list[ModelPart]:
+def split(
+    enums: list[Enum],
+    models: list[Model],
+    aliases: list[Alias],
+    users: Mapping[str, Iterable[str]] | None = None,
+    budget: int = 0,
+) -> list[ModelPart]:
     """The parts, of about `budget` lines each (default `PART_LINES`); one (named "")
-    when everything fits."""
+    when everything fits.
+
+    `users` are the names each resource's operations name (signatures, answers,
+    errors, pages), by resource. A type that only one resource reaches, directly or
+    through the types that name it, goes to that resource's own parts; a type that
+    several reach, to the shared parts before them; a type none reaches, to the
+    parts after them. A resource's first call then imports its own parts and the
+    shared ones it needs, never another resource's.
+    """
     budget = budget or PART_LINES
+    users = users or {}
     definitions: list[Definition] = [*enums, *models, *aliases]
     if sum(map(size, definitions)) <= budget:
         return [ModelPart(Code(""), list(enums), list(models), list(aliases))]
     by_name: dict[str, Definition] = {str(d.name): d for d in definitions}
+    graph = {str(d.name): references(d) & by_name.keys() for d in definitions}
+    resources = list(users)
+    rank = _ranks(graph, resources, users)
     order = {str(d.name): index for index, d in enumerate(definitions)}
-    groups: list[list[Definition]] = [[]]
-    lines = 0
-    for component in components({d.name: references(d) & by_name.keys() for d in definitions}):
-        members = [by_name[name] for name in sorted(component, key=order.__getitem__)]
-        weight = sum(map(size, members))
-        if groups[-1] and lines + weight > budget:
-            groups.append([])
-            lines = 0
-        groups[-1] += members
-        lines += weight
-    home = {str(d.name): index for index, group in enumerate(groups) for d in group}
+    by_rank: list[list[list[str]]] = [[] for _ in range(len(resources) + 2)]
+    for component in components(graph):
+        by_rank[rank[component[0]]].append(component)
+    groups: list[tuple[str | None, list[Definition]]] = []
+    for key, found in enumerate(by_rank):  # the shared types, each resource's, then the others
+        lines = 0
+        for component in found:
+            members = [by_name[name] for name in sorted(component, key=order.__getitem__)]
+            weight = sum(map(size, members))
+            if not lines or lines + weight > budget:  # this owner's first part, or a full one
+                groups.append((resources[key - 1] if 0 < key <= len(resources) else None, []))
+                lines = 0
+            groups[-1][1].extend(members)
+            lines += weight
+    home = {str(d.name): index for index, (_, group) in enumerate(groups) for d in group}
     parts = []
-    for index, group in enumerate(groups):
+    for index, (resource, group) in enumerate(groups):
         used = set().union(*(references(d) for d in group)) & by_name.keys()
         imports = [
             (Code(f"_part{earlier + 1}"), sorted(Code(n) for n in used if home[n] == earlier))
@@ -107,9 +141,24 @@ def split(enums: list[Enum], models: list[Model], aliases: list[Alias], budget: 
                 [d for d in group if isinstance(d, Model)],
                 [d for d in group if isinstance(d, Alias)],
                 [(module, names) for module, names in imports if names],
+                resource,
             )
         )
     return parts
+
+
+def _ranks(graph: dict[str, set[str]], resources: list[str], users: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """Where each type goes: 0 when several resources reach it, 1 + the index of the
+    only one that does, 1 + len(resources) when none does."""
+    reached: dict[str, set[int]] = {name: set() for name in graph}
+    for index, resource in enumerate(resources):
+        todo = [n for n in users[resource] if n in graph]
+        while todo:
+            name = todo.pop()
+            if index not in reached[name]:
+                reached[name].add(index)
+                todo += graph[name]
+    return {name: 1 + min(by) if len(by) == 1 else 0 if by else 1 + len(resources) for name, by in reached.items()}
 
 
 def components(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -88,6 +88,25 @@ class LazyModule:
         return getattr(module, attribute)
 
 
+def lazy_names(
+    package: str, parts: Mapping[str, Sequence[str]]
+) -> Callable[[str], object]:
+    """A package's `__getattr__` (PEP 562): each of its names is imported from the
+    module under `package` that `parts` lists it in, on first use, and kept in the
+    package, so later reads are plain. Any other name is an `AttributeError`."""
+    homes = {name: part for part, names in parts.items() for name in names}
+
+    def __getattr__(name: str) -> object:
+        part = homes.get(name)
+        if part is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{package}.{part}"), name)
+        setattr(importlib.import_module(package), name, value)
+        return value
+
+    return __getattr__
+
+
 # --- credentials ------------------------------------------------------------
 
 
