@@ -90,3 +90,16 @@ def test_the_user_agent_is_sent_once(lent: bool) -> None:
 )
 def test_a_path_value_is_quoted_unless_it_is_letters_and_digits(value: object, sent: str) -> None:
     assert rt._expand_path("/things/{id}", {"id": value}) == f"/things/{sent}"
+
+
+def test_the_timeout_follows_the_client_and_each_request_has_its_own() -> None:
+    api = client(httpx.Client(), timeout=7.0)
+    first = request(api)
+    assert first.extensions["timeout"] == {"connect": 7.0, "read": 7.0, "write": 7.0, "pool": 7.0}
+    first.extensions["timeout"]["read"] = 0.0  # a transport may change its request's
+    assert request(api).extensions["timeout"]["read"] == 7.0
+    api.timeout = httpx.Timeout(3.0, connect=1.0)
+    assert request(api).extensions["timeout"] == {"connect": 1.0, "read": 3.0, "write": 3.0, "pool": 3.0}
+    assert request(api, timeout=2.0).extensions["timeout"]["read"] == 2.0
+    assert request(api.with_options(timeout=5.0)).extensions["timeout"]["read"] == 5.0
+    assert request(api).extensions["timeout"]["read"] == 3.0

@@ -521,6 +521,11 @@ class BaseClient(typing.Generic[_HttpClientT]):
         self.timeout = (
             timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         )
+        # `timeout` and its httpx extension, made on first use
+        self._timeout_made: tuple[httpx.Timeout | None, dict[str, float | None]] = (
+            None,
+            {},
+        )
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
         self._credentials = dict(credentials)
@@ -679,20 +684,38 @@ class BaseClient(typing.Generic[_HttpClientT]):
                 (k, v) for k, v in headers if k.lower() not in overridden
             ] + list(extra.items())
         _check_headers(headers)
+        # httpx's timeout extension made here: its own way builds a Timeout each call.
+        timeout = parts.get("timeout")
+        extensions: dict[str, typing.Any] = {
+            "timeout": self._timeout_extension(timeout)
+        }
+        if self._secret_params:
+            extensions[REDACT] = self._secret_params
         # No params at all when there are none: an empty tuple costs httpx a second URL parse.
         return self._client.build_request(
             method,
             self.base_url + path,
             params=tuple(query) if query else None,
             headers=headers,
-            timeout=self._timeout(parts),
-            extensions={REDACT: self._secret_params} if self._secret_params else None,
-            **_content(parts),
+            extensions=extensions,
+            **(_content(parts) if parts.get("has_body") else {}),
         )
 
     def _repeatable(self, method: str) -> bool:
         """Whether a request that may have reached the server can be sent again."""
         return method in IDEMPOTENT_METHODS or self.retry_non_idempotent
+
+    def _timeout_extension(
+        self, timeout: httpx.Timeout | float | None
+    ) -> dict[str, float | None]:
+        """httpx's `timeout` extension for a call's timeout (None: the client's),
+        the client's worked out once while it stays the same."""
+        if timeout is not None:
+            return httpx.Timeout(timeout).as_dict()
+        made = self._timeout_made
+        if made[0] is not self.timeout:
+            made = self._timeout_made = (self.timeout, self.timeout.as_dict())
+        return dict(made[1])
 
     def _timeout(self, parts: RequestParts) -> httpx.Timeout | float:
         timeout = parts.get("timeout")
