@@ -34,8 +34,11 @@ def peer() -> list[str]:
 
 
 def peer_env() -> dict[str, str]:
-    """The environment with the peer's tools (ruff, which it formats with) first on PATH."""
-    return {**os.environ, "PATH": f"{PEER_VENV / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    """The environment with the peer's tools (ruff, which it formats with) first on PATH,
+    and Python's bytecode written and read as an installed tool's is (not so under
+    PYTHONDONTWRITEBYTECODE, which would compile every module of both tools on every run)."""
+    kept = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return {**kept, "PATH": f"{PEER_VENV / 'bin'}{os.pathsep}{os.environ['PATH']}"}
 
 
 def install_directory() -> Path:

@@ -37,8 +37,21 @@ SIZES = (100, 400, 1600)
 SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 GITHUB = ("@octokit/openapi", "23.0.2", "generated/api.github.com.json")  # GitHub's REST description, OpenAPI 3.0
 LARGEST = 5  # the corpus row: this many of bench/corpus_specs.txt, largest files first
-ROWS = ("ours", "peer-specs", "synthetic", "github", "corpus", "incremental", "import", "first-call", "call")
+ROWS = (
+    "small",
+    "ours",
+    "peer-specs",
+    "synthetic",
+    "github",
+    "corpus",
+    "incremental",
+    "import",
+    "first-call",
+    "call",
+    "serve",
+)
 FIRST_CALL = ("zoom.us.json", "meetings", "meeting", [1])  # a corpus spec, a resource, a method and its arguments
+SERVED = "zoom.us.json"  # the serve row's spec, from the corpus (bench/corpus_specs.txt)
 # `wait(timeout=...)` polls, with sleeps of up to 50 ms: it would add up to that to
 # every figure. A blocking wait, with a timer that kills the child, is exact.
 MEASURE = """
@@ -182,6 +195,49 @@ def versus(what: str, specs: Sequence[Path], work: Path, count_lines: bool = Fal
     return (what, mine_cell, their_cell, ratio), mine, theirs
 
 
+def small_rows(work: Path) -> list[Row]:
+    """The fixed cost: the smallest vendor spec the peer generates, in a fresh process,
+    against the peer. Ours is cold but for the templates' compiled code (kept in the
+    cache folder as Python keeps its bytecode): no run record, no formatted module,
+    no validation finding is left from the run before."""
+    spec = min((s for s in SPECS if peer_generates(s, work)), key=lambda s: s.stat().st_size)
+    out, cache = work / "small-out", work / "small-cache"
+    command = ours([spec], out, cache)
+    subprocess.run(command, cwd=ROOT, capture_output=True, check=True)  # compiles the templates once
+
+    def cold() -> None:
+        fresh(out)()
+        for kind in cache.iterdir():
+            if kind.name != "templates":
+                shutil.rmtree(kind)
+
+    mine = measure(command, ROOT, cold)
+    bare = measure(ours([spec], out, work / "small-bare", "--no-cache"), ROOT, fresh(out))
+    theirs = measure(peer_all([spec], work / "small-peer"), work, fresh(work / "small-peer"))
+    python = measure([sys.executable, "-c", "pass"], ROOT)
+    cold()
+    imports = subprocess.run(
+        [sys.executable, "-X", "importtime", *command[1:]], cwd=ROOT, capture_output=True, text=True
+    )
+    modules = [line.split("|") for line in imports.stderr.splitlines() if line.startswith("import time:")]
+    top = sum(int(cumulative) for _, cumulative, name in modules[1:] if not name.startswith("  "))
+    return [
+        (
+            f"{spec.name}, one small spec, cold, in a fresh process",
+            mine.cell(),
+            theirs.cell(),
+            mine.ratio(theirs) + "; target <= 0.3 s and <= 0.25 time" if mine.ok and theirs.ok else "-",
+        ),
+        (f"{spec.name}, the same with `--no-cache` (the templates compiled too)", bare.cell(), "-", "-"),
+        (
+            f"{spec.name}: imports (`python -X importtime`, top level), and `python -c pass`",
+            f"{top / 1000:.0f} ms of imports, {len(modules)} modules",
+            f"python -c pass {python.seconds:.2f} s",
+            "-",
+        ),
+    ]
+
+
 def ours_only_rows(work: Path) -> list[Row]:
     out, cache = work / "out", work / "cache"
     cold = measure(ours(SPECS, out, cache), ROOT, fresh(out, cache))
@@ -312,15 +368,64 @@ def first_call_row(work: Path) -> Row:
     )
 
 
-def call_row() -> Row:
-    from bench.call_overhead import overhead
+def call_rows() -> list[Row]:
+    from bench.call_overhead import overheads
 
-    generated, bare = overhead()
+    return [
+        (
+            f"per call on MockTransport, {what}",
+            f"{figures.generated * 1e6:.0f} us",
+            f"bare httpx {figures.bare * 1e6:.0f} us",
+            f"{figures.ratio:.2f} (target <= 1.2)",
+        )
+        for what, figures in overheads().items()
+    ]
+
+
+def serve_start(out: Path, vendor: str) -> tuple[float, float]:
+    """Seconds from starting `serve` in a fresh process to its banner, and to its
+    first answer (the spec it serves)."""
+    import re
+    import urllib.request
+
+    start = time.perf_counter()
+    command = [sys.executable, "-m", "generator", "serve", vendor, "--port", "0", "--out", str(out)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        banner = time.perf_counter() - start
+        found = re.search(r"\(spec: (\S+)\)", line)
+        if not found:
+            raise RuntimeError(f"serve printed no banner: {line!r}")
+        while True:
+            try:
+                with urllib.request.urlopen(found.group(1), timeout=TIMEOUT) as answer:
+                    answer.read()
+                break
+            except OSError:  # not listening yet
+                time.sleep(0.01)
+        return banner, time.perf_counter() - start
+    finally:
+        process.kill()
+        process.wait()
+
+
+def serve_row(work: Path) -> Row:
+    """`serve` on a large generated package: its start-up, to the banner and to the first answer."""
+    from bench.inputs import DIRECTORY, VERSION, npm_package, operation_count
+
+    spec = npm_package(DIRECTORY, VERSION, CACHE, [f"api/{SERVED}"]) / "api" / SERVED
+    out = work / "served"
+    subprocess.run(ours([spec], out, work / "cache", "--no-cache"), cwd=ROOT, capture_output=True, check=True)
+    [vendor] = [p.parent.name for p in out.glob("*/server.py")]
+    times = [serve_start(out, vendor) for _ in range(REPEAT)]
+    banner, answer = statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
     return (
-        "per call on MockTransport",
-        f"{generated * 1e6:.0f} us",
-        f"bare httpx {bare * 1e6:.0f} us",
-        f"{generated / bare:.2f} (target <= 1.3)",
+        f"serve {SERVED} ({operation_count(spec)} operations): to the banner; to the first answer",
+        f"{banner:.2f} s; {answer:.2f} s",
+        "-",
+        "target <= 1 s",
     )
 
 
@@ -340,6 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"measuring ({REPEAT} runs each, medians) in {work} ...", file=sys.stderr)
     peers: dict[int, Measured] = {}  # the peer on the synthetic specs, by size
     groups: dict[str, Callable[[], list[Row]]] = {
+        "small": lambda: small_rows(work),
         "ours": lambda: ours_only_rows(work),
         "peer-specs": lambda: [peer_specs_row(work)],
         "synthetic": lambda: synthetic_rows(work, peers),
@@ -348,7 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "incremental": lambda: [incremental_row(work, peers)],
         "import": import_rows,
         "first-call": lambda: [first_call_row(work)],
-        "call": lambda: [call_row()],
+        "call": call_rows,
+        "serve": lambda: [serve_row(work)],
     }
     rows: list[Row] = []
     for name in ROWS:

@@ -7,7 +7,6 @@ import shlex
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -109,6 +108,8 @@ config_option = click.option(
 
 def version() -> str:
     """This package's version, as installed."""
+    from importlib import metadata  # 50 ms of imports: only for --version
+
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:

@@ -194,9 +194,10 @@ def render_all(
 ) -> dict[PurePosixPath, str]:
     """Every generated file, formatted, in memory; with `unified`, the `meetings`
     package too."""
+    from .compiled import template_code
     from .render import environment, meetings, render, runtime
 
-    env = environment()
+    env = environment(code=template_code(cache))
     rendered: dict[PurePosixPath, str] = {}
     copied: dict[PurePosixPath, str] = {}
     apis = list(apis)

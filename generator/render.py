@@ -85,9 +85,11 @@ def argument_line(argument: Argument) -> Code:
     return Code(parameter(argument.name, argument.annotation, argument.default))
 
 
-def environment(root: Path = TEMPLATES) -> jinja2.Environment:
+def environment(root: Path = TEMPLATES, code: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The templates' environment; `code` keeps their compiled code between runs."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root),
+        bytecode_cache=code,
         undefined=jinja2.StrictUndefined,
         finalize=_only_code,
         trim_blocks=True,
