@@ -4,7 +4,8 @@
       collections:
         meetings:
           schema: /components/schemas/Meeting     # the items' schema
-          id: {field: meetingId, kind: integer}   # kind: integer, uuid, token or digits
+          id: {field: meetingId, kind: integer}   # kind: integer, uuid, token or digits;
+                                                  # pattern: ids a regular expression matches
           spawn: {occurrences: {embed: meeting}}  # a child item per item, embedding it
           rules: [{rule: within-days, fields: [start, end], days: 14}]
 
@@ -79,12 +80,13 @@ def _collection(findings: Findings, raw: Any, pointer: str, names: set[str]) -> 
             findings.add(where, f"schema {schema!r} does not resolve to a schema in the spec")
     where = join(pointer, "id")
     ident = findings.mapping(raw.get("id", {}), where, "id")
-    findings.keys(ident, where, ("field", "kind"), "id")
+    findings.keys(ident, where, ("field", "kind", "pattern"), "id")
     id_field = findings.text(ident["field"], join(where, "field"), "id field") if "field" in ident else "id"
     kind = ident.get("kind", "token")
     if not _one_of(kind, ID_KINDS):
         listed = ", ".join(ID_KINDS)
         findings.add(join(where, "kind"), f"id kind {kind!r} is not one of {listed}{suggestion(kind, ID_KINDS)}")
+    pattern = findings.text(ident["pattern"], join(where, "pattern"), "id pattern") if "pattern" in ident else ""
     spawn: dict[str, str] = {}
     for child, entry in findings.mapping(raw.get("spawn", {}), join(pointer, "spawn"), "spawn").items():
         where = join(pointer, "spawn", child)
@@ -97,7 +99,7 @@ def _collection(findings: Findings, raw: Any, pointer: str, names: set[str]) -> 
             spawn[str(child)] = findings.text(entry["embed"], join(where, "embed"), "embed")
     rules = findings.sequence(raw.get("rules", []), join(pointer, "rules"), "rules")
     constraints = tuple(_constraint(findings, r, join(pointer, "rules", i)) for i, r in enumerate(rules))
-    return Collection(schema, id_field, str(kind), spawn, constraints)
+    return Collection(schema, id_field, str(kind), spawn, constraints, pattern)
 
 
 def _constraint(findings: Findings, raw: Any, pointer: str) -> Constraint:
@@ -172,16 +174,22 @@ def parse_action(
         return None
     if collections.get(read.get("collection", "")) is None and action != "static":
         return None  # its collection has a finding of its own
-    fake = FakeAction(action=str(action), **read)
-    if action == "list" and isinstance(paging, dict):  # it pages as x-pagination says
-        limit, items = str(paging.get("limit") or ""), str(paging.get("items") or "")
-        text = {k: str(paging.get(k) or "") for k in ("style", "param", "cursor", "page", "pages", "total")}
-        fake = replace(fake, limit=fake.limit or limit, output=fake.output or items, paging=Paging(**text))
+    fake = with_paging(FakeAction(action=str(action), **read), paging)
     for parameter in parameters:
         if parameter.location == "query" and parameter.wire_name not in fake.reads():
             message = f"the action neither reads nor ignores query parameter {parameter.wire_name!r}: the fake answers 400 to it"
             findings.add(pointer, message)
     return fake
+
+
+def with_paging(fake: FakeAction, paging: Any) -> FakeAction:
+    """A list action that pages as its operation's `x-pagination` says (`paging`, if
+    the model follows it): the one place an action, declared or inferred, gets its paging."""
+    if fake.action != "list" or not isinstance(paging, dict):
+        return fake
+    limit, items = str(paging.get("limit") or ""), str(paging.get("items") or "")
+    text = {k: str(paging.get(k) or "") for k in ("style", "param", "cursor", "page", "pages", "total")}
+    return replace(fake, limit=fake.limit or limit, output=fake.output or items, paging=Paging(**text))
 
 
 class _Reader:

@@ -21,6 +21,8 @@ import typing
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 
+import pydantic
+
 from ._fake_query import (
     holds,
     instant,
@@ -37,9 +39,12 @@ from ._fake_records import Collection, Constraint, FakeAction
 from ._fake_samples import (
     address,
     complete,
+    completed,
     defaults,
     example,
     fill_read_only,
+    merged,
+    numbered,
     project,
     sample,
     success_schema,
@@ -58,7 +63,9 @@ from ._server_runtime import (
 DEFAULT_PAGE_SIZE = 30
 # The values of an action's other path parameters (not its key's, not its
 # parent's): `accountId`, `extensionId`. An item made under one scope is seen
-# only under it; items stored without one (seeded) are seen under every scope.
+# only under scopes that give its parameters the same values: made at
+# `/users/7/meetings`, it is seen at `/meetings/{meetingId}` (no `userId`) but not
+# at `/users/8/meetings`. Items stored without one (seeded) are seen under every scope.
 Scope = tuple[tuple[str, str], ...]
 _COUNT = re.compile(r"0|[1-9][0-9]*")
 
@@ -189,7 +196,13 @@ class Fake(HandlerTable):
                 data = self._run(Call(operation, action, params, body, scope))
             if route.result_type is None or data is None:
                 return None
-            return adapter(route.result_type).validate_python(data)
+            try:
+                return adapter(route.result_type).validate_python(data)
+            except pydantic.ValidationError:
+                if action.action != "static":
+                    raise
+                data = self.fallback(route)  # an example that does not fit
+                return adapter(route.result_type).validate_python(data)
 
         return handle
 
@@ -203,6 +216,13 @@ class Fake(HandlerTable):
 
     def _static(self, call: Call) -> JSON:
         return example(call.operation, self._spec)
+
+    def fallback(self, route: Route) -> JSON:
+        """What a `static` action answers when the spec's example does not fit the
+        answer's type: a sample of its schema."""
+        operation = pointer_get(self._spec.document, route.pointer)
+        schema = success_schema(operation, self._spec)
+        return sample(schema, self._spec) if schema else None
 
     def _create(self, call: Call) -> JSON:
         action = call.action
@@ -305,7 +325,7 @@ class Fake(HandlerTable):
         schema = self._collection(collection).schema
         if not schema:
             return {}
-        found = self._spec.resolve(pointer_get(self._spec.document, schema))
+        found = merged(pointer_get(self._spec.document, schema), self._spec)
         return found.get("properties") or {}
 
     def _read_only(self, collection: str) -> list[str]:
@@ -330,8 +350,8 @@ class Fake(HandlerTable):
         """Whether the item is stored, and seen under `scope`."""
         if key not in self._data.get(collection, {}).get(parent, {}):
             return False
-        stored = self._scopes.get((collection, parent, key))
-        return stored is None or stored == scope
+        stored = dict(self._scopes.get((collection, parent, key), ()))
+        return all(stored.get(name, value) == value for name, value in scope)
 
     def _found(self, call: Call, place: Place) -> JSON:
         """The item at `place`, seen under the call's scope and matching its action's
@@ -361,7 +381,10 @@ class Fake(HandlerTable):
         return item
 
     def _store_at(self, place: Place, item: dict[str, JSON], scope: Scope) -> JSON:
-        return self._store(place.collection, place.parent, item, place.key, scope)
+        """Store a changed item; it keeps the scope it was made under."""
+        kept = dict(self._scopes.get((place.collection, place.parent, place.key), ()))
+        scoped = tuple(sorted({**kept, **dict(scope)}.items()))
+        return self._store(place.collection, place.parent, item, place.key, scoped)
 
     def _store(
         self,
@@ -376,12 +399,12 @@ class Fake(HandlerTable):
         if key is None:
             key = str(item[id_field]) if item.get(id_field) is not None else None
         if key is None:
-            value = self._new_id(settings.id_kind)
+            value = self._new_id(settings)
             item[id_field], key = value, str(value)
         _check_rules(settings.rules, item)
         if settings.schema:
-            schema = self._spec.resolve(
-                pointer_get(self._spec.document, settings.schema)
+            schema = merged(
+                pointer_get(self._spec.document, settings.schema), self._spec
             )
             url = address(collection, parent, key)
             fill_read_only(item, schema, self._spec, url)
@@ -409,8 +432,12 @@ class Fake(HandlerTable):
                 for gone in child.pop(key, {}):
                     self._scopes.pop((name, key, gone), None)
 
-    def _new_id(self, kind: str) -> JSON:
-        number = next(self._ids)
+    def _new_id(self, settings: Collection) -> JSON:
+        number, kind = next(self._ids), settings.id_kind
+        if settings.id_pattern:
+            made = numbered(settings.id_pattern, number)
+            if made is not None:
+                return made
         if kind == "integer":
             return number
         if kind == "digits":
@@ -496,14 +523,15 @@ class Fake(HandlerTable):
                 _put(answer, paging.pages, max(1, -(-len(items) // size)))
         if paging and style == "offset" and paging.total:
             _put(answer, paging.total, len(items))
-        return project(answer, success_schema(call.operation, self._spec), self._spec)
+        schema = success_schema(call.operation, self._spec)
+        return completed(project(answer, schema, self._spec), schema, self._spec)
 
     def _answer(self, call: Call, item: JSON) -> JSON:
         schema = success_schema(call.operation, self._spec)
         if not schema:
             return None
         answer = _put(self._skeleton(call), call.action.output, copy.deepcopy(item))
-        return project(answer, schema, self._spec)
+        return completed(project(answer, schema, self._spec), schema, self._spec)
 
     def _skeleton(self, call: Call) -> JSON:
         """A response body the schema accepts, with the operation's constant fields."""
@@ -560,8 +588,26 @@ def _put(document: JSON, pointer: str, value: JSON) -> JSON:
     if not pointer:
         return value
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    if not isinstance(document, (dict, list)):
+        document = [] if tokens[0].isdigit() else {}
     node = document
-    for token in tokens[:-1]:
-        node = node.setdefault(token, {})
-    node[tokens[-1]] = value
+    for token, following in zip(tokens, tokens[1:]):
+        node = _step(node, token, [] if following.isdigit() else {})
+    _step(node, tokens[-1], value, replace=True)
     return document
+
+
+def _step(node: typing.Any, token: str, value: JSON, replace: bool = False) -> JSON:
+    """The child `token` of an object or array (`value` where there is none, or
+    with `replace`); an array's index past its end appends."""
+    if isinstance(node, list):
+        index = int(token) if token.isdigit() else len(node)
+        if index >= len(node):
+            node.append(value)
+            return value
+        if replace:
+            node[index] = value
+        return node[index]
+    if replace or not isinstance(node.get(token), (dict, list)):
+        node[token] = value
+    return node[token]

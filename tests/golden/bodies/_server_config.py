@@ -18,5 +18,10 @@ SETTINGS = ServerSettings(base_path="/v2")
 COLLECTIONS: dict[str, Collection] = {}
 """The fake's collections (`x-fake` at the top level), by name."""
 
-ACTIONS: dict[str, FakeAction] = {}
+ACTIONS: dict[str, FakeAction] = {
+    "log_in": FakeAction(action="static"),
+    "upload_file": FakeAction(action="static"),
+    "download_file": FakeAction(action="static"),
+    "get_file_name": FakeAction(action="static"),
+}
 """What the fake does for each operation (its `x-fake`), by handler method."""

@@ -18,5 +18,10 @@ SETTINGS = ServerSettings()
 COLLECTIONS: dict[str, Collection] = {}
 """The fake's collections (`x-fake` at the top level), by name."""
 
-ACTIONS: dict[str, FakeAction] = {}
+ACTIONS: dict[str, FakeAction] = {
+    "add_pet": FakeAction(action="static"),
+    "get_tag": FakeAction(action="static"),
+    "list_owners": FakeAction(action="static"),
+    "get_root_folder": FakeAction(action="static"),
+}
 """What the fake does for each operation (its `x-fake`), by handler method."""

@@ -24,5 +24,10 @@ SETTINGS = ServerSettings(
 COLLECTIONS: dict[str, Collection] = {}
 """The fake's collections (`x-fake` at the top level), by name."""
 
-ACTIONS: dict[str, FakeAction] = {}
+ACTIONS: dict[str, FakeAction] = {
+    "list_items": FakeAction(action="static", ignore=("tag", "kind", "limit", "from")),
+    "create_item": FakeAction(action="static"),
+    "put_note": FakeAction(action="static"),
+    "get_health": FakeAction(action="static"),
+}
 """What the fake does for each operation (its `x-fake`), by handler method."""

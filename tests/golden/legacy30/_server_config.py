@@ -15,8 +15,12 @@ __all__ = ["ACTIONS", "COLLECTIONS", "SETTINGS"]
 SETTINGS = ServerSettings()
 """Error answers (`x-server`), how credentials are checked, and the paths served."""
 
-COLLECTIONS: dict[str, Collection] = {}
+COLLECTIONS: dict[str, Collection] = {
+    "records": Collection(schema="/components/schemas/Record", id_kind="integer")
+}
 """The fake's collections (`x-fake` at the top level), by name."""
 
-ACTIONS: dict[str, FakeAction] = {}
+ACTIONS: dict[str, FakeAction] = {
+    "get_record": FakeAction(action="read", collection="records", key="id")
+}
 """What the fake does for each operation (its `x-fake`), by handler method."""

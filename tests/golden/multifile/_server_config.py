@@ -15,8 +15,14 @@ __all__ = ["ACTIONS", "COLLECTIONS", "SETTINGS"]
 SETTINGS = ServerSettings()
 """Error answers (`x-server`), how credentials are checked, and the paths served."""
 
-COLLECTIONS: dict[str, Collection] = {}
+COLLECTIONS: dict[str, Collection] = {
+    "people": Collection(
+        schema="/x-bundled/shared~1people.yaml/Person", id_field="name"
+    )
+}
 """The fake's collections (`x-fake` at the top level), by name."""
 
-ACTIONS: dict[str, FakeAction] = {}
+ACTIONS: dict[str, FakeAction] = {
+    "get_person": FakeAction(action="read", collection="people", key="name")
+}
 """What the fake does for each operation (its `x-fake`), by handler method."""

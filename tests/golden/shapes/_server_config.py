@@ -18,5 +18,24 @@ SETTINGS = ServerSettings()
 COLLECTIONS: dict[str, Collection] = {}
 """The fake's collections (`x-fake` at the top level), by name."""
 
-ACTIONS: dict[str, FakeAction] = {}
+ACTIONS: dict[str, FakeAction] = {
+    "get_booleans": FakeAction(action="static"),
+    "send_booleans": FakeAction(action="static"),
+    "get_enums": FakeAction(action="static"),
+    "send_enums": FakeAction(action="static"),
+    "get_defaults": FakeAction(action="static", ignore=("color", "shade")),
+    "send_defaults": FakeAction(action="static"),
+    "get_contact": FakeAction(action="static"),
+    "send_contact": FakeAction(action="static"),
+    "get_drawing": FakeAction(action="static"),
+    "send_drawing": FakeAction(action="static"),
+    "get_constraints": FakeAction(action="static"),
+    "send_constraints": FakeAction(action="static"),
+    "get_loose": FakeAction(action="static"),
+    "send_loose": FakeAction(action="static"),
+    "get_patterns": FakeAction(action="static"),
+    "send_patterns": FakeAction(action="static"),
+    "get_bad_defaults": FakeAction(action="static"),
+    "send_bad_defaults": FakeAction(action="static"),
+}
 """What the fake does for each operation (its `x-fake`), by handler method."""

@@ -18,5 +18,8 @@ SETTINGS = ServerSettings()
 COLLECTIONS: dict[str, Collection] = {}
 """The fake's collections (`x-fake` at the top level), by name."""
 
-ACTIONS: dict[str, FakeAction] = {}
+ACTIONS: dict[str, FakeAction] = {
+    "get_legacy": FakeAction(action="static", ignore=("color", "shade")),
+    "send_legacy": FakeAction(action="static"),
+}
 """What the fake does for each operation (its `x-fake`), by handler method."""
