@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import re
 import sys
 import typing
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from generator.runtime._fake_samples import merged, sample
 from generator.runtime._server_runtime import Spec, pointer_get
 
 PUBLIC = sorted((ROOT / "tests" / "fixtures" / "public").glob("*.json"))
+# and ours: items in envelopes and arrays, ids a pattern shapes, items made under a parent
+FIXTURES = [*PUBLIC, *sorted((ROOT / "tests" / "fixtures" / "inferred").glob("*.yaml"))]
 CHANGED = "changed by the test"
 
 
@@ -29,7 +32,7 @@ CHANGED = "changed by the test"
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every public fixture generated into one folder, importable."""
     out = tmp_path_factory.mktemp("public")
-    pipeline.generate(PUBLIC, out, all_specs=False)
+    pipeline.generate(FIXTURES, out, all_specs=False)
     sys.path.insert(0, str(out))
     yield out
     sys.path.remove(str(out))
@@ -106,7 +109,7 @@ def groups(api: Api) -> dict[str, dict[str, Operation]]:
     return found_groups
 
 
-@pytest.mark.parametrize("fixture", PUBLIC, ids=[p.stem for p in PUBLIC])
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
 def test_a_public_spec_round_trips_through_its_inferred_fake(fixture: Path, generated: Path) -> None:
     api, findings = pipeline.check_spec(fixture)
     assert api is not None, findings
@@ -130,6 +133,7 @@ def test_a_public_spec_round_trips_through_its_inferred_fake(fixture: Path, gene
             item = found(made, create.fake.output if create.fake else "")
             key = spelled(item, collection.id_field)
             assert key is not None
+            assert re.search(collection.id_pattern, str(key)), (collection.id_pattern, key)
             params[ops["read"].fake.key] = key  # type: ignore[union-attr]
             got = wire(package.call(client, ops["read"], params))
             assert spelled(found(got, ops["read"].fake.output), collection.id_field) == key  # type: ignore[union-attr]

@@ -60,7 +60,7 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     default_security = requirements(data.get("security"))
     collections = parse_collections(findings)
     operations, problems = OperationParser(findings, schemas, default_security, collections).parse_all()
-    inferred = infer(data, operations, collections)  # for the operations without x-fake
+    inferred = infer(data, operations)  # for the operations without x-fake
     operations = [replace(op, fake=inferred.actions.get(op.pointer, op.fake)) for op in operations]
     used = list(dict.fromkeys(name for op in operations for alternative in op.security for name in alternative))
     security = parse_schemes(findings, package, used)

@@ -16,7 +16,8 @@ parameter the operation declares that its action neither reads nor `ignore`s is
 a finding (the fake answers 400 when it is sent), and the action is kept.
 
 The records are the runtime's own classes (`runtime/_fake_records.py`), which the
-generated `_server_config.py` constructs. A collection or an action with a
+generated `_server_config.py` constructs; `inference.py` makes the same records for
+the operations without `x-fake`. A collection or an action with a
 finding is left out: the fake answers 501 for that operation.
 """
 

@@ -23,7 +23,7 @@ Query parameters an inferred action does not read are ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -82,10 +82,10 @@ def shape(path: str) -> Shape | None:
 class Inference:
     """Infers over one document's operations."""
 
-    def __init__(self, data: Any, operations: Sequence[Operation], taken: Iterable[str]) -> None:
+    def __init__(self, data: Any, operations: Sequence[Operation]) -> None:
         self.data = data
         self.operations = [op for op in operations if not self._explicit(op)]
-        self.taken = set(taken)  # collection names `x-fake` declares
+        self.taken: set[str] = set()  # the names of the collections inferred so far
 
     def _explicit(self, op: Operation) -> bool:
         node = _get(self.data, op.pointer)
@@ -146,14 +146,15 @@ class Inference:
         return ""
 
     def locate(self, schema: tuple[str, Any], id_field: str, noun: str, depth: int = 0) -> tuple[str, str] | None:
-        """(where in the answer, the schema's pointer) of the item that has `id_field`:
-        the answer itself, its first element (`/0`), or under a property."""
+        """(where in the answer, the schema's pointer) of the item that has `id_field`
+        (spelled in any case, with or without `_`): the answer itself, its first
+        element (`/0`), or under a property."""
         pointer, node = schema
         if self.kind(node) == "array" and isinstance(node, dict) and "items" in node:
             inner = self.locate(self.deref(join(pointer, "items"), node["items"]), id_field, noun, depth + 1)
             return None if inner is None else ("/0" + inner[0], inner[1])
         properties = self.properties(pointer, node)
-        if id_field in properties:
+        if normal(id_field) in map(normal, properties):  # `meetingid` names `meetingId`
             return "", pointer
         if depth > 1:
             return None
@@ -173,7 +174,8 @@ class Inference:
         arrays = [n for n, (_, v) in properties.items() if self.kind(v) == "array"]
         for name in arrays:
             items = properties[name][1].get("items") if isinstance(properties[name][1], dict) else None
-            if items is not None and id_field in self.properties(join(properties[name][0], "items"), items):
+            inner = self.properties(join(properties[name][0], "items"), items) if items is not None else {}
+            if normal(id_field) in map(normal, inner):
                 return join("", name)
         return join("", arrays[0]) if len(arrays) == 1 else None
 
@@ -350,10 +352,11 @@ class Inference:
         return tuple(p.wire_name for p in op.parameters if p.location == "query" and p.wire_name not in read)
 
 
-def infer(data: Any, operations: Sequence[Operation], taken: Iterable[str]) -> Inferred:
-    """The fake's collections and actions for the operations without `x-fake`;
-    `taken`: collection names the spec's `x-fake` declares."""
-    return Inference(data, operations, taken).infer()
+def infer(data: Any, operations: Sequence[Operation]) -> Inferred:
+    """The fake's collections and actions for the operations without `x-fake`. A
+    collection the spec's `x-fake` declares under the same name replaces the inferred
+    one (`build_api` merges them so)."""
+    return Inference(data, operations).infer()
 
 
 def _get(data: Any, pointer: str) -> Any:
@@ -404,8 +407,12 @@ def explain(operations: Sequence[Operation], collections: dict[str, Collection],
 def _describe(action: FakeAction) -> str:
     """An action as its `x-fake` would say it: `read meetings key=meetingId`."""
     words = [action.action, action.collection]
-    for key in ("key", "input", "output", "limit", "totals", "sizes", "ignore"):
+    if action.parent:
+        words.append(f"parent={action.parent.collection}:{action.parent.param}")
+    for key in ("key", "input", "output", "limit", "totals", "sizes", "query", "values", "ignore"):
         value = getattr(action, key)
+        if isinstance(value, Mapping):
+            value = ",".join(f"{k}:{v}" for k, v in value.items())
         if value:
             words.append(f"{key}={','.join(value) if isinstance(value, tuple) else value}")
     if action.paging:

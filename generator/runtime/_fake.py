@@ -1,7 +1,9 @@
-"""A stateful in-memory fake of the API, driven by the spec's `x-fake` extensions.
+"""A stateful in-memory fake of the API, driven by the spec's `x-fake` extensions
+and, for the operations without one, by what the generator inferred from the spec.
 
-The generator reads and checks them, and the package's `_server_config` holds
-them as the records of `_fake_records.py`, where their keys are described. `Fake`
+The generator reads and checks them (or infers them), and the package's
+`_server_config` holds them as the records of `_fake_records.py`, where their keys
+are described. `Fake`
 keeps the items and answers each operation by its action: one handler per action
 (`HANDLERS`), each a method of the store. Lists select and order their items as
 `_fake_query.py` says; answers are completed with `_fake_samples.py`'s sample
@@ -508,7 +510,7 @@ class Fake(HandlerTable):
             start = (number - 1) * size if style == "page" else 0
         page = items[start : start + size] if style else items
         answer = self._skeleton(call)
-        _put(answer, action.output, copy.deepcopy(page))
+        answer = _put(answer, action.output, copy.deepcopy(page))
         for pointer in action.totals:
             _put(answer, pointer, len(items))
         for pointer in action.sizes:
