@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import minimal_spec
+from conftest import ROOT, minimal_spec
 
 from generator import pipeline
 from generator.model import Api
@@ -141,3 +141,16 @@ def test_lint_explain_fake_prints_each_operations_action(
     assert result.exit_code == 0, result.output
     assert "GET /widgets/{widgetId} (getWidget): read widgets key=widgetId [inferred]" in result.output
     assert "collection widgets: items /components/schemas/Widget, id 'widgetId' (uuid)" in result.output
+
+
+def test_items_in_envelopes_and_arrays_and_a_list_on_one_page() -> None:
+    api, findings = pipeline.check_spec(ROOT / "tests" / "fixtures" / "inferred" / "envelopes.yaml")
+    assert api is not None, findings
+    found = actions(api)
+    assert found["createThing"] == FakeAction("create", "things", output="/data")
+    assert found["updateThing"] == FakeAction("merge", "things", key="thingId", output="/thing")
+    assert found["createGadget"] == FakeAction("create", "gadgets", output="/0")  # `[{"gadgetid": 1}]`
+    assert found["listThings"] == FakeAction(
+        "list", "things", output="/things", limit="pageSize", totals=("/total",), envelope={"/nextPageToken": ""}
+    )
+    assert api.collections["things"].id_pattern == "^TH[0-9a-f]{32}$"

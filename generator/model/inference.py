@@ -12,7 +12,8 @@ operations without `x-fake`, as the same records `x-fake` gives (`runtime/_fake_
 - On it: GET item -> read, PUT -> replace, PATCH (or POST with a body) -> merge,
   DELETE -> delete, GET of the collection -> list, POST to it -> create. The item
   may sit in an envelope of the answer (`/data`, `/meeting`) or in an array (`/0`);
-  a list's array, totals and page size are its answer's properties.
+  a list's array, totals and page size are its answer's properties, and its next
+  page token is empty (paging follows `x-pagination`).
 - The other path parameters scope the items (see `runtime/_fake.py`), so an item
   made at `/users/{userId}/meetings` is read at `/meetings/{meetingId}`.
 - Everything else answers its example, or a sample of its schema (`static`).
@@ -22,6 +23,7 @@ Query parameters an inferred action does not read are ignored.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -312,9 +314,11 @@ class Inference:
                 ),
                 "",
             )
+            tokens = [n for n, (_, v) in properties.items() if self.kind(v) == "string" and _token(n)]
             action = FakeAction(
                 "list",
                 collection,
+                envelope={join("", n): "" for n in tokens},  # every item is on the one page
                 output=array,
                 limit=limit,
                 totals=tuple(join("", n) for n in integers if normal(n) in TOTALS),
@@ -377,6 +381,11 @@ def _identifier(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_") or "items"
 
 
+def _token(name: str) -> bool:
+    """Whether a list's field names the next page (`next_page_token`, `nextCursor`)."""
+    return "token" in normal(name) or "cursor" in normal(name)
+
+
 def _integer(parameter: Parameter) -> bool:
     return parameter.type == Scalar("int")
 
@@ -409,10 +418,10 @@ def _describe(action: FakeAction) -> str:
     words = [action.action, action.collection]
     if action.parent:
         words.append(f"parent={action.parent.collection}:{action.parent.param}")
-    for key in ("key", "input", "output", "limit", "totals", "sizes", "query", "values", "ignore"):
+    for key in ("key", "input", "output", "limit", "totals", "sizes", "query", "values", "envelope", "ignore"):
         value = getattr(action, key)
         if isinstance(value, Mapping):
-            value = ",".join(f"{k}:{v}" for k, v in value.items())
+            value = json.dumps(dict(value)) if value else ""
         if value:
             words.append(f"{key}={','.join(value) if isinstance(value, tuple) else value}")
     if action.paging:

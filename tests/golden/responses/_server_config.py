@@ -3,6 +3,7 @@
 
 The generator read these from the spec (its `x-server` and `x-fake` extensions,
 security schemes and first server URL) and checked them: `lint` reports mistakes.
+What it inferred for the operations without `x-fake`, `lint --explain-fake` prints.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ SETTINGS = ServerSettings(base_path="/v1")
 COLLECTIONS: dict[str, Collection] = {
     "reports": Collection(schema="/components/schemas/Report")
 }
-"""The fake's collections (`x-fake` at the top level), by name."""
+"""The fake's collections (`x-fake` at the top level, else inferred from the spec), by name."""
 
 ACTIONS: dict[str, FakeAction] = {
     "get_report": FakeAction(action="read", collection="reports", key="reportId"),
@@ -39,4 +40,4 @@ ACTIONS: dict[str, FakeAction] = {
     "get_odd": FakeAction(action="static", ignore=("limit",)),
     "post_wild": FakeAction(action="static"),
 }
-"""What the fake does for each operation (its `x-fake`), by handler method."""
+"""What the fake does for each operation (its `x-fake`, else inferred from the spec), by handler method."""
