@@ -149,10 +149,15 @@ def sample(schema: JSON, spec: Spec, depth: int = 0) -> JSON:
         return copy.deepcopy(schema["examples"][0])
     if schema.get("enum"):
         return schema["enum"][0]
+    if "const" in schema:
+        return copy.deepcopy(schema["const"])
     kind = schema.get("type", "object" if "properties" in schema else None)
     kind = (
         next((k for k in kind if k != "null"), None) if isinstance(kind, list) else kind
     )
+    options = schema.get("oneOf") or schema.get("anyOf")
+    if kind is None and isinstance(options, list) and options and depth < 6:
+        return sample(options[0], spec, depth + 1)  # the first alternative
     if kind == "object":
         value: dict[str, JSON] = {}
         if depth < 6:
@@ -370,6 +375,10 @@ def _string(schema: JSON) -> str:
         "uri": "https://example.com/",
         "uuid": str(uuid.uuid4()),
     }
+    pattern = schema.get("pattern")
+    shaped = matching(pattern) if isinstance(pattern, str) else None
+    if shaped is not None and str(schema.get("format")) not in formats:
+        return shaped
     return formats.get(
         str(schema.get("format")), "x" * max(1, int(schema.get("minLength", 1)))
     )
