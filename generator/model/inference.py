@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..pointers import deref, join
+from ..pointers import deref, join, resolve
 from ..runtime._fake_records import Collection, FakeAction
 from .api import Operation, Parameter
 from .fake import with_paging
@@ -249,7 +249,8 @@ class Inference:
         located = self.locate(answer, id_field, found.noun) if id_field else None
         if located is None:
             return None
-        kind, pattern = self._id(self.properties(located[1], _get(self.data, located[1]))[id_field][1])
+        item = self.properties(located[1], _get(self.data, located[1]))
+        kind, pattern = self._id(next((v for n, (_, v) in item.items() if normal(n) == normal(id_field)), {}))
         collection = Collection(located[1], id_field, kind, id_pattern=pattern)
         actions: dict[str, FakeAction] = {}
         for op, s in members:
@@ -364,16 +365,11 @@ def infer(data: Any, operations: Sequence[Operation]) -> Inferred:
 
 
 def _get(data: Any, pointer: str) -> Any:
-    node = data
-    for token in pointer.split("/")[1:] if pointer else ():
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
+    """The value at `pointer`; None where there is none."""
+    try:
+        return resolve(data, pointer)
+    except KeyError:
+        return None
 
 
 def _identifier(text: str) -> str:
