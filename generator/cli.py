@@ -183,7 +183,7 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool, explain_fake: b
 
 def _explain_fake(paths: list[Path], config: LintConfig) -> None:
     """`lint --explain-fake`: each spec's fake, operation by operation; exit 1 on errors."""
-    from .model.inference import explain
+    from .model.explain import explain
 
     failed = False
     for path in paths:
