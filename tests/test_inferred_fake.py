@@ -22,6 +22,8 @@ from generator.model import Api, Operation
 from generator.runtime._fake_samples import merged, sample
 from generator.runtime._server_runtime import Spec, pointer_get
 
+pytestmark = pytest.mark.slow  # generates three packages and serves their fakes
+
 PUBLIC = sorted((ROOT / "tests" / "fixtures" / "public").glob("*.json"))
 # and ours: items in envelopes and arrays, ids a pattern shapes, items made under a parent
 FIXTURES = [*PUBLIC, *sorted((ROOT / "tests" / "fixtures" / "inferred").glob("*.yaml"))]
