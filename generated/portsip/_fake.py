@@ -4,9 +4,8 @@ and, for the operations without one, by what the generator inferred from the spe
 
 The generator reads and checks them (or infers them), and the package's
 `_server_config` holds them as the records of `_fake_records.py`, where their keys
-are described. `Fake`
-keeps the items and answers each operation by its action: one handler per action
-(`HANDLERS`), each a method of the store. Lists select and order their items as
+are described. `Fake` keeps the items and answers each operation by its action:
+one handler per action (`HANDLERS`), each a method of the store. Lists select and order their items as
 `_fake_query.py` says; answers are completed with `_fake_samples.py`'s sample
 data. Everything is guarded by one lock, so concurrent requests never interleave.
 """
@@ -572,7 +571,8 @@ def _copied(action: FakeAction, body: JSON) -> dict[str, JSON]:
 
 
 def _put(document: JSON, pointer: str, value: JSON) -> JSON:
-    """Set the value at a pointer, creating objects on the way; the root for ""."""
+    """Set the value at a pointer, creating objects (arrays, before an index) on
+    the way; the root for ""."""
     if not pointer:
         return value
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
