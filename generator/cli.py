@@ -145,8 +145,13 @@ def main() -> None:
     help="Output format: the text of a terminal, JSON, or a CI system's report.",
 )
 @click.option("--list-rules", is_flag=True, help="List every rule with its default severity and exit.")
+@click.option(
+    "--explain-fake",
+    is_flag=True,
+    help="Print what the served fake does for each operation (its x-fake, or what was inferred) and exit.",
+)
 @config_option
-def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Path | None) -> None:
+def lint(specs: tuple[Path, ...], output: str, list_rules: bool, explain_fake: bool, config_path: Path | None) -> None:
     """Check SPECS (default: every file in specs/).
 
     Exits 1 on any error, and on warnings too when the configuration says
@@ -159,6 +164,10 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Pa
     if list_rules:
         for rule, (severity, summary) in catalogue().items():
             click.echo(f"{rule} ({severity}): {summary}")
+        return
+
+    if explain_fake:
+        _explain_fake(_specs(specs), _config(config_path))
         return
 
     def report(problems: list[Problem], paths: list[Path]) -> None:
@@ -178,6 +187,26 @@ def lint(specs: tuple[Path, ...], output: str, list_rules: bool, config_path: Pa
     report(problems, paths)
     failing = ("error",) if config.fail_on == "error" else ("error", "warning")
     sys.exit(1 if any(p.severity in failing for p in problems) else 0)
+
+
+def _explain_fake(paths: list[Path], config: LintConfig) -> None:
+    """`lint --explain-fake`: each spec's fake, operation by operation; exit 1 on errors."""
+    from .model.explain import explain
+
+    failed = False
+    for path in paths:
+        api, problems = pipeline.check_spec(path, config)
+        click.echo(f"{sources.display_path(path)}:")
+        if api is None:
+            failed = True
+            for problem in problems:
+                if problem.severity == "error":
+                    click.echo(f"  {problem}")
+            continue
+        for line in explain(api.operations, api.collections, api.document):
+            click.echo(f"  {line}")
+    if failed:
+        sys.exit(1)
 
 
 @main.command()

@@ -3,6 +3,7 @@
 
 The generator read these from the spec (its `x-server` and `x-fake` extensions,
 security schemes and first server URL) and checked them: `lint` reports mistakes.
+What it inferred for the operations without `x-fake`, `lint --explain-fake` prints.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ COLLECTIONS: dict[str, Collection] = {
     "meetings": Collection(schema="/components/schemas/Meeting"),
     "participants": Collection(schema="/components/schemas/MeetingParticipant"),
 }
-"""The fake's collections (`x-fake` at the top level), by name."""
+"""The fake's collections (`x-fake` at the top level, else inferred from the spec), by name."""
 
 ACTIONS: dict[str, FakeAction] = {
     "list_user_meetings": FakeAction(
@@ -147,4 +148,4 @@ ACTIONS: dict[str, FakeAction] = {
         parent=Parent(collection="meetings", param="id"),
     ),
 }
-"""What the fake does for each operation (its `x-fake`), by handler method."""
+"""What the fake does for each operation (its `x-fake`, else inferred from the spec), by handler method."""

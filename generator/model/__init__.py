@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..identifiers import Code, NameScope, class_name
 from ..load import Document
@@ -12,6 +13,7 @@ from . import resources as resource_groups
 from .api import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme, model_names
 from .extension import Findings
 from .fake import parse_collections
+from .inference import infer
 from .operations import RESERVED_METHODS, OperationParser, requirements
 from .parts import split
 from .schemas import SchemaParser
@@ -58,6 +60,8 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
     default_security = requirements(data.get("security"))
     collections = parse_collections(findings)
     operations, problems = OperationParser(findings, schemas, default_security, collections).parse_all()
+    inferred = infer(data, operations)  # for the operations without x-fake
+    operations = [replace(op, fake=inferred.actions.get(op.pointer, op.fake)) for op in operations]
     used = list(dict.fromkeys(name for op in operations for alternative in op.security for name in alternative))
     security = parse_schemes(findings, package, used)
     documented_url = _base_url(data.get("servers"))
@@ -94,7 +98,10 @@ def build_api(document: Document, package: str) -> Api | list[Problem]:
         document=data,
         warnings=sorted(set(findings.problems)),
         server=server,
-        collections={name: c for name, c in collections.items() if c is not None},
+        collections={
+            **inferred.collections,
+            **{name: c for name, c in collections.items() if c is not None},
+        },
         unified=unified,
     )
 

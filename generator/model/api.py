@@ -162,7 +162,7 @@ class Operation:
     accept: str = ""  # the Accept header: its media types, the preferred first
     group: str = ""  # the resource the spec puts it in: `x-resource` or its first tag
     resource: Code = Code("")  # the client attribute of its resource; "" when on the client itself
-    fake: FakeAction | None = None  # what the fake does for it (its `x-fake`)
+    fake: FakeAction | None = None  # what the fake does for it (its `x-fake`, else inferred)
 
     @property
     def success(self) -> Response | None:
@@ -365,7 +365,7 @@ class Api:
     sources: list[Path] = field(default_factory=list)  # every file the spec was read from
     warnings: list[Problem] = field(default_factory=list)  # what was typed loosely or left out
     server: ServerSettings = field(default_factory=ServerSettings)  # `x-server`, auth and paths
-    collections: dict[str, Collection] = field(default_factory=dict)  # the fake's (`x-fake`)
+    collections: dict[str, Collection] = field(default_factory=dict)  # the fake's (`x-fake`, else inferred)
 
     @property
     def root_operations(self) -> list[Operation]:

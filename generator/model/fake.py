@@ -4,7 +4,8 @@
       collections:
         meetings:
           schema: /components/schemas/Meeting     # the items' schema
-          id: {field: meetingId, kind: integer}   # kind: integer, uuid, token or digits
+          id: {field: meetingId, kind: integer}   # kind: integer, uuid, token or digits;
+                                                  # pattern: ids a regular expression matches
           spawn: {occurrences: {embed: meeting}}  # a child item per item, embedding it
           rules: [{rule: within-days, fields: [start, end], days: 14}]
 
@@ -15,7 +16,8 @@ parameter the operation declares that its action neither reads nor `ignore`s is
 a finding (the fake answers 400 when it is sent), and the action is kept.
 
 The records are the runtime's own classes (`runtime/_fake_records.py`), which the
-generated `_server_config.py` constructs. A collection or an action with a
+generated `_server_config.py` constructs; `inference.py` makes the same records for
+the operations without `x-fake`. A collection or an action with a
 finding is left out: the fake answers 501 for that operation.
 """
 
@@ -79,12 +81,13 @@ def _collection(findings: Findings, raw: Any, pointer: str, names: set[str]) -> 
             findings.add(where, f"schema {schema!r} does not resolve to a schema in the spec")
     where = join(pointer, "id")
     ident = findings.mapping(raw.get("id", {}), where, "id")
-    findings.keys(ident, where, ("field", "kind"), "id")
+    findings.keys(ident, where, ("field", "kind", "pattern"), "id")
     id_field = findings.text(ident["field"], join(where, "field"), "id field") if "field" in ident else "id"
     kind = ident.get("kind", "token")
     if not _one_of(kind, ID_KINDS):
         listed = ", ".join(ID_KINDS)
         findings.add(join(where, "kind"), f"id kind {kind!r} is not one of {listed}{suggestion(kind, ID_KINDS)}")
+    pattern = findings.text(ident["pattern"], join(where, "pattern"), "id pattern") if "pattern" in ident else ""
     spawn: dict[str, str] = {}
     for child, entry in findings.mapping(raw.get("spawn", {}), join(pointer, "spawn"), "spawn").items():
         where = join(pointer, "spawn", child)
@@ -97,7 +100,7 @@ def _collection(findings: Findings, raw: Any, pointer: str, names: set[str]) -> 
             spawn[str(child)] = findings.text(entry["embed"], join(where, "embed"), "embed")
     rules = findings.sequence(raw.get("rules", []), join(pointer, "rules"), "rules")
     constraints = tuple(_constraint(findings, r, join(pointer, "rules", i)) for i, r in enumerate(rules))
-    return Collection(schema, id_field, str(kind), spawn, constraints)
+    return Collection(schema, id_field, str(kind), spawn, constraints, pattern)
 
 
 def _constraint(findings: Findings, raw: Any, pointer: str) -> Constraint:

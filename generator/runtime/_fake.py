@@ -1,9 +1,10 @@
-"""A stateful in-memory fake of the API, driven by the spec's `x-fake` extensions.
+"""A stateful in-memory fake of the API, driven by the spec's `x-fake` extensions
+and, for the operations without one, by what the generator inferred from the spec.
 
-The generator reads and checks them, and the package's `_server_config` holds
-them as the records of `_fake_records.py`, where their keys are described. `Fake`
-keeps the items and answers each operation by its action: one handler per action
-(`HANDLERS`), each a method of the store. Lists select and order their items as
+The generator reads and checks them (or infers them), and the package's
+`_server_config` holds them as the records of `_fake_records.py`, where their keys
+are described. `Fake` keeps the items and answers each operation by its action:
+one handler per action (`HANDLERS`), each a method of the store. Lists select and order their items as
 `_fake_query.py` says; answers are completed with `_fake_samples.py`'s sample
 data. Everything is guarded by one lock, so concurrent requests never interleave.
 """
@@ -37,9 +38,12 @@ from ._fake_records import Collection, Constraint, FakeAction
 from ._fake_samples import (
     address,
     complete,
+    completed,
     defaults,
     example,
     fill_read_only,
+    merged,
+    numbered,
     project,
     sample,
     success_schema,
@@ -59,7 +63,9 @@ from ._server_runtime import (
 DEFAULT_PAGE_SIZE = 30
 # The values of an action's other path parameters (not its key's, not its
 # parent's): `accountId`, `extensionId`. An item made under one scope is seen
-# only under it; items stored without one (seeded) are seen under every scope.
+# only under scopes that give its parameters the same values: made at
+# `/users/7/meetings`, it is seen at `/meetings/{meetingId}` (no `userId`) but not
+# at `/users/8/meetings`. Items stored without one (seeded) are seen under every scope.
 Scope = tuple[tuple[str, str], ...]
 _COUNT = re.compile(r"0|[1-9][0-9]*")
 
@@ -312,7 +318,7 @@ class Fake(HandlerTable):
         schema = self._collection(collection).schema
         if not schema:
             return {}
-        found = self._spec.resolve(pointer_get(self._spec.document, schema))
+        found = merged(pointer_get(self._spec.document, schema), self._spec)
         return found.get("properties") or {}
 
     def _read_only(self, collection: str) -> list[str]:
@@ -337,8 +343,8 @@ class Fake(HandlerTable):
         """Whether the item is stored, and seen under `scope`."""
         if key not in self._data.get(collection, {}).get(parent, {}):
             return False
-        stored = self._scopes.get((collection, parent, key))
-        return stored is None or stored == scope
+        stored = dict(self._scopes.get((collection, parent, key), ()))
+        return all(stored.get(name, value) == value for name, value in scope)
 
     def _found(self, call: Call, place: Place) -> JSON:
         """The item at `place`, seen under the call's scope and matching its action's
@@ -368,7 +374,10 @@ class Fake(HandlerTable):
         return item
 
     def _store_at(self, place: Place, item: dict[str, JSON], scope: Scope) -> JSON:
-        return self._store(place.collection, place.parent, item, place.key, scope)
+        """Store a changed item; it keeps the scope it was made under."""
+        kept = dict(self._scopes.get((place.collection, place.parent, place.key), ()))
+        scoped = tuple(sorted({**kept, **dict(scope)}.items()))
+        return self._store(place.collection, place.parent, item, place.key, scoped)
 
     def _store(
         self,
@@ -383,12 +392,12 @@ class Fake(HandlerTable):
         if key is None:
             key = str(item[id_field]) if item.get(id_field) is not None else None
         if key is None:
-            value = self._new_id(settings.id_kind)
+            value = self._new_id(settings)
             item[id_field], key = value, str(value)
         _check_rules(settings.rules, item)
         if settings.schema:
-            schema = self._spec.resolve(
-                pointer_get(self._spec.document, settings.schema)
+            schema = merged(
+                pointer_get(self._spec.document, settings.schema), self._spec
             )
             url = address(collection, parent, key)
             fill_read_only(item, schema, self._spec, url)
@@ -416,8 +425,12 @@ class Fake(HandlerTable):
                 for gone in child.pop(key, {}):
                     self._scopes.pop((name, key, gone), None)
 
-    def _new_id(self, kind: str) -> JSON:
-        number = next(self._ids)
+    def _new_id(self, settings: Collection) -> JSON:
+        number, kind = next(self._ids), settings.id_kind
+        if settings.id_pattern:
+            made = numbered(settings.id_pattern, number)
+            if made is not None:
+                return made
         if kind == "integer":
             return number
         if kind == "digits":
@@ -501,7 +514,8 @@ class Fake(HandlerTable):
                 _put(answer, paging.pages, max(1, -(-len(items) // size)))
         if paging and style == "offset" and paging.total:
             _put(answer, paging.total, len(items))
-        answer = project(answer, success_schema(call.operation, self._spec), self._spec)
+        schema = success_schema(call.operation, self._spec)
+        answer = completed(project(answer, schema, self._spec), schema, self._spec)
         if paging and style == "link" and start + size < len(items):
             return Linked(answer, {paging.param: str(number + 1)})
         return answer
@@ -511,7 +525,7 @@ class Fake(HandlerTable):
         if not schema:
             return None
         answer = _put(self._skeleton(call), call.action.output, copy.deepcopy(item))
-        return project(answer, schema, self._spec)
+        return completed(project(answer, schema, self._spec), schema, self._spec)
 
     def _skeleton(self, call: Call) -> JSON:
         """A response body the schema accepts, with the operation's constant fields."""
@@ -564,12 +578,31 @@ def _copied(action: FakeAction, body: JSON) -> dict[str, JSON]:
 
 
 def _put(document: JSON, pointer: str, value: JSON) -> JSON:
-    """Set the value at a pointer, creating objects on the way; the root for ""."""
+    """Set the value at a pointer, creating objects (arrays, before an index) on
+    the way; the root for ""."""
     if not pointer:
         return value
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    if not isinstance(document, (dict, list)):
+        document = [] if tokens[0].isdigit() else {}
     node = document
-    for token in tokens[:-1]:
-        node = node.setdefault(token, {})
-    node[tokens[-1]] = value
+    for token, following in zip(tokens, tokens[1:]):
+        node = _step(node, token, [] if following.isdigit() else {})
+    _step(node, tokens[-1], value, replace=True)
     return document
+
+
+def _step(node: typing.Any, token: str, value: JSON, replace: bool = False) -> JSON:
+    """The child `token` of an object or array (`value` where there is none, or
+    with `replace`); an array's index past its end appends."""
+    if isinstance(node, list):
+        index = int(token) if token.isdigit() else len(node)
+        if index >= len(node):
+            node.append(value)
+            return value
+        if replace:
+            node[index] = value
+        return node[index]
+    if replace or not isinstance(node.get(token), (dict, list)):
+        node[token] = value
+    return node[token]

@@ -52,7 +52,7 @@ as if it had applied it.
 
 The top-level `x-fake.collections.NAME` (a `Collection`) gives the item
 schema, how ids are made (`id: {field: meetingId, kind: integer | uuid | token |
-digits}`), items to `spawn` in a child collection, and `rules` the schema cannot
+digits, pattern: '^RM[0-9a-f]{32}$'}`: a `pattern` makes ids it matches), items to `spawn` in a child collection, and `rules` the schema cannot
 express.
 """
 
@@ -107,6 +107,7 @@ class Collection:
     # A child collection that gets a copy of each new item -> the field embedding it.
     spawn: Mapping[str, str] = dataclasses.field(default_factory=dict)
     rules: tuple[Constraint, ...] = ()
+    id_pattern: str = ""  # new ids match this regular expression (before `id_kind`)
 
 
 @dataclasses.dataclass(frozen=True)

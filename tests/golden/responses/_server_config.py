@@ -3,6 +3,7 @@
 
 The generator read these from the spec (its `x-server` and `x-fake` extensions,
 security schemes and first server URL) and checked them: `lint` reports mistakes.
+What it inferred for the operations without `x-fake`, `lint --explain-fake` prints.
 """
 
 from __future__ import annotations
@@ -15,8 +16,28 @@ __all__ = ["ACTIONS", "COLLECTIONS", "SETTINGS"]
 SETTINGS = ServerSettings(base_path="/v1")
 """Error answers (`x-server`), how credentials are checked, and the paths served."""
 
-COLLECTIONS: dict[str, Collection] = {}
-"""The fake's collections (`x-fake` at the top level), by name."""
+COLLECTIONS: dict[str, Collection] = {
+    "reports": Collection(schema="/components/schemas/Report")
+}
+"""The fake's collections (`x-fake` at the top level, else inferred from the spec), by name."""
 
-ACTIONS: dict[str, FakeAction] = {}
-"""What the fake does for each operation (its `x-fake`), by handler method."""
+ACTIONS: dict[str, FakeAction] = {
+    "get_report": FakeAction(action="read", collection="reports", key="reportId"),
+    "put_thing": FakeAction(action="static"),
+    "get_document": FakeAction(action="static"),
+    "create_document": FakeAction(action="static"),
+    "upload_content": FakeAction(action="static"),
+    "put_note": FakeAction(action="static"),
+    "upload_image": FakeAction(action="static"),
+    "upload_blob": FakeAction(action="static"),
+    "echo": FakeAction(action="static"),
+    "ping": FakeAction(action="static"),
+    "search": FakeAction(action="static", ignore=("filter",)),
+    "get_item": FakeAction(action="static", ignore=("id",)),
+    "get_legacy": FakeAction(action="static"),
+    "get_range": FakeAction(action="static"),
+    "delete_gone": FakeAction(action="static"),
+    "get_odd": FakeAction(action="static", ignore=("limit",)),
+    "post_wild": FakeAction(action="static"),
+}
+"""What the fake does for each operation (its `x-fake`, else inferred from the spec), by handler method."""

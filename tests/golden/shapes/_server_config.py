@@ -3,6 +3,7 @@
 
 The generator read these from the spec (its `x-server` and `x-fake` extensions,
 security schemes and first server URL) and checked them: `lint` reports mistakes.
+What it inferred for the operations without `x-fake`, `lint --explain-fake` prints.
 """
 
 from __future__ import annotations
@@ -16,7 +17,26 @@ SETTINGS = ServerSettings()
 """Error answers (`x-server`), how credentials are checked, and the paths served."""
 
 COLLECTIONS: dict[str, Collection] = {}
-"""The fake's collections (`x-fake` at the top level), by name."""
+"""The fake's collections (`x-fake` at the top level, else inferred from the spec), by name."""
 
-ACTIONS: dict[str, FakeAction] = {}
-"""What the fake does for each operation (its `x-fake`), by handler method."""
+ACTIONS: dict[str, FakeAction] = {
+    "get_booleans": FakeAction(action="static"),
+    "send_booleans": FakeAction(action="static"),
+    "get_enums": FakeAction(action="static"),
+    "send_enums": FakeAction(action="static"),
+    "get_defaults": FakeAction(action="static", ignore=("color", "shade")),
+    "send_defaults": FakeAction(action="static"),
+    "get_contact": FakeAction(action="static"),
+    "send_contact": FakeAction(action="static"),
+    "get_drawing": FakeAction(action="static"),
+    "send_drawing": FakeAction(action="static"),
+    "get_constraints": FakeAction(action="static"),
+    "send_constraints": FakeAction(action="static"),
+    "get_loose": FakeAction(action="static"),
+    "send_loose": FakeAction(action="static"),
+    "get_patterns": FakeAction(action="static"),
+    "send_patterns": FakeAction(action="static"),
+    "get_bad_defaults": FakeAction(action="static"),
+    "send_bad_defaults": FakeAction(action="static"),
+}
+"""What the fake does for each operation (its `x-fake`, else inferred from the spec), by handler method."""
