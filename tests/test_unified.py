@@ -4,6 +4,7 @@ vendor whose spec maps onto it (`x-unified`), over real HTTP against its served 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime
 import importlib
 import inspect
@@ -291,6 +292,7 @@ def test_a_naive_datetime_is_refused_before_anything_is_sent(vendor: Vendor, mod
 def test_a_field_the_vendor_requires_left_out_is_named_before_anything_is_sent(vendor: Vendor, mode: str) -> None:
     async def scenario(client: Any, meetings: Any) -> None:
         required = {name for name, (needed, _) in written(vendor).items() if needed}
+        assert set(client.capabilities.required) == required  # what the capabilities say
         # any two times give the third: leave all three out where one is required
         left_out = required | (set(TIMES) if required & set(TIMES) else set())
         given = writable_samples(client, left_out)
@@ -352,3 +354,124 @@ def test_a_meeting_across_midnight_in_another_zone_keeps_its_instants(vendor: Ve
         assert times(listed) == (start, start + HOUR, HOUR)
 
     run(mode, vendor, scenario)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_times_come_back_in_the_meetings_zone_or_else_in_utc(vendor: Vendor, mode: str) -> None:
+    """The same instants, in the zone the vendor keeps for the meeting (`zoneinfo`),
+    in UTC where it keeps none; a create whose start is in a named zone is held there."""
+
+    async def scenario(client: Any, meetings: Any) -> None:
+        can = client.capabilities
+        zone = can.timezones[0] if can.timezones else "Asia/Kolkata"
+        given = writable_samples(client, {"start", "end", "duration", "timezone"})
+        held = "timezone" in can.writable
+        made = [meetings.Meeting(**given, start=START, duration=HOUR, **({"timezone": zone} if held else {}))]
+        made.append(meetings.Meeting(**given, start=START.astimezone(zoneinfo.ZoneInfo(zone)), duration=HOUR))
+        for meeting in made:
+            created = await value(client.create(meeting))
+            for read in (created, await value(client.get(created.id))):
+                assert times(read) == (START, START + HOUR, HOUR)  # the same instants
+                for moment in (read.start, read.end):
+                    if held:
+                        assert moment.tzinfo == zoneinfo.ZoneInfo(zone) and read.timezone == zone
+                    else:
+                        assert moment.tzinfo is datetime.UTC and read.timezone is None
+            await value(client.delete(created.id))
+
+    run(mode, vendor, scenario)
+
+
+def rules(can: Any, meetings: Any) -> list[Any]:
+    """A rule of each frequency the vendor stores, with each part it stores set."""
+    found = []
+    for frequency in can.recurrence:
+        parts: dict[str, Any] = {"frequency": frequency}
+        if "interval" in can.rule_parts:
+            parts["interval"] = 2
+        if frequency == "weekly" and "weekdays" in can.rule_parts:
+            parts["weekdays"] = ("MO", "WE")
+        if frequency == "monthly" and "month_day" in can.rule_parts:
+            parts["month_day"] = 15
+        if "count" in can.rule_parts:
+            parts["count"] = 5
+        elif "until" in can.rule_parts:
+            parts["until"] = START + datetime.timedelta(days=90)
+        found.append(meetings.Rule(**parts))
+    return found
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_a_recurrence_rule_goes_round_the_vendor_and_back(vendor: Vendor, mode: str) -> None:
+    """Daily, weekly (with weekdays) and monthly rules with an interval and an end,
+    where the vendor's spec can store them; `UnsupportedFieldError` elsewhere."""
+
+    async def scenario(client: Any, meetings: Any) -> None:
+        can = client.capabilities
+        given = writable_samples(client, {"recurrence"})
+        if not can.recurrence:
+            with pytest.raises(meetings.UnsupportedFieldError) as refused:
+                await value(client.create(meetings.Meeting(**given, recurrence="FREQ=DAILY;COUNT=3")))
+            assert refused.value.fields == ("recurrence",)
+            return
+        for rule in rules(can, meetings):
+            assert meetings.Rule.parse(str(rule)) == rule  # its RRULE text says the same
+            created = await value(client.create(meetings.Meeting(**given, recurrence=str(rule))))
+            assert created.recurrence == rule
+            assert (await value(client.get(created.id))).recurrence == rule
+            until = START + datetime.timedelta(days=30)
+            ended = rule.model_copy(update={"count": None, "until": until} if "until" in can.rule_parts else {})
+            changed = await value(client.update(created.id, meetings.Meeting(recurrence=ended)))
+            assert changed.recurrence == ended == (await value(client.get(created.id))).recurrence
+            assert changed.title == given["title"]
+        unstored = [part for part in ("interval", "weekdays", "count", "until") if part not in can.rule_parts]
+        if unstored:
+            with pytest.raises(meetings.UnsupportedFieldError, match=unstored[0]):
+                sample = {"interval": 2, "weekdays": ("MO",), "count": 2, "until": START}[unstored[0]]
+                rule = meetings.Rule(frequency="weekly", **{unstored[0]: sample})
+                await value(client.create(meetings.Meeting(**given, recurrence=rule)))
+
+    run(mode, vendor, scenario)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_twenty_creates_at_once_each_make_one_meeting(vendor: Vendor, mode: str) -> None:
+    """Twenty creates on one client at once: threads (sync), tasks (async)."""
+
+    async def scenario(client: Any, meetings: Any) -> None:
+        given = writable_samples(client, {"title"})
+        wanted = [meetings.Meeting(**given, title=f"Concurrent {i}") for i in range(20)]
+        if mode == "sync":
+            with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+                created = list(pool.map(client.create, wanted))
+        else:
+            created = await asyncio.gather(*(client.create(meeting) for meeting in wanted))
+        assert [m.title for m in created] == [m.title for m in wanted]
+        assert len({m.id for m in created}) == 20
+        listed = {m.id: m.title for m in await items(client.list())}
+        assert {m.id: m.title for m in created} == listed
+
+    run(mode, vendor, scenario)
+
+
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_the_page_sizes_the_capabilities_name_are_the_ones_taken(vendor: Vendor) -> None:
+    async def scenario(client: Any, meetings: Any) -> None:
+        for _ in range(3):
+            await value(client.create(meetings.Meeting(**writable_samples(client))))
+        sizes = client.capabilities.page_sizes
+        if sizes is None:  # not passed on: any size lists everything
+            assert len(await items(client.list(page_size=1))) == 3
+            return
+        least, most = sizes
+        assert len(await items(client.list(page_size=most or 2))) == 3
+        assert len(await items(client.list(page_size=least or 1))) == 3  # page after page
+        for refused in ([least - 1] if least else []) + ([most + 1] if most else []):
+            with pytest.raises(meetings.InvalidRequestError, match="page_size") as caught:
+                await items(client.list(page_size=refused))
+            assert caught.value.status_code is None  # refused before sending
+
+    run("sync", vendor, scenario)

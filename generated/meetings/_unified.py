@@ -658,7 +658,7 @@ class _Adapter:
     ) -> dict[str, typing.Any]:
         arguments = dict(verb.constants)
         if page_size is not None and verb.page_size:
-            arguments[verb.page_size] = page_size
+            arguments[verb.page_size] = self._page_size(page_size)
         arguments |= {name: self._context[key] for key, name in verb.arguments}
         if verb.id_argument and meeting_id is not None:
             arguments[verb.id_argument] = meeting_id
@@ -675,6 +675,18 @@ class _Adapter:
             except pydantic.ValidationError as exc:
                 raise _refusal(exc, self.vendor, verb) from exc
         return arguments
+
+    def _page_size(self, size: int) -> int:
+        """`size`, if the vendor's spec allows it; else `InvalidRequestError`."""
+        least, most = self.vendor.capabilities.page_sizes or (None, None)
+        if (least is not None and size < least) or (most is not None and size > most):
+            allowed = f"from {least or 1} to {'any' if most is None else most}"
+            raise InvalidRequestError(
+                f"page_size {size} is refused by {self.vendor.name}: {allowed}",
+                None,
+                None,
+            )
+        return size
 
     def _body_model(self, verb: Verb) -> type[pydantic.BaseModel]:
         """The vendor's model of `verb`'s request body."""
@@ -705,17 +717,22 @@ class _Adapter:
             given = _moved(given, _values(current, self.vendor))
         wire = _wire(given, self.vendor, creating=False)
         if verb.replace:
-            return _merged(self._writable(current, verb), wire)
-        if current is None:
+            changed = _merged(self._writable(current, verb), wire)
+        elif current is None:
             return wire
-        return {  # each object the changes write inside, whole
-            key: (
-                _merged(current[key], value)
-                if isinstance(value, dict) and isinstance(current.get(key), dict)
-                else value
-            )
-            for key, value in wire.items()
-        }
+        else:
+            changed = {  # each object the changes write inside, whole
+                key: (
+                    _merged(current[key], value)
+                    if isinstance(value, dict) and isinstance(current.get(key), dict)
+                    else value
+                )
+                for key, value in wire.items()
+            }
+        for field in self.vendor.fields:  # a rule is replaced whole, never merged
+            if field.parts and isinstance(given.get(field.name), Rule):
+                _put(changed, _written_at(field), _written(field, given[field.name]))
+        return changed
 
     def _needs_current(self, changes: Meeting) -> bool:
         return self.vendor.update.replace or _reads_first(changes, self.vendor)
@@ -766,7 +783,8 @@ class MeetingsClient(_Adapter):
 
     def list(self, page_size: int | None = None) -> Iterator[StoredMeeting]:
         """Every meeting, page after page, each page fetched when reached
-        (`page_size` items a page, where the vendor lets it be chosen)."""
+        (`page_size` items a page, where the vendor lets it be chosen; one
+        outside `capabilities.page_sizes` is an `InvalidRequestError`)."""
         verb = self.vendor.list
         answer = self._call(verb, **self._arguments(verb, page_size=page_size))
         items = answer if verb.paged else self._items(answer, verb)
@@ -851,7 +869,8 @@ class AsyncMeetingsClient(_Adapter):
 
     async def list(self, page_size: int | None = None) -> AsyncIterator[StoredMeeting]:
         """Every meeting, page after page, each page fetched when reached
-        (`page_size` items a page, where the vendor lets it be chosen)."""
+        (`page_size` items a page, where the vendor lets it be chosen; one
+        outside `capabilities.page_sizes` is an `InvalidRequestError`)."""
         verb = self.vendor.list
         arguments = self._arguments(verb, page_size=page_size)
         try:
