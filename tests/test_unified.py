@@ -476,3 +476,19 @@ def test_the_page_sizes_the_capabilities_name_are_the_ones_taken(vendor: Vendor)
             assert caught.value.status_code is None  # refused before sending
 
     run("sync", vendor, scenario)
+
+
+@pytest.mark.parametrize("vendor", UNIFIED, ids=[v.api.package for v in UNIFIED])
+def test_the_capabilities_say_what_an_attendee_is_as_the_spec_does(vendor: Vendor) -> None:
+    assert vendor.api.unified is not None
+    can = vendor.api.unified.capabilities
+    if "attendees" not in can.writable:
+        assert can.attendees == ""
+        return
+    _, schema = written(vendor)["attendees"]
+    field = vendor.spec["x-unified"]["fields"]["attendees"]
+    if schema.get("type") == "array":
+        schema = vendor.deref(schema["items"])
+        for token in field.get("key", "").split("/")[1:]:
+            schema = vendor.deref(schema["properties"][token])
+    assert can.attendees == ("email" if schema.get("format") == "email" else "id")

@@ -41,7 +41,7 @@ class Rule(pydantic.BaseModel):
     MONTHLY; INTERVAL; BYDAY, BYMONTHDAY; an end by COUNT or UNTIL).
 
     `Rule.parse("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10")` reads one; `str(rule)` writes it.
-    A `Meeting` takes either. Refusals are `InvalidRequestError`s.
+    A `Meeting` takes either (typed code, a `Rule`). Refusals are `InvalidRequestError`s.
     """
 
     model_config = pydantic.ConfigDict(frozen=True)
