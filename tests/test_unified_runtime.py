@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import datetime
 import importlib
+import zoneinfo
 from typing import Any
 
 import httpx
@@ -18,7 +19,15 @@ from generator.runtime import _unified as u
 from generator.runtime import _unified_records
 
 START = datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)
-JOINME = u.VendorMap(
+
+
+def mapped(can: dict[str, Any] | None = None, **parts: Any) -> u.VendorMap:
+    """A hand-written map, its capabilities the fields it keeps and writes (and `can`)."""
+    kept, written = _unified_records.kept_and_written(parts["fields"])
+    return u.VendorMap(**parts, capabilities=u.Capabilities(kept, written, **(can or {})))
+
+
+JOINME = mapped(
     name="joinme",
     package="generated.joinme",
     client="JoinMeClient",
@@ -68,7 +77,7 @@ def test_a_meeting_goes_round_the_vendor_and_back() -> None:
 
 
 def test_a_field_the_vendor_cannot_store_is_refused_before_anything_is_sent() -> None:
-    assert "timezone" not in JOINME.capabilities and {"end", "duration"} <= JOINME.capabilities
+    assert "timezone" not in JOINME.capabilities.kept and {"end", "duration"} <= set(JOINME.capabilities.kept)
     with u.connect(VENDORS, "joinme", access_token="t", base_url="http://127.0.0.1:9") as client:  # nothing listens
         with pytest.raises(u.UnsupportedFieldError, match="timezone") as caught:
             client.create(u.Meeting(title="x", start=START, end=START, timezone="Europe/Paris"))
@@ -135,7 +144,7 @@ def test_a_meeting_the_vendor_refuses_is_an_invalid_request_error() -> None:
         assert caught.value.status_code == 409  # join.me answers its rules with Conflict
 
 
-SHAPES = u.VendorMap(
+SHAPES = mapped(
     name="shapes",
     package="unused",
     client="Unused",
@@ -205,7 +214,8 @@ def test_a_meeting_of_the_wrong_types_is_an_invalid_request_not_pydantics_error(
 
 
 def test_a_required_vendor_field_no_unified_field_maps_is_named_by_its_pointer() -> None:
-    untitled = dataclasses.replace(JOINME, fields=tuple(f for f in JOINME.fields if f.name != "title"))
+    parts = {f.name: getattr(JOINME, f.name) for f in dataclasses.fields(JOINME) if f.name != "capabilities"}
+    untitled = mapped(**parts | {"fields": tuple(f for f in JOINME.fields if f.name != "title")})
     with u.connect({"joinme": untitled}, "joinme", access_token="t", base_url="http://127.0.0.1:9") as client:
         with pytest.raises(u.InvalidRequestError) as caught:  # nothing listens: refused before sending
             client.create(u.Meeting(start=START, end=START + datetime.timedelta(hours=1)))
@@ -239,3 +249,83 @@ def test_a_change_inside_an_object_of_the_meeting_reads_it_first_to_send_it_whol
     """A patch may replace the object whole (`when`, holding start and duration)."""
     assert u._reads_first(u.Meeting(start=START), SHAPES) is True
     assert u._reads_first(u.Meeting(title="top level"), SHAPES) is False
+
+
+ZONED = mapped(
+    {
+        "timezones": ("America/Los_Angeles", "Asia/Kolkata"),
+        "recurrence": ("weekly",),
+        "rule_parts": ("frequency", "weekdays", "count"),
+    },
+    name="zoned",
+    package="unused",
+    client="Unused",
+    create=u.Verb(""),
+    get=u.Verb(""),
+    list=u.Verb(""),
+    update=u.Verb(""),
+    delete=u.Verb(""),
+    fields=(
+        u.FieldMap("id", ("key",), read_only=True),
+        u.FieldMap("start", ("begins",)),
+        u.FieldMap("timezone", ("tz",), values=(("58", "America/Los_Angeles"), ("59", "Asia/Kolkata"))),
+        u.FieldMap(
+            "recurrence",
+            ("rec",),
+            values=((2, "weekly"),),
+            parts=(("frequency", ("type",)), ("weekdays", ("days",)), ("count", ("n",))),
+            days=(("2", "MO"), ("4", "WE")),
+            separator=",",
+            constants=((("kind",), "recurring"),),
+        ),
+    ),
+)
+
+
+def test_times_are_read_in_the_meetings_zone_and_a_time_without_offset_is_in_it() -> None:
+    kolkata = zoneinfo.ZoneInfo("Asia/Kolkata")
+    read = u.from_vendor({"key": 1, "begins": "2026-12-01T09:00:00", "tz": "59"}, ZONED)
+    assert read.timezone == "Asia/Kolkata" and read.start == datetime.datetime(2026, 12, 1, 9, tzinfo=kolkata)
+    assert read.start is not None and read.start.tzinfo == kolkata
+    read = u.from_vendor({"key": 1, "begins": "2026-12-01T09:00:00+01:00", "tz": "1"}, ZONED)  # an id not named
+    assert read.timezone is None and read.start is not None and read.start.tzinfo is datetime.UTC
+    assert read.start == START - datetime.timedelta(hours=1)
+    assert u.to_vendor(u.Meeting(timezone="Asia/Kolkata"), ZONED, creating=False) == {"tz": "59"}
+    with pytest.raises(u.InvalidRequestError, match="America/Los_Angeles, Asia/Kolkata") as caught:
+        u.to_vendor(u.Meeting(timezone="Europe/Paris"), ZONED, creating=False)
+    assert caught.value.fields == ("timezone",)
+    held = u.to_vendor(u.Meeting(start=START.astimezone(kolkata)), ZONED, creating=True)
+    assert held["tz"] == "59"  # a create's start in a named zone is held there
+
+
+def test_a_rule_is_an_rrule_subset_written_and_read_as_the_map_says() -> None:
+    rule = u.Rule.parse("RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=3")
+    assert rule == u.Rule(frequency=u.Recurrence.WEEKLY, weekdays=(u.Weekday.MO, u.Weekday.WE), count=3)
+    assert str(rule) == "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=3" and u.Rule.parse(str(rule)) == rule
+    until = u.Rule.parse("FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15;UNTIL=20270101T000000Z")
+    assert until.until == datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC) and until.interval == 2
+    assert str(until) == "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15;UNTIL=20270101T000000Z"
+    wire = u.to_vendor(u.Meeting(recurrence=str(rule)), ZONED, creating=False)
+    assert wire == {"rec": {"type": 2, "days": "2,4", "n": 3}, "kind": "recurring"}
+    assert u.from_vendor({"key": 1, **wire}, ZONED).recurrence == rule
+    with pytest.raises(u.UnsupportedFieldError, match=r"recurrence \(interval\)"):
+        u.to_vendor(u.Meeting(recurrence="FREQ=WEEKLY;INTERVAL=2"), ZONED, creating=False)
+    with pytest.raises(u.UnsupportedFieldError, match="daily"):
+        u.to_vendor(u.Meeting(recurrence="FREQ=DAILY"), ZONED, creating=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FREQ=WEEKLY;BYSETPOS=1",  # a part of RFC 5545 beyond the subset
+        "FREQ=WEEKLY;COUNT=2;UNTIL=20270101T000000Z",  # two ends
+        "FREQ=HOURLY",
+        "FREQ=WEEKLY;BYDAY=XX",
+        "FREQ=WEEKLY;UNTIL=tomorrow",
+        "FREQ=DAILY;INTERVAL=0",
+    ],
+)
+def test_a_rule_refused_is_an_invalid_request_naming_recurrence(text: str) -> None:
+    with pytest.raises(u.InvalidRequestError) as caught:
+        u.Meeting(recurrence=text)
+    assert caught.value.fields == ("recurrence",) and caught.value.status_code is None

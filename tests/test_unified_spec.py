@@ -59,6 +59,42 @@ MISTAKES = {
         "/x-unified/context/class",
         "context name 'class' must be a snake_case Python name",
     ),
+    "a zone that is no IANA name": (
+        broken(lambda u: u["fields"]["timezone"].update(values={"7": "Mars/Olympus_Mons"})),
+        "/x-unified/fields/timezone/values/7",
+        "'Mars/Olympus_Mons' is no IANA time zone name",
+    ),
+    "a rule without its frequency": (
+        broken(
+            lambda u: u["fields"].update(recurrence={"at": "/when", "interval": "/seconds", "values": {"d": "daily"}})
+        ),
+        "/x-unified/fields/recurrence",
+        "a recurrence rule needs 'frequency'",
+    ),
+    "a rule's part at nothing": (
+        broken(
+            lambda u: u["fields"].update(
+                recurrence={"at": "/when", "frequency": "/zone", "count": "/times", "values": {"d": "daily"}}
+            )
+        ),
+        "/x-unified/fields/recurrence/count",
+        "the recurrence object has nothing at '/times'",
+    ),
+    "a weekday it does not have": (
+        broken(
+            lambda u: u["fields"].update(
+                recurrence={
+                    "at": "/when",
+                    "frequency": "/zone",
+                    "weekdays": "/zone",
+                    "values": {"d": "daily"},
+                    "days": {"Mon": "MON"},
+                }
+            )
+        ),
+        "/x-unified/fields/recurrence/days/Mon",
+        "'MON' is no weekday",
+    ),
     "a verb left out": (
         broken(lambda u: u["operations"].pop("delete")),
         "/x-unified/operations",

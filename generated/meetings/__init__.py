@@ -16,6 +16,7 @@ from ._unified import (
     APIError,
     AsyncMeetingsClient,
     AuthenticationError,
+    Capabilities,
     ConfigurationError,
     ConnectionError,
     InvalidRequestError,
@@ -24,10 +25,12 @@ from ._unified import (
     MeetingsError,
     NotFoundError,
     Recurrence,
+    Rule,
     Status,
     StoredMeeting,
     UnsupportedFieldError,
     UnsupportedOperationError,
+    Weekday,
 )
 from ._vendors import VENDORS
 
@@ -38,6 +41,7 @@ __all__ = [
     "APIError",
     "AsyncMeetingsClient",
     "AuthenticationError",
+    "Capabilities",
     "ConfigurationError",
     "ConnectionError",
     "InvalidRequestError",
@@ -46,11 +50,13 @@ __all__ = [
     "MeetingsError",
     "NotFoundError",
     "Recurrence",
+    "Rule",
     "Status",
     "StoredMeeting",
     "UnsupportedFieldError",
     "UnsupportedOperationError",
     "VENDORS",
+    "Weekday",
     "connect",
     "connect_async",
 ]

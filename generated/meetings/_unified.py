@@ -15,13 +15,111 @@ import datetime
 import enum
 import importlib
 import typing
+import zoneinfo
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 
 import pydantic
 
 from ._unified_records import FIELDS, TIMES, FieldMap, Tokens, VendorMap, Verb
+from ._unified_records import Capabilities as Capabilities
 from ._unified_records import Recurrence as Recurrence
 from ._unified_records import Status as Status
+from ._unified_records import Weekday as Weekday
+
+_RRULE = {  # RFC 5545's names of a rule's parts
+    "FREQ": "frequency",
+    "INTERVAL": "interval",
+    "BYDAY": "weekdays",
+    "BYMONTHDAY": "month_day",
+    "COUNT": "count",
+    "UNTIL": "until",
+}
+
+
+class Rule(pydantic.BaseModel):
+    """How a meeting recurs: a subset of RFC 5545's RRULE (FREQ of DAILY, WEEKLY or
+    MONTHLY; INTERVAL; BYDAY, BYMONTHDAY; an end by COUNT or UNTIL).
+
+    `Rule.parse("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10")` reads one; `str(rule)` writes it.
+    A `Meeting` takes either (typed code, a `Rule`). Refusals are `InvalidRequestError`s.
+    """
+
+    model_config = pydantic.ConfigDict(frozen=True)
+
+    frequency: Recurrence
+    interval: int = pydantic.Field(default=1, ge=1)
+    weekdays: tuple[Weekday, ...] = ()
+    month_day: int | None = pydantic.Field(default=None, ge=1, le=31)
+    count: int | None = pydantic.Field(default=None, ge=1)
+    until: datetime.datetime | None = None
+
+    @pydantic.model_validator(mode="wrap")
+    @classmethod
+    def _refused_as_ours(
+        cls, data: typing.Any, handler: pydantic.ModelWrapValidatorHandler[typing.Any]
+    ) -> typing.Any:
+        try:
+            rule = handler(data)
+        except pydantic.ValidationError as exc:
+            raise _invalid(cls.__name__, exc, ["recurrence"]) from exc
+        if rule.count is not None and rule.until is not None:
+            raise InvalidRequestError(
+                "a rule ends by count or by until, not both", None, None, ["recurrence"]
+            )
+        if rule.until is not None and rule.until.utcoffset() is None:
+            raise InvalidRequestError(
+                "until is a naive datetime: give it a zone", None, None, ["recurrence"]
+            )
+        return rule
+
+    @classmethod
+    def parse(cls, text: str) -> Rule:
+        """The rule an RRULE's text (with or without its "RRULE:") says."""
+        values: dict[str, typing.Any] = {}
+        for part in text.removeprefix("RRULE:").split(";"):
+            key, _, value = part.partition("=")
+            name = _RRULE.get(key.strip().upper())
+            if name is None:
+                raise InvalidRequestError(
+                    f"RRULE part {key!r} is not one of {', '.join(_RRULE)}",
+                    None,
+                    None,
+                    ["recurrence"],
+                )
+            values[name] = value.strip()
+        if "frequency" in values:
+            values["frequency"] = values["frequency"].lower()
+        if "weekdays" in values:
+            values["weekdays"] = tuple(values["weekdays"].split(","))
+        if "until" in values:
+            values["until"] = _until(values["until"])
+        return cls(**values)
+
+    def __str__(self) -> str:
+        parts = [f"FREQ={self.frequency.value.upper()}"]
+        if self.interval != 1:
+            parts.append(f"INTERVAL={self.interval}")
+        if self.weekdays:
+            parts.append(f"BYDAY={','.join(day.value for day in self.weekdays)}")
+        if self.month_day is not None:
+            parts.append(f"BYMONTHDAY={self.month_day}")
+        if self.count is not None:
+            parts.append(f"COUNT={self.count}")
+        if self.until is not None:
+            at = self.until.astimezone(datetime.timezone.utc)
+            parts.append(f"UNTIL={at.strftime('%Y%m%dT%H%M%SZ')}")
+        return ";".join(parts)
+
+
+def _until(text: str) -> datetime.datetime | str:
+    """An RRULE's UNTIL (a UTC time, or a date: its first instant in UTC)."""
+    for layout in ("%Y%m%dT%H%M%SZ", "%Y%m%d"):
+        try:
+            moment = datetime.datetime.strptime(text, layout)
+        except ValueError:
+            continue
+        return moment.replace(tzinfo=datetime.timezone.utc)
+    return text  # refused by the model, as ours
 
 
 class Meeting(pydantic.BaseModel):
@@ -41,9 +139,14 @@ class Meeting(pydantic.BaseModel):
     host: str | None = None
     join_url: str | None = None
     status: Status | None = None
-    recurrence: Recurrence | None = None
+    recurrence: Rule | None = None  # a Rule, or its RRULE text
     # The vendor's own meeting object, as read: for what the unified fields leave out.
     original: typing.Any = pydantic.Field(default=None, exclude=True, repr=False)
+
+    @pydantic.field_validator("recurrence", mode="before")
+    @classmethod
+    def _rule_of_text(cls, value: typing.Any) -> typing.Any:
+        return Rule.parse(value) if isinstance(value, str) else value
 
     @pydantic.model_validator(mode="wrap")
     @classmethod
@@ -53,13 +156,18 @@ class Meeting(pydantic.BaseModel):
         try:
             return handler(data)
         except pydantic.ValidationError as exc:
-            fields = [str(e["loc"][0]) for e in exc.errors() if e["loc"]]
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
-            )
-            raise InvalidRequestError(
-                f"{cls.__name__}: {problems}", None, exc, fields
-            ) from exc
+            raise _invalid(cls.__name__, exc) from exc
+
+
+def _invalid(
+    model: str, exc: pydantic.ValidationError, fields: Sequence[str] = ()
+) -> InvalidRequestError:
+    """A model's refusal as ours: naming the fields refused (or `fields`)."""
+    named = fields or [str(e["loc"][0]) for e in exc.errors() if e["loc"]]
+    problems = "; ".join(
+        f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+    )
+    return InvalidRequestError(f"{model}: {problems}", None, exc, named)
 
 
 class StoredMeeting(Meeting):
@@ -80,10 +188,12 @@ class MeetingsError(Exception):
 
 
 class UnsupportedFieldError(MeetingsError, ValueError):
-    """Fields given that this vendor cannot store: nothing was sent."""
+    """Fields given that this vendor cannot store (or not as given: `detail` says
+    which part): nothing was sent."""
 
-    def __init__(self, vendor: str, fields: Sequence[str]) -> None:
-        super().__init__(f"{vendor} cannot store {', '.join(fields)}")
+    def __init__(self, vendor: str, fields: Sequence[str], detail: str = "") -> None:
+        what = ", ".join(fields) + (f" ({detail})" if detail else "")
+        super().__init__(f"{vendor} cannot store {what}")
         self.fields = tuple(fields)
 
 
@@ -183,18 +293,32 @@ def _completed(values: dict[str, typing.Any]) -> dict[str, typing.Any]:
     return values
 
 
-def _given(meeting: Meeting, vendor: VendorMap) -> dict[str, typing.Any]:
+def _given(
+    meeting: Meeting, vendor: VendorMap, creating: bool = False
+) -> dict[str, typing.Any]:
     """The fields `meeting` sets, times completed, checked before anything is sent:
     `UnsupportedFieldError` for one the vendor cannot store, `InvalidRequestError`
-    for a naive datetime or times that disagree."""
+    for a naive datetime, times that disagree, or a text longer than it takes.
+    A create whose start is in a named zone (`zoneinfo`) is held there."""
     given = {
         name: getattr(meeting, name)
         for name in FIELDS
         if name != "id" and getattr(meeting, name) is not None
     }
-    refused = sorted(set(given) - vendor.writable)
+    can = vendor.capabilities
+    refused = sorted(set(given) - set(can.writable))
     if refused:
         raise UnsupportedFieldError(vendor.name, refused)
+    zone = getattr(given.get("start"), "tzinfo", None)
+    if (
+        creating
+        and "timezone" in can.writable
+        and "timezone" not in given
+        and isinstance(zone, zoneinfo.ZoneInfo)
+        and (not can.timezones or zone.key in can.timezones)
+    ):
+        given["timezone"] = zone.key
+    _check_stored(given, vendor)
     for name in ("start", "end"):
         moment = given.get(name)
         if moment is not None and moment.utcoffset() is None:
@@ -216,6 +340,46 @@ def _given(meeting: Meeting, vendor: VendorMap) -> dict[str, typing.Any]:
                 list(TIMES),
             )
     return _completed(given)
+
+
+def _check_stored(given: Mapping[str, typing.Any], vendor: VendorMap) -> None:
+    """Refuse what the vendor's capabilities say it cannot take: a text too long, a
+    zone it has no id for, a rule or part of one it cannot store."""
+    can = vendor.capabilities
+    for name, limit in can.max_length:
+        text = given.get(name)
+        if isinstance(text, str) and len(text) > limit:
+            raise InvalidRequestError(
+                f"{name} is refused by {vendor.name}: at most {limit} characters,"
+                f" not {len(text)}",
+                None,
+                None,
+                [name],
+            )
+    zone = given.get("timezone")
+    if zone is not None and can.timezones and zone not in can.timezones:
+        raise InvalidRequestError(
+            f"timezone {zone!r} is refused by {vendor.name}: one of"
+            f" {', '.join(can.timezones)}",
+            None,
+            None,
+            ["timezone"],
+        )
+    rule = given.get("recurrence")
+    if isinstance(rule, Rule):
+        if rule.frequency.value not in can.recurrence:
+            raise UnsupportedFieldError(
+                vendor.name, ["recurrence"], f"{rule.frequency.value} rules"
+            )
+        defaults = Rule(frequency=rule.frequency)
+        parts = [
+            part
+            for part in Rule.model_fields
+            if getattr(rule, part) != getattr(defaults, part)
+            and part not in can.rule_parts
+        ]
+        if parts:
+            raise UnsupportedFieldError(vendor.name, ["recurrence"], ", ".join(parts))
 
 
 # A change to one of the times alone keeps this one: the end moves with the start.
@@ -260,7 +424,7 @@ def to_vendor(
 ) -> dict[str, typing.Any]:
     """The vendor's meeting object (wire names) for the fields `meeting` sets;
     `UnsupportedFieldError` if it sets one the vendor cannot store."""
-    return _wire(_given(meeting, vendor), vendor, creating)
+    return _wire(_given(meeting, vendor, creating), vendor, creating)
 
 
 def _wire(
@@ -274,6 +438,8 @@ def _wire(
     for field in vendor.fields:
         if not field.read_only and given.get(field.name) is not None:
             _put(wire, _written_at(field), _written(field, given[field.name]))
+            for tokens, constant in field.constants:
+                _put(wire, tokens, constant)
     return wire
 
 
@@ -288,7 +454,25 @@ def _values(data: typing.Any, vendor: VendorMap) -> dict[str, typing.Any]:
         found = _dig(data, field.at)
         if found is not None:
             values[field.name] = _read(field, found)
-    return _completed(Meeting(**values).model_dump(exclude_none=True))
+    read = Meeting(**values).model_dump(exclude_none=True)
+    zone = _zone(read.get("timezone"))
+    for name in ("start", "end"):
+        if name in read:  # in the meeting's zone; a time without an offset is in it
+            moment = read[name]
+            if moment.utcoffset() is None:
+                moment = moment.replace(tzinfo=zone)
+            read[name] = moment.astimezone(zone)
+    return _completed(read)
+
+
+def _zone(name: typing.Any) -> datetime.tzinfo:
+    """The zone an IANA name names; UTC for none or one unknown here."""
+    if isinstance(name, str):
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return datetime.timezone.utc
 
 
 def from_vendor(data: typing.Any, vendor: VendorMap) -> StoredMeeting:
@@ -327,9 +511,13 @@ def _refusal(
 
 
 def _written(field: FieldMap, value: typing.Any) -> typing.Any:
+    if isinstance(value, Rule):
+        return _rule_written(field, value)
+    if field.values and isinstance(value, str):  # a zone: the vendor's id of it
+        return {unified: vendor for vendor, unified in field.values}[value]
     if isinstance(value, enum.Enum):
         names = {unified: vendor for vendor, unified in field.values}
-        return _scalar(names.get(value.value, value.value))
+        return names.get(value.value, value.value)
     if isinstance(value, datetime.timedelta):
         units = value.total_seconds() / field.unit
         return int(units) if units == int(units) else units
@@ -348,9 +536,56 @@ def _written(field: FieldMap, value: typing.Any) -> typing.Any:
     return value
 
 
+def _rule_written(field: FieldMap, rule: Rule) -> typing.Any:
+    """The vendor's recurrence object for `rule` (whose parts it stores, checked)."""
+    names = {unified: vendor for vendor, unified in field.values}
+    days = {unified: vendor for vendor, unified in field.days}
+    written: dict[str, typing.Any] = {}
+    for part, tokens in field.parts:
+        value = getattr(rule, part)
+        if part == "frequency":
+            value = names[value.value]
+        elif part == "weekdays":
+            if not value:
+                continue
+            value = [days[day.value] for day in value]
+            value = field.separator.join(map(str, value)) if field.separator else value
+        elif isinstance(value, datetime.datetime):
+            value = value.isoformat()
+        if value is not None:
+            if tokens:
+                _put(written, tokens, value)
+            else:
+                return value
+    return written
+
+
+def _rule_read(field: FieldMap, value: typing.Any) -> typing.Any:
+    """The `Rule` of a vendor's recurrence object (its frequency alone, for a
+    mapping with no parts)."""
+    found = {part: _dig(value, tokens) for part, tokens in field.parts}
+    found = {part: v for part, v in found.items() if v is not None}
+    if "frequency" not in found:
+        return None
+    frequencies = {str(vendor): unified for vendor, unified in field.values}
+    found["frequency"] = frequencies.get(str(found["frequency"]), "unknown")
+    days = found.get("weekdays")
+    if isinstance(days, str) and field.separator:
+        days = [day.strip() for day in days.split(field.separator) if day.strip()]
+    if isinstance(days, list):
+        names = dict(field.days)
+        found["weekdays"] = tuple(names[str(d)] for d in days if str(d) in names)
+    return found
+
+
 def _read(field: FieldMap, value: typing.Any) -> typing.Any:
+    if field.parts:
+        return _rule_read(field, value)
+    if field.values and field.name == "timezone":
+        # an id the spec does not name: None
+        return {str(vendor): zone for vendor, zone in field.values}.get(str(value))
     if field.values:
-        return dict(field.values).get(str(value), "unknown")
+        return {str(vendor): v for vendor, v in field.values}.get(str(value), "unknown")
     if field.name == "duration" and isinstance(value, (int, float)):
         return datetime.timedelta(seconds=value * field.unit)
     if field.name == "attendees":
@@ -363,14 +598,6 @@ def _read(field: FieldMap, value: typing.Any) -> typing.Any:
     if field.name == "id":
         return str(value)
     return value
-
-
-def _scalar(text: str) -> typing.Any:
-    """A mapped vendor value as the vendor writes it: a number where it is one."""
-    try:
-        return int(text)
-    except ValueError:
-        return text
 
 
 # --- the clients ----------------------------------------------------------------
@@ -400,8 +627,9 @@ class _Adapter:
         self._package = importlib.import_module(vendor.package, __package__)
 
     @property
-    def capabilities(self) -> frozenset[str]:
-        """The `Meeting` fields this vendor keeps; the others are always None."""
+    def capabilities(self) -> Capabilities:
+        """What this vendor keeps and takes: the `Meeting` fields it keeps (the
+        others are always None), those a create requires, its length limits..."""
         return self.vendor.capabilities
 
     @property
@@ -430,7 +658,7 @@ class _Adapter:
     ) -> dict[str, typing.Any]:
         arguments = dict(verb.constants)
         if page_size is not None and verb.page_size:
-            arguments[verb.page_size] = page_size
+            arguments[verb.page_size] = self._page_size(page_size)
         arguments |= {name: self._context[key] for key, name in verb.arguments}
         if verb.id_argument and meeting_id is not None:
             arguments[verb.id_argument] = meeting_id
@@ -447,6 +675,18 @@ class _Adapter:
             except pydantic.ValidationError as exc:
                 raise _refusal(exc, self.vendor, verb) from exc
         return arguments
+
+    def _page_size(self, size: int) -> int:
+        """`size`, if the vendor's spec allows it; else `InvalidRequestError`."""
+        least, most = self.vendor.capabilities.page_sizes or (None, None)
+        if (least is not None and size < least) or (most is not None and size > most):
+            allowed = f"from {least or 1} to {'any' if most is None else most}"
+            raise InvalidRequestError(
+                f"page_size {size} is refused by {self.vendor.name}: {allowed}",
+                None,
+                None,
+            )
+        return size
 
     def _body_model(self, verb: Verb) -> type[pydantic.BaseModel]:
         """The vendor's model of `verb`'s request body."""
@@ -477,17 +717,22 @@ class _Adapter:
             given = _moved(given, _values(current, self.vendor))
         wire = _wire(given, self.vendor, creating=False)
         if verb.replace:
-            return _merged(self._writable(current, verb), wire)
-        if current is None:
+            changed = _merged(self._writable(current, verb), wire)
+        elif current is None:
             return wire
-        return {  # each object the changes write inside, whole
-            key: (
-                _merged(current[key], value)
-                if isinstance(value, dict) and isinstance(current.get(key), dict)
-                else value
-            )
-            for key, value in wire.items()
-        }
+        else:
+            changed = {  # each object the changes write inside, whole
+                key: (
+                    _merged(current[key], value)
+                    if isinstance(value, dict) and isinstance(current.get(key), dict)
+                    else value
+                )
+                for key, value in wire.items()
+            }
+        for field in self.vendor.fields:  # a rule is replaced whole, never merged
+            if field.parts and isinstance(given.get(field.name), Rule):
+                _put(changed, _written_at(field), _written(field, given[field.name]))
+        return changed
 
     def _needs_current(self, changes: Meeting) -> bool:
         return self.vendor.update.replace or _reads_first(changes, self.vendor)
@@ -538,7 +783,8 @@ class MeetingsClient(_Adapter):
 
     def list(self, page_size: int | None = None) -> Iterator[StoredMeeting]:
         """Every meeting, page after page, each page fetched when reached
-        (`page_size` items a page, where the vendor lets it be chosen)."""
+        (`page_size` items a page, where the vendor lets it be chosen; one
+        outside `capabilities.page_sizes` is an `InvalidRequestError`)."""
         verb = self.vendor.list
         answer = self._call(verb, **self._arguments(verb, page_size=page_size))
         items = answer if verb.paged else self._items(answer, verb)
@@ -623,7 +869,8 @@ class AsyncMeetingsClient(_Adapter):
 
     async def list(self, page_size: int | None = None) -> AsyncIterator[StoredMeeting]:
         """Every meeting, page after page, each page fetched when reached
-        (`page_size` items a page, where the vendor lets it be chosen)."""
+        (`page_size` items a page, where the vendor lets it be chosen; one
+        outside `capabilities.page_sizes` is an `InvalidRequestError`)."""
         verb = self.vendor.list
         arguments = self._arguments(verb, page_size=page_size)
         try:

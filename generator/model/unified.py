@@ -16,6 +16,15 @@ one meetings interface (the `meetings` package, `runtime/_unified.py`).
         duration: {at: /duration, unit: minutes}        # minutes, seconds or hours
         attendees: {at: /participants}                  # key: /email for objects; separator: "," for a string
         status: {at: /status, values: {waiting: scheduled}, read_only: true}
+        timezone: {at: /tz/id, values: {"58": America/Los_Angeles}}  # the vendor's zone ids
+        recurrence: {at: /recurrence, frequency: /frequency, values: {Weekly: weekly},
+                     interval: /interval, weekdays: /byDays, days: {Monday: MO},
+                     month_day: /day, count: /count, until: /until,
+                     constants: {/type: Recurring}}  # sent with a rule
+
+What each vendor keeps and takes (`Capabilities`) is read from these and the spec:
+the fields its create requires, what an attendee is (`format: email`), the
+`maxLength` of each text, the page sizes its list's `page_size` parameter allows.
 
 The records are the runtime's own classes (`runtime/_unified_records.py`), which
 the generated `meetings/_vendors.py` constructs. Every finding is of rule `x-unified`,
@@ -26,11 +35,23 @@ left out of the `meetings` package, and its client is made as ever.
 from __future__ import annotations
 
 import keyword
+import zoneinfo
 from typing import Any
 
 from ..load import Document
 from ..pointers import deref, join, properties, split
-from ..runtime._unified_records import CHOICES, FIELDS, FieldMap, Tokens, VendorMap, Verb
+from ..runtime._unified_records import (
+    CHOICES,
+    FIELDS,
+    RULE_PARTS,
+    Capabilities,
+    FieldMap,
+    Tokens,
+    VendorMap,
+    Verb,
+    Weekday,
+    kept_and_written,
+)
 from .api import Operation
 from .extension import Findings, suggestion
 from .types import Named
@@ -45,7 +66,8 @@ VERB_KEYS = {
     "update": {"operation", "body", "result", "replace", "arguments"},
     "delete": {"operation", "arguments"},
 } | {action: {"operation", "arguments"} for action in ACTIONS}
-FIELD_KEYS = {"at", "write", "read_only", "unit", "key", "each", "separator", "values"}
+FIELD_KEYS = {"at", "write", "read_only", "unit", "key", "each", "separator", "values", "days", "constants"}
+FIELD_KEYS |= set(RULE_PARTS)  # recurrence: where each part of its rule is
 UNITS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
 # The JSON types each field may have in the vendor's object.
 TYPES = {
@@ -119,7 +141,80 @@ class _Reader:
             constants=constants,
             context=tuple(context),
             actions=tuple((name, verbs[name]) for name in ACTIONS if name in verbs),
+            capabilities=self._capabilities(fields, constants, verbs, written, verbs_raw),
         )
+
+    def _capabilities(
+        self,
+        fields: tuple[FieldMap, ...],
+        constants: tuple[tuple[Tokens, Any], ...],
+        verbs: dict[str, Verb],
+        written: Any,
+        verbs_raw: dict[str, Any],
+    ) -> Capabilities:
+        """What the vendor keeps and takes: from the map and the schemas of create's body."""
+        by_name = {f.name: f for f in fields}
+        kept, writable = kept_and_written(fields)
+        filled = {tokens for tokens, _ in constants} | {tokens for _, tokens in verbs["create"].body_context}
+        required, limits = set(), []
+        for field in fields:
+            at = field.at if field.write is None else field.write
+            if field.read_only or written is None or at in filled:
+                continue
+            if self._required(written, at):
+                required.add(field.name)
+            limit = (_schema_at(self.document, written, at) or {}).get("maxLength")
+            if isinstance(limit, int) and field.name != "recurrence":
+                limits.append((field.name, limit))
+        attendees = by_name.get("attendees")
+        recurrence = by_name.get("recurrence")
+        zones = by_name.get("timezone")
+        return Capabilities(
+            kept=kept,
+            writable=writable,
+            required=tuple(name for name in FIELDS if name in required),
+            attendees="" if attendees is None else self._attendee(attendees, written),
+            max_length=tuple(limits),
+            paged=verbs["list"].paged,
+            page_sizes=self._page_sizes(verbs_raw.get("list")),
+            recurrence=()
+            if recurrence is None or recurrence.read_only
+            else tuple(dict.fromkeys(unified for _, unified in recurrence.values)),
+            rule_parts=()
+            if recurrence is None or recurrence.read_only
+            else tuple(part for part, _ in recurrence.parts),
+            timezones=() if zones is None else tuple(sorted({zone for _, zone in zones.values})),
+        )
+
+    def _required(self, schema: Any, tokens: Tokens) -> bool:
+        """Whether a value of `schema` requires what is at `tokens` in it."""
+        for token in tokens:
+            _, node = deref(self.document.data, "", schema)
+            if not isinstance(node, dict) or token not in (node.get("required") or ()):
+                return False
+            schema = properties(self.document.data, node).get(token)
+        return True
+
+    def _attendee(self, field: FieldMap, written: Any) -> str:
+        """ "email" where the spec says an attendee is an e-mail address; "id" otherwise."""
+        schema = _schema_at(self.document, written, field.at if field.write is None else field.write)
+        if isinstance(schema, dict) and schema.get("type") == "array":
+            schema = _schema_at(self.document, deref(self.document.data, "", schema.get("items"))[1], field.key)
+        return "email" if isinstance(schema, dict) and schema.get("format") == "email" else "id"
+
+    def _page_sizes(self, raw: Any) -> tuple[int | None, int | None] | None:
+        """The page sizes list's `page_size` parameter allows (None: it has none)."""
+        op = self.operations.get(str(raw.get("operation"))) if isinstance(raw, dict) else None
+        wire = raw.get("page_size") if isinstance(raw, dict) else None
+        parameter = next((p for p in op.parameters if p.wire_name == wire), None) if op else None
+        if parameter is None:
+            return None
+        if not parameter.schema_pointer:
+            return (None, None)
+        _, schema = deref(self.document.data, "", self.document.resolve(parameter.schema_pointer))
+        bounds = [schema.get(key) if isinstance(schema, dict) else None for key in ("minimum", "maximum")]
+        least, most = (bound if isinstance(bound, int) else None for bound in bounds)
+        return (least, most)
 
     def _context(self, raw: Any, where: str) -> dict[str, tuple[str, Tokens]]:
         """connect() name -> (the vendor's parameter, where a request body takes it: () for
@@ -240,7 +335,9 @@ class _Reader:
         if meeting is not None and schema is None:
             self.findings.add(join(where, "at"), f"the meeting object has nothing at {raw.get('at')!r}")
         kinds = _types(self.document, schema)
+        rule = name == "recurrence" and any(part in raw for part in RULE_PARTS)
         allowed = TYPES.get(name, ("string",) if name not in CHOICES else ("string", "integer", "number", "boolean"))
+        allowed = ("object",) if rule else allowed
         if schema is not None and kinds and not set(kinds) & set(allowed):
             self.findings.add(
                 join(where, "at"), f"{name} cannot be read from a {'/'.join(kinds)}: it needs a {' or '.join(allowed)}"
@@ -249,12 +346,32 @@ class _Reader:
         if unit not in UNITS:
             self.findings.add(join(where, "unit"), f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
         values = self.findings.mapping(raw.get("values", {}), join(where, "values"), "values")
+        zones = zoneinfo.available_timezones() if name == "timezone" else set()
         for vendor_value, unified in values.items():
-            if unified not in CHOICES.get(name, ()):
+            if name == "timezone":
+                if unified not in zones:
+                    self.findings.add(join(where, "values", vendor_value), f"{unified!r} is no IANA time zone name")
+            elif unified not in CHOICES.get(name, ()):
                 self.findings.add(
                     join(where, "values", vendor_value),
                     f"{name} has no value {unified!r}: one of {', '.join(CHOICES.get(name, ()))}",
                 )
+        parts = self._parts(raw, where, schema) if rule else ((("frequency", ()),) if name == "recurrence" else ())
+        days = self.findings.mapping(raw.get("days", {}), join(where, "days"), "days")
+        for vendor_day, day in days.items():
+            if day not in Weekday.__members__:
+                self.findings.add(
+                    join(where, "days", vendor_day), f"{day!r} is no weekday: one of {', '.join(Weekday.__members__)}"
+                )
+        if "weekdays" in dict(parts) and not days:
+            self.findings.add(
+                where, "a rule's weekdays need 'days': the vendor's names of them and the weekday (MO...SU) each means"
+            )
+        constants_raw = self.findings.mapping(raw.get("constants", {}), join(where, "constants"), "constants")
+        constants = tuple(
+            (tuple(split(self.findings.pointer(k, join(where, "constants", k), "a constant's key"))), v)
+            for k, v in constants_raw.items()
+        )
         if name in CHOICES and not values:
             self.findings.add(where, f"field {name} needs 'values': the vendor's values and the {name} each means")
         write = (
@@ -284,8 +401,38 @@ class _Reader:
             key=tuple(split(raw.get("key", ""))) if isinstance(raw.get("key", ""), str) else (),
             each=tuple(self.findings.mapping(raw.get("each", {}), join(where, "each"), "each").items()),
             separator=raw.get("separator", "") if isinstance(raw.get("separator", ""), str) else "",
-            values=tuple((str(k), str(v)) for k, v in values.items()),
+            values=tuple((_typed(k, self._kinds(schema, parts)), str(v)) for k, v in values.items()),
+            parts=parts,
+            days=tuple((str(k), str(v)) for k, v in days.items()),
+            constants=constants,
         )
+
+    def _kinds(self, schema: Any, parts: tuple[tuple[str, Tokens], ...]) -> tuple[str, ...]:
+        """The JSON types of a field's mapped values: at its `at`, or its rule's frequency."""
+        at = dict(parts).get("frequency", ())
+        return _types(self.document, _schema_at(self.document, schema, at) if at and schema else schema)
+
+    def _parts(self, raw: dict[str, Any], where: str, schema: Any) -> tuple[tuple[str, Tokens], ...]:
+        """Where each part of a recurrence rule is in the object at its `at`."""
+        if "frequency" not in raw:
+            self.findings.add(where, "a recurrence rule needs 'frequency': where its frequency is")
+        parts = []
+        for part in RULE_PARTS:
+            if part in raw:
+                tokens = tuple(split(self.findings.pointer(raw[part], join(where, part), part)))
+                if schema is not None and _schema_at(self.document, schema, tokens) is None:
+                    self.findings.add(join(where, part), f"the recurrence object has nothing at {raw[part]!r}")
+                parts.append((part, tokens))
+        return tuple(parts)
+
+
+def _typed(text: Any, kinds: tuple[str, ...]) -> Any:
+    """A vendor value written as a key of `values`, as the vendor sends it: a number
+    where its schema says it is one."""
+    text = str(text)
+    if kinds and "string" not in kinds and text.lstrip("-").isdigit():
+        return int(text)
+    return text
 
 
 def _schema_of(document: Document, holder: Any) -> Any:

@@ -32,6 +32,18 @@ class Recurrence(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
+class Weekday(str, enum.Enum):
+    """A day of the week, as RFC 5545 names it (BYDAY)."""
+
+    MO = "MO"
+    TU = "TU"
+    WE = "WE"
+    TH = "TH"
+    FR = "FR"
+    SA = "SA"
+    SU = "SU"
+
+
 # The unified meeting's fields, in order: `_unified.Meeting` has one attribute each
 # (and `original`), so the generator, which does not import pydantic, reads them here.
 FIELDS = (
@@ -48,6 +60,8 @@ FIELDS = (
     "recurrence",
 )
 TIMES = ("start", "end", "duration")  # any two of them give the third
+# The parts of a recurrence rule (`_unified.Rule`'s fields), each mapped on its own.
+RULE_PARTS = ("frequency", "interval", "weekdays", "month_day", "count", "until")
 # The values a mapping may give each field with a choice of values.
 CHOICES = {
     "status": tuple(s.value for s in Status if s is not Status.UNKNOWN),
@@ -67,7 +81,11 @@ class FieldMap:
     key: Tokens = ()  # attendees kept as objects: where each one's string is
     each: tuple[tuple[str, typing.Any], ...] = ()  # and the properties every object has
     separator: str = ""  # attendees kept as one string
-    values: tuple[tuple[str, str], ...] = ()  # (vendor value as text, unified value)
+    values: tuple[tuple[typing.Any, str], ...] = ()  # (vendor value, unified value)
+    # recurrence: (one of RULE_PARTS, where in the object at `at` it is)
+    parts: tuple[tuple[str, Tokens], ...] = ()
+    days: tuple[tuple[str, str], ...] = ()  # (vendor weekday as text, a Weekday)
+    constants: tuple[tuple[Tokens, typing.Any], ...] = ()  # sent with the field
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,6 +112,26 @@ class Verb:
 
 
 @dataclasses.dataclass(frozen=True)
+class Capabilities:
+    """What one vendor keeps and takes, read from its spec and `x-unified`."""
+
+    # Field names in the order of FIELDS.
+    kept: tuple[
+        str, ...
+    ] = ()  # the Meeting fields it keeps (end or duration from the other)
+    writable: tuple[str, ...] = ()  # those a create or update may set
+    required: tuple[str, ...] = ()  # those a create must set
+    attendees: str = ""  # what an attendee is: "email" (an address) or "id" (its own)
+    max_length: tuple[tuple[str, int], ...] = ()  # (field, most characters it takes)
+    paged: bool = False  # list() follows the vendor's pages (else: one answer)
+    # list(page_size=): None where it is not passed on; else (least, most), None unbounded
+    page_sizes: tuple[int | None, int | None] | None = None
+    recurrence: tuple[str, ...] = ()  # the frequencies a create or update may set
+    rule_parts: tuple[str, ...] = ()  # the parts of a rule it stores, of RULE_PARTS
+    timezones: tuple[str, ...] = ()  # the zones it can store, where not any IANA name
+
+
+@dataclasses.dataclass(frozen=True)
 class VendorMap:
     """Everything the adapters know of one vendor."""
 
@@ -110,19 +148,19 @@ class VendorMap:
     context: tuple[str, ...] = ()  # what `connect` takes besides the client's arguments
     # ("start", "end" or "cancel", its operation)
     actions: tuple[tuple[str, Verb], ...] = ()
+    capabilities: Capabilities = Capabilities()
 
-    @property
-    def capabilities(self) -> frozenset[str]:
-        """The unified fields this vendor keeps (end or duration worked out from the other)."""
-        kept = {f.name for f in self.fields}
-        if "start" in kept and kept & {"end", "duration"}:
-            kept |= {"end", "duration"}
-        return frozenset(kept)
 
-    @property
-    def writable(self) -> frozenset[str]:
-        """The fields a create or update may set."""
-        written = {f.name for f in self.fields if not f.read_only}
-        if "start" in written and written & {"end", "duration"}:
-            written |= {"end", "duration"}
-        return frozenset(written)
+def kept_and_written(fields: typing.Iterable[FieldMap]) -> tuple[Tokens, Tokens]:
+    """The unified fields a map keeps, and those it writes, in the order of FIELDS:
+    end and duration both where start and one of them are (each gives the other)."""
+    fields = tuple(fields)
+    found = []
+    for names in (
+        {f.name for f in fields},
+        {f.name for f in fields if not f.read_only},
+    ):
+        if "start" in names and names & {"end", "duration"}:
+            names |= {"end", "duration"}
+        found.append(tuple(name for name in FIELDS if name in names))
+    return found[0], found[1]

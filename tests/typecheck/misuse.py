@@ -8,7 +8,7 @@ from generated.genesys import GenesysClient
 from generated.joinme import AsyncJoinMeClient, JoinMeClient, NotFoundError
 from generated.joinme.models import Meeting, MeetingUpdate, NewMeeting
 from generated.meetings import Meeting as UnifiedMeeting
-from generated.meetings import connect, connect_async
+from generated.meetings import Recurrence, Rule, Weekday, connect, connect_async
 from generated.portsip import PortSipClient
 from generated.portsip.models import CreateMeetingRequest, MeetingLayout, MeetingMode
 from generated.pyas import PyasClient
@@ -45,6 +45,9 @@ connect("pyas", account_id=1, api_key="k")  # E: a context of the wrong type
 connect("no-such-vendor")  # E: a vendor the package does not have
 connect_async("portsip", base_url=1)  # E: a base_url of the wrong type
 connect("portsip").delete(connect("portsip").create(UnifiedMeeting(title="x")).id, 1)  # E: delete takes the id alone
+UnifiedMeeting(recurrence="FREQ=DAILY")  # E: typed code gives a Rule: Rule.parse(text)
+Rule(frequency=Recurrence.WEEKLY, weekdays=("MO",))  # E: weekdays are Weekday members
+connect("portsip").capabilities.required.append("title")  # E: capabilities are read only
 
 
 async def main() -> None:
@@ -70,3 +73,6 @@ created = connect("portsip", access_token="t").create(UnifiedMeeting(title="x"))
 same_id: str = created.id  # a stored meeting always has its id
 connect("pyas", account_id="a", api_key="k", timeout=5.0).delete(same_id)
 connect_async("genesys", user_id="u", client_id="i", client_secret="s")
+weekly = Rule.parse("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10")
+UnifiedMeeting(recurrence=Rule(frequency=Recurrence.WEEKLY, weekdays=(Weekday.MO,), count=weekly.count))
+limits: tuple[tuple[str, int], ...] = connect("portsip").capabilities.max_length
