@@ -104,7 +104,7 @@ def load(path: Path) -> Document | Problem:
     `$ref` may only name files in the spec's own folder (and below it).
     """
     if is_overlay(path):
-        message = "this file is an overlay (its name ends in .overlay): name the spec beside it instead"
+        message = "this file is an overlay (its name ends in .overlay), and no spec it belongs to is beside it"
         return Problem(display_path(path), 1, "", message, "overlay")
     document = _load_file(path)
     if isinstance(document, Problem):

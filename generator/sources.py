@@ -28,6 +28,14 @@ def is_overlay(path: Path) -> bool:
     return path.suffix in SPEC_SUFFIXES and path.stem.endswith(OVERLAY)
 
 
+def spec_of(path: Path) -> Path:
+    """The spec a SPEC argument names: an overlay stands for the spec beside it, if there is one."""
+    if not is_overlay(path):
+        return path
+    beside = [path.with_name(path.stem.removesuffix(OVERLAY) + suffix) for suffix in SPEC_SUFFIXES]
+    return next((spec for spec in beside if spec.is_file()), path)
+
+
 def overlay_paths(spec: Path) -> list[Path]:
     """Where the overlay of `spec` would be: beside it, named after it, in any spec suffix."""
     return [spec.with_name(spec.stem + OVERLAY + suffix) for suffix in SPEC_SUFFIXES]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import minimal_spec
@@ -236,3 +237,14 @@ def test_a_broken_overlay_writes_nothing(write_spec: Write, tmp_path: Path) -> N
         pipeline.generate([spec], tmp_path / "out", all_specs=False)
     assert [p.rule for p in caught.value.problems] == ["overlay"]
     assert not (tmp_path / "out").exists()
+
+
+def test_an_overlay_named_on_the_command_line_stands_for_its_spec(cli: Callable[..., Any], write_spec: Write) -> None:
+    write_spec(SPEC)
+    overlaid = write_spec(overlay("  - target: $.nothing\n    update: {x-a: 1}\n"), "api.overlay.yaml")
+    result = cli("lint", str(overlaid))
+    assert result.exit_code == 0, result.output
+    assert "api.overlay.yaml:4: /actions/0/target: warning [overlay-target]" in result.output
+    (overlaid.parent / "api.yaml").unlink()
+    result = cli("lint", str(overlaid))
+    assert result.exit_code == 1 and "[overlay] this file is an overlay" in result.output
