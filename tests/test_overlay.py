@@ -248,3 +248,23 @@ def test_an_overlay_named_on_the_command_line_stands_for_its_spec(cli: Callable[
     (overlaid.parent / "api.yaml").unlink()
     result = cli("lint", str(overlaid))
     assert result.exit_code == 1 and "[overlay] this file is an overlay" in result.output
+
+
+def test_check_says_the_output_is_stale_when_only_the_overlay_changed(
+    cli: Callable[..., Any], write_spec: Write
+) -> None:
+    write_spec(SPEC)
+    assert cli("generate", "--out", "out", "api.yaml").exit_code == 0
+    assert cli("generate", "--check", "--out", "out", "api.yaml").exit_code == 0
+    write_spec(overlay("  - target: $.info\n    update: {x-client-name: Things}\n"), "api.overlay.yaml")
+    stale = cli("generate", "--check", "--out", "out", "api.yaml")
+    assert stale.exit_code == 1 and "ThingsClient" in stale.output
+    assert "ThingsClient" not in (Path("out") / "api" / "_client.py").read_text(encoding="utf-8")
+    write_spec(
+        overlay("  - target: $.info\n    update: {x-client-name: 1 2}\n", "  - target: $.x\n"), "api.overlay.yaml"
+    )
+    broken = cli("generate", "--out", "out", "api.yaml")
+    assert broken.exit_code == 1
+    assert broken.output.splitlines() == [
+        "api.overlay.yaml:6: /actions/1: error [overlay] an action needs update, or remove: true"
+    ]
