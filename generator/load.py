@@ -57,14 +57,15 @@ class Document:
         """Take an overlay's edits: a node it grafted is in `source`'s file, at its
         lines there (built when first needed)."""
         own = self.located
+        files = dict(self.files)
         for edit in edits:
-            grafted = {edit.source: source.display} if isinstance(edit, overlay.Graft) else {}
-            self.files = _replayed(self.files, edit, grafted)
+            _replay(files, edit, {edit.source: source.display} if isinstance(edit, overlay.Graft) else {})
+        self.files = files
 
         def edited() -> dict[str, int]:
-            lines = own() if callable(own) else own
+            lines = dict(own() if callable(own) else own)
             for edit in edits:
-                lines = _replayed(lines, edit, source.lines)
+                _replay(lines, edit, source.lines)
             return lines
 
         self.located = edited
@@ -143,21 +144,24 @@ def _overlay(document: Document) -> Document | Problem:
 V = TypeVar("V")
 
 
-def _replayed(mapping: dict[str, V], edit: overlay.Edit, source: Mapping[str, V]) -> dict[str, V]:
-    """`mapping` (pointer -> what) after `edit`: what was at the edited node and
-    below it dropped, a grafted node's taken from `source` (by its pointers
-    there), the items after a removed one moved up."""
+def _replay(mapping: dict[str, V], edit: overlay.Edit, source: Mapping[str, V]) -> None:
+    """Bring `mapping` (pointer -> what) up to date with `edit`: what was at the
+    edited node and below it dropped, a grafted node's taken from `source` (by its
+    pointers there), the items after a removed one moved up."""
     at = edit.at
     if isinstance(edit, overlay.Graft) and not edit.replaces:
-        mapping = {p: v for p, v in mapping.items() if p != at}  # a scalar at most: no scan below it
+        mapping.pop(at, None)  # a scalar at most: nothing below it to look for
     else:
-        mapping = {p: v for p, v in mapping.items() if p != at and not p.startswith(at + "/")}
+        for pointer in [p for p in mapping if p == at or p.startswith(at + "/")]:
+            del mapping[pointer]
     if isinstance(edit, overlay.Graft):
         root = edit.source
         mapping.update({at + p[len(root) :]: v for p, v in source.items() if p == root or p.startswith(root + "/")})
     elif edit.index is not None:
-        mapping = {_moved_up(p, at.rsplit("/", 1)[0] + "/", edit.index): v for p, v in mapping.items()}
-    return mapping
+        parent = at.rsplit("/", 1)[0] + "/"
+        moved = [(p, _moved_up(p, parent, edit.index)) for p in mapping if p.startswith(parent)]
+        values = {new: mapping.pop(old) for old, new in moved if new != old}
+        mapping.update(values)
 
 
 def _moved_up(pointer: str, parent: str, removed: int) -> str:
