@@ -104,7 +104,11 @@ def apply(target: Any, overlay: dict[str, Any]) -> Applied:
     applied = Applied()
     for index, action in enumerate(overlay["actions"]):
         at = join("/actions", index)
-        nodes = list(jsonpath.find(action["target"], target))
+        try:
+            nodes = list(jsonpath.find(action["target"], target))
+        except jsonpath.JSONPathError as exc:  # too deep a document for a descendant query, say
+            applied.errors.append((join(at, "target"), f"target cannot be evaluated: {exc}"))
+            return applied
         if not nodes:
             applied.unmatched.append((join(at, "target"), f"target {action['target']} selects nothing in the spec"))
         elif action.get("remove") is True:

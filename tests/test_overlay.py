@@ -268,3 +268,13 @@ def test_check_says_the_output_is_stale_when_only_the_overlay_changed(
     assert broken.output.splitlines() == [
         "api.overlay.yaml:6: /actions/1: error [overlay] an action needs update, or remove: true"
     ]
+
+
+def test_a_target_too_deep_to_evaluate_is_one_located_error(write_spec: Write) -> None:
+    depth = 3000
+    spec = write_spec('{"openapi": "3.1.0", "x": ' + '{"a": ' * depth + "1" + "}" * depth + "}", "deep.json")
+    write_spec(overlay("  - target: $..a\n    update: {x-b: 1}\n"), "deep.overlay.yaml")
+    problem = load(spec)
+    assert isinstance(problem, Problem)
+    assert (problem.line, problem.pointer, problem.rule) == (4, "/actions/0/target", "overlay")
+    assert problem.message.startswith("target cannot be evaluated: recursion limit exceeded")
