@@ -31,12 +31,13 @@ T = TypeVar("T")
 
 
 def _specs(given: tuple[Path, ...]) -> list[Path]:
-    """The spec files named, a folder standing for the specs in it; none named: those in specs/."""
+    """The spec files named, a folder standing for the specs in it and an overlay for
+    its spec; none named: those in specs/."""
     if not given:
         return sources.discover(SPECS)
     found: list[Path] = []
     for path in given:
-        inside = sources.discover(path) if path.is_dir() else [path]
+        inside = sources.discover(path) if path.is_dir() else [sources.spec_of(path)]
         if not inside:
             message = f"no spec files ({', '.join(sources.SPEC_SUFFIXES)}) in this folder"
             raise GeneratorError([Problem(sources.display_path(path), 1, "", message, "file-unreadable")])

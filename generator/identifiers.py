@@ -13,6 +13,7 @@ import re
 import unicodedata
 from typing import Any
 
+from .format import LINE_LENGTH
 from .markup import markdown
 
 
@@ -157,10 +158,13 @@ def _string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def docstring(text: str | None, indent: int = 0) -> Code:
+def docstring(text: str | None, indent: int = 0, at: int | None = None) -> Code:
     """The body of a triple-quoted docstring that shows `text` (its HTML as Markdown) and nothing else.
 
-    Lines after the first are indented by `indent` spaces.
+    Lines after the first are indented by `indent` spaces. With `at`, the column
+    the docstring's lines start at once formatted: where the closing quotes would
+    make the last of several lines too long, they go on a line of their own, as
+    black puts them (ruff leaves them where they are).
     """
     if not text:
         return Code("")
@@ -177,6 +181,8 @@ def docstring(text: str | None, indent: int = 0) -> Code:
             else:
                 escaped.append(char.encode("unicode_escape").decode("ascii"))
         lines.append("".join(escaped))
+    if at is not None and len(lines) > 1 and at + len(lines[-1].expandtabs()) + len('"""') > LINE_LENGTH:
+        lines.append("")
     return Code(("\n" + " " * indent).join(lines))
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
+from . import overlay
 from .pointers import join, mappings, resolve
 from .problems import Problem
-from .sources import display_path
+from .sources import display_path, is_overlay, overlay_paths
 
 # A document may not expand to more nodes than this: it stops alias bombs
 # ("billion laughs") before they eat the machine's memory.
@@ -33,6 +34,7 @@ class Document:
     located: dict[str, int] | Callable[[], dict[str, int]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # pointer prefix -> file it came from
     sources: list[Path] = field(default_factory=list)  # the other files it was read from
+    findings: list[Problem] = field(default_factory=list)  # warnings about loading it (its overlay's)
 
     @property
     def lines(self) -> dict[str, int]:
@@ -50,6 +52,23 @@ class Document:
             return lines | {prefix + pointer: line for pointer, line in other.lines.items()}
 
         self.located = merged
+
+    def edit(self, edits: Sequence[overlay.Edit], source: Document) -> None:
+        """Take an overlay's edits: a node it grafted is in `source`'s file, at its
+        lines there (built when first needed)."""
+        own = self.located
+        files = dict(self.files)
+        for edit in edits:
+            _replay(files, edit, {edit.source: source.display} if isinstance(edit, overlay.Graft) else {})
+        self.files = files
+
+        def edited() -> dict[str, int]:
+            lines = dict(own() if callable(own) else own)
+            for edit in edits:
+                _replay(lines, edit, source.lines)
+            return lines
+
+        self.located = edited
 
     def line_of(self, pointer: str) -> int:
         """The line of `pointer`, or of its nearest ancestor that exists."""
@@ -76,16 +95,83 @@ BUNDLE = "/x-bundled"  # where the files a spec references are put into it
 
 
 def load(path: Path) -> Document | Problem:
-    """Parse `path` and every local file its `$ref`s name; a problem if one cannot be read.
+    """Parse `path`, apply its overlay, and parse every local file its `$ref`s
+    name; a problem if one cannot be read or the overlay cannot be applied.
 
+    The overlay is `NAME.overlay.yaml` (or `.yml`, `.json`) beside `NAME.json`
+    (see `overlay_paths`), applied before anything else reads the spec.
     Each referenced file goes under `/x-bundled/<its path>` and the `$ref`s are
     rewritten to point there, so the rest of the pipeline sees one document. A
     `$ref` may only name files in the spec's own folder (and below it).
     """
+    if is_overlay(path):
+        message = "this file is an overlay (its name ends in .overlay), and no spec it belongs to is beside it"
+        return Problem(display_path(path), 1, "", message, "overlay")
     document = _load_file(path)
     if isinstance(document, Problem):
         return document
-    return _bundle(document)
+    overlaid = _overlay(document)
+    return overlaid if isinstance(overlaid, Problem) else _bundle(overlaid)
+
+
+def _overlay(document: Document) -> Document | Problem:
+    """`document` with its overlay applied, if it has one; the first problem if that fails."""
+    found = [p for p in overlay_paths(document.path) if p.is_file()]
+    if not found:
+        return document
+    if len(found) > 1:
+        message = f"{document.display} has {len(found)} overlays: keep one of {', '.join(p.name for p in found)}"
+        return Problem(display_path(found[0]), 1, "", message, "overlay")
+    actions = _load_file(found[0])
+    if isinstance(actions, Problem):
+        return actions
+    errors = overlay.check(actions.data)
+    if not errors:
+        try:
+            applied = overlay.apply(document.data, actions.data)
+        except RecursionError:
+            return actions.problem("", "the overlay is nested too deeply to apply", "overlay")
+        errors = applied.errors
+    if errors:
+        return min(actions.problem(pointer, message, "overlay") for pointer, message in errors)
+    document.edit(applied.edits, actions)
+    document.sources.append(actions.path)
+    unmatched = [actions.problem(pointer, message, "overlay-target") for pointer, message in applied.unmatched]
+    document.findings += [replace(problem, severity="warning") for problem in unmatched]
+    return document
+
+
+V = TypeVar("V")
+
+
+def _replay(mapping: dict[str, V], edit: overlay.Edit, source: Mapping[str, V]) -> None:
+    """Bring `mapping` (pointer -> what) up to date with `edit`: what was at the
+    edited node and below it dropped, a grafted node's taken from `source` (by its
+    pointers there), the items after a removed one moved up."""
+    at = edit.at
+    if isinstance(edit, overlay.Graft) and not edit.replaces:
+        mapping.pop(at, None)  # a scalar at most: nothing below it to look for
+    else:
+        for pointer in [p for p in mapping if p == at or p.startswith(at + "/")]:
+            del mapping[pointer]
+    if isinstance(edit, overlay.Graft):
+        root = edit.source
+        mapping.update({at + p[len(root) :]: v for p, v in source.items() if p == root or p.startswith(root + "/")})
+    elif edit.index is not None:
+        parent = at.rsplit("/", 1)[0] + "/"
+        moved = [(p, _moved_up(p, parent, edit.index)) for p in mapping if p.startswith(parent)]
+        values = {new: mapping.pop(old) for old, new in moved if new != old}
+        mapping.update(values)
+
+
+def _moved_up(pointer: str, parent: str, removed: int) -> str:
+    """`pointer`, with its index in the list at `parent` one less if it came after `removed`."""
+    if not pointer.startswith(parent):
+        return pointer
+    token, slash, rest = pointer[len(parent) :].partition("/")
+    if not token.isdecimal() or int(token) <= removed:
+        return pointer
+    return f"{parent}{int(token) - 1}{slash}{rest}"
 
 
 def _load_file(path: Path) -> Document | Problem:

@@ -50,9 +50,10 @@ def check_document(
     from .swagger2 import convert, is_swagger2
     from .validate import validate
 
-    findings: list[Problem] = []
+    findings = list(document.findings)
     if is_swagger2(document.data):
-        document, findings = convert(document)
+        document, converted = convert(document)
+        findings += converted
     findings += validate(document, cache)
     suppressed = inline_suppressions(document.data)  # x-lint-ignore, read once
     settled = config.settle(findings, suppressed)

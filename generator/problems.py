@@ -14,6 +14,7 @@ FATAL: dict[str, str] = {
     "syntax": "The file is well-formed YAML or JSON (no duplicate keys, custom tags or alias bombs).",
     "not-openapi": "The document is OpenAPI 3.0.x or 3.1.x (or Swagger 2.0, converted in memory).",
     "ref-unresolved": "Every $ref resolves to a node in the spec or a file in its folder, without cycles.",
+    "overlay": "A spec's overlay is an OpenAPI Overlay 1.0 document whose actions apply to the spec.",
     "package-clash": "No two specs generate the same package.",
     "config": "The [tool.clientgen.lint] configuration is valid.",
     "internal-error": "The generator produced valid Python (a failure here is a bug: please report it).",
@@ -22,6 +23,7 @@ FATAL: dict[str, str] = {
 # style rules in `rules.py` join them.
 GENERATOR: dict[str, str] = {
     "oas-schema": "The document validates against the OpenAPI schema.",
+    "overlay-target": "Every target of a spec's overlay selects at least one node of the spec.",
     "unsupported": "A construct the generator cannot type exactly becomes `typing.Any` (or `bytes`).",
     "invalid-default": "A default matches its schema; one that does not is left out.",
     "invalid-pattern": "A pattern compiles with Python's `re`; one that does not is left out.",

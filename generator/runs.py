@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .cache import Cache, digest, file_digest
 from .problems import Problem
-from .sources import package_name
+from .sources import overlay_paths, package_name
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class Run:
 
     @classmethod
     def of(cls, cache: Cache, specs: Sequence[Path], out: Path, all_specs: bool, settings: str) -> Run:
-        inputs = [f"{p}:{file_digest(p)}" for p in specs]
+        # a spec's overlay, there or not, decides its output as the spec does
+        inputs = [f"{p}:{file_digest(p)}" for spec in specs for p in (spec, *overlay_paths(spec))]
         key = digest(cache.version, str(out.resolve()), str(all_specs), settings, *inputs)
         return cls(cache, key, (out,) if all_specs else tuple(out / package_name(p) for p in specs))
 

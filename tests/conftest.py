@@ -70,6 +70,14 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Result
     return run
 
 
+def hand_written(spec: Path) -> bool:
+    """Whether a spec is ours: a vendor's own description is kept as published, with
+    our additions in an overlay beside it (README: Overlays), and keeps its warnings."""
+    from generator.sources import overlay_paths
+
+    return not any(path.is_file() for path in overlay_paths(spec))
+
+
 def minimal_spec(paths: str = "", components: str = "") -> str:
     """A valid OpenAPI 3.1 document with the given paths and components blocks."""
     return (

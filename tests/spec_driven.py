@@ -28,6 +28,7 @@ SAMPLE_SCALARS: dict[str, Any] = {
     "bool": True,
     "datetime.datetime": "2026-01-02T03:04:05Z",
     "datetime.date": "2026-01-02",
+    "bytes": "sample-1",
     "typing.Any": {"any": 1},
     "None": None,
 }
@@ -58,7 +59,8 @@ class Vendor:
         if "example" in media:
             return media["example"]
         for example in (media.get("examples") or {}).values():
-            return self.deref(example)["value"]
+            if "value" in (found := self.deref(example)):  # one that breaks its schema is left out
+                return found["value"]
         schema = self.deref(media.get("schema", {}))
         return (schema.get("examples") or [None])[0]
 

@@ -195,3 +195,15 @@ def test_text_without_html_elements_is_kept_as_written(text: str) -> None:
 
 def test_placeholders_survive_beside_html() -> None:
     assert docstring("Use <b>login.<region></b><br>then") == "Use **login.<region>**\nthen"
+
+
+def test_docstring_closes_on_a_line_of_its_own_where_black_would_put_it() -> None:
+    import black
+
+    from generator.format import LINE_LENGTH
+
+    for length in range(LINE_LENGTH - 12, LINE_LENGTH):
+        text = "First line.\n" + "x" * length
+        source = f'class A:\n    """{docstring(text, indent=4, at=4)}"""\n'
+        assert black.format_str(source, mode=black.Mode()) == source, length
+        assert docstring(text).endswith("x")  # without `at`, as before

@@ -32,8 +32,10 @@ def auth(vendor: str) -> dict[str, str]:
     """Headers with every credential the vendor's fake accepts by default."""
     settings = server(vendor).SETTINGS
     headers = {"Authorization": "Bearer test-token"}
+    tokens = any(scheme.kind not in ("api_key", "basic") for scheme in settings.schemes.values())
     for scheme in settings.schemes.values():
-        if scheme.kind == "api_key" and scheme.location == "header":
+        # an API key in Authorization would take the place of the token that the other schemes send there
+        if scheme.kind == "api_key" and scheme.location == "header" and not (tokens and scheme.name == "Authorization"):
             headers[scheme.name] = "test-key"
         if scheme.kind == "basic":
             headers["Authorization"] = "Basic dXNlcjpwYXNzd29yZA=="
@@ -53,6 +55,8 @@ def test_a_405_lists_exactly_the_methods_of_the_path_in_allow(vendor: str) -> No
     with served(module.create_app()) as root, httpx.Client(base_url=root) as http:
         for path, item in paths.items():
             declared = {m.upper() for m in item if m in METHODS}
+            if not declared:
+                continue  # a path without operations is no route
             response = http.request("TRACE", module.SETTINGS.base_path + concrete(path))
             assert response.status_code == 405, (path, response.status_code)
             allowed = {m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()}
@@ -627,10 +631,13 @@ def why(vendor: str, response: httpx.Response) -> str:
 
 
 def listing(vendor: str) -> tuple[Any, str]:
-    """A route the vendor's fake lists with, and its concrete path."""
+    """A route the vendor's fake lists with (without one: a GET that needs no more
+    than its path), and its concrete path."""
     module = server(vendor)
     actions = importlib.import_module(f"generated.{vendor}._server_config").ACTIONS
-    route = next(r for r in module.ROUTES if r.name in actions and actions[r.name].action == "list")
+    lists = (r for r in module.ROUTES if r.name in actions and actions[r.name].action == "list")
+    gets = (r for r in module.ROUTES if r.method == "GET" and all(p.location == "path" for p in r.params if p.required))
+    route = next(lists, None) or next(gets)
     return route, module.SETTINGS.base_path + concrete(route.path)
 
 
@@ -657,12 +664,17 @@ def test_a_500_names_the_exception_and_never_a_secret(vendor: str) -> None:
     app = module.create_app()
     actions = importlib.import_module(f"generated.{vendor}._server_config").ACTIONS
     route = next(
-        r
-        for r in module.ROUTES
-        if r.name in actions
-        and r.method == "GET"
-        and all(p.location in ("path", "query") for p in r.params if p.required)
+        (
+            r
+            for r in module.ROUTES
+            if r.name in actions
+            and r.method == "GET"
+            and all(p.location in ("path", "query") for p in r.params if p.required)
+        ),
+        None,
     )
+    if route is None:
+        pytest.skip("no GET operation has a fake action to break")
     query = {p.wire_name: "1" for p in route.params if p.required and p.location == "query"}
     path = module.SETTINGS.base_path + re.sub(r"\{[^}]+\}", "1", route.path)
     token = next(iter(auth(vendor).values())).split()[-1]

@@ -13,7 +13,7 @@ import httpx
 import jsonschema
 import pytest
 import referencing
-from conftest import served
+from conftest import hand_written, served
 from spec_driven import VENDORS, fake_options
 from test_server import app_for, client, models, package
 
@@ -322,6 +322,8 @@ def test_portsip_participant_requests_require_no_field() -> None:
 def test_integer_enums_name_their_members() -> None:
     found = []
     for vendor in VENDORS:
+        if not hand_written(vendor.api.sources[0]):
+            continue  # a vendor's own file is as published
         for where, schema in schemas(vendor.spec):
             if schema.get("type") == "integer" and "enum" in schema:
                 names = schema.get("x-enum-varnames")

@@ -60,10 +60,14 @@ def test_operation_round_trip(vendor: Vendor, op: Operation, mode: str) -> None:
         if scheme.key in op.security:
             sent = request.headers if scheme.location == "header" else request.url.params
             assert "secret-" in sent[scheme.wire_name] or scheme.kind == "basic"
-    if op.body is not None:
+    if op.body is not None and op.body.encoding == "json":
         sent_body = json.loads(request.content)
         expected = vendor.example(vendor.operation_spec(op)["requestBody"])
         assert sent_body == (vendor.sample(op.body.type) if expected is None else normalized(expected))
+    elif op.body is not None and op.body.encoding == "multipart" and (fields := vendor.sample(op.body.type)):
+        assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+        for name in fields:
+            assert f'name="{name}"'.encode() in request.content, name
     if success.type is None:
         assert result is None
     else:

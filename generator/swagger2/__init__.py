@@ -21,6 +21,7 @@ the final `$ref` rewrite).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..load import Document
@@ -44,5 +45,5 @@ def convert(source: Document) -> tuple[Document, list[Problem]]:
     ctx = Context.of(source, BY_ROLE)
     data = document(ctx)
     lines = {p: ctx.lines[p] for p, _ in walk(data) if p in ctx.lines}  # none left over
-    converted = Document(source.path, source.display, data, lines, dict(source.files), list(source.sources))
+    converted = replace(source, data=data, located=lines)
     return converted, list(ctx.warnings)
