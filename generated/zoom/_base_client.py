@@ -88,6 +88,25 @@ class LazyModule:
         return getattr(module, attribute)
 
 
+def lazy_names(
+    package: str, parts: Mapping[str, Sequence[str]]
+) -> Callable[[str], object]:
+    """A package's `__getattr__` (PEP 562): each of its names is imported from the
+    module under `package` that `parts` lists it in, on first use, and kept in the
+    package, so later reads are plain. Any other name is an `AttributeError`."""
+    homes = {name: part for part, names in parts.items() for name in names}
+
+    def __getattr__(name: str) -> object:
+        part = homes.get(name)
+        if part is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{package}.{part}"), name)
+        setattr(importlib.import_module(package), name, value)
+        return value
+
+    return __getattr__
+
+
 # --- credentials ------------------------------------------------------------
 
 
@@ -377,22 +396,39 @@ def async_raw_response_wrapper(
 
 @dataclasses.dataclass(frozen=True)
 class Pagination:
-    """How a list operation pages: attribute paths into a page, argument names."""
+    """How a list operation pages: attribute paths into a page, argument names.
 
-    style: str  # "cursor", "offset" or "page"
-    items: tuple[str, ...]
+    A `link` list's next page is named by the answer's RFC 8288 `Link: <URL>;
+    rel="next"` header: the argument `param` takes the value of the URL's query
+    parameter `wire`; no such header ends the list.
+    """
+
+    style: str  # "cursor", "offset", "page" or "link"
+    items: tuple[str, ...]  # () for the page itself
     param: str  # the argument that selects the page (cursor, offset or page number)
     # cursor: the next cursor; page: the current page number
     position: tuple[str, ...] = ()
     limit_param: str = ""  # offset: the page-size argument
     total: tuple[str, ...] = ()  # offset: the item count; page: the page count
+    wire: str = ""  # link: `param`'s name in the query
+
+    def items_of(self, page: object) -> list[typing.Any]:
+        """The items of a page (none where the page has no list)."""
+        found = _dig(page, self.items) if self.items else page
+        return found if isinstance(found, list) else []
 
     def next_arguments(
-        self, page: object, arguments: dict[str, typing.Any], count: int
+        self,
+        page: object,
+        arguments: dict[str, typing.Any],
+        count: int,
+        response: httpx.Response | None = None,
     ) -> dict[str, typing.Any] | None:
         """The arguments of the call that fetches the next page, or None at the end."""
         if count == 0:
             return None
+        if self.style == "link":
+            return self._linked(arguments, response)
         if self.style == "cursor":
             cursor = _dig(page, self.position)
             return {**arguments, self.param: cursor} if cursor else None
@@ -411,6 +447,21 @@ class Pagination:
             return None
         return {**arguments, self.param: number + 1}
 
+    def _linked(
+        self, arguments: dict[str, typing.Any], response: httpx.Response | None
+    ) -> dict[str, typing.Any] | None:
+        """The next arguments by the answer's `Link` header; None without a next link."""
+        link = response.links.get("next") if response is not None else None
+        if response is None or not link or not link.get("url"):
+            return None
+        value = httpx.URL(link["url"]).params.get(self.wire)
+        if value is None:
+            raise APIResponseValidationError(
+                response,
+                f'the Link rel="next" URL has no {self.wire} query parameter',
+            )
+        return {**arguments, self.param: value}
+
     def advance(
         self,
         page: object,
@@ -424,7 +475,8 @@ class Pagination:
         makes no progress would never end.
         """
         seen.add(repr(arguments.get(self.param)))
-        following = self.next_arguments(page, arguments, count)
+        last = responses[-1] if responses else None
+        following = self.next_arguments(page, arguments, count, last)
         if following is None:
             return None
         position = repr(following.get(self.param))
@@ -488,6 +540,11 @@ class BaseClient(typing.Generic[_HttpClientT]):
         self.timeout = (
             timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         )
+        # `timeout` and its httpx extension, made on first use
+        self._timeout_made: tuple[httpx.Timeout | None, dict[str, float | None]] = (
+            None,
+            {},
+        )
         self.max_retries = max_retries
         self.retry_non_idempotent = retry_non_idempotent
         self._credentials = dict(credentials)
@@ -495,6 +552,9 @@ class BaseClient(typing.Generic[_HttpClientT]):
         # that says what to pass
         self._needed = dict(needed or {})
         self._owns_client = http_client is None
+        # A client of its own sends the User-Agent as its default header, one header
+        # fewer for httpx to merge on every call; one lent to it gets it per request.
+        self._agent_in_client = http_client is None
         self._client: _HttpClientT = (
             self._new_client() if http_client is None else http_client
         )
@@ -533,6 +593,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
         clone._owns_client = False
         if http_client is not None:
             clone._client = http_client
+            clone._agent_in_client = False
         if default_headers is not None:
             _check_headers(list(default_headers.items()))
             clone._default_headers = {**self._default_headers, **default_headers}
@@ -561,6 +622,7 @@ class BaseClient(typing.Generic[_HttpClientT]):
     @_credentials.setter
     def _credentials(self, credentials: Mapping[str, Auth]) -> None:
         self._auths = dict(credentials)
+        self._choices: dict[object, dict[str, Auth]] = {}  # by `security`: `_chosen`
         self._secret_params = tuple(
             auth.name
             for auth in self._auths.values()
@@ -570,8 +632,13 @@ class BaseClient(typing.Generic[_HttpClientT]):
     def _chosen(self, method: str, path: str, parts: RequestParts) -> dict[str, Auth]:
         """The credentials to send: those of the first alternative of the operation's
         `security` that this client has them all for, each header or query parameter
-        once. None satisfied raises `MissingCredentialError`, naming what would do."""
+        once. None satisfied raises `MissingCredentialError`, naming what would do.
+        The choice is kept per `security` (until the credentials change)."""
         alternatives = parts.get("security", ())
+        try:
+            return self._choices[alternatives]
+        except (KeyError, TypeError):  # not chosen yet; or a `security` not hashable
+            pass
         for alternative in alternatives:
             if all(key in self._auths for key in alternative):
                 chosen: dict[str, Auth] = {}
@@ -579,6 +646,8 @@ class BaseClient(typing.Generic[_HttpClientT]):
                     where = _where(self._auths[key])
                     if all(_where(auth) != where for auth in chosen.values()):
                         chosen[key] = self._auths[key]
+                if isinstance(alternatives, tuple):
+                    self._choices[alternatives] = chosen
                 return chosen
         if not alternatives:
             return {}
@@ -612,7 +681,9 @@ class BaseClient(typing.Generic[_HttpClientT]):
             query = [
                 p for p in _pairs(self._default_query) if p[0] not in named
             ] + query
-        headers += _defaults(headers, self.user_agent, parts)
+        headers += _defaults(
+            headers, None if self._agent_in_client else self.user_agent, parts
+        )
         for scheme, auth in auths.items():
             if isinstance(auth, OAuthClientCredentials):
                 headers.append(("Authorization", "Bearer " + tokens[scheme]))
@@ -632,20 +703,38 @@ class BaseClient(typing.Generic[_HttpClientT]):
                 (k, v) for k, v in headers if k.lower() not in overridden
             ] + list(extra.items())
         _check_headers(headers)
+        # httpx's timeout extension made here: its own way builds a Timeout each call.
+        timeout = parts.get("timeout")
+        extensions: dict[str, typing.Any] = {
+            "timeout": self._timeout_extension(timeout)
+        }
+        if self._secret_params:
+            extensions[REDACT] = self._secret_params
         # No params at all when there are none: an empty tuple costs httpx a second URL parse.
         return self._client.build_request(
             method,
             self.base_url + path,
             params=tuple(query) if query else None,
             headers=headers,
-            timeout=self._timeout(parts),
-            extensions={REDACT: self._secret_params} if self._secret_params else None,
-            **_content(parts),
+            extensions=extensions,
+            **(_content(parts) if parts.get("has_body") else {}),
         )
 
     def _repeatable(self, method: str) -> bool:
         """Whether a request that may have reached the server can be sent again."""
         return method in IDEMPOTENT_METHODS or self.retry_non_idempotent
+
+    def _timeout_extension(
+        self, timeout: httpx.Timeout | float | None
+    ) -> dict[str, float | None]:
+        """httpx's `timeout` extension for a call's timeout (None: the client's),
+        the client's worked out once while it stays the same."""
+        if timeout is not None:
+            return httpx.Timeout(timeout).as_dict()
+        made = self._timeout_made
+        if made[0] is not self.timeout:
+            made = self._timeout_made = (self.timeout, self.timeout.as_dict())
+        return dict(made[1])
 
     def _timeout(self, parts: RequestParts) -> httpx.Timeout | float:
         timeout = parts.get("timeout")
@@ -703,7 +792,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         time.sleep(seconds)
 
     def _new_client(self) -> httpx.Client:
-        return httpx.Client()
+        return httpx.Client(headers={"User-Agent": self.user_agent})
 
     def _request(
         self, method: str, path: str, **parts: typing.Unpack[RequestParts]
@@ -789,7 +878,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 page = fetch(**next_arguments)
             finally:
                 _CAPTURE.reset(reset)
-            items = _dig(page, paging.items) or []
+            items = paging.items_of(page)
             yield from items
             next_arguments = paging.advance(
                 page, next_arguments, len(items), seen, captured
@@ -816,7 +905,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         await asyncio.sleep(seconds)
 
     def _new_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient()
+        return httpx.AsyncClient(headers={"User-Agent": self.user_agent})
 
     async def _request(
         self, method: str, path: str, **parts: typing.Unpack[RequestParts]
@@ -900,7 +989,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 page = await fetch(**next_arguments)
             finally:
                 _CAPTURE.reset(reset)
-            items = _dig(page, paging.items) or []
+            items = paging.items_of(page)
             for item in items:
                 yield item
             next_arguments = paging.advance(
@@ -1000,6 +1089,15 @@ def _check_headers(headers: Sequence[tuple[str, str]]) -> None:
     agreed encoding. The message names the header, never its value (it may be
     a credential).
     """
+    # The usual case in two matches: both patterns are classes of characters, so
+    # the names (none empty) or the values pass together exactly if each does.
+    names = [name for name, _ in headers]
+    if (
+        all(names)
+        and _HEADER_NAME.fullmatch("".join(names))
+        and _HEADER_VALUE.fullmatch("".join([value for _, value in headers]))
+    ):
+        return
     for name, value in headers:
         if not _HEADER_NAME.fullmatch(name):
             raise ValueError(f"header name {name!r} is not a valid HTTP header name")
@@ -1126,10 +1224,11 @@ def to_json(value: object) -> object:
 
 
 def _defaults(
-    headers: list[tuple[str, str]], user_agent: str, parts: RequestParts
+    headers: list[tuple[str, str]], user_agent: str | None, parts: RequestParts
 ) -> list[tuple[str, str]]:
-    """User-Agent, Accept and the body's Content-Type, unless a header parameter sets them."""
-    defaults = [("User-Agent", user_agent)]
+    """User-Agent (None: the httpx client sends it), Accept and the body's
+    Content-Type, unless a header parameter sets them."""
+    defaults = [] if user_agent is None else [("User-Agent", user_agent)]
     if parts.get("accept"):
         defaults.append(("Accept", parts["accept"]))
     if parts.get("content_type") and parts.get("has_body"):
@@ -1231,7 +1330,9 @@ def _expand_path(template: str, values: Mapping[str, object]) -> str:
         text = _text(value)
         if not text:
             raise ValueError(f"path parameter {name!r} is empty")
-        encoded["{" + name + "}"] = quote(text, safe="")
+        # Letters and digits need no quoting: the usual id passes by `quote`.
+        simple = text.isascii() and text.isalnum()
+        encoded["{" + name + "}"] = text if simple else quote(text, safe="")
     if all(text.strip(".") for text in encoded.values()):
         for placeholder, text in encoded.items():  # no segment can become a dot segment
             template = template.replace(placeholder, text)

@@ -52,7 +52,7 @@ as if it had applied it.
 
 The top-level `x-fake.collections.NAME` (a `Collection`) gives the item
 schema, how ids are made (`id: {field: meetingId, kind: integer | uuid | token |
-digits}`), items to `spawn` in a child collection, and `rules` the schema cannot
+digits, pattern: '^RM[0-9a-f]{32}$'}`: a `pattern` makes ids it matches), items to `spawn` in a child collection, and `rules` the schema cannot
 express.
 """
 
@@ -107,6 +107,7 @@ class Collection:
     # A child collection that gets a copy of each new item -> the field embedding it.
     spawn: Mapping[str, str] = dataclasses.field(default_factory=dict)
     rules: tuple[Constraint, ...] = ()
+    id_pattern: str = ""  # new ids match this regular expression (before `id_kind`)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,9 +130,11 @@ class Window:
 
 @dataclasses.dataclass(frozen=True)
 class Paging:
-    """How a list pages (its `x-pagination`): parameter wire names, body pointers."""
+    """How a list pages (its operation's `x-pagination`, or inferred; made by
+    `generator/model/fake.paged`): parameter wire names, body pointers. A `link`
+    list answers with `Link: <URL>; rel="next"` while there is a next page."""
 
-    style: str  # cursor, offset or page
+    style: str  # cursor, offset, page or link
     param: str  # the query parameter that selects a page
     cursor: str = ""
     page: str = ""

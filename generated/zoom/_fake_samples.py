@@ -50,6 +50,9 @@ def example(operation: JSON, spec: Spec) -> JSON:
         return None
     if "example" in media:
         return copy.deepcopy(media["example"])
+    for named in (media.get("examples") or {}).values():
+        if isinstance(spec.resolve(named), dict) and "value" in spec.resolve(named):
+            return copy.deepcopy(spec.resolve(named)["value"])
     return sample(spec.resolve(media.get("schema", {})), spec)
 
 
@@ -70,24 +73,73 @@ def defaults(operation: JSON, spec: Spec) -> dict[str, JSON]:
 
 def project(value: JSON, schema: JSON, spec: Spec, depth: int = 0) -> JSON:
     """Only what the schema declares: stored extras never leak into an answer."""
-    schema = spec.resolve(schema)
+    schema = merged(schema, spec)
     if depth > 8 or not isinstance(schema, dict):
         return value
     if isinstance(value, dict) and schema.get("properties"):
         properties = schema["properties"]
+        # a field the schema spells otherwise (`meetingid` for `meetingId`) answers as it spells it
+        spelled = {_normal(k): k for k in properties if k not in value}
         return {
-            k: project(v, properties[k], spec, depth + 1)
+            spelled.get(_normal(k), k): project(
+                v, properties[spelled.get(_normal(k), k)], spec, depth + 1
+            )
             for k, v in value.items()
-            if k in properties
+            if k in properties or _normal(k) in spelled
         }
     if isinstance(value, list) and "items" in schema:
         return [project(v, schema["items"], spec, depth + 1) for v in value]
     return value
 
 
+def merged(schema: JSON, spec: Spec, depth: int = 0) -> JSON:
+    """The schema `$ref`s lead to, its `allOf` members' properties and required
+    fields merged into it (an object)."""
+    schema = spec.resolve(schema)
+    if not isinstance(schema, dict) or not schema.get("allOf") or depth > 8:
+        return schema
+    properties: dict[str, JSON] = {}
+    required: list[str] = []
+    for member in [schema, *schema["allOf"]]:
+        member = schema if member is schema else merged(member, spec, depth + 1)
+        if isinstance(member, dict):
+            for name, value in (member.get("properties") or {}).items():
+                properties.setdefault(name, value)
+            required += [r for r in member.get("required") or [] if r not in required]
+    flat = {k: v for k, v in schema.items() if k != "allOf"}
+    return {**flat, "type": "object", "properties": properties, "required": required}
+
+
+def _normal(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def completed(value: JSON, schema: JSON, spec: Spec) -> JSON:
+    """An answer with the required fields it lacks (at its top level) filled in."""
+    schema = merged(schema, spec)
+    if isinstance(value, dict) and isinstance(schema, dict):
+        complete(value, schema, spec)
+    return value
+
+
+def numbered(pattern: str, number: int) -> str | None:
+    """A string `pattern` matches that ends in `number`, in digits (or letters, a
+    for 0), padded as the pattern asks; None when none is found."""
+    base = matching(pattern)
+    if base is None:
+        return None
+    letters = "".join(chr(ord("a") + int(d)) for d in str(number))  # 12 -> "bc"
+    for digits, pad in ((str(number), "0"), (letters, "a"), (letters.upper(), "A")):
+        for width in range(len(digits), len(base) + len(digits) + 1):
+            text = base[: max(0, len(base) - width)] + digits.rjust(width, pad)
+            if re.search(pattern, text):
+                return text
+    return None
+
+
 def sample(schema: JSON, spec: Spec, depth: int = 0) -> JSON:
     """A value the schema accepts: its example or default, else the simplest one."""
-    schema = spec.resolve(schema)
+    schema = merged(schema, spec)
     if not isinstance(schema, dict):
         return None
     for key in ("default", "example"):
@@ -97,10 +149,15 @@ def sample(schema: JSON, spec: Spec, depth: int = 0) -> JSON:
         return copy.deepcopy(schema["examples"][0])
     if schema.get("enum"):
         return schema["enum"][0]
+    if "const" in schema:
+        return copy.deepcopy(schema["const"])
     kind = schema.get("type", "object" if "properties" in schema else None)
     kind = (
         next((k for k in kind if k != "null"), None) if isinstance(kind, list) else kind
     )
+    options = schema.get("oneOf") or schema.get("anyOf")
+    if kind is None and isinstance(options, list) and options and depth < 6:
+        return sample(options[0], spec, depth + 1)  # the first alternative
     if kind == "object":
         value: dict[str, JSON] = {}
         if depth < 6:
@@ -121,6 +178,7 @@ def sample(schema: JSON, spec: Spec, depth: int = 0) -> JSON:
 
 def complete(item: dict[str, JSON], schema: JSON, spec: Spec, depth: int = 0) -> None:
     """Fill in the required fields `item` lacks."""
+    schema = merged(schema, spec)
     properties = schema.get("properties") or {}
     for name in schema.get("required") or []:
         if name not in item:
@@ -147,7 +205,7 @@ def fill_read_only(
     the item's address, or a link under it), pattern, default or example, else the
     value the enclosing schema's example gives it. Fields present stay as they are;
     objects present are filled the same way."""
-    schema = spec.resolve(schema)
+    schema = merged(schema, spec)
     if depth > 6 or not isinstance(schema, dict):
         return
     example = _example(schema)
@@ -169,7 +227,7 @@ def plausible(
 ) -> JSON:
     """A value for a field the vendor sets, its schema `schema`: see `fill_read_only`.
     The same item gets the same values but for timestamps (now)."""
-    schema = spec.resolve(schema)
+    schema = merged(schema, spec)
     if not isinstance(schema, dict):
         return copy.deepcopy(example)
     if schema.get("enum"):
@@ -317,6 +375,10 @@ def _string(schema: JSON) -> str:
         "uri": "https://example.com/",
         "uuid": str(uuid.uuid4()),
     }
+    pattern = schema.get("pattern")
+    shaped = matching(pattern) if isinstance(pattern, str) else None
+    if shaped is not None and str(schema.get("format")) not in formats:
+        return shaped
     return formats.get(
         str(schema.get("format")), "x" * max(1, int(schema.get("minLength", 1)))
     )

@@ -3,6 +3,7 @@
 
 The generator read these from the spec (its `x-server` and `x-fake` extensions,
 security schemes and first server URL) and checked them: `lint` reports mistakes.
+What it inferred for the operations without `x-fake`, `lint --explain-fake` prints.
 """
 
 from __future__ import annotations
@@ -23,8 +24,1132 @@ SETTINGS = ServerSettings(
 )
 """Error answers (`x-server`), how credentials are checked, and the paths served."""
 
-COLLECTIONS: dict[str, Collection] = {}
-"""The fake's collections (`x-fake` at the top level), by name."""
+COLLECTIONS: dict[str, Collection] = {
+    "accounts": Collection(
+        schema="/paths/~1accounts~1{accountId}/get/responses/200/content/application~1json/schema"
+    ),
+    "invoices": Collection(
+        schema="/paths/~1accounts~1{accountId}~1billing~1invoices~1{invoiceId}/get/responses/200/content/application~1json/schema"
+    ),
+    "numbers": Collection(
+        schema="/paths/~1phone~1numbers~1{numberId}/get/responses/200/content/application~1json/schema"
+    ),
+    "channels": Collection(
+        schema="/paths/~1chat~1channels~1{channelId}/get/responses/200/content/application~1json/schema"
+    ),
+    "contacts": Collection(
+        schema="/paths/~1chat~1users~1me~1contacts~1{contactId}/get/responses/200/content/application~1json/schema"
+    ),
+    "groups": Collection(
+        schema="/paths/~1groups~1{groupId}/get/responses/200/content/application~1json/schema"
+    ),
+    "devices": Collection(
+        schema="/paths/~1phone~1devices~1{deviceId}/get/responses/200/content/application~1json/schema"
+    ),
+    "sessions": Collection(
+        schema="/paths/~1im~1chat~1sessions~1{sessionId}/get/responses/200/content/application~1json/schema",
+        id_field="session_id",
+    ),
+    "meetings": Collection(
+        schema="/paths/~1meetings~1{meetingId}/get/responses/200/content/application~1json/schema",
+        id_kind="integer",
+    ),
+    "polls": Collection(
+        schema="/paths/~1meetings~1{meetingId}~1polls~1{pollId}/get/responses/200/content/application~1json/schema"
+    ),
+    "registrants": Collection(
+        schema="/paths/~1webinars~1{webinarId}~1registrants~1{registrantId}/get/responses/200/content/application~1json/schema"
+    ),
+    "zoomrooms": Collection(
+        schema="/paths/~1metrics~1zoomrooms~1{zoomroomId}/get/responses/200/content/application~1json/schema"
+    ),
+    "webinars": Collection(
+        schema="/paths/~1webinars~1{webinarId}/get/responses/200/content/application~1json/schema",
+        id_kind="integer",
+    ),
+    "past_meetings": Collection(
+        schema="/paths/~1past_meetings~1{meetingUUID}/get/responses/200/content/application~1json/schema",
+        id_kind="integer",
+    ),
+    "blocked_list": Collection(
+        schema="/paths/~1phone~1blocked_list~1{blockedListId}/get/responses/200/content/application~1json/schema"
+    ),
+    "call_logs": Collection(
+        schema="/paths/~1phone~1metrics~1call_logs~1{call_id}/get/responses/200/content/application~1json/schema",
+        id_field="call_id",
+    ),
+    "call_queues": Collection(
+        schema="/paths/~1phone~1call_queues~1{callQueueId}/get/responses/200/content/application~1json/schema"
+    ),
+    "common_area_phones": Collection(
+        schema="/paths/~1phone~1common_area_phones~1{commonAreaPhoneId}/get/responses/200/content/application~1json/schema"
+    ),
+    "setting_templates": Collection(
+        schema="/paths/~1phone~1setting_templates~1{templateId}/get/responses/200/content/application~1json/schema"
+    ),
+    "shared_line_groups": Collection(
+        schema="/paths/~1phone~1shared_line_groups~1{sharedLineGroupId}/get/responses/200/content/application~1json/schema"
+    ),
+    "sites": Collection(
+        schema="/paths/~1phone~1sites~1{siteId}/get/responses/200/content/application~1json/schema"
+    ),
+    "users": Collection(
+        schema="/paths/~1users~1{userId}/get/responses/200/content/application~1json/schema"
+    ),
+    "roles": Collection(
+        schema="/paths/~1roles~1{roleId}/get/responses/200/content/application~1json/schema"
+    ),
+    "tracking_fields": Collection(
+        schema="/paths/~1tracking_fields~1{fieldId}/get/responses/200/content/application~1json/schema"
+    ),
+    "tsp": Collection(
+        schema="/paths/~1users~1{userId}~1tsp~1{tspId}/get/responses/200/content/application~1json/schema",
+        id_kind="integer",
+    ),
+}
+"""The fake's collections (`x-fake` at the top level, else inferred from the spec), by name."""
 
-ACTIONS: dict[str, FakeAction] = {}
-"""What the fake does for each operation (its `x-fake`), by handler method."""
+ACTIONS: dict[str, FakeAction] = {
+    "accounts": FakeAction(
+        action="list",
+        collection="accounts",
+        envelope={"/next_page_token": ""},
+        output="/accounts",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("page_number",),
+    ),
+    "account_create": FakeAction(action="create", collection="accounts"),
+    "account": FakeAction(action="read", collection="accounts", key="accountId"),
+    "account_disassociate": FakeAction(
+        action="delete", collection="accounts", key="accountId"
+    ),
+    "account_billing": FakeAction(action="static"),
+    "account_billing_update": FakeAction(action="static"),
+    "account_billing_invoices": FakeAction(
+        action="list", collection="invoices", output="/invoices", ignore=("from", "to")
+    ),
+    "get_account_billing_invoice": FakeAction(
+        action="read", collection="invoices", key="invoiceId"
+    ),
+    "get_account_lock_settings": FakeAction(
+        action="static", ignore=("option", "custom_query_fields")
+    ),
+    "update_account_lock_settings": FakeAction(action="static"),
+    "account_managed_domain": FakeAction(action="static"),
+    "account_options_update": FakeAction(action="static"),
+    "update_account_owner": FakeAction(action="static"),
+    "update_phone_settings": FakeAction(action="static"),
+    "set_up_account": FakeAction(action="static"),
+    "post_phone_sip_trunk": FakeAction(action="static"),
+    "update_phone_sip_trunk": FakeAction(action="static"),
+    "account_plans": FakeAction(action="static"),
+    "account_plan_create": FakeAction(action="static"),
+    "account_plan_addon_update": FakeAction(action="static"),
+    "account_plan_addon_create": FakeAction(action="static"),
+    "account_plan_addon_cancel": FakeAction(action="static"),
+    "account_plan_base_update": FakeAction(action="static"),
+    "account_plan_base_delete": FakeAction(action="static"),
+    "get_plan_usage": FakeAction(action="static"),
+    "get_account_cloud_recording": FakeAction(
+        action="static", ignore=("page_size", "next_page_token", "from", "to")
+    ),
+    "account_settings": FakeAction(
+        action="static", ignore=("option", "custom_query_fields")
+    ),
+    "account_settings_update": FakeAction(action="static", ignore=("option",)),
+    "upload_vb": FakeAction(action="static"),
+    "del_vb": FakeAction(action="static", ignore=("file_ids",)),
+    "list_internal_callout_countries": FakeAction(action="static"),
+    "add_callout_countries": FakeAction(action="static"),
+    "delete_internal_call_out_country": FakeAction(action="static"),
+    "list_internal_numbers": FakeAction(
+        action="static", ignore=("page_size", "next_page_token")
+    ),
+    "add_internal_numbers": FakeAction(action="static"),
+    "delete_internal_number": FakeAction(action="static"),
+    "assign_sip_trunk_numbers": FakeAction(action="static"),
+    "delete_all_sip_numbers": FakeAction(action="static"),
+    "assign_sip_config": FakeAction(action="static"),
+    "list_sip_trunks": FakeAction(action="static"),
+    "assign_sip_trunks": FakeAction(action="static"),
+    "delete_sip_trunk": FakeAction(action="static"),
+    "account_trusted_domain": FakeAction(action="static"),
+    "switch_user_account": FakeAction(action="static"),
+    "download_invoice_pdf": FakeAction(action="static"),
+    "list_archived_files": FakeAction(
+        action="static",
+        ignore=("page_size", "next_page_token", "from", "to", "query_data_type"),
+    ),
+    "get_user_level_channel": FakeAction(
+        action="read", collection="channels", key="channelId"
+    ),
+    "delete_user_level_channel": FakeAction(
+        action="delete", collection="channels", key="channelId"
+    ),
+    "update_user_level_channel": FakeAction(action="static"),
+    "join_channel": FakeAction(action="static"),
+    "leave_channel": FakeAction(action="static"),
+    "remove_a_user_level_channel_member": FakeAction(action="static"),
+    "get_user_contacts": FakeAction(
+        action="list",
+        collection="contacts",
+        envelope={"/next_page_token": ""},
+        output="/contacts",
+        limit="page_size",
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("type",),
+    ),
+    "get_user_contact": FakeAction(
+        action="read",
+        collection="contacts",
+        key="contactId",
+        ignore=("query_presence_status",),
+    ),
+    "get_channels": FakeAction(
+        action="list",
+        collection="channels",
+        envelope={"/next_page_token": ""},
+        output="/channels",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+    ),
+    "create_channel": FakeAction(action="create", collection="channels"),
+    "get_channel": FakeAction(action="read", collection="channels", key="channelId"),
+    "delete_channel": FakeAction(
+        action="delete", collection="channels", key="channelId"
+    ),
+    "update_channel": FakeAction(action="static"),
+    "list_channel_members": FakeAction(
+        action="static", ignore=("page_size", "next_page_token")
+    ),
+    "invite_channel_members": FakeAction(action="static"),
+    "remove_a_channel_member": FakeAction(action="static"),
+    "get_chat_messages": FakeAction(
+        action="static",
+        ignore=(
+            "to_contact",
+            "to_channel",
+            "date",
+            "page_size",
+            "next_page_token",
+            "include_deleted_and_edited_message",
+        ),
+    ),
+    "send_a_chat_message": FakeAction(action="static"),
+    "edit_message": FakeAction(action="static"),
+    "delete_chat_message": FakeAction(
+        action="static", ignore=("to_contact", "to_channel")
+    ),
+    "search_company_contacts": FakeAction(
+        action="list",
+        collection="contacts",
+        envelope={"/next_page_token": ""},
+        output="/contacts",
+        limit="page_size",
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("search_key", "query_presence_status"),
+    ),
+    "groups": FakeAction(
+        action="list", collection="groups", output="/groups", totals=("/total_records",)
+    ),
+    "group_create": FakeAction(action="create", collection="groups"),
+    "group": FakeAction(action="read", collection="groups", key="groupId"),
+    "group_delete": FakeAction(action="delete", collection="groups", key="groupId"),
+    "group_update": FakeAction(action="merge", collection="groups", key="groupId"),
+    "get_group_lock_settings": FakeAction(
+        action="static", ignore=("custom_query_fields", "option")
+    ),
+    "group_locked_settings": FakeAction(
+        action="static", ignore=("custom_query_fields", "option")
+    ),
+    "group_members": FakeAction(
+        action="static", ignore=("page_size", "page_number", "next_page_token")
+    ),
+    "group_members_create": FakeAction(action="static"),
+    "group_members_delete": FakeAction(action="static"),
+    "update_a_group_member": FakeAction(action="static"),
+    "get_group_settings": FakeAction(
+        action="static", ignore=("custom_query_fields", "option")
+    ),
+    "update_group_settings": FakeAction(
+        action="static", ignore=("custom_query_fields", "option")
+    ),
+    "upload_group_vb": FakeAction(action="static", ignore=("file_ids",)),
+    "del_group_vb": FakeAction(action="static", ignore=("file_ids",)),
+    "device_list": FakeAction(
+        action="list",
+        collection="devices",
+        envelope={"/next_page_token": ""},
+        output="/devices",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("page_number",),
+    ),
+    "device_create": FakeAction(action="create", collection="devices"),
+    "device_delete": FakeAction(action="delete", collection="devices", key="deviceId"),
+    "device_update": FakeAction(action="merge", collection="devices", key="deviceId"),
+    "sendchatbot": FakeAction(action="static"),
+    "edit_chatbot_message": FakeAction(action="static"),
+    "delete_a_chatbot_message": FakeAction(action="static"),
+    "im_chat_sessions": FakeAction(
+        action="list",
+        collection="sessions",
+        envelope={"/next_page_token": ""},
+        output="/sessions",
+        limit="page_size",
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("from", "to"),
+    ),
+    "im_chat_messages": FakeAction(
+        action="read",
+        collection="sessions",
+        key="sessionId",
+        ignore=("from", "to", "page_size", "next_page_token"),
+    ),
+    "im_groups": FakeAction(
+        action="list", collection="groups", output="/groups", totals=("/total_records",)
+    ),
+    "im_group_create": FakeAction(action="create", collection="groups"),
+    "im_group": FakeAction(action="read", collection="groups", key="groupId"),
+    "im_group_delete": FakeAction(action="delete", collection="groups", key="groupId"),
+    "im_group_update": FakeAction(action="merge", collection="groups", key="groupId"),
+    "im_group_members": FakeAction(
+        action="static", ignore=("page_size", "page_number", "next_page_token")
+    ),
+    "im_group_members_create": FakeAction(action="static"),
+    "im_group_members_delete": FakeAction(action="static"),
+    "sendimmessages": FakeAction(action="static", ignore=("chat_user",)),
+    "listimmessages": FakeAction(
+        action="static",
+        ignore=("chat_user", "channel", "date", "page_size", "next_page_token"),
+    ),
+    "in_meeting_recording_control": FakeAction(action="static"),
+    "meeting": FakeAction(
+        action="read",
+        collection="meetings",
+        key="meetingId",
+        ignore=("occurrence_id", "show_previous_occurrences"),
+    ),
+    "meeting_delete": FakeAction(
+        action="delete",
+        collection="meetings",
+        key="meetingId",
+        ignore=("occurrence_id", "schedule_for_reminder", "cancel_meeting_reminder"),
+    ),
+    "meeting_update": FakeAction(
+        action="merge",
+        collection="meetings",
+        key="meetingId",
+        ignore=("occurrence_id",),
+    ),
+    "create_batch_polls": FakeAction(action="static"),
+    "meeting_invitation": FakeAction(action="static"),
+    "get_live_stream_details": FakeAction(action="static"),
+    "meeting_live_stream_update": FakeAction(action="static"),
+    "meeting_live_stream_status_update": FakeAction(action="static"),
+    "meeting_polls": FakeAction(
+        action="list", collection="polls", output="/polls", totals=("/total_records",)
+    ),
+    "meeting_poll_create": FakeAction(action="create", collection="polls"),
+    "meeting_poll_get": FakeAction(action="read", collection="polls", key="pollId"),
+    "meeting_poll_update": FakeAction(
+        action="replace", collection="polls", key="pollId"
+    ),
+    "meeting_poll_delete": FakeAction(
+        action="delete", collection="polls", key="pollId"
+    ),
+    "recording_get": FakeAction(action="static", ignore=("include_fields", "ttl")),
+    "recording_delete": FakeAction(action="static", ignore=("action",)),
+    "meeting_recording_registrants": FakeAction(
+        action="list",
+        collection="registrants",
+        envelope={"/next_page_token": ""},
+        output="/registrants",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("status", "page_number"),
+    ),
+    "meeting_recording_registrant_create": FakeAction(
+        action="create", collection="registrants"
+    ),
+    "recording_registrants_questions_get": FakeAction(action="static"),
+    "recording_registrant_question_update": FakeAction(action="static"),
+    "meeting_recording_registrant_status": FakeAction(action="static"),
+    "recording_setting_update": FakeAction(action="static"),
+    "recording_settings_update": FakeAction(action="static"),
+    "recording_status_update": FakeAction(action="static"),
+    "recording_delete_one": FakeAction(action="static", ignore=("action",)),
+    "recording_status_update_one": FakeAction(action="static"),
+    "meeting_registrants": FakeAction(
+        action="list",
+        collection="registrants",
+        envelope={"/next_page_token": ""},
+        output="/registrants",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("occurrence_id", "status", "page_number"),
+    ),
+    "meeting_registrant_create": FakeAction(
+        action="create", collection="registrants", ignore=("occurrence_ids",)
+    ),
+    "meeting_registrants_questions_get": FakeAction(action="static"),
+    "meeting_registrant_question_update": FakeAction(action="static"),
+    "meeting_registrant_status": FakeAction(action="static", ignore=("occurrence_id",)),
+    "meetingregistrantdelete": FakeAction(
+        action="delete",
+        collection="registrants",
+        key="registrantId",
+        ignore=("occurrence_id",),
+    ),
+    "meeting_status": FakeAction(action="static"),
+    "dashboard_client_feedback": FakeAction(action="static", ignore=("from", "to")),
+    "dashboard_client_feedback_detail": FakeAction(
+        action="static", ignore=("from", "to", "page_size", "next_page_token")
+    ),
+    "list_meeting_satisfaction": FakeAction(action="static", ignore=("from", "to")),
+    "dashboard_crc": FakeAction(action="static", ignore=("from", "to")),
+    "dashboard_im": FakeAction(
+        action="static", ignore=("from", "to", "page_size", "next_page_token")
+    ),
+    "dashboard_issue_zoom_room": FakeAction(
+        action="list",
+        collection="zoomrooms",
+        output="/zoom_rooms",
+        totals=("/total_records",),
+        ignore=("from", "to"),
+    ),
+    "dashboard_issue_detail_zoom_room": FakeAction(
+        action="read",
+        collection="zoomrooms",
+        key="zoomroomId",
+        ignore=("from", "to", "page_size", "next_page_token"),
+    ),
+    "dashboard_meetings": FakeAction(
+        action="list",
+        collection="meetings",
+        envelope={"/next_page_token": ""},
+        output="/meetings",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("type", "from", "to", "include_fields"),
+    ),
+    "dashboard_meeting_detail": FakeAction(
+        action="read", collection="meetings", key="meetingId", ignore=("type",)
+    ),
+    "dashboard_meeting_participants": FakeAction(
+        action="static",
+        ignore=("type", "page_size", "next_page_token", "include_fields"),
+    ),
+    "dashboard_meeting_participants_qos": FakeAction(
+        action="static", ignore=("type", "page_size", "next_page_token")
+    ),
+    "participant_feedback": FakeAction(
+        action="static", ignore=("type", "next_page_token", "page_size")
+    ),
+    "dashboard_meeting_participant_share": FakeAction(
+        action="static", ignore=("type", "page_size", "next_page_token")
+    ),
+    "dashboard_meeting_participant_qos": FakeAction(action="static", ignore=("type",)),
+    "dashboard_webinars": FakeAction(
+        action="list",
+        collection="webinars",
+        envelope={"/next_page_token": ""},
+        output="/webinars",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("type", "from", "to"),
+    ),
+    "dashboard_webinar_detail": FakeAction(
+        action="read", collection="webinars", key="webinarId", ignore=("type",)
+    ),
+    "dashboard_webinar_participants": FakeAction(
+        action="static",
+        ignore=("type", "page_size", "next_page_token", "include_fields"),
+    ),
+    "dashboard_webinar_participants_qos": FakeAction(
+        action="static", ignore=("type", "page_size", "next_page_token")
+    ),
+    "participant_webinar_feedback": FakeAction(
+        action="static", ignore=("type", "page_size", "next_page_token")
+    ),
+    "dashboard_webinar_participant_share": FakeAction(
+        action="static", ignore=("type", "page_size", "next_page_token")
+    ),
+    "dashboard_webinar_participant_qos": FakeAction(action="static", ignore=("type",)),
+    "dashboard_zoom_rooms": FakeAction(
+        action="list",
+        collection="zoomrooms",
+        envelope={"/next_page_token": ""},
+        output="/zoom_rooms",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("page_number",),
+    ),
+    "dashboard_zoom_room_issue": FakeAction(action="static", ignore=("from", "to")),
+    "dashboard_zoom_room": FakeAction(
+        action="read",
+        collection="zoomrooms",
+        key="zoomroomId",
+        ignore=("from", "to", "page_size", "next_page_token"),
+    ),
+    "list_past_meeting_files": FakeAction(action="static"),
+    "past_meetings": FakeAction(action="static"),
+    "list_past_meeting_polls": FakeAction(
+        action="list", collection="polls", output="/questions"
+    ),
+    "past_meeting_details": FakeAction(
+        action="read", collection="past_meetings", key="meetingUUID"
+    ),
+    "past_meeting_participants": FakeAction(
+        action="static", ignore=("page_size", "next_page_token")
+    ),
+    "webinar_absentees": FakeAction(
+        action="static", ignore=("occurrence_id", "page_size", "next_page_token")
+    ),
+    "list_past_webinar_files": FakeAction(action="static"),
+    "past_webinars": FakeAction(action="static"),
+    "list_webinar_participants": FakeAction(
+        action="static", ignore=("page_size", "next_page_token")
+    ),
+    "list_past_webinar_poll_results": FakeAction(
+        action="list", collection="polls", output="/questions"
+    ),
+    "list_past_webinar_qa": FakeAction(action="static"),
+    "add_auto_receptionist": FakeAction(action="static"),
+    "update_auto_receptionist": FakeAction(action="static"),
+    "assign_phone_numbers_auto_receptionist": FakeAction(action="static"),
+    "unassign_all_phone_nums_auto_receptionist": FakeAction(action="static"),
+    "unassign_a_phone_num_auto_receptionist": FakeAction(action="static"),
+    "list_blocked_list": FakeAction(
+        action="list",
+        collection="blocked_list",
+        envelope={"/next_page_token": ""},
+        output="/blocked_list",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+    ),
+    "add_anumber_to_blocked_list": FakeAction(
+        action="create", collection="blocked_list"
+    ),
+    "get_a_blocked_list": FakeAction(
+        action="read", collection="blocked_list", key="blockedListId"
+    ),
+    "delete_a_blocked_list": FakeAction(
+        action="delete", collection="blocked_list", key="blockedListId"
+    ),
+    "update_blocked_list": FakeAction(action="static"),
+    "add_byoc_number": FakeAction(action="static"),
+    "account_call_logs": FakeAction(
+        action="list",
+        collection="call_logs",
+        envelope={"/next_page_token": ""},
+        output="/call_logs",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("from", "to", "type", "path", "time_type", "site_id"),
+    ),
+    "list_call_queues": FakeAction(
+        action="list",
+        collection="call_queues",
+        envelope={"/next_page_token": ""},
+        output="/call_queues",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+    ),
+    "create_call_queue": FakeAction(action="create", collection="call_queues"),
+    "get_a_call_queue": FakeAction(
+        action="read", collection="call_queues", key="callQueueId"
+    ),
+    "delete_a_call_queue": FakeAction(
+        action="delete", collection="call_queues", key="callQueueId"
+    ),
+    "update_call_queue": FakeAction(action="static"),
+    "change_call_queue_manager": FakeAction(action="static"),
+    "add_members_to_call_queue": FakeAction(action="static"),
+    "unassign_all_members": FakeAction(action="static"),
+    "unassign_member_from_call_queue": FakeAction(action="static"),
+    "assign_phone_to_call_queue": FakeAction(action="static"),
+    "unassign_a_phone_num_call_queue": FakeAction(action="static"),
+    "un_assign_phone_num_call_queue": FakeAction(action="static"),
+    "get_call_queue_recordings": FakeAction(
+        action="static", ignore=("page_size", "next_page_token", "from", "to")
+    ),
+    "list_calling_plans": FakeAction(action="static"),
+    "list_common_area_phones": FakeAction(
+        action="list",
+        collection="common_area_phones",
+        envelope={"/next_page_token": ""},
+        output="/common_area_phones",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+    ),
+    "add_common_area_phone": FakeAction(
+        action="create", collection="common_area_phones"
+    ),
+    "get_a_common_area_phone": FakeAction(
+        action="read", collection="common_area_phones", key="commonAreaPhoneId"
+    ),
+    "delete_common_area_phone": FakeAction(
+        action="delete", collection="common_area_phones", key="commonAreaPhoneId"
+    ),
+    "update_common_area_phone": FakeAction(action="static"),
+    "change_main_company_number": FakeAction(action="static"),
+    "list_phone_devices": FakeAction(
+        action="list",
+        collection="devices",
+        envelope={"/next_page_token": ""},
+        output="/devices",
+        limit="page_size",
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("type",),
+    ),
+    "add_phone_device": FakeAction(action="static"),
+    "get_a_device": FakeAction(action="read", collection="devices", key="deviceId"),
+    "delete_a_device": FakeAction(
+        action="delete", collection="devices", key="deviceId"
+    ),
+    "update_a_device": FakeAction(action="static"),
+    "list_call_logs_metrics": FakeAction(
+        action="list",
+        collection="call_logs",
+        envelope={"/next_page_token": ""},
+        output="/call_logs",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("from", "to", "site_id", "quality_type"),
+    ),
+    "get_call_qos": FakeAction(action="static"),
+    "get_call_log_metrics_details": FakeAction(
+        action="read", collection="call_logs", key="call_id"
+    ),
+    "list_account_phone_numbers": FakeAction(
+        action="list",
+        collection="numbers",
+        envelope={"/next_page_token": ""},
+        output="/phone_numbers",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("type", "extension_type", "number_type", "pending_numbers", "site_id"),
+    ),
+    "get_phone_number_details": FakeAction(
+        action="read", collection="numbers", key="numberId"
+    ),
+    "update_phone_number_details": FakeAction(action="static"),
+    "get_phone_recordings": FakeAction(
+        action="static",
+        ignore=(
+            "page_size",
+            "next_page_token",
+            "from",
+            "to",
+            "owner_type",
+            "recording_type",
+            "site_id",
+        ),
+    ),
+    "get_ps_operation_logs": FakeAction(
+        action="static",
+        ignore=("from", "to", "category_type", "page_size", "next_page_token"),
+    ),
+    "list_setting_templates": FakeAction(
+        action="list",
+        collection="setting_templates",
+        envelope={"/next_page_token": ""},
+        output="/templates",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("site_id",),
+    ),
+    "add_setting_template": FakeAction(action="create", collection="setting_templates"),
+    "get_setting_template": FakeAction(
+        action="read",
+        collection="setting_templates",
+        key="templateId",
+        ignore=("custom_query_fields",),
+    ),
+    "update_setting_template": FakeAction(action="static"),
+    "list_shared_line_groups": FakeAction(
+        action="list",
+        collection="shared_line_groups",
+        envelope={"/next_page_token": ""},
+        output="/shared_line_groups",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+    ),
+    "create_a_shared_line_group": FakeAction(action="static"),
+    "get_a_shared_line_group": FakeAction(
+        action="read", collection="shared_line_groups", key="sharedLineGroupId"
+    ),
+    "delete_a_shared_line_group": FakeAction(
+        action="delete", collection="shared_line_groups", key="sharedLineGroupId"
+    ),
+    "update_a_shared_line_group": FakeAction(action="static"),
+    "add_members_to_shared_line_group": FakeAction(action="static"),
+    "delete_members_of_slg": FakeAction(action="static"),
+    "delete_a_member_slg": FakeAction(action="static"),
+    "assign_phone_numbers_slg": FakeAction(action="static"),
+    "delete_a_phone_number_slg": FakeAction(action="static"),
+    "list_byocsip_trunk": FakeAction(
+        action="static", ignore=("next_page_token", "page_size")
+    ),
+    "list_phone_sites": FakeAction(
+        action="list",
+        collection="sites",
+        envelope={"/next_page_token": ""},
+        output="/sites",
+        limit="page_size",
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+    ),
+    "create_phone_site": FakeAction(action="create", collection="sites"),
+    "get_a_site": FakeAction(action="read", collection="sites", key="siteId"),
+    "delete_phone_site": FakeAction(
+        action="delete", collection="sites", key="siteId", ignore=("transfer_site_id",)
+    ),
+    "update_site_details": FakeAction(action="static"),
+    "list_phone_users": FakeAction(
+        action="list",
+        collection="users",
+        envelope={"/next_page_token": ""},
+        output="/users",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("site_id",),
+    ),
+    "phone_user": FakeAction(action="read", collection="users", key="userId"),
+    "update_user_profile": FakeAction(action="static"),
+    "phone_user_call_logs": FakeAction(
+        action="list",
+        collection="call_logs",
+        envelope={"/next_page_token": ""},
+        output="/call_logs",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("from", "to", "type", "phone_number", "time_type"),
+    ),
+    "delete_call_log": FakeAction(
+        action="delete", collection="call_logs", key="callLogId"
+    ),
+    "assign_calling_plan": FakeAction(action="static"),
+    "unassign_calling_plan": FakeAction(action="static"),
+    "assign_phone_number": FakeAction(action="static"),
+    "unassign_phone_number": FakeAction(action="static"),
+    "phone_user_recordings": FakeAction(
+        action="static", ignore=("page_size", "next_page_token", "from", "to")
+    ),
+    "phone_user_settings": FakeAction(action="static"),
+    "add_user_setting": FakeAction(action="static"),
+    "delete_user_setting": FakeAction(action="static", ignore=("shared_id",)),
+    "update_user_setting": FakeAction(action="static"),
+    "phone_user_voice_mails": FakeAction(
+        action="static", ignore=("page_size", "status", "next_page_token", "from", "to")
+    ),
+    "delete_voicemail": FakeAction(action="static"),
+    "report_sign_in_sign_out_activities": FakeAction(
+        action="static", ignore=("from", "to", "page_size", "next_page_token")
+    ),
+    "report_cloud_recording": FakeAction(action="static", ignore=("from", "to")),
+    "report_daily": FakeAction(action="static", ignore=("year", "month")),
+    "report_meeting_details": FakeAction(
+        action="read", collection="meetings", key="meetingId"
+    ),
+    "report_meeting_participants": FakeAction(
+        action="static", ignore=("page_size", "next_page_token", "include_fields")
+    ),
+    "report_meeting_polls": FakeAction(
+        action="list", collection="polls", output="/questions"
+    ),
+    "report_operation_logs": FakeAction(
+        action="static",
+        ignore=("from", "to", "page_size", "next_page_token", "category_type"),
+    ),
+    "report_telephone": FakeAction(
+        action="static",
+        ignore=("type", "from", "to", "page_size", "page_number", "next_page_token"),
+    ),
+    "report_users": FakeAction(
+        action="list",
+        collection="users",
+        envelope={"/next_page_token": ""},
+        output="/users",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("type", "from", "to", "page_number"),
+    ),
+    "report_meetings": FakeAction(
+        action="list",
+        collection="meetings",
+        envelope={"/next_page_token": ""},
+        output="/meetings",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("from", "to", "type"),
+    ),
+    "report_webinar_details": FakeAction(
+        action="read", collection="webinars", key="webinarId"
+    ),
+    "report_webinar_participants": FakeAction(
+        action="static", ignore=("page_size", "next_page_token", "include_fields")
+    ),
+    "report_webinar_polls": FakeAction(
+        action="list", collection="polls", output="/questions"
+    ),
+    "report_webinar_qa": FakeAction(action="static"),
+    "roles": FakeAction(
+        action="list", collection="roles", output="/roles", totals=("/total_records",)
+    ),
+    "create_role": FakeAction(action="static"),
+    "get_role_information": FakeAction(action="read", collection="roles", key="roleId"),
+    "delete_role": FakeAction(action="delete", collection="roles", key="roleId"),
+    "update_role": FakeAction(action="static"),
+    "role_members": FakeAction(
+        action="static",
+        ignore=("page_count", "page_number", "next_page_token", "page_size"),
+    ),
+    "add_role_members": FakeAction(action="static"),
+    "role_member_delete": FakeAction(action="static"),
+    "list_zoom_rooms": FakeAction(
+        action="static",
+        ignore=(
+            "status",
+            "type",
+            "unassigned_rooms",
+            "page_size",
+            "next_page_token",
+            "location_id",
+        ),
+    ),
+    "add_a_room": FakeAction(action="static"),
+    "get_zr_account_profile": FakeAction(action="static"),
+    "update_zr_acc_profile": FakeAction(action="static"),
+    "get_zr_account_settings": FakeAction(action="static", ignore=("setting_type",)),
+    "update_zoom_room_acc_settings": FakeAction(
+        action="static", ignore=("setting_type",)
+    ),
+    "list_digital_signage_content": FakeAction(
+        action="static", ignore=("type", "folder_id", "page_size", "next_page_token")
+    ),
+    "manage_e911signage": FakeAction(action="static"),
+    "list_zr_locations": FakeAction(
+        action="static",
+        ignore=("parent_location_id", "type", "page_size", "next_page_token"),
+    ),
+    "add_azr_location": FakeAction(action="static"),
+    "get_zr_location_structure": FakeAction(action="static"),
+    "update_zoom_rooms_location_structure": FakeAction(action="static"),
+    "get_zr_location_profile": FakeAction(action="static"),
+    "update_zr_location_profile": FakeAction(action="static"),
+    "change_parent_location": FakeAction(action="static"),
+    "get_zr_location_settings": FakeAction(action="static", ignore=("setting_type",)),
+    "update_zr_location_settings": FakeAction(
+        action="static", ignore=("setting_type",)
+    ),
+    "check_in_rooms": FakeAction(action="static"),
+    "get_zr_profile": FakeAction(action="static"),
+    "delete_a_zoom_room": FakeAction(action="static"),
+    "update_room_profile": FakeAction(action="static"),
+    "list_zr_devices": FakeAction(
+        action="list", collection="devices", output="/devices"
+    ),
+    "change_zoom_rooms_app_version": FakeAction(action="static"),
+    "change_zr_location": FakeAction(action="static"),
+    "get_zr_settings": FakeAction(action="static", ignore=("setting_type",)),
+    "update_zr_settings": FakeAction(action="static", ignore=("setting_type",)),
+    "list_sip_phones": FakeAction(
+        action="static",
+        ignore=("page_number", "search_key", "page_size", "next_page_token"),
+    ),
+    "create_sip_phone": FakeAction(action="static"),
+    "delete_sip_phone": FakeAction(action="static"),
+    "update_sip_phone": FakeAction(action="static"),
+    "list_sip_trunk_numbers": FakeAction(
+        action="list",
+        collection="numbers",
+        output="/phone_numbers",
+        totals=("/total_records",),
+    ),
+    "trackingfield_list": FakeAction(
+        action="list",
+        collection="tracking_fields",
+        output="/tracking_fields",
+        totals=("/total_records",),
+    ),
+    "trackingfield_create": FakeAction(action="create", collection="tracking_fields"),
+    "trackingfield_get": FakeAction(
+        action="read", collection="tracking_fields", key="fieldId"
+    ),
+    "trackingfield_delete": FakeAction(
+        action="delete", collection="tracking_fields", key="fieldId"
+    ),
+    "trackingfield_update": FakeAction(
+        action="merge", collection="tracking_fields", key="fieldId"
+    ),
+    "tsp": FakeAction(action="list", collection="tsp", output="/dial_in_numbers"),
+    "tsp_update": FakeAction(action="static"),
+    "users": FakeAction(
+        action="list",
+        collection="users",
+        envelope={"/next_page_token": ""},
+        output="/users",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("status", "role_id", "page_number", "include_fields"),
+    ),
+    "user_create": FakeAction(action="create", collection="users"),
+    "user_email": FakeAction(action="static", ignore=("email",)),
+    "user_zak": FakeAction(action="static"),
+    "user_vanity_name": FakeAction(action="static", ignore=("vanity_name",)),
+    "user": FakeAction(
+        action="read", collection="users", key="userId", ignore=("login_type",)
+    ),
+    "user_delete": FakeAction(
+        action="delete",
+        collection="users",
+        key="userId",
+        ignore=(
+            "action",
+            "transfer_email",
+            "transfer_meeting",
+            "transfer_webinar",
+            "transfer_recording",
+        ),
+    ),
+    "user_update": FakeAction(
+        action="merge", collection="users", key="userId", ignore=("login_type",)
+    ),
+    "user_assistants": FakeAction(action="static"),
+    "user_assistant_create": FakeAction(action="static"),
+    "user_assistants_delete": FakeAction(action="static"),
+    "user_assistant_delete": FakeAction(action="static"),
+    "user_email_update": FakeAction(action="static"),
+    "list_meeting_templates": FakeAction(action="static"),
+    "meetings": FakeAction(
+        action="list",
+        collection="meetings",
+        envelope={"/next_page_token": ""},
+        output="/meetings",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("type", "page_number"),
+    ),
+    "meeting_create": FakeAction(action="create", collection="meetings"),
+    "user_pacs": FakeAction(action="static"),
+    "user_password": FakeAction(action="static"),
+    "user_permission": FakeAction(action="static"),
+    "user_picture": FakeAction(action="static"),
+    "update_presence_status": FakeAction(action="static"),
+    "recordings_list": FakeAction(
+        action="static",
+        ignore=(
+            "page_size",
+            "next_page_token",
+            "mc",
+            "trash",
+            "from",
+            "to",
+            "trash_type",
+        ),
+    ),
+    "user_schedulers": FakeAction(action="static"),
+    "user_schedulers_delete": FakeAction(action="static"),
+    "user_scheduler_delete": FakeAction(action="static"),
+    "user_settings": FakeAction(
+        action="static", ignore=("login_type", "option", "custom_query_fields")
+    ),
+    "user_settings_update": FakeAction(action="static", ignore=("option",)),
+    "upload_v_buser": FakeAction(action="static"),
+    "del_user_vb": FakeAction(action="static", ignore=("file_ids",)),
+    "user_status": FakeAction(action="static"),
+    "user_token": FakeAction(action="static", ignore=("type", "ttl")),
+    "user_sso_token_delete": FakeAction(action="static"),
+    "user_tsps": FakeAction(action="list", collection="tsp", output="/tsp_accounts"),
+    "user_tsp_create": FakeAction(action="create", collection="tsp"),
+    "tsp_url_update": FakeAction(action="static"),
+    "user_tsp": FakeAction(action="read", collection="tsp", key="tspId"),
+    "user_tsp_delete": FakeAction(action="delete", collection="tsp", key="tspId"),
+    "user_tsp_update": FakeAction(action="merge", collection="tsp", key="tspId"),
+    "list_webinar_templates": FakeAction(action="static"),
+    "webinars": FakeAction(
+        action="list",
+        collection="webinars",
+        envelope={"/next_page_token": ""},
+        output="/webinars",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="page", param="page_number", page="/page_number", pages="/page_count"
+        ),
+    ),
+    "webinar_create": FakeAction(action="create", collection="webinars"),
+    "webinar": FakeAction(
+        action="read",
+        collection="webinars",
+        key="webinarId",
+        ignore=("occurrence_id", "show_previous_occurrences"),
+    ),
+    "webinar_delete": FakeAction(
+        action="delete",
+        collection="webinars",
+        key="webinarId",
+        ignore=("occurrence_id", "cancel_webinar_reminder"),
+    ),
+    "webinar_update": FakeAction(
+        action="merge",
+        collection="webinars",
+        key="webinarId",
+        ignore=("occurrence_id",),
+    ),
+    "add_batch_webinar_registrants": FakeAction(action="static"),
+    "webinar_panelists": FakeAction(action="static"),
+    "webinar_panelist_create": FakeAction(action="static"),
+    "webinar_panelists_delete": FakeAction(action="static"),
+    "webinar_panelist_delete": FakeAction(action="static"),
+    "webinar_polls": FakeAction(
+        action="list", collection="polls", output="/polls", totals=("/total_records",)
+    ),
+    "webinar_poll_create": FakeAction(action="create", collection="polls"),
+    "webinar_poll_get": FakeAction(action="read", collection="polls", key="pollId"),
+    "webinar_poll_update": FakeAction(
+        action="replace", collection="polls", key="pollId"
+    ),
+    "webinar_poll_delete": FakeAction(
+        action="delete", collection="polls", key="pollId"
+    ),
+    "webinar_registrants": FakeAction(
+        action="list",
+        collection="registrants",
+        envelope={"/next_page_token": ""},
+        output="/registrants",
+        limit="page_size",
+        totals=("/total_records",),
+        sizes=("/page_size",),
+        paging=Paging(
+            style="cursor", param="next_page_token", cursor="/next_page_token"
+        ),
+        ignore=("occurrence_id", "status", "tracking_source_id", "page_number"),
+    ),
+    "webinar_registrant_create": FakeAction(
+        action="create", collection="registrants", ignore=("occurrence_ids",)
+    ),
+    "webinar_registrants_questions_get": FakeAction(action="static"),
+    "webinar_registrant_question_update": FakeAction(action="static"),
+    "webinar_registrant_status": FakeAction(action="static", ignore=("occurrence_id",)),
+    "webinar_registrant_get": FakeAction(
+        action="read",
+        collection="registrants",
+        key="registrantId",
+        ignore=("occurrence_id",),
+    ),
+    "delete_webinar_registrant": FakeAction(
+        action="delete",
+        collection="registrants",
+        key="registrantId",
+        ignore=("occurrence_id",),
+    ),
+    "webinar_status": FakeAction(action="static"),
+    "get_tracking_sources": FakeAction(action="static"),
+}
+"""What the fake does for each operation (its `x-fake`, else inferred from the spec), by handler method."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,11 +18,17 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import Raw
 from .._base_client import parse_by_status
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part1  # noqa: F401
+from ..models import _part2  # noqa: F401
+from ..models import _part3  # noqa: F401
 
 __all__ = [
     "AsyncAccounts",
@@ -30,6 +36,14 @@ __all__ = [
     "Accounts",
     "AccountsWithRawResponse",
 ]
+_ACCOUNTS_PAGES = Pagination(
+    style="cursor",
+    items=("accounts",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Accounts(SyncAPIResource):
@@ -90,6 +104,41 @@ class Accounts(SyncAPIResource):
         )
         return typing.cast(
             models.AccountsResponse, parse(response, models.AccountsResponse)
+        )
+
+    def accounts_iter(
+        self,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.AccountsResponseAccountsItem]:
+        """Every item of `accounts`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.accounts,
+            {
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _ACCOUNTS_PAGES,
         )
 
     def account_create(
@@ -818,6 +867,41 @@ class AsyncAccounts(AsyncAPIResource):
         )
         return typing.cast(
             models.AccountsResponse, parse(response, models.AccountsResponse)
+        )
+
+    def accounts_iter(
+        self,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.AccountsResponseAccountsItem]:
+        """Every item of `accounts`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.accounts,
+            {
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _ACCOUNTS_PAGES,
         )
 
     async def account_create(

@@ -24,6 +24,9 @@ from .._base_client import Raw
 from .._base_client import parse_by_status
 from .. import models  # this module is itself imported only when first reached
 
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part4  # noqa: F401
+
 __all__ = [
     "AsyncBilling",
     "AsyncBillingWithRawResponse",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,8 +18,13 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part1  # noqa: F401
+from ..models import _part5  # noqa: F401
 
 __all__ = [
     "AsyncChatChannels",
@@ -27,6 +32,14 @@ __all__ = [
     "ChatChannels",
     "ChatChannelsWithRawResponse",
 ]
+_GET_CHANNELS_PAGES = Pagination(
+    style="cursor",
+    items=("channels",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class ChatChannels(SyncAPIResource):
@@ -297,6 +310,39 @@ class ChatChannels(SyncAPIResource):
         )
         return typing.cast(
             models.GetChannelsResponse, parse(response, models.GetChannelsResponse)
+        )
+
+    def get_channels_iter(
+        self,
+        user_id: str,
+        *,
+        page_size: int = 10,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.GetChannelsResponseChannelsItem]:
+        """Every item of `get_channels`, fetching each page only when it is reached.
+
+        Args:
+            user_id: Unique identifier of the user.
+            page_size: The number of records returned from a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_channels,
+            {
+                "user_id": user_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_CHANNELS_PAGES,
         )
 
     def create_channel(
@@ -632,6 +678,39 @@ class AsyncChatChannels(AsyncAPIResource):
         )
         return typing.cast(
             models.GetChannelsResponse, parse(response, models.GetChannelsResponse)
+        )
+
+    def get_channels_iter(
+        self,
+        user_id: str,
+        *,
+        page_size: int = 10,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.GetChannelsResponseChannelsItem]:
+        """Every item of `get_channels`, fetching each page only when it is reached.
+
+        Args:
+            user_id: Unique identifier of the user.
+            page_size: The number of records returned from a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_channels,
+            {
+                "user_id": user_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_CHANNELS_PAGES,
         )
 
     async def create_channel(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,8 +18,13 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part1  # noqa: F401
+from ..models import _part6  # noqa: F401
 
 __all__ = [
     "AsyncChatChannelsAccountLevel",
@@ -27,6 +32,14 @@ __all__ = [
     "ChatChannelsAccountLevel",
     "ChatChannelsAccountLevelWithRawResponse",
 ]
+_LIST_CHANNEL_MEMBERS_PAGES = Pagination(
+    style="cursor",
+    items=("members",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class ChatChannelsAccountLevel(SyncAPIResource):
@@ -197,6 +210,42 @@ class ChatChannelsAccountLevel(SyncAPIResource):
         return typing.cast(
             models.ListChannelMembersResponse,
             parse(response, models.ListChannelMembersResponse),
+        )
+
+    def list_channel_members_iter(
+        self,
+        user_id: str,
+        channel_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListChannelMembersResponseMembersItem]:
+        """Every item of `list_channel_members`, fetching each page only when it is reached.
+
+        Args:
+            user_id: Unique identifier of the user who is the owner of this channel.
+            channel_id: Channel Id.
+            page_size: The number of records returned with a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_channel_members,
+            {
+                "user_id": user_id,
+                "channel_id": channel_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_CHANNEL_MEMBERS_PAGES,
         )
 
     def invite_channel_members(
@@ -471,6 +520,42 @@ class AsyncChatChannelsAccountLevel(AsyncAPIResource):
         return typing.cast(
             models.ListChannelMembersResponse,
             parse(response, models.ListChannelMembersResponse),
+        )
+
+    def list_channel_members_iter(
+        self,
+        user_id: str,
+        channel_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListChannelMembersResponseMembersItem]:
+        """Every item of `list_channel_members`, fetching each page only when it is reached.
+
+        Args:
+            user_id: Unique identifier of the user who is the owner of this channel.
+            channel_id: Channel Id.
+            page_size: The number of records returned with a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_channel_members,
+            {
+                "user_id": user_id,
+                "channel_id": channel_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_CHANNEL_MEMBERS_PAGES,
         )
 
     async def invite_channel_members(

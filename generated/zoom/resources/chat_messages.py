@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -19,8 +19,12 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part7  # noqa: F401
 
 __all__ = [
     "AsyncChatMessages",
@@ -28,6 +32,14 @@ __all__ = [
     "ChatMessages",
     "ChatMessagesWithRawResponse",
 ]
+_GET_CHAT_MESSAGES_PAGES = Pagination(
+    style="cursor",
+    items=("messages",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class ChatMessages(SyncAPIResource):
@@ -107,6 +119,57 @@ class ChatMessages(SyncAPIResource):
         return typing.cast(
             models.GetChatMessagesResponse,
             parse(response, models.GetChatMessagesResponse),
+        )
+
+    def get_chat_messages_iter(
+        self,
+        user_id: str,
+        *,
+        to_contact: str | None = None,
+        to_channel: str | None = None,
+        date: datetime.date | None = None,
+        page_size: int = 10,
+        next_page_token: str | None = None,
+        include_deleted_and_edited_message: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.GetChatMessagesResponseMessagesItem]:
+        """Every item of `get_chat_messages`, fetching each page only when it is reached.
+
+        Args:
+            user_id: userId
+            to_contact: The email address of a chat contact with whom the current user chatted. Messages that were sent and/or received between the user and the contact is displayed.
+
+                Note: You must provide either `contact` or `channel` as a query parameter to retrieve messages either from an individual or a chat channel.
+            to_channel: The channel Id of a channel inside which the current user had chat conversations. Messages that were sent and/or received between the user and the channel is displayed.
+
+                Note: You must provide either `contact` or `channel` as a query parameter to retrieve messages either from an individual or a chat channel.
+            date: The query date for which you would like to get the chat messages.
+            page_size: The number of records returned with a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_deleted_and_edited_message: **Optional**
+
+                Set the value of this field to `true` to include edited and deleted messages in the response.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_chat_messages,
+            {
+                "user_id": user_id,
+                "to_contact": to_contact,
+                "to_channel": to_channel,
+                "date": date,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_deleted_and_edited_message": include_deleted_and_edited_message,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_CHAT_MESSAGES_PAGES,
         )
 
     def send_a_chat_message(
@@ -330,6 +393,57 @@ class AsyncChatMessages(AsyncAPIResource):
         return typing.cast(
             models.GetChatMessagesResponse,
             parse(response, models.GetChatMessagesResponse),
+        )
+
+    def get_chat_messages_iter(
+        self,
+        user_id: str,
+        *,
+        to_contact: str | None = None,
+        to_channel: str | None = None,
+        date: datetime.date | None = None,
+        page_size: int = 10,
+        next_page_token: str | None = None,
+        include_deleted_and_edited_message: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.GetChatMessagesResponseMessagesItem]:
+        """Every item of `get_chat_messages`, fetching each page only when it is reached.
+
+        Args:
+            user_id: userId
+            to_contact: The email address of a chat contact with whom the current user chatted. Messages that were sent and/or received between the user and the contact is displayed.
+
+                Note: You must provide either `contact` or `channel` as a query parameter to retrieve messages either from an individual or a chat channel.
+            to_channel: The channel Id of a channel inside which the current user had chat conversations. Messages that were sent and/or received between the user and the channel is displayed.
+
+                Note: You must provide either `contact` or `channel` as a query parameter to retrieve messages either from an individual or a chat channel.
+            date: The query date for which you would like to get the chat messages.
+            page_size: The number of records returned with a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_deleted_and_edited_message: **Optional**
+
+                Set the value of this field to `true` to include edited and deleted messages in the response.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_chat_messages,
+            {
+                "user_id": user_id,
+                "to_contact": to_contact,
+                "to_channel": to_channel,
+                "date": date,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_deleted_and_edited_message": include_deleted_and_edited_message,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_CHAT_MESSAGES_PAGES,
         )
 
     async def send_a_chat_message(

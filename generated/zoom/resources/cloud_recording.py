@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -19,9 +19,13 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part10  # noqa: F401
 
 __all__ = [
     "AsyncCloudRecording",
@@ -29,6 +33,38 @@ __all__ = [
     "CloudRecording",
     "CloudRecordingWithRawResponse",
 ]
+_GET_ACCOUNT_CLOUD_RECORDING_PAGES = Pagination(
+    style="cursor",
+    items=("meetings",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_LIST_ARCHIVED_FILES_PAGES = Pagination(
+    style="cursor",
+    items=("meetings",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_MEETING_RECORDING_REGISTRANTS_PAGES = Pagination(
+    style="cursor",
+    items=("registrants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_RECORDINGS_LIST_PAGES = Pagination(
+    style="cursor",
+    items=("meetings",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class CloudRecording(SyncAPIResource):
@@ -99,6 +135,45 @@ class CloudRecording(SyncAPIResource):
             parse(response, models.GetAccountCloudRecordingResponse),
         )
 
+    def get_account_cloud_recording_iter(
+        self,
+        account_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.datetime | None = None,
+        to: datetime.datetime | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.GetAccountCloudRecordingResponseMeetingsItem]:
+        """Every item of `get_account_cloud_recording`, fetching each page only when it is reached.
+
+        Args:
+            account_id: Unique identifier of the account.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            from_: The start date in UTC for the monthly range for which you would like to retrieve recordings. The maximum range can be a month. If no value is provided for this field, the default will be current date. For example, if you make the API request on June 30, 2020, without providing the “from” and “to” parameters, by default the value of 'from' field will be “2020-06-30” and the value of the 'to' field will be “2020-07-01”.
+            to: The end date for the monthly range for which you would like to retrieve recordings. The maximum range can be a month.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_account_cloud_recording,
+            {
+                "account_id": account_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "to": to,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_ACCOUNT_CLOUD_RECORDING_PAGES,
+        )
+
     def list_archived_files(
         self,
         *,
@@ -160,6 +235,48 @@ class CloudRecording(SyncAPIResource):
         return typing.cast(
             models.ListArchivedFilesResponse,
             parse(response, models.ListArchivedFilesResponse),
+        )
+
+    def list_archived_files_iter(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        query_data_type: (
+            models.ListArchivedFilesQueryDataType
+            | typing.Literal["meeting_start_time", "archive_complete_time"]
+        ) = models.ListArchivedFilesQueryDataType.MEETING_START_TIME,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListArchivedFilesResponseMeetingsItem]:
+        """Every item of `list_archived_files`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            from_: Start date for the query in \"yyyy-MM-dd'T'HH:mm:ss'Z'\" format. The duration for the query defined using the \"from\" and \"to\" parameters should not exceed 7 days as this API only provides a week's data at once.
+            to: End date for the query in \"yyyy-MM-dd'T'HH:mm:ss'Z'\" format.
+            query_data_type: Query data type for `from` and `to`.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_archived_files,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "to": to,
+                "query_data_type": query_data_type,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_ARCHIVED_FILES_PAGES,
         )
 
     def recording_get(
@@ -318,6 +435,55 @@ class CloudRecording(SyncAPIResource):
         return typing.cast(
             models.MeetingRecordingRegistrantsResponse,
             parse(response, models.MeetingRecordingRegistrantsResponse),
+        )
+
+    def meeting_recording_registrants_iter(
+        self,
+        meeting_id: int,
+        *,
+        status: (
+            models.MeetingRecordingRegistrantsStatus
+            | typing.Literal["pending", "approved", "denied"]
+        ) = models.MeetingRecordingRegistrantsStatus.APPROVED,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.MeetingRecordingRegistrantsResponseRegistrantsItem]:
+        """Every item of `meeting_recording_registrants`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID in **long** format. The data type of this field is \"long\"(represented as int64 in JSON).
+
+                While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
+            status: The registrant status:
+                `pending` - Registrant's status is pending.
+                `approved` - Registrant's status is approved.
+                `denied` - Registrant's status is denied.
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.meeting_recording_registrants,
+            {
+                "meeting_id": meeting_id,
+                "status": status,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _MEETING_RECORDING_REGISTRANTS_PAGES,
         )
 
     def meeting_recording_registrant_create(
@@ -778,6 +944,63 @@ class CloudRecording(SyncAPIResource):
             parse(response, models.RecordingsListResponse),
         )
 
+    def recordings_list_iter(
+        self,
+        user_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        mc: str = "false",
+        trash: bool = False,
+        from_: datetime.date | None = None,
+        to: datetime.date | None = None,
+        trash_type: str = "meeting_recordings",
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.RecordingsListResponseMeetingsItem]:
+        """Every item of `recordings_list`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            mc: Query Metadata of Recording if an On-Premise Meeting Connector was used for the meeting.
+            trash: Query trash.
+                `true`: List recordings from trash.
+                 `false`: Do not list recordings from the trash.
+                 The default value is `false`. If you set it to `true`, you can use the `trash_type` property to indicate the type of Cloud recording that you need to retrieve.
+            from_: The start date in 'yyyy-mm-dd' UTC format for the date range for which you would like to retrieve recordings. The maximum range can be a month. If no value is provided for this field, the default will be current date. For example, if you make the API request on June 30, 2020, without providing the “from” and “to” parameters, by default the value of 'from' field will be “2020-06-30” and the value of the 'to' field will be “2020-07-01”.
+
+                **Note**: The \"trash\" files cannot be filtered by date range and thus, the \"from\" and \"to\" fields should not be used for trash files.
+            to: End date in 'yyyy-mm-dd' 'yyyy-mm-dd' UTC format.
+            trash_type: The type of Cloud recording that you would like to retrieve from the trash. The value can be one of the following:
+
+                    `meeting_recordings`: List all meeting recordings from the trash.
+
+                    `recording_file`: List all individual recording files from the trash.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.recordings_list,
+            {
+                "user_id": user_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "mc": mc,
+                "trash": trash,
+                "from_": from_,
+                "to": to,
+                "trash_type": trash_type,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _RECORDINGS_LIST_PAGES,
+        )
+
 
 class CloudRecordingWithRawResponse:
     """The operations of `CloudRecording`, each returning a `RawResponse`."""
@@ -888,6 +1111,45 @@ class AsyncCloudRecording(AsyncAPIResource):
             parse(response, models.GetAccountCloudRecordingResponse),
         )
 
+    def get_account_cloud_recording_iter(
+        self,
+        account_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.datetime | None = None,
+        to: datetime.datetime | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.GetAccountCloudRecordingResponseMeetingsItem]:
+        """Every item of `get_account_cloud_recording`, fetching each page only when it is reached.
+
+        Args:
+            account_id: Unique identifier of the account.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            from_: The start date in UTC for the monthly range for which you would like to retrieve recordings. The maximum range can be a month. If no value is provided for this field, the default will be current date. For example, if you make the API request on June 30, 2020, without providing the “from” and “to” parameters, by default the value of 'from' field will be “2020-06-30” and the value of the 'to' field will be “2020-07-01”.
+            to: The end date for the monthly range for which you would like to retrieve recordings. The maximum range can be a month.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_account_cloud_recording,
+            {
+                "account_id": account_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "to": to,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_ACCOUNT_CLOUD_RECORDING_PAGES,
+        )
+
     async def list_archived_files(
         self,
         *,
@@ -949,6 +1211,48 @@ class AsyncCloudRecording(AsyncAPIResource):
         return typing.cast(
             models.ListArchivedFilesResponse,
             parse(response, models.ListArchivedFilesResponse),
+        )
+
+    def list_archived_files_iter(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        query_data_type: (
+            models.ListArchivedFilesQueryDataType
+            | typing.Literal["meeting_start_time", "archive_complete_time"]
+        ) = models.ListArchivedFilesQueryDataType.MEETING_START_TIME,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListArchivedFilesResponseMeetingsItem]:
+        """Every item of `list_archived_files`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            from_: Start date for the query in \"yyyy-MM-dd'T'HH:mm:ss'Z'\" format. The duration for the query defined using the \"from\" and \"to\" parameters should not exceed 7 days as this API only provides a week's data at once.
+            to: End date for the query in \"yyyy-MM-dd'T'HH:mm:ss'Z'\" format.
+            query_data_type: Query data type for `from` and `to`.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_archived_files,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "to": to,
+                "query_data_type": query_data_type,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_ARCHIVED_FILES_PAGES,
         )
 
     async def recording_get(
@@ -1107,6 +1411,55 @@ class AsyncCloudRecording(AsyncAPIResource):
         return typing.cast(
             models.MeetingRecordingRegistrantsResponse,
             parse(response, models.MeetingRecordingRegistrantsResponse),
+        )
+
+    def meeting_recording_registrants_iter(
+        self,
+        meeting_id: int,
+        *,
+        status: (
+            models.MeetingRecordingRegistrantsStatus
+            | typing.Literal["pending", "approved", "denied"]
+        ) = models.MeetingRecordingRegistrantsStatus.APPROVED,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.MeetingRecordingRegistrantsResponseRegistrantsItem]:
+        """Every item of `meeting_recording_registrants`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID in **long** format. The data type of this field is \"long\"(represented as int64 in JSON).
+
+                While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
+            status: The registrant status:
+                `pending` - Registrant's status is pending.
+                `approved` - Registrant's status is approved.
+                `denied` - Registrant's status is denied.
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.meeting_recording_registrants,
+            {
+                "meeting_id": meeting_id,
+                "status": status,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _MEETING_RECORDING_REGISTRANTS_PAGES,
         )
 
     async def meeting_recording_registrant_create(
@@ -1565,6 +1918,63 @@ class AsyncCloudRecording(AsyncAPIResource):
         return typing.cast(
             models.RecordingsListResponse,
             parse(response, models.RecordingsListResponse),
+        )
+
+    def recordings_list_iter(
+        self,
+        user_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        mc: str = "false",
+        trash: bool = False,
+        from_: datetime.date | None = None,
+        to: datetime.date | None = None,
+        trash_type: str = "meeting_recordings",
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.RecordingsListResponseMeetingsItem]:
+        """Every item of `recordings_list`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            mc: Query Metadata of Recording if an On-Premise Meeting Connector was used for the meeting.
+            trash: Query trash.
+                `true`: List recordings from trash.
+                 `false`: Do not list recordings from the trash.
+                 The default value is `false`. If you set it to `true`, you can use the `trash_type` property to indicate the type of Cloud recording that you need to retrieve.
+            from_: The start date in 'yyyy-mm-dd' UTC format for the date range for which you would like to retrieve recordings. The maximum range can be a month. If no value is provided for this field, the default will be current date. For example, if you make the API request on June 30, 2020, without providing the “from” and “to” parameters, by default the value of 'from' field will be “2020-06-30” and the value of the 'to' field will be “2020-07-01”.
+
+                **Note**: The \"trash\" files cannot be filtered by date range and thus, the \"from\" and \"to\" fields should not be used for trash files.
+            to: End date in 'yyyy-mm-dd' 'yyyy-mm-dd' UTC format.
+            trash_type: The type of Cloud recording that you would like to retrieve from the trash. The value can be one of the following:
+
+                    `meeting_recordings`: List all meeting recordings from the trash.
+
+                    `recording_file`: List all individual recording files from the trash.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.recordings_list,
+            {
+                "user_id": user_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "mc": mc,
+                "trash": trash,
+                "from_": from_,
+                "to": to,
+                "trash_type": trash_type,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _RECORDINGS_LIST_PAGES,
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,8 +18,12 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part9  # noqa: F401
 
 __all__ = [
     "AsyncContacts",
@@ -27,6 +31,22 @@ __all__ = [
     "Contacts",
     "ContactsWithRawResponse",
 ]
+_GET_USER_CONTACTS_PAGES = Pagination(
+    style="cursor",
+    items=("contacts",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_SEARCH_COMPANY_CONTACTS_PAGES = Pagination(
+    style="cursor",
+    items=("contacts",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Contacts(SyncAPIResource):
@@ -84,6 +104,41 @@ class Contacts(SyncAPIResource):
         return typing.cast(
             models.GetUserContactsResponse,
             parse(response, models.GetUserContactsResponse),
+        )
+
+    def get_user_contacts_iter(
+        self,
+        *,
+        type: str = "company",
+        page_size: int = 10,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.GetUserContactsResponseContactsItem]:
+        """Every item of `get_user_contacts`, fetching each page only when it is reached.
+
+        Args:
+            type: The type of contact. The value can be one of the following:
+                `company`: Contacts from the user's organization.
+                `external`: External contacts.
+            page_size: The number of records returned with a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_user_contacts,
+            {
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_USER_CONTACTS_PAGES,
         )
 
     def get_user_contact(
@@ -177,6 +232,42 @@ class Contacts(SyncAPIResource):
             parse(response, models.SearchCompanyContactsResponse),
         )
 
+    def search_company_contacts_iter(
+        self,
+        *,
+        search_key: str,
+        query_presence_status: str | None = None,
+        page_size: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.SearchCompanyContactsResponseContactsItem]:
+        """Every item of `search_company_contacts`, fetching each page only when it is reached.
+
+        Args:
+            search_key: Provide the keyword - either first name, last name or email of the contact whom you have to search for.
+            query_presence_status: Set `query_presence_status` to `true` in order to include the presence status of a contact in the response.
+            page_size: The number of records to be returned with a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.search_company_contacts,
+            {
+                "search_key": search_key,
+                "query_presence_status": query_presence_status,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _SEARCH_COMPANY_CONTACTS_PAGES,
+        )
+
 
 class ContactsWithRawResponse:
     """The operations of `Contacts`, each returning a `RawResponse`."""
@@ -244,6 +335,41 @@ class AsyncContacts(AsyncAPIResource):
         return typing.cast(
             models.GetUserContactsResponse,
             parse(response, models.GetUserContactsResponse),
+        )
+
+    def get_user_contacts_iter(
+        self,
+        *,
+        type: str = "company",
+        page_size: int = 10,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.GetUserContactsResponseContactsItem]:
+        """Every item of `get_user_contacts`, fetching each page only when it is reached.
+
+        Args:
+            type: The type of contact. The value can be one of the following:
+                `company`: Contacts from the user's organization.
+                `external`: External contacts.
+            page_size: The number of records returned with a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_user_contacts,
+            {
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_USER_CONTACTS_PAGES,
         )
 
     async def get_user_contact(
@@ -335,6 +461,42 @@ class AsyncContacts(AsyncAPIResource):
         return typing.cast(
             models.SearchCompanyContactsResponse,
             parse(response, models.SearchCompanyContactsResponse),
+        )
+
+    def search_company_contacts_iter(
+        self,
+        *,
+        search_key: str,
+        query_presence_status: str | None = None,
+        page_size: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.SearchCompanyContactsResponseContactsItem]:
+        """Every item of `search_company_contacts`, fetching each page only when it is reached.
+
+        Args:
+            search_key: Provide the keyword - either first name, last name or email of the contact whom you have to search for.
+            query_presence_status: Set `query_presence_status` to `true` in order to include the presence status of a contact in the response.
+            page_size: The number of records to be returned with a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.search_company_contacts,
+            {
+                "search_key": search_key,
+                "query_presence_status": query_presence_status,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _SEARCH_COMPANY_CONTACTS_PAGES,
         )
 
 

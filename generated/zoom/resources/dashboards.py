@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -19,9 +19,14 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part11  # noqa: F401
+from ..models import _part12  # noqa: F401
 
 __all__ = [
     "AsyncDashboards",
@@ -29,6 +34,134 @@ __all__ = [
     "Dashboards",
     "DashboardsWithRawResponse",
 ]
+_DASHBOARD_CLIENT_FEEDBACK_DETAIL_PAGES = Pagination(
+    style="cursor",
+    items=("client_feedback_details",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_IM_PAGES = Pagination(
+    style="cursor",
+    items=("users",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_ISSUE_DETAIL_ZOOM_ROOM_PAGES = Pagination(
+    style="cursor",
+    items=("issue_details",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_MEETINGS_PAGES = Pagination(
+    style="cursor",
+    items=("meetings",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_MEETING_PARTICIPANTS_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_MEETING_PARTICIPANTS_QOS_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_PARTICIPANT_FEEDBACK_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_MEETING_PARTICIPANT_SHARE_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_WEBINARS_PAGES = Pagination(
+    style="cursor",
+    items=("webinars",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_WEBINAR_PARTICIPANTS_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_WEBINAR_PARTICIPANTS_QOS_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_PARTICIPANT_WEBINAR_FEEDBACK_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_WEBINAR_PARTICIPANT_SHARE_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_ZOOM_ROOMS_PAGES = Pagination(
+    style="cursor",
+    items=("zoom_rooms",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_DASHBOARD_ZOOM_ROOM_PAGES = Pagination(
+    style="cursor",
+    items=("issues",),
+    param="next_page_token",
+    position=("past_meetings", "next_page_token"),
+    limit_param="page_size",
+    total=(),
+)
+_LIST_CALL_LOGS_METRICS_PAGES = Pagination(
+    style="cursor",
+    items=("call_logs",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Dashboards(SyncAPIResource):
@@ -139,6 +272,47 @@ class Dashboards(SyncAPIResource):
         return typing.cast(
             models.DashboardClientFeedbackDetailResponse,
             parse(response, models.DashboardClientFeedbackDetailResponse),
+        )
+
+    def dashboard_client_feedback_detail_iter(
+        self,
+        feedback_id: str,
+        *,
+        from_: datetime.date | None = None,
+        to: datetime.date | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[
+        models.DashboardClientFeedbackDetailResponseClientFeedbackDetailsItem
+    ]:
+        """Every item of `dashboard_client_feedback_detail`, fetching each page only when it is reached.
+
+        Args:
+            feedback_id: Feedback Detail Id
+            from_: from
+            to: to
+            page_size: page_size
+            next_page_token: next_page_token
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_client_feedback_detail,
+            {
+                "feedback_id": feedback_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_CLIENT_FEEDBACK_DETAIL_PAGES,
         )
 
     def list_meeting_satisfaction(
@@ -281,6 +455,42 @@ class Dashboards(SyncAPIResource):
             models.DashboardIMResponse, parse(response, models.DashboardIMResponse)
         )
 
+    def dashboard_im_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardIMResponseUsersItem]:
+        """Every item of `dashboard_im`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_im,
+            {
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_IM_PAGES,
+        )
+
     def dashboard_issue_zoom_room(
         self,
         *,
@@ -382,6 +592,45 @@ class Dashboards(SyncAPIResource):
             parse(response, models.DashboardIssueDetailZoomRoomResponse),
         )
 
+    def dashboard_issue_detail_zoom_room_iter(
+        self,
+        zoomroom_id: str,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardIssueDetailZoomRoomResponseIssueDetailsItem]:
+        """Every item of `dashboard_issue_detail_zoom_room`, fetching each page only when it is reached.
+
+        Args:
+            zoomroom_id: The Zoom room ID.
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_issue_detail_zoom_room,
+            {
+                "zoomroom_id": zoomroom_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_ISSUE_DETAIL_ZOOM_ROOM_PAGES,
+        )
+
     def dashboard_meetings(
         self,
         *,
@@ -453,6 +702,60 @@ class Dashboards(SyncAPIResource):
         return typing.cast(
             models.DashboardMeetingsResponse,
             parse(response, models.DashboardMeetingsResponse),
+        )
+
+    def dashboard_meetings_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        type: (
+            models.DashboardMeetingsType | typing.Literal["past", "pastOne", "live"]
+        ) = models.DashboardMeetingsType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: (
+            models.DashboardMeetingsIncludeFields
+            | typing.Literal["tracking_fields"]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardMeetingsResponseMeetingsItem]:
+        """Every item of `dashboard_meetings`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            type: Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:
+
+                `past` - Meeting that already occurred in the specified date range.
+                `pastOne` - Past meetings that were attended by only one user.
+                `live` - Live meetings.
+
+                If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_fields: Set the value of this field to \"tracking_fields\" if you would like to include tracking fields of each meeting in the response.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_meetings,
+            {
+                "from_": from_,
+                "to": to,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_fields": include_fields,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_MEETINGS_PAGES,
         )
 
     def dashboard_meeting_detail(
@@ -578,6 +881,57 @@ class Dashboards(SyncAPIResource):
             parse(response, models.DashboardMeetingParticipantsResponse),
         )
 
+    def dashboard_meeting_participants_iter(
+        self,
+        meeting_id: str,
+        *,
+        type: (
+            models.DashboardMeetingParticipantsType
+            | typing.Literal["past", "pastOne", "live"]
+        ) = models.DashboardMeetingParticipantsType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: (
+            models.DashboardMeetingParticipantsIncludeFields
+            | typing.Literal["registrant_id"]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardMeetingParticipantsResponseParticipantsItem]:
+        """Every item of `dashboard_meeting_participants`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The meeting types:
+                `past` - Past meetings.
+                `pastOne` - Past one user meetings.
+                `live` - Live meetings.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_fields: Provide `registrant_id` as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [meeting registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingregistrants). This is not supported for `live` meeting types.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_meeting_participants,
+            {
+                "meeting_id": meeting_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_fields": include_fields,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_MEETING_PARTICIPANTS_PAGES,
+        )
+
     def dashboard_meeting_participants_qos(
         self,
         meeting_id: str,
@@ -638,6 +992,49 @@ class Dashboards(SyncAPIResource):
         return typing.cast(
             models.DashboardMeetingParticipantsQOSResponse,
             parse(response, models.DashboardMeetingParticipantsQOSResponse),
+        )
+
+    def dashboard_meeting_participants_qos_iter(
+        self,
+        meeting_id: str,
+        *,
+        type: (
+            models.DashboardMeetingParticipantsQOSType
+            | typing.Literal["past", "pastOne", "live"]
+        ) = models.DashboardMeetingParticipantsQOSType.LIVE,
+        page_size: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardMeetingParticipantsQOSResponseParticipantsItem]:
+        """Every item of `dashboard_meeting_participants_qos`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The meeting types:
+                `past` - Past meetings.
+                `live` - Live Meetings.
+            page_size: The number of items returned per page.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_meeting_participants_qos,
+            {
+                "meeting_id": meeting_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_MEETING_PARTICIPANTS_QOS_PAGES,
         )
 
     def participant_feedback(
@@ -702,6 +1099,52 @@ class Dashboards(SyncAPIResource):
             parse(response, models.ParticipantFeedbackResponse),
         )
 
+    def participant_feedback_iter(
+        self,
+        meeting_id: str,
+        *,
+        type: (
+            models.ParticipantFeedbackType | typing.Literal["past", "pastOne", "live"]
+        ) = models.ParticipantFeedbackType.LIVE,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ParticipantFeedbackResponseParticipantsItem]:
+        """Every item of `participant_feedback`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:
+
+                `past` - Meeting that already occurred in the specified date range.
+                `pastOne` - Past meetings that were attended by only one user.
+                `live` - Live meetings.
+
+                If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The number of records returned within a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.participant_feedback,
+            {
+                "meeting_id": meeting_id,
+                "type": type,
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PARTICIPANT_FEEDBACK_PAGES,
+        )
+
     def dashboard_meeting_participant_share(
         self,
         meeting_id: str,
@@ -759,6 +1202,49 @@ class Dashboards(SyncAPIResource):
         return typing.cast(
             models.DashboardMeetingParticipantShareResponse,
             parse(response, models.DashboardMeetingParticipantShareResponse),
+        )
+
+    def dashboard_meeting_participant_share_iter(
+        self,
+        meeting_id: str,
+        *,
+        type: (
+            models.DashboardMeetingParticipantShareType
+            | typing.Literal["past", "pastOne", "live"]
+        ) = models.DashboardMeetingParticipantShareType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardMeetingParticipantShareResponseParticipantsItem]:
+        """Every item of `dashboard_meeting_participant_share`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The meeting types:
+                `past` - Past meetings.
+                `live` - Live Meetings.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceed the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_meeting_participant_share,
+            {
+                "meeting_id": meeting_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_MEETING_PARTICIPANT_SHARE_PAGES,
         )
 
     def dashboard_meeting_participant_qos(
@@ -865,6 +1351,47 @@ class Dashboards(SyncAPIResource):
         return typing.cast(
             models.DashboardWebinarsResponse,
             parse(response, models.DashboardWebinarsResponse),
+        )
+
+    def dashboard_webinars_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        type: (
+            models.DashboardWebinarsType | typing.Literal["past", "live"]
+        ) = models.DashboardWebinarsType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardWebinarsResponseWebinarsItem]:
+        """Every item of `dashboard_webinars`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            type: The webinar type.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_webinars,
+            {
+                "from_": from_,
+                "to": to,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_WEBINARS_PAGES,
         )
 
     def dashboard_webinar_detail(
@@ -980,6 +1507,53 @@ class Dashboards(SyncAPIResource):
             parse(response, models.DashboardWebinarParticipantsResponse),
         )
 
+    def dashboard_webinar_participants_iter(
+        self,
+        webinar_id: str,
+        *,
+        type: (
+            models.DashboardWebinarParticipantsType | typing.Literal["past", "live"]
+        ) = models.DashboardWebinarParticipantsType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: (
+            models.DashboardWebinarParticipantsIncludeFields
+            | typing.Literal["registrant_id"]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardWebinarParticipantsResponseParticipantsItem]:
+        """Every item of `dashboard_webinar_participants`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The webinar type.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_fields: Provide 'registrant_id' as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [webinar registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarregistrants).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_webinar_participants,
+            {
+                "webinar_id": webinar_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_fields": include_fields,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_WEBINAR_PARTICIPANTS_PAGES,
+        )
+
     def dashboard_webinar_participants_qos(
         self,
         webinar_id: str,
@@ -1034,6 +1608,46 @@ class Dashboards(SyncAPIResource):
         return typing.cast(
             models.DashboardWebinarParticipantsQOSResponse,
             parse(response, models.DashboardWebinarParticipantsQOSResponse),
+        )
+
+    def dashboard_webinar_participants_qos_iter(
+        self,
+        webinar_id: str,
+        *,
+        type: (
+            models.DashboardWebinarParticipantsQOSType | typing.Literal["past", "live"]
+        ) = models.DashboardWebinarParticipantsQOSType.LIVE,
+        page_size: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardWebinarParticipantsQOSResponseParticipantsItem]:
+        """Every item of `dashboard_webinar_participants_qos`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The webinar type.
+            page_size: The number of items returned per page.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_webinar_participants_qos,
+            {
+                "webinar_id": webinar_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_WEBINAR_PARTICIPANTS_QOS_PAGES,
         )
 
     def participant_webinar_feedback(
@@ -1099,6 +1713,53 @@ class Dashboards(SyncAPIResource):
             parse(response, models.ParticipantWebinarFeedbackResponse),
         )
 
+    def participant_webinar_feedback_iter(
+        self,
+        webinar_id: str,
+        *,
+        type: (
+            models.ParticipantWebinarFeedbackType
+            | typing.Literal["past", "pastOne", "live"]
+        ) = models.ParticipantWebinarFeedbackType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ParticipantWebinarFeedbackResponseParticipantsItem]:
+        """Every item of `participant_webinar_feedback`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:
+
+                `past` - Meeting that already occurred in the specified date range.
+                `pastOne` - Past meetings that were attended by only one user.
+                `live` - Live meetings.
+
+                If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.participant_webinar_feedback,
+            {
+                "webinar_id": webinar_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PARTICIPANT_WEBINAR_FEEDBACK_PAGES,
+        )
+
     def dashboard_webinar_participant_share(
         self,
         webinar_id: str,
@@ -1153,6 +1814,46 @@ class Dashboards(SyncAPIResource):
         return typing.cast(
             models.DashboardWebinarParticipantShareResponse,
             parse(response, models.DashboardWebinarParticipantShareResponse),
+        )
+
+    def dashboard_webinar_participant_share_iter(
+        self,
+        webinar_id: str,
+        *,
+        type: (
+            models.DashboardWebinarParticipantShareType | typing.Literal["past", "live"]
+        ) = models.DashboardWebinarParticipantShareType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardWebinarParticipantShareResponseParticipantsItem]:
+        """Every item of `dashboard_webinar_participant_share`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The webinar type.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceed the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_webinar_participant_share,
+            {
+                "webinar_id": webinar_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_WEBINAR_PARTICIPANT_SHARE_PAGES,
         )
 
     def dashboard_webinar_participant_qos(
@@ -1255,6 +1956,39 @@ class Dashboards(SyncAPIResource):
             parse(response, models.DashboardZoomRoomsResponse),
         )
 
+    def dashboard_zoom_rooms_iter(
+        self,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DashboardZoomRoomsResponseZoomRoomsItem]:
+        """Every item of `dashboard_zoom_rooms`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            page_number: The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_zoom_rooms,
+            {
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_ZOOM_ROOMS_PAGES,
+        )
+
     def dashboard_zoom_room_issue(
         self,
         *,
@@ -1353,6 +2087,45 @@ class Dashboards(SyncAPIResource):
             parse(response, models.DashboardZoomRoomResponse),
         )
 
+    def dashboard_zoom_room_iter(
+        self,
+        zoomroom_id: str,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[str]:
+        """Every item of `dashboard_zoom_room`, fetching each page only when it is reached.
+
+        Args:
+            zoomroom_id: The Zoom room ID.
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_zoom_room,
+            {
+                "zoomroom_id": zoomroom_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_ZOOM_ROOM_PAGES,
+        )
+
     def list_call_logs_metrics(
         self,
         *,
@@ -1419,6 +2192,56 @@ class Dashboards(SyncAPIResource):
         return typing.cast(
             models.ListCallLogsMetricsResponse,
             parse(response, models.ListCallLogsMetricsResponse),
+        )
+
+    def list_call_logs_metrics_iter(
+        self,
+        *,
+        from_: str | None = None,
+        to: str | None = None,
+        site_id: str | None = None,
+        quality_type: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListCallLogsMetricsResponseCallLogsItem]:
+        """Every item of `list_call_logs_metrics`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date for the report in `yyyy-mm-dd` format. Specify a 30 day range using the `from` and `to` parameters as the response provides a maximum of a month worth of data per API request.
+            to: End date for the report in `yyyy-mm-dd` format.
+            site_id: Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites). Use this query parameter if you have enabled multiple sites and would like to filter the response of this API call by call logs of a specific phone site.
+            quality_type: Filter call logs by voice quality. Zoom uses MOS of 3.5 as a general baseline to categorize calls by call quality. A MOS greater than or equal to 3.5 means good quality, while below 3.5 means poor quality.
+
+                The value of this field can be one of the following:
+
+                * `good`: Retrieve call logs of the call(s) with good quality of voice.
+
+                * `bad`: Retrieve call logs of the call(s) with good quality of voice.
+
+                * `all`: Retrieve all call logs without filtering by voice quality.
+            page_size: The number of records returned within a single call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_call_logs_metrics,
+            {
+                "from_": from_,
+                "to": to,
+                "site_id": site_id,
+                "quality_type": quality_type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_CALL_LOGS_METRICS_PAGES,
         )
 
     def get_call_qos(
@@ -1686,6 +2509,47 @@ class AsyncDashboards(AsyncAPIResource):
             parse(response, models.DashboardClientFeedbackDetailResponse),
         )
 
+    def dashboard_client_feedback_detail_iter(
+        self,
+        feedback_id: str,
+        *,
+        from_: datetime.date | None = None,
+        to: datetime.date | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[
+        models.DashboardClientFeedbackDetailResponseClientFeedbackDetailsItem
+    ]:
+        """Every item of `dashboard_client_feedback_detail`, fetching each page only when it is reached.
+
+        Args:
+            feedback_id: Feedback Detail Id
+            from_: from
+            to: to
+            page_size: page_size
+            next_page_token: next_page_token
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_client_feedback_detail,
+            {
+                "feedback_id": feedback_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_CLIENT_FEEDBACK_DETAIL_PAGES,
+        )
+
     async def list_meeting_satisfaction(
         self,
         *,
@@ -1826,6 +2690,42 @@ class AsyncDashboards(AsyncAPIResource):
             models.DashboardIMResponse, parse(response, models.DashboardIMResponse)
         )
 
+    def dashboard_im_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardIMResponseUsersItem]:
+        """Every item of `dashboard_im`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_im,
+            {
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_IM_PAGES,
+        )
+
     async def dashboard_issue_zoom_room(
         self,
         *,
@@ -1927,6 +2827,45 @@ class AsyncDashboards(AsyncAPIResource):
             parse(response, models.DashboardIssueDetailZoomRoomResponse),
         )
 
+    def dashboard_issue_detail_zoom_room_iter(
+        self,
+        zoomroom_id: str,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardIssueDetailZoomRoomResponseIssueDetailsItem]:
+        """Every item of `dashboard_issue_detail_zoom_room`, fetching each page only when it is reached.
+
+        Args:
+            zoomroom_id: The Zoom room ID.
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_issue_detail_zoom_room,
+            {
+                "zoomroom_id": zoomroom_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_ISSUE_DETAIL_ZOOM_ROOM_PAGES,
+        )
+
     async def dashboard_meetings(
         self,
         *,
@@ -1998,6 +2937,60 @@ class AsyncDashboards(AsyncAPIResource):
         return typing.cast(
             models.DashboardMeetingsResponse,
             parse(response, models.DashboardMeetingsResponse),
+        )
+
+    def dashboard_meetings_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        type: (
+            models.DashboardMeetingsType | typing.Literal["past", "pastOne", "live"]
+        ) = models.DashboardMeetingsType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: (
+            models.DashboardMeetingsIncludeFields
+            | typing.Literal["tracking_fields"]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardMeetingsResponseMeetingsItem]:
+        """Every item of `dashboard_meetings`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            type: Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:
+
+                `past` - Meeting that already occurred in the specified date range.
+                `pastOne` - Past meetings that were attended by only one user.
+                `live` - Live meetings.
+
+                If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_fields: Set the value of this field to \"tracking_fields\" if you would like to include tracking fields of each meeting in the response.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_meetings,
+            {
+                "from_": from_,
+                "to": to,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_fields": include_fields,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_MEETINGS_PAGES,
         )
 
     async def dashboard_meeting_detail(
@@ -2123,6 +3116,57 @@ class AsyncDashboards(AsyncAPIResource):
             parse(response, models.DashboardMeetingParticipantsResponse),
         )
 
+    def dashboard_meeting_participants_iter(
+        self,
+        meeting_id: str,
+        *,
+        type: (
+            models.DashboardMeetingParticipantsType
+            | typing.Literal["past", "pastOne", "live"]
+        ) = models.DashboardMeetingParticipantsType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: (
+            models.DashboardMeetingParticipantsIncludeFields
+            | typing.Literal["registrant_id"]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardMeetingParticipantsResponseParticipantsItem]:
+        """Every item of `dashboard_meeting_participants`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The meeting types:
+                `past` - Past meetings.
+                `pastOne` - Past one user meetings.
+                `live` - Live meetings.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_fields: Provide `registrant_id` as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [meeting registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingregistrants). This is not supported for `live` meeting types.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_meeting_participants,
+            {
+                "meeting_id": meeting_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_fields": include_fields,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_MEETING_PARTICIPANTS_PAGES,
+        )
+
     async def dashboard_meeting_participants_qos(
         self,
         meeting_id: str,
@@ -2183,6 +3227,49 @@ class AsyncDashboards(AsyncAPIResource):
         return typing.cast(
             models.DashboardMeetingParticipantsQOSResponse,
             parse(response, models.DashboardMeetingParticipantsQOSResponse),
+        )
+
+    def dashboard_meeting_participants_qos_iter(
+        self,
+        meeting_id: str,
+        *,
+        type: (
+            models.DashboardMeetingParticipantsQOSType
+            | typing.Literal["past", "pastOne", "live"]
+        ) = models.DashboardMeetingParticipantsQOSType.LIVE,
+        page_size: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardMeetingParticipantsQOSResponseParticipantsItem]:
+        """Every item of `dashboard_meeting_participants_qos`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The meeting types:
+                `past` - Past meetings.
+                `live` - Live Meetings.
+            page_size: The number of items returned per page.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_meeting_participants_qos,
+            {
+                "meeting_id": meeting_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_MEETING_PARTICIPANTS_QOS_PAGES,
         )
 
     async def participant_feedback(
@@ -2247,6 +3334,52 @@ class AsyncDashboards(AsyncAPIResource):
             parse(response, models.ParticipantFeedbackResponse),
         )
 
+    def participant_feedback_iter(
+        self,
+        meeting_id: str,
+        *,
+        type: (
+            models.ParticipantFeedbackType | typing.Literal["past", "pastOne", "live"]
+        ) = models.ParticipantFeedbackType.LIVE,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ParticipantFeedbackResponseParticipantsItem]:
+        """Every item of `participant_feedback`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:
+
+                `past` - Meeting that already occurred in the specified date range.
+                `pastOne` - Past meetings that were attended by only one user.
+                `live` - Live meetings.
+
+                If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The number of records returned within a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.participant_feedback,
+            {
+                "meeting_id": meeting_id,
+                "type": type,
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PARTICIPANT_FEEDBACK_PAGES,
+        )
+
     async def dashboard_meeting_participant_share(
         self,
         meeting_id: str,
@@ -2304,6 +3437,49 @@ class AsyncDashboards(AsyncAPIResource):
         return typing.cast(
             models.DashboardMeetingParticipantShareResponse,
             parse(response, models.DashboardMeetingParticipantShareResponse),
+        )
+
+    def dashboard_meeting_participant_share_iter(
+        self,
+        meeting_id: str,
+        *,
+        type: (
+            models.DashboardMeetingParticipantShareType
+            | typing.Literal["past", "pastOne", "live"]
+        ) = models.DashboardMeetingParticipantShareType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardMeetingParticipantShareResponseParticipantsItem]:
+        """Every item of `dashboard_meeting_participant_share`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The meeting types:
+                `past` - Past meetings.
+                `live` - Live Meetings.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceed the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_meeting_participant_share,
+            {
+                "meeting_id": meeting_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_MEETING_PARTICIPANT_SHARE_PAGES,
         )
 
     async def dashboard_meeting_participant_qos(
@@ -2410,6 +3586,47 @@ class AsyncDashboards(AsyncAPIResource):
         return typing.cast(
             models.DashboardWebinarsResponse,
             parse(response, models.DashboardWebinarsResponse),
+        )
+
+    def dashboard_webinars_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        type: (
+            models.DashboardWebinarsType | typing.Literal["past", "live"]
+        ) = models.DashboardWebinarsType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardWebinarsResponseWebinarsItem]:
+        """Every item of `dashboard_webinars`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            type: The webinar type.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_webinars,
+            {
+                "from_": from_,
+                "to": to,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_WEBINARS_PAGES,
         )
 
     async def dashboard_webinar_detail(
@@ -2525,6 +3742,53 @@ class AsyncDashboards(AsyncAPIResource):
             parse(response, models.DashboardWebinarParticipantsResponse),
         )
 
+    def dashboard_webinar_participants_iter(
+        self,
+        webinar_id: str,
+        *,
+        type: (
+            models.DashboardWebinarParticipantsType | typing.Literal["past", "live"]
+        ) = models.DashboardWebinarParticipantsType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: (
+            models.DashboardWebinarParticipantsIncludeFields
+            | typing.Literal["registrant_id"]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardWebinarParticipantsResponseParticipantsItem]:
+        """Every item of `dashboard_webinar_participants`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The webinar type.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_fields: Provide 'registrant_id' as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [webinar registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarregistrants).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_webinar_participants,
+            {
+                "webinar_id": webinar_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_fields": include_fields,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_WEBINAR_PARTICIPANTS_PAGES,
+        )
+
     async def dashboard_webinar_participants_qos(
         self,
         webinar_id: str,
@@ -2579,6 +3843,46 @@ class AsyncDashboards(AsyncAPIResource):
         return typing.cast(
             models.DashboardWebinarParticipantsQOSResponse,
             parse(response, models.DashboardWebinarParticipantsQOSResponse),
+        )
+
+    def dashboard_webinar_participants_qos_iter(
+        self,
+        webinar_id: str,
+        *,
+        type: (
+            models.DashboardWebinarParticipantsQOSType | typing.Literal["past", "live"]
+        ) = models.DashboardWebinarParticipantsQOSType.LIVE,
+        page_size: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardWebinarParticipantsQOSResponseParticipantsItem]:
+        """Every item of `dashboard_webinar_participants_qos`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The webinar type.
+            page_size: The number of items returned per page.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_webinar_participants_qos,
+            {
+                "webinar_id": webinar_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_WEBINAR_PARTICIPANTS_QOS_PAGES,
         )
 
     async def participant_webinar_feedback(
@@ -2644,6 +3948,53 @@ class AsyncDashboards(AsyncAPIResource):
             parse(response, models.ParticipantWebinarFeedbackResponse),
         )
 
+    def participant_webinar_feedback_iter(
+        self,
+        webinar_id: str,
+        *,
+        type: (
+            models.ParticipantWebinarFeedbackType
+            | typing.Literal["past", "pastOne", "live"]
+        ) = models.ParticipantWebinarFeedbackType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ParticipantWebinarFeedbackResponseParticipantsItem]:
+        """Every item of `participant_webinar_feedback`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: Specify a value to get the response for the corresponding meeting type. The value of this field can be one of the following:
+
+                `past` - Meeting that already occurred in the specified date range.
+                `pastOne` - Past meetings that were attended by only one user.
+                `live` - Live meetings.
+
+                If you do not provide this field, the default value will be `live` and thus, the API will only query responses for live meetings.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.participant_webinar_feedback,
+            {
+                "webinar_id": webinar_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PARTICIPANT_WEBINAR_FEEDBACK_PAGES,
+        )
+
     async def dashboard_webinar_participant_share(
         self,
         webinar_id: str,
@@ -2698,6 +4049,46 @@ class AsyncDashboards(AsyncAPIResource):
         return typing.cast(
             models.DashboardWebinarParticipantShareResponse,
             parse(response, models.DashboardWebinarParticipantShareResponse),
+        )
+
+    def dashboard_webinar_participant_share_iter(
+        self,
+        webinar_id: str,
+        *,
+        type: (
+            models.DashboardWebinarParticipantShareType | typing.Literal["past", "live"]
+        ) = models.DashboardWebinarParticipantShareType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardWebinarParticipantShareResponseParticipantsItem]:
+        """Every item of `dashboard_webinar_participant_share`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            type: The webinar type.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceed the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_webinar_participant_share,
+            {
+                "webinar_id": webinar_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_WEBINAR_PARTICIPANT_SHARE_PAGES,
         )
 
     async def dashboard_webinar_participant_qos(
@@ -2800,6 +4191,39 @@ class AsyncDashboards(AsyncAPIResource):
             parse(response, models.DashboardZoomRoomsResponse),
         )
 
+    def dashboard_zoom_rooms_iter(
+        self,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DashboardZoomRoomsResponseZoomRoomsItem]:
+        """Every item of `dashboard_zoom_rooms`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            page_number: The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_zoom_rooms,
+            {
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_ZOOM_ROOMS_PAGES,
+        )
+
     async def dashboard_zoom_room_issue(
         self,
         *,
@@ -2898,6 +4322,45 @@ class AsyncDashboards(AsyncAPIResource):
             parse(response, models.DashboardZoomRoomResponse),
         )
 
+    def dashboard_zoom_room_iter(
+        self,
+        zoomroom_id: str,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[str]:
+        """Every item of `dashboard_zoom_room`, fetching each page only when it is reached.
+
+        Args:
+            zoomroom_id: The Zoom room ID.
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.dashboard_zoom_room,
+            {
+                "zoomroom_id": zoomroom_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DASHBOARD_ZOOM_ROOM_PAGES,
+        )
+
     async def list_call_logs_metrics(
         self,
         *,
@@ -2964,6 +4427,56 @@ class AsyncDashboards(AsyncAPIResource):
         return typing.cast(
             models.ListCallLogsMetricsResponse,
             parse(response, models.ListCallLogsMetricsResponse),
+        )
+
+    def list_call_logs_metrics_iter(
+        self,
+        *,
+        from_: str | None = None,
+        to: str | None = None,
+        site_id: str | None = None,
+        quality_type: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListCallLogsMetricsResponseCallLogsItem]:
+        """Every item of `list_call_logs_metrics`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date for the report in `yyyy-mm-dd` format. Specify a 30 day range using the `from` and `to` parameters as the response provides a maximum of a month worth of data per API request.
+            to: End date for the report in `yyyy-mm-dd` format.
+            site_id: Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites). Use this query parameter if you have enabled multiple sites and would like to filter the response of this API call by call logs of a specific phone site.
+            quality_type: Filter call logs by voice quality. Zoom uses MOS of 3.5 as a general baseline to categorize calls by call quality. A MOS greater than or equal to 3.5 means good quality, while below 3.5 means poor quality.
+
+                The value of this field can be one of the following:
+
+                * `good`: Retrieve call logs of the call(s) with good quality of voice.
+
+                * `bad`: Retrieve call logs of the call(s) with good quality of voice.
+
+                * `all`: Retrieve all call logs without filtering by voice quality.
+            page_size: The number of records returned within a single call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_call_logs_metrics,
+            {
+                "from_": from_,
+                "to": to,
+                "site_id": site_id,
+                "quality_type": quality_type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_CALL_LOGS_METRICS_PAGES,
         )
 
     async def get_call_qos(

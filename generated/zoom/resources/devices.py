@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,10 +18,14 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import Raw
 from .._base_client import parse_by_status
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part13  # noqa: F401
 
 __all__ = [
     "AsyncDevices",
@@ -29,6 +33,14 @@ __all__ = [
     "Devices",
     "DevicesWithRawResponse",
 ]
+_DEVICE_LIST_PAGES = Pagination(
+    style="cursor",
+    items=("devices",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Devices(SyncAPIResource):
@@ -83,6 +95,41 @@ class Devices(SyncAPIResource):
         )
         return typing.cast(
             models.DeviceListResponse, parse(response, models.DeviceListResponse)
+        )
+
+    def device_list_iter(
+        self,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.DeviceListResponseDevicesItem]:
+        """Every item of `device_list`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.device_list,
+            {
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DEVICE_LIST_PAGES,
         )
 
     def device_create(
@@ -259,6 +306,41 @@ class AsyncDevices(AsyncAPIResource):
         )
         return typing.cast(
             models.DeviceListResponse, parse(response, models.DeviceListResponse)
+        )
+
+    def device_list_iter(
+        self,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.DeviceListResponseDevicesItem]:
+        """Every item of `device_list`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.device_list,
+            {
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _DEVICE_LIST_PAGES,
         )
 
     async def device_create(

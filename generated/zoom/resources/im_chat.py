@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -19,8 +19,12 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part15  # noqa: F401
 
 __all__ = [
     "AsyncIMChat",
@@ -28,6 +32,30 @@ __all__ = [
     "IMChat",
     "IMChatWithRawResponse",
 ]
+_IM_CHAT_SESSIONS_PAGES = Pagination(
+    style="cursor",
+    items=("sessions",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_IM_CHAT_MESSAGES_PAGES = Pagination(
+    style="cursor",
+    items=("messages",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_LISTIMMESSAGES_PAGES = Pagination(
+    style="cursor",
+    items=("messages",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class IMChat(SyncAPIResource):
@@ -93,6 +121,42 @@ class IMChat(SyncAPIResource):
             parse(response, models.ImChatSessionsResponse),
         )
 
+    def im_chat_sessions_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ImChatSessionsResponseSessionsItem]:
+        """Every item of `im_chat_sessions`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.im_chat_sessions,
+            {
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _IM_CHAT_SESSIONS_PAGES,
+        )
+
     def im_chat_messages(
         self,
         session_id: str,
@@ -149,6 +213,45 @@ class IMChat(SyncAPIResource):
         return typing.cast(
             models.ImChatMessagesResponse,
             parse(response, models.ImChatMessagesResponse),
+        )
+
+    def im_chat_messages_iter(
+        self,
+        session_id: str,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ImChatMessagesResponseMessagesItem]:
+        """Every item of `im_chat_messages`, fetching each page only when it is reached.
+
+        Args:
+            session_id: IM chat session ID.
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.im_chat_messages,
+            {
+                "session_id": session_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _IM_CHAT_MESSAGES_PAGES,
         )
 
     def sendimmessages(
@@ -258,6 +361,48 @@ class IMChat(SyncAPIResource):
             parse(response, models.ListimmessagesResponse),
         )
 
+    def listimmessages_iter(
+        self,
+        user_id: str,
+        *,
+        chat_user: str | None = None,
+        channel: str | None = None,
+        date: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListimmessagesResponseMessagesItem]:
+        """Every item of `listimmessages`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address.
+            chat_user: Chat user's ID or email address.
+            channel: IM Channel's ID.
+            date: IM message's query date time, format as yyyy-MM-dd.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.listimmessages,
+            {
+                "user_id": user_id,
+                "chat_user": chat_user,
+                "channel": channel,
+                "date": date,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LISTIMMESSAGES_PAGES,
+        )
+
 
 class IMChatWithRawResponse:
     """The operations of `IMChat`, each returning a `RawResponse`."""
@@ -332,6 +477,42 @@ class AsyncIMChat(AsyncAPIResource):
             parse(response, models.ImChatSessionsResponse),
         )
 
+    def im_chat_sessions_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ImChatSessionsResponseSessionsItem]:
+        """Every item of `im_chat_sessions`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.im_chat_sessions,
+            {
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _IM_CHAT_SESSIONS_PAGES,
+        )
+
     async def im_chat_messages(
         self,
         session_id: str,
@@ -388,6 +569,45 @@ class AsyncIMChat(AsyncAPIResource):
         return typing.cast(
             models.ImChatMessagesResponse,
             parse(response, models.ImChatMessagesResponse),
+        )
+
+    def im_chat_messages_iter(
+        self,
+        session_id: str,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ImChatMessagesResponseMessagesItem]:
+        """Every item of `im_chat_messages`, fetching each page only when it is reached.
+
+        Args:
+            session_id: IM chat session ID.
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.im_chat_messages,
+            {
+                "session_id": session_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _IM_CHAT_MESSAGES_PAGES,
         )
 
     async def sendimmessages(
@@ -495,6 +715,48 @@ class AsyncIMChat(AsyncAPIResource):
         return typing.cast(
             models.ListimmessagesResponse,
             parse(response, models.ListimmessagesResponse),
+        )
+
+    def listimmessages_iter(
+        self,
+        user_id: str,
+        *,
+        chat_user: str | None = None,
+        channel: str | None = None,
+        date: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListimmessagesResponseMessagesItem]:
+        """Every item of `listimmessages`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address.
+            chat_user: Chat user's ID or email address.
+            channel: IM Channel's ID.
+            date: IM message's query date time, format as yyyy-MM-dd.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.listimmessages,
+            {
+                "user_id": user_id,
+                "chat_user": chat_user,
+                "channel": channel,
+                "date": date,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LISTIMMESSAGES_PAGES,
         )
 
 

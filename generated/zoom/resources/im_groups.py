@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,10 +18,14 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import Raw
 from .._base_client import parse_by_status
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part16  # noqa: F401
 
 __all__ = [
     "AsyncIMGroups",
@@ -29,6 +33,14 @@ __all__ = [
     "IMGroups",
     "IMGroupsWithRawResponse",
 ]
+_IM_GROUP_MEMBERS_PAGES = Pagination(
+    style="cursor",
+    items=("members",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class IMGroups(SyncAPIResource):
@@ -275,6 +287,46 @@ class IMGroups(SyncAPIResource):
         return typing.cast(
             models.ImGroupMembersResponse,
             parse(response, models.ImGroupMembersResponse),
+        )
+
+    def im_group_members_iter(
+        self,
+        group_id: str,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ImGroupMembersResponseMembersItem]:
+        """Every item of `im_group_members`, fetching each page only when it is reached.
+
+        Args:
+            group_id: The group ID.
+
+                Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.im_group_members,
+            {
+                "group_id": group_id,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _IM_GROUP_MEMBERS_PAGES,
         )
 
     def im_group_members_create(
@@ -624,6 +676,46 @@ class AsyncIMGroups(AsyncAPIResource):
         return typing.cast(
             models.ImGroupMembersResponse,
             parse(response, models.ImGroupMembersResponse),
+        )
+
+    def im_group_members_iter(
+        self,
+        group_id: str,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ImGroupMembersResponseMembersItem]:
+        """Every item of `im_group_members`, fetching each page only when it is reached.
+
+        Args:
+            group_id: The group ID.
+
+                Can be retrieved by calling [GET /groups](https://marketplace.zoom.us/docs/api-reference/zoom-api/groups/groups).
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.im_group_members,
+            {
+                "group_id": group_id,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _IM_GROUP_MEMBERS_PAGES,
         )
 
     async def im_group_members_create(

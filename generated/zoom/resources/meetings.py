@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,9 +18,14 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part17  # noqa: F401
+from ..models import _part18  # noqa: F401
 
 __all__ = [
     "AsyncMeetings",
@@ -28,6 +33,30 @@ __all__ = [
     "Meetings",
     "MeetingsWithRawResponse",
 ]
+_MEETING_REGISTRANTS_PAGES = Pagination(
+    style="cursor",
+    items=("registrants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_PAST_MEETING_PARTICIPANTS_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_MEETINGS_PAGES = Pagination(
+    style="cursor",
+    items=("meetings",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Meetings(SyncAPIResource):
@@ -710,6 +739,58 @@ class Meetings(SyncAPIResource):
             parse(response, models.MeetingRegistrantsResponse),
         )
 
+    def meeting_registrants_iter(
+        self,
+        meeting_id: int,
+        *,
+        occurrence_id: str | None = None,
+        status: (
+            models.MeetingRegistrantsStatus
+            | typing.Literal["pending", "approved", "denied"]
+        ) = models.MeetingRegistrantsStatus.APPROVED,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.MeetingRegistrantsResponseRegistrantsItem]:
+        """Every item of `meeting_registrants`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID in **long** format. The data type of this field is \"long\"(represented as int64 in JSON).
+
+                While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
+            occurrence_id: The meeting occurrence ID.
+            status: The registrant status:
+                `pending` - Registrant's status is pending.
+                `approved` - Registrant's status is approved.
+                `denied` - Registrant's status is denied.
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.meeting_registrants,
+            {
+                "meeting_id": meeting_id,
+                "occurrence_id": occurrence_id,
+                "status": status,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _MEETING_REGISTRANTS_PAGES,
+        )
+
     def meeting_registrant_create(
         self,
         meeting_id: int,
@@ -1119,6 +1200,39 @@ class Meetings(SyncAPIResource):
             parse(response, models.PastMeetingParticipantsResponse),
         )
 
+    def past_meeting_participants_iter(
+        self,
+        meeting_uuid: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.PastMeetingParticipantsResponseParticipantsItem]:
+        """Every item of `past_meeting_participants`, fetching each page only when it is reached.
+
+        Args:
+            meeting_uuid: The meeting UUID. Each meeting instance will generate its own Meeting UUID (i.e., after a meeting ends, a new UUID will be generated for the next instance of the meeting). Please double encode your UUID when using it for other API calls if the UUID begins with a '/'or contains '//' in it.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.past_meeting_participants,
+            {
+                "meeting_uuid": meeting_uuid,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PAST_MEETING_PARTICIPANTS_PAGES,
+        )
+
     def list_meeting_templates(
         self,
         user_id: str,
@@ -1209,6 +1323,50 @@ class Meetings(SyncAPIResource):
         )
         return typing.cast(
             models.MeetingsResponse, parse(response, models.MeetingsResponse)
+        )
+
+    def meetings_iter(
+        self,
+        user_id: str,
+        *,
+        type: (
+            models.MeetingsType | typing.Literal["scheduled", "live", "upcoming"]
+        ) = models.MeetingsType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        page_number: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.MeetingsResponseMeetingsItem]:
+        """Every item of `meetings`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            type: The meeting types:
+                `scheduled` - This includes all valid past meetings (unexpired), live meetings and upcoming scheduled meetings. It is equivalent to the combined list of \"Previous Meetings\" and \"Upcoming Meetings\" displayed in the user's [Meetings page](https://zoom.us/meeting) on the Zoom Web Portal.
+                `live` - All the ongoing meetings.
+                `upcoming` - All upcoming meetings including live meetings.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_number: The page number of the current page in the returned records.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.meetings,
+            {
+                "user_id": user_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "page_number": page_number,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _MEETINGS_PAGES,
         )
 
     def meeting_create(
@@ -1997,6 +2155,58 @@ class AsyncMeetings(AsyncAPIResource):
             parse(response, models.MeetingRegistrantsResponse),
         )
 
+    def meeting_registrants_iter(
+        self,
+        meeting_id: int,
+        *,
+        occurrence_id: str | None = None,
+        status: (
+            models.MeetingRegistrantsStatus
+            | typing.Literal["pending", "approved", "denied"]
+        ) = models.MeetingRegistrantsStatus.APPROVED,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.MeetingRegistrantsResponseRegistrantsItem]:
+        """Every item of `meeting_registrants`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID in **long** format. The data type of this field is \"long\"(represented as int64 in JSON).
+
+                While storing it in your database, store it as a **long** data type and **not as an integer**, as the Meeting IDs can be longer than 10 digits.
+            occurrence_id: The meeting occurrence ID.
+            status: The registrant status:
+                `pending` - Registrant's status is pending.
+                `approved` - Registrant's status is approved.
+                `denied` - Registrant's status is denied.
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.meeting_registrants,
+            {
+                "meeting_id": meeting_id,
+                "occurrence_id": occurrence_id,
+                "status": status,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _MEETING_REGISTRANTS_PAGES,
+        )
+
     async def meeting_registrant_create(
         self,
         meeting_id: int,
@@ -2406,6 +2616,39 @@ class AsyncMeetings(AsyncAPIResource):
             parse(response, models.PastMeetingParticipantsResponse),
         )
 
+    def past_meeting_participants_iter(
+        self,
+        meeting_uuid: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.PastMeetingParticipantsResponseParticipantsItem]:
+        """Every item of `past_meeting_participants`, fetching each page only when it is reached.
+
+        Args:
+            meeting_uuid: The meeting UUID. Each meeting instance will generate its own Meeting UUID (i.e., after a meeting ends, a new UUID will be generated for the next instance of the meeting). Please double encode your UUID when using it for other API calls if the UUID begins with a '/'or contains '//' in it.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.past_meeting_participants,
+            {
+                "meeting_uuid": meeting_uuid,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PAST_MEETING_PARTICIPANTS_PAGES,
+        )
+
     async def list_meeting_templates(
         self,
         user_id: str,
@@ -2496,6 +2739,50 @@ class AsyncMeetings(AsyncAPIResource):
         )
         return typing.cast(
             models.MeetingsResponse, parse(response, models.MeetingsResponse)
+        )
+
+    def meetings_iter(
+        self,
+        user_id: str,
+        *,
+        type: (
+            models.MeetingsType | typing.Literal["scheduled", "live", "upcoming"]
+        ) = models.MeetingsType.LIVE,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        page_number: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.MeetingsResponseMeetingsItem]:
+        """Every item of `meetings`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            type: The meeting types:
+                `scheduled` - This includes all valid past meetings (unexpired), live meetings and upcoming scheduled meetings. It is equivalent to the combined list of \"Previous Meetings\" and \"Upcoming Meetings\" displayed in the user's [Meetings page](https://zoom.us/meeting) on the Zoom Web Portal.
+                `live` - All the ongoing meetings.
+                `upcoming` - All upcoming meetings including live meetings.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_number: The page number of the current page in the returned records.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.meetings,
+            {
+                "user_id": user_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "page_number": page_number,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _MEETINGS_PAGES,
         )
 
     async def meeting_create(

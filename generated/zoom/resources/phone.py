@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -19,9 +19,13 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part20  # noqa: F401
 
 __all__ = [
     "AsyncPhone",
@@ -29,6 +33,78 @@ __all__ = [
     "Phone",
     "PhoneWithRawResponse",
 ]
+_ACCOUNT_CALL_LOGS_PAGES = Pagination(
+    style="cursor",
+    items=("call_logs",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_LIST_ACCOUNT_PHONE_NUMBERS_PAGES = Pagination(
+    style="cursor",
+    items=("phone_numbers",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_GET_PHONE_RECORDINGS_PAGES = Pagination(
+    style="cursor",
+    items=("recordings",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_LIST_SETTING_TEMPLATES_PAGES = Pagination(
+    style="cursor",
+    items=("templates",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_LIST_BYOCSIP_TRUNK_PAGES = Pagination(
+    style="cursor",
+    items=("byoc_sip_trunk",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_LIST_PHONE_USERS_PAGES = Pagination(
+    style="cursor",
+    items=("users",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_PHONE_USER_CALL_LOGS_PAGES = Pagination(
+    style="cursor",
+    items=("call_logs",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_PHONE_USER_RECORDINGS_PAGES = Pagination(
+    style="cursor",
+    items=("recordings",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_PHONE_USER_VOICE_MAILS_PAGES = Pagination(
+    style="cursor",
+    items=("voice_mails",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Phone(SyncAPIResource):
@@ -327,6 +403,60 @@ class Phone(SyncAPIResource):
             parse(response, models.AccountCallLogsResponse),
         )
 
+    def account_call_logs_iter(
+        self,
+        *,
+        page_size: int = 30,
+        from_: str | None = None,
+        to: str | None = None,
+        type: str | None = None,
+        next_page_token: str | None = None,
+        path: str | None = None,
+        time_type: (
+            models.AccountCallLogsTimeType | typing.Literal["startTime", "endTime"]
+        ) = models.AccountCallLogsTimeType.START_TIME,
+        site_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.AccountCallLogsResponseCallLogsItem]:
+        """Every item of `account_call_logs`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            from_: Start date from which you would like to get the call logs. The start date should be within past six months.
+
+                The API only returns data pertaining to a month. Thus, the date range(defined using \"from\" and \"to\" fields) for which the call logs are to be returned must not exceed a month.
+            to: The end date upto which you would like to get the call logs for. The end date should be within past six months.
+            type: The type of the call logs. The value can be either \"all\" or \"missed\".
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            path: Filter the API response by [path](https://support.zoom.us/hc/en-us/articles/360021114452-Viewing-and-identifying-logs#h_646b46c6-0623-4ab1-8b8b-ea5b8bcef679) of the call. The value of this field can be one of the following: `voiceMail`, `message`, `forward`, `extension`, `callQueue`, `ivrMenu`, `companyDirectory`, `autoReceptionist`, `contactCenter`, `disconnected`, `commonAreaPhone`,
+                `pstn`, `transfer`, `sharedLines`, `sharedLineGroup`, `tollFreeBilling`, `meetingService`, `parkPickup`,
+                `parkTimeout`, `monitor`, `takeover`, `sipGroup`
+            time_type: Enables you to sort call logs by start or end time. Choose the sort time value. Values include `startTime` or `endTime`.
+            site_id: Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites). Use this query parameter if you have enabled multiple sites and would like to filter the response of this API call by call logs of a specific phone site.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.account_call_logs,
+            {
+                "page_size": page_size,
+                "from_": from_,
+                "to": to,
+                "type": type,
+                "next_page_token": next_page_token,
+                "path": path,
+                "time_type": time_type,
+                "site_id": site_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _ACCOUNT_CALL_LOGS_PAGES,
+        )
+
     def list_calling_plans(
         self,
         *,
@@ -495,6 +625,76 @@ class Phone(SyncAPIResource):
             parse(response, models.ListAccountPhoneNumbersResponse),
         )
 
+    def list_account_phone_numbers_iter(
+        self,
+        *,
+        next_page_token: str | None = None,
+        type: (
+            models.ListAccountPhoneNumbersType
+            | typing.Literal["assigned", "unassigned", "all"]
+            | None
+        ) = None,
+        extension_type: (
+            models.ListAccountPhoneNumbersExtensionType
+            | typing.Literal["user", "callQueue", "autoReceptionist", "commonAreaPhone"]
+            | None
+        ) = None,
+        page_size: int = 30,
+        number_type: (
+            models.ListAccountPhoneNumbersNumberType
+            | typing.Literal["toll", "tollfree"]
+            | None
+        ) = None,
+        pending_numbers: bool | None = None,
+        site_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListAccountPhoneNumbersResponsePhoneNumbersItem]:
+        """Every item of `list_account_phone_numbers`, fetching each page only when it is reached.
+
+        Args:
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            type: Query response by number assignment. The value can be one of the following:
+
+                `assigned`: The number has been assigned to either a user, a call queue, an auto-receptionist or a common area phone in an account.
+                `unassigned`: The number is not assigned to anyone.
+
+                `all`: Include both assigned and unassigned numbers in the response.
+
+                `byoc`: Include Bring Your Own Carrier (BYOC) numbers only in the response.
+            extension_type: The type of assignee to whom the number is assigned. The value can be one of the following:
+
+                `user`
+                 `callQueue`
+                 `autoReceptionist`
+
+                `commonAreaPhone`
+            page_size: The number of records returned within a single API call.
+            number_type: The type of phone number. The value can be either `toll` or `tollfree`.
+            pending_numbers: Include or exclude pending numbers in the response. The value can be either `true` or `false`.
+            site_id: Unique identifier of the site. Use this query parameter if you have enabled multiple sites and would like to filter the response of this API call by a specific phone site. See [Managing multiple sites](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites) or [Adding a site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites#h_05c88e35-1593-491f-b1a8-b7139a75dc15) for details.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_account_phone_numbers,
+            {
+                "next_page_token": next_page_token,
+                "type": type,
+                "extension_type": extension_type,
+                "page_size": page_size,
+                "number_type": number_type,
+                "pending_numbers": pending_numbers,
+                "site_id": site_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_ACCOUNT_PHONE_NUMBERS_PAGES,
+        )
+
     def get_phone_number_details(
         self,
         number_id: str,
@@ -640,6 +840,51 @@ class Phone(SyncAPIResource):
             parse(response, models.GetPhoneRecordingsResponse),
         )
 
+    def get_phone_recordings_iter(
+        self,
+        *,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        owner_type: str = "all",
+        recording_type: str | None = None,
+        site_id: str = "All sites",
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.GetPhoneRecordingsResponseRecordingsItem]:
+        """Every item of `get_phone_recordings`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call. The default is **30**, and the maximum is **100**.
+            next_page_token: The current page number of returned records.
+            from_: Start date and time in **yyyy-mm-dd** format or **yyyy-MM-dd’T’HH:mm:ss’Z’** format. The date range defined by the from and to parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date and time in **yyyy-mm-dd** format or **yyyy-MM-dd’T’HH:mm:ss’Z’** format, the same formats supported by the `from` parameter.
+            owner_type: The owner type. The allowed values are null, `user`, or `callQueue`. The default is null. If null, returns all owner types.
+            recording_type: The recording type. The allowed values are null, `OnDemand`, or `Automatic`. The default is null. If null, returns all recording types.
+            site_id: The site ID. The default is `All sites`.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_phone_recordings,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "to": to,
+                "owner_type": owner_type,
+                "recording_type": recording_type,
+                "site_id": site_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_PHONE_RECORDINGS_PAGES,
+        )
+
     def list_setting_templates(
         self,
         *,
@@ -690,6 +935,39 @@ class Phone(SyncAPIResource):
         return typing.cast(
             models.ListSettingTemplatesResponse,
             parse(response, models.ListSettingTemplatesResponse),
+        )
+
+    def list_setting_templates_iter(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        site_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListSettingTemplatesResponseTemplatesItem]:
+        """Every item of `list_setting_templates`, fetching each page only when it is reached.
+
+        Args:
+            page_size: Number of records returns within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            site_id: Unique identifier of the site. This field is required only if multiple sites have been enabled.  of the site. Required only when multiple sites are enabled. See [Managing multiple sites](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites) for details. If this is not provided, the response lists the account level setting templates.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_setting_templates,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "site_id": site_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_SETTING_TEMPLATES_PAGES,
         )
 
     def add_setting_template(
@@ -871,6 +1149,36 @@ class Phone(SyncAPIResource):
             parse(response, models.ListBYOCSIPTrunkResponse),
         )
 
+    def list_byocsip_trunk_iter(
+        self,
+        *,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListBYOCSIPTrunkResponseByocSipTrunkItem]:
+        """Every item of `list_byocsip_trunk`, fetching each page only when it is reached.
+
+        Args:
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The number of records returned within a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_byocsip_trunk,
+            {
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_BYOCSIP_TRUNK_PAGES,
+        )
+
     def list_phone_users(
         self,
         *,
@@ -918,6 +1226,39 @@ class Phone(SyncAPIResource):
         return typing.cast(
             models.ListPhoneUsersResponse,
             parse(response, models.ListPhoneUsersResponse),
+        )
+
+    def list_phone_users_iter(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        site_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListPhoneUsersResponseUsersItem]:
+        """Every item of `list_phone_users`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned from a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            site_id: Unique Identifier of the site. This can be retrieved from the [List Phone Sites](https://marketplace.zoom.us/docs/api-reference/zoom-api/phone-site/listphonesites) API.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_phone_users,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "site_id": site_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_PHONE_USERS_PAGES,
         )
 
     def phone_user(
@@ -1066,6 +1407,58 @@ class Phone(SyncAPIResource):
         return typing.cast(
             models.PhoneUserCallLogsResponse,
             parse(response, models.PhoneUserCallLogsResponse),
+        )
+
+    def phone_user_call_logs_iter(
+        self,
+        user_id: str,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        type: (
+            models.PhoneUserCallLogsType | typing.Literal["all", "missed"] | None
+        ) = None,
+        next_page_token: str | None = None,
+        phone_number: str | None = None,
+        time_type: (
+            models.PhoneUserCallLogsTimeType | typing.Literal["startTime", "endTime"]
+        ) = models.PhoneUserCallLogsTimeType.START_TIME,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.PhoneUserCallLogsResponseCallLogsItem]:
+        """Every item of `phone_user_call_logs`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            type: type
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            phone_number: Filter API responses to include call logs of only the phone number defined in this field.
+            time_type: Enables you to sort call logs by start or end time. Choose the sort time value. Values include `startTime` or `endTime`.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.phone_user_call_logs,
+            {
+                "user_id": user_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "type": type,
+                "next_page_token": next_page_token,
+                "phone_number": phone_number,
+                "time_type": time_type,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PHONE_USER_CALL_LOGS_PAGES,
         )
 
     def delete_call_log(
@@ -1326,6 +1719,45 @@ class Phone(SyncAPIResource):
             parse(response, models.PhoneUserRecordingsResponse),
         )
 
+    def phone_user_recordings_iter(
+        self,
+        user_id: str,
+        *,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.date | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.PhoneUserRecordingsResponseRecordingsItem]:
+        """Every item of `phone_user_recordings`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            from_: Start date for the query in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the response includes only one month worth of recording data. The month defined should fall within the last six months.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.phone_user_recordings,
+            {
+                "user_id": user_id,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PHONE_USER_RECORDINGS_PAGES,
+        )
+
     def phone_user_settings(
         self,
         user_id: str,
@@ -1565,6 +1997,50 @@ class Phone(SyncAPIResource):
         return typing.cast(
             models.PhoneUserVoiceMailsResponse,
             parse(response, models.PhoneUserVoiceMailsResponse),
+        )
+
+    def phone_user_voice_mails_iter(
+        self,
+        user_id: str,
+        *,
+        to: datetime.date,
+        page_size: int = 30,
+        status: (
+            models.PhoneUserVoiceMailsStatus | typing.Literal["all", "read", "unread"]
+        ) = models.PhoneUserVoiceMailsStatus.ALL,
+        next_page_token: str | None = None,
+        from_: datetime.date | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.PhoneUserVoiceMailsResponseVoiceMailsItem]:
+        """Every item of `phone_user_voice_mails`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            status: Status of the voice mail
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            from_: Start date for the query in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the response includes only one month worth of voicemail data. The month defined should fall within the last six months.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.phone_user_voice_mails,
+            {
+                "user_id": user_id,
+                "to": to,
+                "page_size": page_size,
+                "status": status,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PHONE_USER_VOICE_MAILS_PAGES,
         )
 
     def delete_voicemail(
@@ -1962,6 +2438,60 @@ class AsyncPhone(AsyncAPIResource):
             parse(response, models.AccountCallLogsResponse),
         )
 
+    def account_call_logs_iter(
+        self,
+        *,
+        page_size: int = 30,
+        from_: str | None = None,
+        to: str | None = None,
+        type: str | None = None,
+        next_page_token: str | None = None,
+        path: str | None = None,
+        time_type: (
+            models.AccountCallLogsTimeType | typing.Literal["startTime", "endTime"]
+        ) = models.AccountCallLogsTimeType.START_TIME,
+        site_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.AccountCallLogsResponseCallLogsItem]:
+        """Every item of `account_call_logs`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            from_: Start date from which you would like to get the call logs. The start date should be within past six months.
+
+                The API only returns data pertaining to a month. Thus, the date range(defined using \"from\" and \"to\" fields) for which the call logs are to be returned must not exceed a month.
+            to: The end date upto which you would like to get the call logs for. The end date should be within past six months.
+            type: The type of the call logs. The value can be either \"all\" or \"missed\".
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            path: Filter the API response by [path](https://support.zoom.us/hc/en-us/articles/360021114452-Viewing-and-identifying-logs#h_646b46c6-0623-4ab1-8b8b-ea5b8bcef679) of the call. The value of this field can be one of the following: `voiceMail`, `message`, `forward`, `extension`, `callQueue`, `ivrMenu`, `companyDirectory`, `autoReceptionist`, `contactCenter`, `disconnected`, `commonAreaPhone`,
+                `pstn`, `transfer`, `sharedLines`, `sharedLineGroup`, `tollFreeBilling`, `meetingService`, `parkPickup`,
+                `parkTimeout`, `monitor`, `takeover`, `sipGroup`
+            time_type: Enables you to sort call logs by start or end time. Choose the sort time value. Values include `startTime` or `endTime`.
+            site_id: Unique identifier of the [site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites). Use this query parameter if you have enabled multiple sites and would like to filter the response of this API call by call logs of a specific phone site.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.account_call_logs,
+            {
+                "page_size": page_size,
+                "from_": from_,
+                "to": to,
+                "type": type,
+                "next_page_token": next_page_token,
+                "path": path,
+                "time_type": time_type,
+                "site_id": site_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _ACCOUNT_CALL_LOGS_PAGES,
+        )
+
     async def list_calling_plans(
         self,
         *,
@@ -2130,6 +2660,76 @@ class AsyncPhone(AsyncAPIResource):
             parse(response, models.ListAccountPhoneNumbersResponse),
         )
 
+    def list_account_phone_numbers_iter(
+        self,
+        *,
+        next_page_token: str | None = None,
+        type: (
+            models.ListAccountPhoneNumbersType
+            | typing.Literal["assigned", "unassigned", "all"]
+            | None
+        ) = None,
+        extension_type: (
+            models.ListAccountPhoneNumbersExtensionType
+            | typing.Literal["user", "callQueue", "autoReceptionist", "commonAreaPhone"]
+            | None
+        ) = None,
+        page_size: int = 30,
+        number_type: (
+            models.ListAccountPhoneNumbersNumberType
+            | typing.Literal["toll", "tollfree"]
+            | None
+        ) = None,
+        pending_numbers: bool | None = None,
+        site_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListAccountPhoneNumbersResponsePhoneNumbersItem]:
+        """Every item of `list_account_phone_numbers`, fetching each page only when it is reached.
+
+        Args:
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            type: Query response by number assignment. The value can be one of the following:
+
+                `assigned`: The number has been assigned to either a user, a call queue, an auto-receptionist or a common area phone in an account.
+                `unassigned`: The number is not assigned to anyone.
+
+                `all`: Include both assigned and unassigned numbers in the response.
+
+                `byoc`: Include Bring Your Own Carrier (BYOC) numbers only in the response.
+            extension_type: The type of assignee to whom the number is assigned. The value can be one of the following:
+
+                `user`
+                 `callQueue`
+                 `autoReceptionist`
+
+                `commonAreaPhone`
+            page_size: The number of records returned within a single API call.
+            number_type: The type of phone number. The value can be either `toll` or `tollfree`.
+            pending_numbers: Include or exclude pending numbers in the response. The value can be either `true` or `false`.
+            site_id: Unique identifier of the site. Use this query parameter if you have enabled multiple sites and would like to filter the response of this API call by a specific phone site. See [Managing multiple sites](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites) or [Adding a site](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites#h_05c88e35-1593-491f-b1a8-b7139a75dc15) for details.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_account_phone_numbers,
+            {
+                "next_page_token": next_page_token,
+                "type": type,
+                "extension_type": extension_type,
+                "page_size": page_size,
+                "number_type": number_type,
+                "pending_numbers": pending_numbers,
+                "site_id": site_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_ACCOUNT_PHONE_NUMBERS_PAGES,
+        )
+
     async def get_phone_number_details(
         self,
         number_id: str,
@@ -2275,6 +2875,51 @@ class AsyncPhone(AsyncAPIResource):
             parse(response, models.GetPhoneRecordingsResponse),
         )
 
+    def get_phone_recordings_iter(
+        self,
+        *,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        owner_type: str = "all",
+        recording_type: str | None = None,
+        site_id: str = "All sites",
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.GetPhoneRecordingsResponseRecordingsItem]:
+        """Every item of `get_phone_recordings`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call. The default is **30**, and the maximum is **100**.
+            next_page_token: The current page number of returned records.
+            from_: Start date and time in **yyyy-mm-dd** format or **yyyy-MM-dd’T’HH:mm:ss’Z’** format. The date range defined by the from and to parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date and time in **yyyy-mm-dd** format or **yyyy-MM-dd’T’HH:mm:ss’Z’** format, the same formats supported by the `from` parameter.
+            owner_type: The owner type. The allowed values are null, `user`, or `callQueue`. The default is null. If null, returns all owner types.
+            recording_type: The recording type. The allowed values are null, `OnDemand`, or `Automatic`. The default is null. If null, returns all recording types.
+            site_id: The site ID. The default is `All sites`.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_phone_recordings,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "to": to,
+                "owner_type": owner_type,
+                "recording_type": recording_type,
+                "site_id": site_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_PHONE_RECORDINGS_PAGES,
+        )
+
     async def list_setting_templates(
         self,
         *,
@@ -2325,6 +2970,39 @@ class AsyncPhone(AsyncAPIResource):
         return typing.cast(
             models.ListSettingTemplatesResponse,
             parse(response, models.ListSettingTemplatesResponse),
+        )
+
+    def list_setting_templates_iter(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        site_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListSettingTemplatesResponseTemplatesItem]:
+        """Every item of `list_setting_templates`, fetching each page only when it is reached.
+
+        Args:
+            page_size: Number of records returns within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            site_id: Unique identifier of the site. This field is required only if multiple sites have been enabled.  of the site. Required only when multiple sites are enabled. See [Managing multiple sites](https://support.zoom.us/hc/en-us/articles/360020809672-Managing-multiple-sites) for details. If this is not provided, the response lists the account level setting templates.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_setting_templates,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "site_id": site_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_SETTING_TEMPLATES_PAGES,
         )
 
     async def add_setting_template(
@@ -2506,6 +3184,36 @@ class AsyncPhone(AsyncAPIResource):
             parse(response, models.ListBYOCSIPTrunkResponse),
         )
 
+    def list_byocsip_trunk_iter(
+        self,
+        *,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListBYOCSIPTrunkResponseByocSipTrunkItem]:
+        """Every item of `list_byocsip_trunk`, fetching each page only when it is reached.
+
+        Args:
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The number of records returned within a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_byocsip_trunk,
+            {
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_BYOCSIP_TRUNK_PAGES,
+        )
+
     async def list_phone_users(
         self,
         *,
@@ -2553,6 +3261,39 @@ class AsyncPhone(AsyncAPIResource):
         return typing.cast(
             models.ListPhoneUsersResponse,
             parse(response, models.ListPhoneUsersResponse),
+        )
+
+    def list_phone_users_iter(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        site_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListPhoneUsersResponseUsersItem]:
+        """Every item of `list_phone_users`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned from a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            site_id: Unique Identifier of the site. This can be retrieved from the [List Phone Sites](https://marketplace.zoom.us/docs/api-reference/zoom-api/phone-site/listphonesites) API.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_phone_users,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "site_id": site_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_PHONE_USERS_PAGES,
         )
 
     async def phone_user(
@@ -2701,6 +3442,58 @@ class AsyncPhone(AsyncAPIResource):
         return typing.cast(
             models.PhoneUserCallLogsResponse,
             parse(response, models.PhoneUserCallLogsResponse),
+        )
+
+    def phone_user_call_logs_iter(
+        self,
+        user_id: str,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        type: (
+            models.PhoneUserCallLogsType | typing.Literal["all", "missed"] | None
+        ) = None,
+        next_page_token: str | None = None,
+        phone_number: str | None = None,
+        time_type: (
+            models.PhoneUserCallLogsTimeType | typing.Literal["startTime", "endTime"]
+        ) = models.PhoneUserCallLogsTimeType.START_TIME,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.PhoneUserCallLogsResponseCallLogsItem]:
+        """Every item of `phone_user_call_logs`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            type: type
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            phone_number: Filter API responses to include call logs of only the phone number defined in this field.
+            time_type: Enables you to sort call logs by start or end time. Choose the sort time value. Values include `startTime` or `endTime`.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.phone_user_call_logs,
+            {
+                "user_id": user_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "type": type,
+                "next_page_token": next_page_token,
+                "phone_number": phone_number,
+                "time_type": time_type,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PHONE_USER_CALL_LOGS_PAGES,
         )
 
     async def delete_call_log(
@@ -2961,6 +3754,45 @@ class AsyncPhone(AsyncAPIResource):
             parse(response, models.PhoneUserRecordingsResponse),
         )
 
+    def phone_user_recordings_iter(
+        self,
+        user_id: str,
+        *,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.date | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.PhoneUserRecordingsResponseRecordingsItem]:
+        """Every item of `phone_user_recordings`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            from_: Start date for the query in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the response includes only one month worth of recording data. The month defined should fall within the last six months.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.phone_user_recordings,
+            {
+                "user_id": user_id,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PHONE_USER_RECORDINGS_PAGES,
+        )
+
     async def phone_user_settings(
         self,
         user_id: str,
@@ -3200,6 +4032,50 @@ class AsyncPhone(AsyncAPIResource):
         return typing.cast(
             models.PhoneUserVoiceMailsResponse,
             parse(response, models.PhoneUserVoiceMailsResponse),
+        )
+
+    def phone_user_voice_mails_iter(
+        self,
+        user_id: str,
+        *,
+        to: datetime.date,
+        page_size: int = 30,
+        status: (
+            models.PhoneUserVoiceMailsStatus | typing.Literal["all", "read", "unread"]
+        ) = models.PhoneUserVoiceMailsStatus.ALL,
+        next_page_token: str | None = None,
+        from_: datetime.date | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.PhoneUserVoiceMailsResponseVoiceMailsItem]:
+        """Every item of `phone_user_voice_mails`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            status: Status of the voice mail
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            from_: Start date for the query in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the response includes only one month worth of voicemail data. The month defined should fall within the last six months.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.phone_user_voice_mails,
+            {
+                "user_id": user_id,
+                "to": to,
+                "page_size": page_size,
+                "status": status,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _PHONE_USER_VOICE_MAILS_PAGES,
         )
 
     async def delete_voicemail(

@@ -21,6 +21,9 @@ from .._base_client import (
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
 
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part21  # noqa: F401
+
 __all__ = [
     "AsyncPhoneAutoReceptionists",
     "AsyncPhoneAutoReceptionistsWithRawResponse",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,8 +18,12 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part22  # noqa: F401
 
 __all__ = [
     "AsyncPhoneBlockedList",
@@ -27,6 +31,14 @@ __all__ = [
     "PhoneBlockedList",
     "PhoneBlockedListWithRawResponse",
 ]
+_LIST_BLOCKED_LIST_PAGES = Pagination(
+    style="cursor",
+    items=("blocked_list",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class PhoneBlockedList(SyncAPIResource):
@@ -78,6 +90,36 @@ class PhoneBlockedList(SyncAPIResource):
         return typing.cast(
             models.ListBlockedListResponse,
             parse(response, models.ListBlockedListResponse),
+        )
+
+    def list_blocked_list_iter(
+        self,
+        *,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListBlockedListResponseBlockedListItem]:
+        """Every item of `list_blocked_list`, fetching each page only when it is reached.
+
+        Args:
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The total number of records returned from a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_blocked_list,
+            {
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_BLOCKED_LIST_PAGES,
         )
 
     def add_anumber_to_blocked_list(
@@ -305,6 +347,36 @@ class AsyncPhoneBlockedList(AsyncAPIResource):
         return typing.cast(
             models.ListBlockedListResponse,
             parse(response, models.ListBlockedListResponse),
+        )
+
+    def list_blocked_list_iter(
+        self,
+        *,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListBlockedListResponseBlockedListItem]:
+        """Every item of `list_blocked_list`, fetching each page only when it is reached.
+
+        Args:
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The total number of records returned from a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_blocked_list,
+            {
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_BLOCKED_LIST_PAGES,
         )
 
     async def add_anumber_to_blocked_list(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -19,8 +19,12 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part23  # noqa: F401
 
 __all__ = [
     "AsyncPhoneCallQueues",
@@ -28,6 +32,22 @@ __all__ = [
     "PhoneCallQueues",
     "PhoneCallQueuesWithRawResponse",
 ]
+_LIST_CALL_QUEUES_PAGES = Pagination(
+    style="cursor",
+    items=("call_queues",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_GET_CALL_QUEUE_RECORDINGS_PAGES = Pagination(
+    style="cursor",
+    items=("recordings",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class PhoneCallQueues(SyncAPIResource):
@@ -82,6 +102,36 @@ class PhoneCallQueues(SyncAPIResource):
         return typing.cast(
             models.ListCallQueuesResponse,
             parse(response, models.ListCallQueuesResponse),
+        )
+
+    def list_call_queues_iter(
+        self,
+        *,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListCallQueuesResponseCallQueuesItem]:
+        """Every item of `list_call_queues`, fetching each page only when it is reached.
+
+        Args:
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The number of records returned from a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_call_queues,
+            {
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_CALL_QUEUES_PAGES,
         )
 
     def create_call_queue(
@@ -591,6 +641,45 @@ class PhoneCallQueues(SyncAPIResource):
             parse(response, models.GetCallQueueRecordingsResponse),
         )
 
+    def get_call_queue_recordings_iter(
+        self,
+        call_queue_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.date | None = None,
+        to: datetime.date | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.GetCallQueueRecordingsResponseRecordingsItem]:
+        """Every item of `get_call_queue_recordings`, fetching each page only when it is reached.
+
+        Args:
+            call_queue_id: Unique Identifier of the Call Queue.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            from_: Start date (within a 6 month range).
+            to: End date (within a 6 month range).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_call_queue_recordings,
+            {
+                "call_queue_id": call_queue_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "to": to,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_CALL_QUEUE_RECORDINGS_PAGES,
+        )
+
 
 class PhoneCallQueuesWithRawResponse:
     """The operations of `PhoneCallQueues`, each returning a `RawResponse`."""
@@ -677,6 +766,36 @@ class AsyncPhoneCallQueues(AsyncAPIResource):
         return typing.cast(
             models.ListCallQueuesResponse,
             parse(response, models.ListCallQueuesResponse),
+        )
+
+    def list_call_queues_iter(
+        self,
+        *,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListCallQueuesResponseCallQueuesItem]:
+        """Every item of `list_call_queues`, fetching each page only when it is reached.
+
+        Args:
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The number of records returned from a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_call_queues,
+            {
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_CALL_QUEUES_PAGES,
         )
 
     async def create_call_queue(
@@ -1184,6 +1303,45 @@ class AsyncPhoneCallQueues(AsyncAPIResource):
         return typing.cast(
             models.GetCallQueueRecordingsResponse,
             parse(response, models.GetCallQueueRecordingsResponse),
+        )
+
+    def get_call_queue_recordings_iter(
+        self,
+        call_queue_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        from_: datetime.date | None = None,
+        to: datetime.date | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.GetCallQueueRecordingsResponseRecordingsItem]:
+        """Every item of `get_call_queue_recordings`, fetching each page only when it is reached.
+
+        Args:
+            call_queue_id: Unique Identifier of the Call Queue.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            from_: Start date (within a 6 month range).
+            to: End date (within a 6 month range).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_call_queue_recordings,
+            {
+                "call_queue_id": call_queue_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "from_": from_,
+                "to": to,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_CALL_QUEUE_RECORDINGS_PAGES,
         )
 
 

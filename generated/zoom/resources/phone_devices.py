@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,9 +18,13 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part24  # noqa: F401
 
 __all__ = [
     "AsyncPhoneDevices",
@@ -28,6 +32,14 @@ __all__ = [
     "PhoneDevices",
     "PhoneDevicesWithRawResponse",
 ]
+_LIST_PHONE_DEVICES_PAGES = Pagination(
+    style="cursor",
+    items=("devices",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class PhoneDevices(SyncAPIResource):
@@ -86,6 +98,39 @@ class PhoneDevices(SyncAPIResource):
         return typing.cast(
             models.ListPhoneDevicesResponse,
             parse(response, models.ListPhoneDevicesResponse),
+        )
+
+    def list_phone_devices_iter(
+        self,
+        *,
+        type: models.ListPhoneDevicesType | typing.Literal["assigned", "unassigned"],
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListPhoneDevicesResponseDevicesItem]:
+        """Every item of `list_phone_devices`, fetching each page only when it is reached.
+
+        Args:
+            type: State of the device. The value should be either `assigned` to list devices that have been assigned to user(s) or `unassigned` to list devices that have not yet been assigned to any user in the Zoom account.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The number of records returned within a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_phone_devices,
+            {
+                "type": type,
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_PHONE_DEVICES_PAGES,
         )
 
     def add_phone_device(
@@ -317,6 +362,39 @@ class AsyncPhoneDevices(AsyncAPIResource):
         return typing.cast(
             models.ListPhoneDevicesResponse,
             parse(response, models.ListPhoneDevicesResponse),
+        )
+
+    def list_phone_devices_iter(
+        self,
+        *,
+        type: models.ListPhoneDevicesType | typing.Literal["assigned", "unassigned"],
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListPhoneDevicesResponseDevicesItem]:
+        """Every item of `list_phone_devices`, fetching each page only when it is reached.
+
+        Args:
+            type: State of the device. The value should be either `assigned` to list devices that have been assigned to user(s) or `unassigned` to list devices that have not yet been assigned to any user in the Zoom account.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The number of records returned within a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_phone_devices,
+            {
+                "type": type,
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_PHONE_DEVICES_PAGES,
         )
 
     async def add_phone_device(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,8 +18,12 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part25  # noqa: F401
 
 __all__ = [
     "AsyncPhoneReports",
@@ -27,6 +31,14 @@ __all__ = [
     "PhoneReports",
     "PhoneReportsWithRawResponse",
 ]
+_GET_PS_OPERATION_LOGS_PAGES = Pagination(
+    style="cursor",
+    items=("operation_logs",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class PhoneReports(SyncAPIResource):
@@ -94,6 +106,47 @@ class PhoneReports(SyncAPIResource):
         return typing.cast(
             models.GetPSOperationLogsResponse,
             parse(response, models.GetPSOperationLogsResponse),
+        )
+
+    def get_ps_operation_logs_iter(
+        self,
+        *,
+        from_: str | None = None,
+        to: str | None = None,
+        category_type: str = "all",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.GetPSOperationLogsResponseOperationLogsItem]:
+        """Every item of `get_ps_operation_logs`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report provides only one month worth of data per API request.
+            to: End date in 'yyyy-mm-dd' format.
+            category_type: Filter the response by the category of the action performed. By default, the value of this field is \"all\" and thus, the response will include log of all operations for the defined period.
+
+                To only include response for a specific category type, provide a value for `category_type` from this [table](http://marketplace.zoom.us/docs/phone-operation-categories ).
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_ps_operation_logs,
+            {
+                "from_": from_,
+                "to": to,
+                "category_type": category_type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_PS_OPERATION_LOGS_PAGES,
         )
 
 
@@ -171,6 +224,47 @@ class AsyncPhoneReports(AsyncAPIResource):
         return typing.cast(
             models.GetPSOperationLogsResponse,
             parse(response, models.GetPSOperationLogsResponse),
+        )
+
+    def get_ps_operation_logs_iter(
+        self,
+        *,
+        from_: str | None = None,
+        to: str | None = None,
+        category_type: str = "all",
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.GetPSOperationLogsResponseOperationLogsItem]:
+        """Every item of `get_ps_operation_logs`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report provides only one month worth of data per API request.
+            to: End date in 'yyyy-mm-dd' format.
+            category_type: Filter the response by the category of the action performed. By default, the value of this field is \"all\" and thus, the response will include log of all operations for the defined period.
+
+                To only include response for a specific category type, provide a value for `category_type` from this [table](http://marketplace.zoom.us/docs/phone-operation-categories ).
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.get_ps_operation_logs,
+            {
+                "from_": from_,
+                "to": to,
+                "category_type": category_type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _GET_PS_OPERATION_LOGS_PAGES,
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,8 +18,12 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part26  # noqa: F401
 
 __all__ = [
     "AsyncPhoneSharedLineGroups",
@@ -27,6 +31,14 @@ __all__ = [
     "PhoneSharedLineGroups",
     "PhoneSharedLineGroupsWithRawResponse",
 ]
+_LIST_SHARED_LINE_GROUPS_PAGES = Pagination(
+    style="cursor",
+    items=("shared_line_groups",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class PhoneSharedLineGroups(SyncAPIResource):
@@ -79,6 +91,36 @@ class PhoneSharedLineGroups(SyncAPIResource):
         return typing.cast(
             models.ListSharedLineGroupsResponse,
             parse(response, models.ListSharedLineGroupsResponse),
+        )
+
+    def list_shared_line_groups_iter(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListSharedLineGroupsResponseSharedLineGroupsItem]:
+        """Every item of `list_shared_line_groups`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_shared_line_groups,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_SHARED_LINE_GROUPS_PAGES,
         )
 
     def create_a_shared_line_group(
@@ -528,6 +570,36 @@ class AsyncPhoneSharedLineGroups(AsyncAPIResource):
         return typing.cast(
             models.ListSharedLineGroupsResponse,
             parse(response, models.ListSharedLineGroupsResponse),
+        )
+
+    def list_shared_line_groups_iter(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListSharedLineGroupsResponseSharedLineGroupsItem]:
+        """Every item of `list_shared_line_groups`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_shared_line_groups,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_SHARED_LINE_GROUPS_PAGES,
         )
 
     async def create_a_shared_line_group(

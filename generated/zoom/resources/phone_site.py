@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,8 +18,12 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part27  # noqa: F401
 
 __all__ = [
     "AsyncPhoneSite",
@@ -27,6 +31,14 @@ __all__ = [
     "PhoneSite",
     "PhoneSiteWithRawResponse",
 ]
+_LIST_PHONE_SITES_PAGES = Pagination(
+    style="cursor",
+    items=("sites",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class PhoneSite(SyncAPIResource):
@@ -79,6 +91,36 @@ class PhoneSite(SyncAPIResource):
         return typing.cast(
             models.ListPhoneSitesResponse,
             parse(response, models.ListPhoneSitesResponse),
+        )
+
+    def list_phone_sites_iter(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListPhoneSitesResponseSitesItem]:
+        """Every item of `list_phone_sites`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_phone_sites,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_PHONE_SITES_PAGES,
         )
 
     def create_phone_site(
@@ -300,6 +342,36 @@ class AsyncPhoneSite(AsyncAPIResource):
         return typing.cast(
             models.ListPhoneSitesResponse,
             parse(response, models.ListPhoneSitesResponse),
+        )
+
+    def list_phone_sites_iter(
+        self,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListPhoneSitesResponseSitesItem]:
+        """Every item of `list_phone_sites`, fetching each page only when it is reached.
+
+        Args:
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_phone_sites,
+            {
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_PHONE_SITES_PAGES,
         )
 
     async def create_phone_site(

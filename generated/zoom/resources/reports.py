@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -19,9 +19,13 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part29  # noqa: F401
 
 __all__ = [
     "AsyncReports",
@@ -29,6 +33,62 @@ __all__ = [
     "Reports",
     "ReportsWithRawResponse",
 ]
+_REPORT_SIGN_IN_SIGN_OUT_ACTIVITIES_PAGES = Pagination(
+    style="cursor",
+    items=("activity_logs",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_REPORT_MEETING_PARTICIPANTS_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_REPORT_OPERATION_LOGS_PAGES = Pagination(
+    style="cursor",
+    items=("operation_logs",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_REPORT_TELEPHONE_PAGES = Pagination(
+    style="page",
+    items=("telephony_usage",),
+    param="page_number",
+    position=(),
+    limit_param="page_size",
+    total=("page_count",),
+)
+_REPORT_USERS_PAGES = Pagination(
+    style="cursor",
+    items=("users",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_REPORT_MEETINGS_PAGES = Pagination(
+    style="cursor",
+    items=("meetings",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_REPORT_WEBINAR_PARTICIPANTS_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Reports(SyncAPIResource):
@@ -89,6 +149,42 @@ class Reports(SyncAPIResource):
         return typing.cast(
             models.ReportSignInSignOutActivitiesResponse,
             parse(response, models.ReportSignInSignOutActivitiesResponse),
+        )
+
+    def report_sign_in_sign_out_activities_iter(
+        self,
+        *,
+        from_: datetime.date | None = None,
+        to: datetime.date | None = None,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ReportSignInSignOutActivitiesResponseActivityLogsItem]:
+        """Every item of `report_sign_in_sign_out_activities`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date for which you would like to view the activity logs report. Using the `from` and `to` parameters, specify a monthly date range for the report as the API only provides one month worth of data in one request. The specified date range should fall within the last six months.
+            to: End date up to which you would like to view the activity logs report.
+            page_size: The number of records to be returned within a single API call
+            next_page_token: Next page token is used to paginate through large result sets
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_sign_in_sign_out_activities,
+            {
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_SIGN_IN_SIGN_OUT_ACTIVITIES_PAGES,
         )
 
     def report_cloud_recording(
@@ -281,6 +377,48 @@ class Reports(SyncAPIResource):
             parse(response, models.ReportMeetingParticipantsResponse),
         )
 
+    def report_meeting_participants_iter(
+        self,
+        meeting_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: (
+            models.ReportMeetingParticipantsIncludeFields
+            | typing.Literal["registrant_id"]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ReportMeetingParticipantsResponseParticipantsItem]:
+        """Every item of `report_meeting_participants`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_fields: Provide `registrant_id` as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [meeting registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingregistrants).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_meeting_participants,
+            {
+                "meeting_id": meeting_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_fields": include_fields,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_MEETING_PARTICIPANTS_PAGES,
+        )
+
     def report_meeting_polls(
         self,
         meeting_id: str,
@@ -416,6 +554,77 @@ class Reports(SyncAPIResource):
             parse(response, models.ReportOperationLogsResponse),
         )
 
+    def report_operation_logs_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        category_type: (
+            models.ReportOperationLogsCategoryType
+            | typing.Literal[
+                "all",
+                "user",
+                "user_settings",
+                "account",
+                "billing",
+                "im",
+                "recording",
+                "phone_contacts",
+                "webinar",
+                "sub_account",
+                "role",
+                "zoom_rooms",
+            ]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ReportOperationLogsResponseOperationLogsItem]:
+        """Every item of `report_operation_logs`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            category_type: **Optional**
+
+                Filter your response by a category type to see reports for a specific category.
+                The value for this field can be one of the following:
+                 `all`
+                `user`
+                `user_settings`
+                `account`
+                `billing`
+                `im`
+                `recording`
+                `phone_contacts`
+                `webinar`
+                `sub_account`
+                `role`
+                `zoom_rooms`
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_operation_logs,
+            {
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "category_type": category_type,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_OPERATION_LOGS_PAGES,
+        )
+
     def report_telephone(
         self,
         *,
@@ -477,6 +686,54 @@ class Reports(SyncAPIResource):
         return typing.cast(
             models.ReportTelephoneResponse,
             parse(response, models.ReportTelephoneResponse),
+        )
+
+    def report_telephone_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        type: models.ReportTelephoneType | typing.Literal[1, 3] | None = None,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ReportTelephoneResponseTelephonyUsageItem]:
+        """Every item of `report_telephone`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            type: Audio types:
+                `1` - Toll-free Call-in & Call-out.
+                `2` - Toll
+
+                `3` - SIP Connected Audio
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_telephone,
+            {
+                "from_": from_,
+                "to": to,
+                "type": type,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_TELEPHONE_PAGES,
         )
 
     def report_users(
@@ -544,6 +801,52 @@ class Reports(SyncAPIResource):
             models.ReportUsersResponse, parse(response, models.ReportUsersResponse)
         )
 
+    def report_users_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        type: (
+            models.ReportUsersType | typing.Literal["active", "inactive"] | None
+        ) = None,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ReportUsersResponseUsersItem]:
+        """Every item of `report_users`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            type: Active or inactive hosts.
+                `active` - Active hosts.
+                `inactive` - Inactive hosts.
+            page_size: The number of records returned within a single API call.
+            page_number: The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_users,
+            {
+                "from_": from_,
+                "to": to,
+                "type": type,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_USERS_PAGES,
+        )
+
     def report_meetings(
         self,
         user_id: str,
@@ -606,6 +909,52 @@ class Reports(SyncAPIResource):
         return typing.cast(
             models.ReportMeetingsResponse,
             parse(response, models.ReportMeetingsResponse),
+        )
+
+    def report_meetings_iter(
+        self,
+        user_id: str,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        type: (
+            models.ReportMeetingsType | typing.Literal["past", "pastOne"]
+        ) = models.ReportMeetingsType.PAST,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ReportMeetingsResponseMeetingsItem]:
+        """Every item of `report_meetings`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            type: The meeting types:
+                `past` - Past meetings.
+                `pastOne` - Past one user meetings.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_meetings,
+            {
+                "user_id": user_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "type": type,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_MEETINGS_PAGES,
         )
 
     def report_webinar_details(
@@ -709,6 +1058,48 @@ class Reports(SyncAPIResource):
         return typing.cast(
             models.ReportWebinarParticipantsResponse,
             parse(response, models.ReportWebinarParticipantsResponse),
+        )
+
+    def report_webinar_participants_iter(
+        self,
+        webinar_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: (
+            models.ReportWebinarParticipantsIncludeFields
+            | typing.Literal["registrant_id"]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ReportWebinarParticipantsResponseParticipantsItem]:
+        """Every item of `report_webinar_participants`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_fields: Enter 'registrant_id' as the value for this field if you would like to see the registrant ID attribute included in the response of this API call. A registrant ID is a unique identifier of a [webinar registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarregistrants).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_webinar_participants,
+            {
+                "webinar_id": webinar_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_fields": include_fields,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_WEBINAR_PARTICIPANTS_PAGES,
         )
 
     def report_webinar_polls(
@@ -892,6 +1283,42 @@ class AsyncReports(AsyncAPIResource):
         return typing.cast(
             models.ReportSignInSignOutActivitiesResponse,
             parse(response, models.ReportSignInSignOutActivitiesResponse),
+        )
+
+    def report_sign_in_sign_out_activities_iter(
+        self,
+        *,
+        from_: datetime.date | None = None,
+        to: datetime.date | None = None,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ReportSignInSignOutActivitiesResponseActivityLogsItem]:
+        """Every item of `report_sign_in_sign_out_activities`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date for which you would like to view the activity logs report. Using the `from` and `to` parameters, specify a monthly date range for the report as the API only provides one month worth of data in one request. The specified date range should fall within the last six months.
+            to: End date up to which you would like to view the activity logs report.
+            page_size: The number of records to be returned within a single API call
+            next_page_token: Next page token is used to paginate through large result sets
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_sign_in_sign_out_activities,
+            {
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_SIGN_IN_SIGN_OUT_ACTIVITIES_PAGES,
         )
 
     async def report_cloud_recording(
@@ -1084,6 +1511,48 @@ class AsyncReports(AsyncAPIResource):
             parse(response, models.ReportMeetingParticipantsResponse),
         )
 
+    def report_meeting_participants_iter(
+        self,
+        meeting_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: (
+            models.ReportMeetingParticipantsIncludeFields
+            | typing.Literal["registrant_id"]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ReportMeetingParticipantsResponseParticipantsItem]:
+        """Every item of `report_meeting_participants`, fetching each page only when it is reached.
+
+        Args:
+            meeting_id: The meeting ID or the meeting UUID.  If a meeting ID is provided in the request instead of a UUID, the response will be for the latest meeting instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_fields: Provide `registrant_id` as the value for this field if you would like to see the registrant ID attribute in the response of this API call. A registrant ID is a unique identifier of a [meeting registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/meetings/meetingregistrants).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_meeting_participants,
+            {
+                "meeting_id": meeting_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_fields": include_fields,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_MEETING_PARTICIPANTS_PAGES,
+        )
+
     async def report_meeting_polls(
         self,
         meeting_id: str,
@@ -1219,6 +1688,77 @@ class AsyncReports(AsyncAPIResource):
             parse(response, models.ReportOperationLogsResponse),
         )
 
+    def report_operation_logs_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        category_type: (
+            models.ReportOperationLogsCategoryType
+            | typing.Literal[
+                "all",
+                "user",
+                "user_settings",
+                "account",
+                "billing",
+                "im",
+                "recording",
+                "phone_contacts",
+                "webinar",
+                "sub_account",
+                "role",
+                "zoom_rooms",
+            ]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ReportOperationLogsResponseOperationLogsItem]:
+        """Every item of `report_operation_logs`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            category_type: **Optional**
+
+                Filter your response by a category type to see reports for a specific category.
+                The value for this field can be one of the following:
+                 `all`
+                `user`
+                `user_settings`
+                `account`
+                `billing`
+                `im`
+                `recording`
+                `phone_contacts`
+                `webinar`
+                `sub_account`
+                `role`
+                `zoom_rooms`
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_operation_logs,
+            {
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "category_type": category_type,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_OPERATION_LOGS_PAGES,
+        )
+
     async def report_telephone(
         self,
         *,
@@ -1280,6 +1820,54 @@ class AsyncReports(AsyncAPIResource):
         return typing.cast(
             models.ReportTelephoneResponse,
             parse(response, models.ReportTelephoneResponse),
+        )
+
+    def report_telephone_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        type: models.ReportTelephoneType | typing.Literal[1, 3] | None = None,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ReportTelephoneResponseTelephonyUsageItem]:
+        """Every item of `report_telephone`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            type: Audio types:
+                `1` - Toll-free Call-in & Call-out.
+                `2` - Toll
+
+                `3` - SIP Connected Audio
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_telephone,
+            {
+                "from_": from_,
+                "to": to,
+                "type": type,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_TELEPHONE_PAGES,
         )
 
     async def report_users(
@@ -1347,6 +1935,52 @@ class AsyncReports(AsyncAPIResource):
             models.ReportUsersResponse, parse(response, models.ReportUsersResponse)
         )
 
+    def report_users_iter(
+        self,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        type: (
+            models.ReportUsersType | typing.Literal["active", "inactive"] | None
+        ) = None,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ReportUsersResponseUsersItem]:
+        """Every item of `report_users`, fetching each page only when it is reached.
+
+        Args:
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            type: Active or inactive hosts.
+                `active` - Active hosts.
+                `inactive` - Inactive hosts.
+            page_size: The number of records returned within a single API call.
+            page_number: The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_users,
+            {
+                "from_": from_,
+                "to": to,
+                "type": type,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_USERS_PAGES,
+        )
+
     async def report_meetings(
         self,
         user_id: str,
@@ -1409,6 +2043,52 @@ class AsyncReports(AsyncAPIResource):
         return typing.cast(
             models.ReportMeetingsResponse,
             parse(response, models.ReportMeetingsResponse),
+        )
+
+    def report_meetings_iter(
+        self,
+        user_id: str,
+        *,
+        from_: datetime.date,
+        to: datetime.date,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        type: (
+            models.ReportMeetingsType | typing.Literal["past", "pastOne"]
+        ) = models.ReportMeetingsType.PAST,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ReportMeetingsResponseMeetingsItem]:
+        """Every item of `report_meetings`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
+            to: End date.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            type: The meeting types:
+                `past` - Past meetings.
+                `pastOne` - Past one user meetings.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_meetings,
+            {
+                "user_id": user_id,
+                "from_": from_,
+                "to": to,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "type": type,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_MEETINGS_PAGES,
         )
 
     async def report_webinar_details(
@@ -1512,6 +2192,48 @@ class AsyncReports(AsyncAPIResource):
         return typing.cast(
             models.ReportWebinarParticipantsResponse,
             parse(response, models.ReportWebinarParticipantsResponse),
+        )
+
+    def report_webinar_participants_iter(
+        self,
+        webinar_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        include_fields: (
+            models.ReportWebinarParticipantsIncludeFields
+            | typing.Literal["registrant_id"]
+            | None
+        ) = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ReportWebinarParticipantsResponseParticipantsItem]:
+        """Every item of `report_webinar_participants`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID or the webinar UUID.  If a webinar ID is provided in the request instead of a UUID, the response will be for the latest webinar instance.
+
+                If a UUID starts with \"/\" or contains \"//\" (example: \"/ajXp112QmuoKj4854875==\\\"), you must **double encode** the UUID before making an API request.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            include_fields: Enter 'registrant_id' as the value for this field if you would like to see the registrant ID attribute included in the response of this API call. A registrant ID is a unique identifier of a [webinar registrant](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinarregistrants).
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.report_webinar_participants,
+            {
+                "webinar_id": webinar_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "include_fields": include_fields,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _REPORT_WEBINAR_PARTICIPANTS_PAGES,
         )
 
     async def report_webinar_polls(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,10 +18,14 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import Raw
 from .._base_client import parse_by_status
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part30  # noqa: F401
 
 __all__ = [
     "AsyncRoles",
@@ -29,6 +33,14 @@ __all__ = [
     "Roles",
     "RolesWithRawResponse",
 ]
+_ROLE_MEMBERS_PAGES = Pagination(
+    style="cursor",
+    items=("members",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Roles(SyncAPIResource):
@@ -314,6 +326,47 @@ class Roles(SyncAPIResource):
         )
         return typing.cast(
             models.RoleMembersResponse, parse(response, models.RoleMembersResponse)
+        )
+
+    def role_members_iter(
+        self,
+        role_id: str,
+        *,
+        page_count: str | None = None,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.RoleMembersResponseMembersItem]:
+        """Every item of `role_members`, fetching each page only when it is reached.
+
+        Args:
+            role_id: The role ID
+            page_count: The number of pages returned for this request.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The number of records returned within a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.role_members,
+            {
+                "role_id": role_id,
+                "page_count": page_count,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _ROLE_MEMBERS_PAGES,
         )
 
     def add_role_members(
@@ -697,6 +750,47 @@ class AsyncRoles(AsyncAPIResource):
         )
         return typing.cast(
             models.RoleMembersResponse, parse(response, models.RoleMembersResponse)
+        )
+
+    def role_members_iter(
+        self,
+        role_id: str,
+        *,
+        page_count: str | None = None,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        page_size: int = 30,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.RoleMembersResponseMembersItem]:
+        """Every item of `role_members`, fetching each page only when it is reached.
+
+        Args:
+            role_id: The role ID
+            page_count: The number of pages returned for this request.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            page_size: The number of records returned within a single API call.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.role_members,
+            {
+                "role_id": role_id,
+                "page_count": page_count,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "page_size": page_size,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _ROLE_MEMBERS_PAGES,
         )
 
     async def add_role_members(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,9 +18,13 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part31  # noqa: F401
 
 __all__ = [
     "AsyncRooms",
@@ -28,6 +32,22 @@ __all__ = [
     "Rooms",
     "RoomsWithRawResponse",
 ]
+_LIST_ZOOM_ROOMS_PAGES = Pagination(
+    style="cursor",
+    items=("rooms",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_LIST_DIGITAL_SIGNAGE_CONTENT_PAGES = Pagination(
+    style="cursor",
+    items=("contents",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Rooms(SyncAPIResource):
@@ -101,6 +121,56 @@ class Rooms(SyncAPIResource):
         )
         return typing.cast(
             models.ListZoomRoomsResponse, parse(response, models.ListZoomRoomsResponse)
+        )
+
+    def list_zoom_rooms_iter(
+        self,
+        *,
+        status: (
+            models.ListZoomRoomsStatus
+            | typing.Literal["Offline", "Available", "InMeeting", "UnderConstruction"]
+            | None
+        ) = None,
+        type: (
+            models.ListZoomRoomsType
+            | typing.Literal["ZoomRoom", "SchedulingDisplayOnly", "DigitalSignageOnly"]
+            | None
+        ) = None,
+        unassigned_rooms: bool = False,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        location_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListZoomRoomsResponseRoomsItem]:
+        """Every item of `list_zoom_rooms`, fetching each page only when it is reached.
+
+        Args:
+            status: The status of the Zoom Room.
+            type: Type of the Zoom Rooms.
+            unassigned_rooms: Use this query parameter with a value of `true` if you would like to see Zoom Rooms in your account that have not been assigned to anyone yet.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            location_id: Parent location ID of the Zoom Room.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_zoom_rooms,
+            {
+                "status": status,
+                "type": type,
+                "unassigned_rooms": unassigned_rooms,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "location_id": location_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_ZOOM_ROOMS_PAGES,
         )
 
     def add_a_room(
@@ -193,6 +263,44 @@ class Rooms(SyncAPIResource):
         return typing.cast(
             models.ListDigitalSignageContentResponse,
             parse(response, models.ListDigitalSignageContentResponse),
+        )
+
+    def list_digital_signage_content_iter(
+        self,
+        *,
+        type: str | None = None,
+        folder_id: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListDigitalSignageContentResponseContentsItem]:
+        """Every item of `list_digital_signage_content`, fetching each page only when it is reached.
+
+        Args:
+            type: Specify the type of digital signane resource. The value can be one of the following:
+                * `content`: Returns information about content files.
+                * `folder`: Returns information about the folder where the content files are located.
+            folder_id: Unique identifier of the folder where the content is located. Provide this field if you would like to filter the response by contents that are only available in a specific folder.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_digital_signage_content,
+            {
+                "type": type,
+                "folder_id": folder_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_DIGITAL_SIGNAGE_CONTENT_PAGES,
         )
 
     def manage_e911signage(
@@ -676,6 +784,56 @@ class AsyncRooms(AsyncAPIResource):
             models.ListZoomRoomsResponse, parse(response, models.ListZoomRoomsResponse)
         )
 
+    def list_zoom_rooms_iter(
+        self,
+        *,
+        status: (
+            models.ListZoomRoomsStatus
+            | typing.Literal["Offline", "Available", "InMeeting", "UnderConstruction"]
+            | None
+        ) = None,
+        type: (
+            models.ListZoomRoomsType
+            | typing.Literal["ZoomRoom", "SchedulingDisplayOnly", "DigitalSignageOnly"]
+            | None
+        ) = None,
+        unassigned_rooms: bool = False,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        location_id: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListZoomRoomsResponseRoomsItem]:
+        """Every item of `list_zoom_rooms`, fetching each page only when it is reached.
+
+        Args:
+            status: The status of the Zoom Room.
+            type: Type of the Zoom Rooms.
+            unassigned_rooms: Use this query parameter with a value of `true` if you would like to see Zoom Rooms in your account that have not been assigned to anyone yet.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            location_id: Parent location ID of the Zoom Room.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_zoom_rooms,
+            {
+                "status": status,
+                "type": type,
+                "unassigned_rooms": unassigned_rooms,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "location_id": location_id,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_ZOOM_ROOMS_PAGES,
+        )
+
     async def add_a_room(
         self,
         *,
@@ -766,6 +924,44 @@ class AsyncRooms(AsyncAPIResource):
         return typing.cast(
             models.ListDigitalSignageContentResponse,
             parse(response, models.ListDigitalSignageContentResponse),
+        )
+
+    def list_digital_signage_content_iter(
+        self,
+        *,
+        type: str | None = None,
+        folder_id: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListDigitalSignageContentResponseContentsItem]:
+        """Every item of `list_digital_signage_content`, fetching each page only when it is reached.
+
+        Args:
+            type: Specify the type of digital signane resource. The value can be one of the following:
+                * `content`: Returns information about content files.
+                * `folder`: Returns information about the folder where the content files are located.
+            folder_id: Unique identifier of the folder where the content is located. Provide this field if you would like to filter the response by contents that are only available in a specific folder.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_digital_signage_content,
+            {
+                "type": type,
+                "folder_id": folder_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_DIGITAL_SIGNAGE_CONTENT_PAGES,
         )
 
     async def manage_e911signage(

@@ -20,6 +20,9 @@ from .._base_client import (
 )
 from .. import models  # this module is itself imported only when first reached
 
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part40  # noqa: F401
+
 __all__ = [
     "AsyncRoomsDevices",
     "AsyncRoomsDevicesWithRawResponse",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,8 +18,12 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part33  # noqa: F401
 
 __all__ = [
     "AsyncRoomsLocation",
@@ -27,6 +31,14 @@ __all__ = [
     "RoomsLocation",
     "RoomsLocationWithRawResponse",
 ]
+_LIST_ZR_LOCATIONS_PAGES = Pagination(
+    style="cursor",
+    items=("locations",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class RoomsLocation(SyncAPIResource):
@@ -88,6 +100,43 @@ class RoomsLocation(SyncAPIResource):
         return typing.cast(
             models.ListZRLocationsResponse,
             parse(response, models.ListZRLocationsResponse),
+        )
+
+    def list_zr_locations_iter(
+        self,
+        *,
+        parent_location_id: str | None = None,
+        type: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListZRLocationsResponseLocationsItem]:
+        """Every item of `list_zr_locations`, fetching each page only when it is reached.
+
+        Args:
+            parent_location_id: A unique identifier of the parent location. For instance, if a Zoom Room is located in Floor 1 of Building A, the location of Building A will be the parent location of Floor 1. Use this parameter to filter the response by a specific location hierarchy level.
+            type: Use this field to filter the response by the type of location. The value can be one of the following:
+                `country`, `states`, `city`, `campus`, `building`, `floor`.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_zr_locations,
+            {
+                "parent_location_id": parent_location_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_ZR_LOCATIONS_PAGES,
         )
 
     def add_azr_location(
@@ -537,6 +586,43 @@ class AsyncRoomsLocation(AsyncAPIResource):
         return typing.cast(
             models.ListZRLocationsResponse,
             parse(response, models.ListZRLocationsResponse),
+        )
+
+    def list_zr_locations_iter(
+        self,
+        *,
+        parent_location_id: str | None = None,
+        type: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListZRLocationsResponseLocationsItem]:
+        """Every item of `list_zr_locations`, fetching each page only when it is reached.
+
+        Args:
+            parent_location_id: A unique identifier of the parent location. For instance, if a Zoom Room is located in Floor 1 of Building A, the location of Building A will be the parent location of Floor 1. Use this parameter to filter the response by a specific location hierarchy level.
+            type: Use this field to filter the response by the type of location. The value can be one of the following:
+                `country`, `states`, `city`, `campus`, `building`, `floor`.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_zr_locations,
+            {
+                "parent_location_id": parent_location_id,
+                "type": type,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_ZR_LOCATIONS_PAGES,
         )
 
     async def add_azr_location(

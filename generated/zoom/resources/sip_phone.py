@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,8 +18,12 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part34  # noqa: F401
 
 __all__ = [
     "AsyncSIPPhone",
@@ -27,6 +31,14 @@ __all__ = [
     "SIPPhone",
     "SIPPhoneWithRawResponse",
 ]
+_LIST_SIP_PHONES_PAGES = Pagination(
+    style="cursor",
+    items=("phones",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class SIPPhone(SyncAPIResource):
@@ -87,6 +99,44 @@ class SIPPhone(SyncAPIResource):
         )
         return typing.cast(
             models.ListSipPhonesResponse, parse(response, models.ListSipPhonesResponse)
+        )
+
+    def list_sip_phones_iter(
+        self,
+        *,
+        page_number: int = 1,
+        search_key: str | None = None,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListSipPhonesResponsePhonesItem]:
+        """Every item of `list_sip_phones`, fetching each page only when it is reached.
+
+        Args:
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            search_key: User name or email address of a user. If this parameter is provided, only the SIP phone system integration enabled for that specific user will be returned. Otherwise, all SIP phones on an account will be returned.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_sip_phones,
+            {
+                "page_number": page_number,
+                "search_key": search_key,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_SIP_PHONES_PAGES,
         )
 
     def create_sip_phone(
@@ -268,6 +318,44 @@ class AsyncSIPPhone(AsyncAPIResource):
         )
         return typing.cast(
             models.ListSipPhonesResponse, parse(response, models.ListSipPhonesResponse)
+        )
+
+    def list_sip_phones_iter(
+        self,
+        *,
+        page_number: int = 1,
+        search_key: str | None = None,
+        page_size: int | None = None,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListSipPhonesResponsePhonesItem]:
+        """Every item of `list_sip_phones`, fetching each page only when it is reached.
+
+        Args:
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            search_key: User name or email address of a user. If this parameter is provided, only the SIP phone system integration enabled for that specific user will be returned. Otherwise, all SIP phones on an account will be returned.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_sip_phones,
+            {
+                "page_number": page_number,
+                "search_key": search_key,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_SIP_PHONES_PAGES,
         )
 
     async def create_sip_phone(

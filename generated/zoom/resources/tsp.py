@@ -22,6 +22,9 @@ from .._base_client import parse
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
 
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part36  # noqa: F401
+
 __all__ = [
     "AsyncTSP",
     "AsyncTSPWithRawResponse",

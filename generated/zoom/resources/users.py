@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,9 +18,14 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part1  # noqa: F401
+from ..models import _part37  # noqa: F401
 
 __all__ = [
     "AsyncUsers",
@@ -28,6 +33,14 @@ __all__ = [
     "Users",
     "UsersWithRawResponse",
 ]
+_USERS_PAGES = Pagination(
+    style="cursor",
+    items=("users",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Users(SyncAPIResource):
@@ -143,6 +156,56 @@ class Users(SyncAPIResource):
             max_retries=max_retries,
         )
         return typing.cast(models.UsersResponse, parse(response, models.UsersResponse))
+
+    def users_iter(
+        self,
+        *,
+        status: (
+            models.UsersStatus | typing.Literal["active", "inactive", "pending"]
+        ) = models.UsersStatus.ACTIVE,
+        page_size: int = 30,
+        role_id: str | None = None,
+        page_number: str | None = None,
+        include_fields: str | None = None,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.UsersResponseUsersItem]:
+        """Every item of `users`, fetching each page only when it is reached.
+
+        Args:
+            status: User statuses:
+                `active` - Users with an active status.
+                `inactive` - Users who are deactivated.
+                `pending` - Users with a pending status.
+            page_size: The number of records returned within a single API call.
+            role_id: Unique identifier of the role. Provide this parameter if you would like to filter the response by a specific role. You can retrieve Role IDs from [List Roles](https://marketplace.zoom.us/docs/api-reference/zoom-api/roles/roles) API.
+            page_number: The page number of the current page in the returned records.
+            include_fields: Provide a value for this field if you would like to see the following attribute in the response of this API call:
+
+                `custom_attributes`: Returns custom attributes that are associated with the user.
+                `host_key`: Returns [host key](https://support.zoom.us/hc/en-us/articles/205172555-Using-your-host-key) of the user.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.users,
+            {
+                "status": status,
+                "page_size": page_size,
+                "role_id": role_id,
+                "page_number": page_number,
+                "include_fields": include_fields,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _USERS_PAGES,
+        )
 
     def user_create(
         self,
@@ -1416,6 +1479,56 @@ class AsyncUsers(AsyncAPIResource):
             max_retries=max_retries,
         )
         return typing.cast(models.UsersResponse, parse(response, models.UsersResponse))
+
+    def users_iter(
+        self,
+        *,
+        status: (
+            models.UsersStatus | typing.Literal["active", "inactive", "pending"]
+        ) = models.UsersStatus.ACTIVE,
+        page_size: int = 30,
+        role_id: str | None = None,
+        page_number: str | None = None,
+        include_fields: str | None = None,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.UsersResponseUsersItem]:
+        """Every item of `users`, fetching each page only when it is reached.
+
+        Args:
+            status: User statuses:
+                `active` - Users with an active status.
+                `inactive` - Users who are deactivated.
+                `pending` - Users with a pending status.
+            page_size: The number of records returned within a single API call.
+            role_id: Unique identifier of the role. Provide this parameter if you would like to filter the response by a specific role. You can retrieve Role IDs from [List Roles](https://marketplace.zoom.us/docs/api-reference/zoom-api/roles/roles) API.
+            page_number: The page number of the current page in the returned records.
+            include_fields: Provide a value for this field if you would like to see the following attribute in the response of this API call:
+
+                `custom_attributes`: Returns custom attributes that are associated with the user.
+                `host_key`: Returns [host key](https://support.zoom.us/hc/en-us/articles/205172555-Using-your-host-key) of the user.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.users,
+            {
+                "status": status,
+                "page_size": page_size,
+                "role_id": role_id,
+                "page_number": page_number,
+                "include_fields": include_fields,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _USERS_PAGES,
+        )
 
     async def user_create(
         self,

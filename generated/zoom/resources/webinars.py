@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
 
@@ -18,11 +18,16 @@ from .._base_client import (
     async_raw_response_wrapper,
     raw_response_wrapper,
 )
+from .._base_client import Pagination
 from .._base_client import parse
 from .._base_client import Raw
 from .._base_client import parse_by_status
 from .._base_client import checked
 from .. import models  # this module is itself imported only when first reached
+
+# the model parts defining the types named here (each imports the earlier parts it needs)
+from ..models import _part38  # noqa: F401
+from ..models import _part39  # noqa: F401
 
 __all__ = [
     "AsyncWebinars",
@@ -30,6 +35,38 @@ __all__ = [
     "Webinars",
     "WebinarsWithRawResponse",
 ]
+_WEBINAR_ABSENTEES_PAGES = Pagination(
+    style="cursor",
+    items=("registrants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_LIST_WEBINAR_PARTICIPANTS_PAGES = Pagination(
+    style="cursor",
+    items=("participants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
+_WEBINARS_PAGES = Pagination(
+    style="page",
+    items=("webinars",),
+    param="page_number",
+    position=("page_number",),
+    limit_param="page_size",
+    total=("page_count",),
+)
+_WEBINAR_REGISTRANTS_PAGES = Pagination(
+    style="cursor",
+    items=("registrants",),
+    param="next_page_token",
+    position=("next_page_token",),
+    limit_param="page_size",
+    total=(),
+)
 
 
 class Webinars(SyncAPIResource):
@@ -86,6 +123,42 @@ class Webinars(SyncAPIResource):
         return typing.cast(
             models.WebinarAbsenteesResponse,
             parse(response, models.WebinarAbsenteesResponse),
+        )
+
+    def webinar_absentees_iter(
+        self,
+        webinar_uuid: str,
+        *,
+        occurrence_id: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.WebinarAbsenteesResponseRegistrantsItem]:
+        """Every item of `webinar_absentees`, fetching each page only when it is reached.
+
+        Args:
+            webinar_uuid: The Webinar UUID. Each Webinar instance will generate its own Webinar UUID (i.e., after a Webinar ends, a new UUID will be generated for the next instance of the Webinar). Please double encode your UUID when using it for API calls if the UUID begins with a '/' or contains '//' in it.
+            occurrence_id: The meeting occurrence ID.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.webinar_absentees,
+            {
+                "webinar_uuid": webinar_uuid,
+                "occurrence_id": occurrence_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _WEBINAR_ABSENTEES_PAGES,
         )
 
     def past_webinars(
@@ -167,6 +240,39 @@ class Webinars(SyncAPIResource):
         return typing.cast(
             models.ListWebinarParticipantsResponse,
             parse(response, models.ListWebinarParticipantsResponse),
+        )
+
+    def list_webinar_participants_iter(
+        self,
+        webinar_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.ListWebinarParticipantsResponseParticipantsItem]:
+        """Every item of `list_webinar_participants`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: Unique identifier of the webinar. You can retrieve the value of this field by calling the [list webinars](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinars) API.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_webinar_participants,
+            {
+                "webinar_id": webinar_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_WEBINAR_PARTICIPANTS_PAGES,
         )
 
     def list_past_webinar_poll_results(
@@ -339,6 +445,41 @@ class Webinars(SyncAPIResource):
         )
         return typing.cast(
             models.WebinarsResponse, parse(response, models.WebinarsResponse)
+        )
+
+    def webinars_iter(
+        self,
+        user_id: str,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.WebinarsResponseWebinarsItem]:
+        """Every item of `webinars`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.webinars,
+            {
+                "user_id": user_id,
+                "page_size": page_size,
+                "page_number": page_number,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _WEBINARS_PAGES,
         )
 
     def webinar_create(
@@ -997,6 +1138,59 @@ class Webinars(SyncAPIResource):
             parse(response, models.WebinarRegistrantsResponse),
         )
 
+    def webinar_registrants_iter(
+        self,
+        webinar_id: int,
+        *,
+        occurrence_id: str | None = None,
+        status: (
+            models.WebinarRegistrantsStatus
+            | typing.Literal["pending", "approved", "denied"]
+        ) = models.WebinarRegistrantsStatus.APPROVED,
+        tracking_source_id: str | None = None,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> Iterator[models.WebinarRegistrantsResponseRegistrantsItem]:
+        """Every item of `webinar_registrants`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID in \"**long**\" format(represented as int64 data type in JSON).
+            occurrence_id: The meeting occurrence ID.
+            status: The registrant status:
+                `pending` - Registrant's status is pending.
+                `approved` - Registrant's status is approved.
+                `denied` - Registrant's status is denied.
+            tracking_source_id: The tracking source ID for the registrants. Useful if you share the webinar registration page in multiple locations. See [Creating source tracking links for webinar registration](https://support.zoom.us/hc/en-us/articles/360000315683-Creating-source-tracking-links-for-webinar-registration) for details.
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.webinar_registrants,
+            {
+                "webinar_id": webinar_id,
+                "occurrence_id": occurrence_id,
+                "status": status,
+                "tracking_source_id": tracking_source_id,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _WEBINAR_REGISTRANTS_PAGES,
+        )
+
     def webinar_registrant_create(
         self,
         webinar_id: int,
@@ -1452,6 +1646,42 @@ class AsyncWebinars(AsyncAPIResource):
             parse(response, models.WebinarAbsenteesResponse),
         )
 
+    def webinar_absentees_iter(
+        self,
+        webinar_uuid: str,
+        *,
+        occurrence_id: str | None = None,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.WebinarAbsenteesResponseRegistrantsItem]:
+        """Every item of `webinar_absentees`, fetching each page only when it is reached.
+
+        Args:
+            webinar_uuid: The Webinar UUID. Each Webinar instance will generate its own Webinar UUID (i.e., after a Webinar ends, a new UUID will be generated for the next instance of the Webinar). Please double encode your UUID when using it for API calls if the UUID begins with a '/' or contains '//' in it.
+            occurrence_id: The meeting occurrence ID.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.webinar_absentees,
+            {
+                "webinar_uuid": webinar_uuid,
+                "occurrence_id": occurrence_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _WEBINAR_ABSENTEES_PAGES,
+        )
+
     async def past_webinars(
         self,
         webinar_id: int,
@@ -1531,6 +1761,39 @@ class AsyncWebinars(AsyncAPIResource):
         return typing.cast(
             models.ListWebinarParticipantsResponse,
             parse(response, models.ListWebinarParticipantsResponse),
+        )
+
+    def list_webinar_participants_iter(
+        self,
+        webinar_id: str,
+        *,
+        page_size: int = 30,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.ListWebinarParticipantsResponseParticipantsItem]:
+        """Every item of `list_webinar_participants`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: Unique identifier of the webinar. You can retrieve the value of this field by calling the [list webinars](https://marketplace.zoom.us/docs/api-reference/zoom-api/webinars/webinars) API.
+            page_size: The number of records returned within a single API call.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.list_webinar_participants,
+            {
+                "webinar_id": webinar_id,
+                "page_size": page_size,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _LIST_WEBINAR_PARTICIPANTS_PAGES,
         )
 
     async def list_past_webinar_poll_results(
@@ -1703,6 +1966,41 @@ class AsyncWebinars(AsyncAPIResource):
         )
         return typing.cast(
             models.WebinarsResponse, parse(response, models.WebinarsResponse)
+        )
+
+    def webinars_iter(
+        self,
+        user_id: str,
+        *,
+        page_size: int = 30,
+        page_number: int = 1,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.WebinarsResponseWebinarsItem]:
+        """Every item of `webinars`, fetching each page only when it is reached.
+
+        Args:
+            user_id: The user ID or email address of the user. For user-level apps, pass `me` as the value for userId.
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.webinars,
+            {
+                "user_id": user_id,
+                "page_size": page_size,
+                "page_number": page_number,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _WEBINARS_PAGES,
         )
 
     async def webinar_create(
@@ -2359,6 +2657,59 @@ class AsyncWebinars(AsyncAPIResource):
         return typing.cast(
             models.WebinarRegistrantsResponse,
             parse(response, models.WebinarRegistrantsResponse),
+        )
+
+    def webinar_registrants_iter(
+        self,
+        webinar_id: int,
+        *,
+        occurrence_id: str | None = None,
+        status: (
+            models.WebinarRegistrantsStatus
+            | typing.Literal["pending", "approved", "denied"]
+        ) = models.WebinarRegistrantsStatus.APPROVED,
+        tracking_source_id: str | None = None,
+        page_size: int = 30,
+        page_number: int = 1,
+        next_page_token: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> AsyncIterator[models.WebinarRegistrantsResponseRegistrantsItem]:
+        """Every item of `webinar_registrants`, fetching each page only when it is reached.
+
+        Args:
+            webinar_id: The webinar ID in \"**long**\" format(represented as int64 data type in JSON).
+            occurrence_id: The meeting occurrence ID.
+            status: The registrant status:
+                `pending` - Registrant's status is pending.
+                `approved` - Registrant's status is approved.
+                `denied` - Registrant's status is denied.
+            tracking_source_id: The tracking source ID for the registrants. Useful if you share the webinar registration page in multiple locations. See [Creating source tracking links for webinar registration](https://support.zoom.us/hc/en-us/articles/360000315683-Creating-source-tracking-links-for-webinar-registration) for details.
+            page_size: The number of records returned within a single API call.
+            page_number: **Deprecated** - This field has been deprecated and we will stop supporting it completely in a future release. Please use \"next_page_token\" for pagination instead of this field.
+
+                The page number of the current page in the returned records.
+            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
+            extra_headers: Headers to add to (or override in) this request.
+            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
+            max_retries: Retries for this request instead of the client's.
+        """
+        return self._paginate(
+            self.webinar_registrants,
+            {
+                "webinar_id": webinar_id,
+                "occurrence_id": occurrence_id,
+                "status": status,
+                "tracking_source_id": tracking_source_id,
+                "page_size": page_size,
+                "page_number": page_number,
+                "next_page_token": next_page_token,
+                "extra_headers": extra_headers,
+                "timeout": timeout,
+                "max_retries": max_retries,
+            },
+            _WEBINAR_REGISTRANTS_PAGES,
         )
 
     async def webinar_registrant_create(
