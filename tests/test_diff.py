@@ -22,16 +22,17 @@ from generator.diff.changes import RULES, Change
 from generator.diff.compare import Side, compare, load_side
 from generator.load import Document, load
 from generator.pointers import resolve
+from generator.sources import discover
 
 CANDIDATES = sorted(
     [
         *(ROOT / "tests" / "fixtures").glob("*.yaml"),
         *(ROOT / "tests" / "fixtures").glob("*.json"),
-        *(ROOT / "specs").glob("*"),
+        *discover(ROOT / "specs"),
     ],
     key=lambda path: path.stat().st_size,
 )
-SPECS = sorted((ROOT / "specs").glob("*"))
+SPECS = discover(ROOT / "specs")
 Data = dict[str, Any]
 Mutation = Callable[[Data], bool]  # changes the document in place; False where it does not apply
 METHODS = ("get", "put", "post", "delete", "patch")

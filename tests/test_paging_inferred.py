@@ -141,6 +141,11 @@ NOT_INFERRED = {
         envelope(meetings=ARRAY, others=ARRAY),
         "",
     ),
+    "next-token-of-another-list": (
+        "next_page_token:string",
+        envelope(issues=ARRAY, past=envelope(meetings=ARRAY, next_page_token=STRING)),
+        "",
+    ),
     "no-list": ("page:integer per_page:integer", envelope(name=STRING), ""),
     "page-without-size": ("page:integer", ARRAY, ""),
     "offset-without-limit": ("offset:integer", envelope(data=ARRAY), ""),

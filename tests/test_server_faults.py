@@ -15,6 +15,7 @@ from conftest import ROOT, served
 from spec_driven import VENDORS
 from test_server import client
 
+from generator.pointers import resolve
 from generator.runtime._fake import Fake
 from generator.runtime._server_runtime import Spec, build_app
 
@@ -256,9 +257,7 @@ def lists(vendor: str) -> list[tuple[str, dict[str, str], Any]]:
         query = {}
         for param in route.params:
             if param.location == "query" and param.required:
-                schema = module.SPEC
-                for token in param.schema.split("/")[1:]:
-                    schema = schema[token.replace("~1", "/").replace("~0", "~")]
+                schema = resolve(module.SPEC, param.schema)
                 query[param.wire_name] = str(schema.get("example", "x1"))
         found.append((module.SETTINGS.base_path + concrete(route.path), query, action))
     return found

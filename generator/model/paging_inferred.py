@@ -3,7 +3,8 @@
 Only unambiguous evidence counts: the page's items (the 2xx body is an array,
 or exactly one of its shallowest array properties is, at most two objects down),
 and for each convention its query parameters and body fields, of the right
-types. Names compare without case, `_` or `-` (`next_page_token` is `nextPageToken`):
+types; a field beside another list (a next token in an object with an array of
+its own) belongs to that list, not to the page. Names compare without case, `_` or `-` (`next_page_token` is `nextPageToken`):
 
 | style  | query parameters                                   | the 2xx answer                                   |
 | ------ | -------------------------------------------------- | ------------------------------------------------ |
@@ -67,7 +68,10 @@ def infer_pagination(
     items, item_type = lists[0]
     query = {_normal(p.wire_name): p for p in parameters if p.location == "query"}
     size = _param(query, SIZES, INTEGER)
-    found = _convention(query, fields, _declares_link(findings, operation, pointer))
+    # a field beside another list (not in the page's own object) belongs to that list
+    others = {path[:-1] for path, type_ in fields if isinstance(type_, ListOf) and path != items}
+    own = [(path, type_) for path, type_ in fields if path[:-1] == items[:-1] or path[:-1] not in others]
+    found = _convention(query, own, _declares_link(findings, operation, pointer))
     if found is None:
         return None
     style, param, position, total = found

@@ -146,14 +146,6 @@ _DASHBOARD_ZOOM_ROOMS_PAGES = Pagination(
     limit_param="page_size",
     total=(),
 )
-_DASHBOARD_ZOOM_ROOM_PAGES = Pagination(
-    style="cursor",
-    items=("issues",),
-    param="next_page_token",
-    position=("past_meetings", "next_page_token"),
-    limit_param="page_size",
-    total=(),
-)
 _LIST_CALL_LOGS_METRICS_PAGES = Pagination(
     style="cursor",
     items=("call_logs",),
@@ -2085,45 +2077,6 @@ class Dashboards(SyncAPIResource):
         return typing.cast(
             models.DashboardZoomRoomResponse,
             parse(response, models.DashboardZoomRoomResponse),
-        )
-
-    def dashboard_zoom_room_iter(
-        self,
-        zoomroom_id: str,
-        *,
-        from_: datetime.date,
-        to: datetime.date,
-        page_size: int = 30,
-        next_page_token: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> Iterator[str]:
-        """Every item of `dashboard_zoom_room`, fetching each page only when it is reached.
-
-        Args:
-            zoomroom_id: The Zoom room ID.
-            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
-            to: End date.
-            page_size: The number of records returned within a single API call.
-            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        return self._paginate(
-            self.dashboard_zoom_room,
-            {
-                "zoomroom_id": zoomroom_id,
-                "from_": from_,
-                "to": to,
-                "page_size": page_size,
-                "next_page_token": next_page_token,
-                "extra_headers": extra_headers,
-                "timeout": timeout,
-                "max_retries": max_retries,
-            },
-            _DASHBOARD_ZOOM_ROOM_PAGES,
         )
 
     def list_call_logs_metrics(
@@ -4320,45 +4273,6 @@ class AsyncDashboards(AsyncAPIResource):
         return typing.cast(
             models.DashboardZoomRoomResponse,
             parse(response, models.DashboardZoomRoomResponse),
-        )
-
-    def dashboard_zoom_room_iter(
-        self,
-        zoomroom_id: str,
-        *,
-        from_: datetime.date,
-        to: datetime.date,
-        page_size: int = 30,
-        next_page_token: str | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-    ) -> AsyncIterator[str]:
-        """Every item of `dashboard_zoom_room`, fetching each page only when it is reached.
-
-        Args:
-            zoomroom_id: The Zoom room ID.
-            from_: Start date in 'yyyy-mm-dd' format. The date range defined by the \"from\" and \"to\" parameters should only be one month as the report includes only one month worth of data at once.
-            to: End date.
-            page_size: The number of records returned within a single API call.
-            next_page_token: The next page token is used to paginate through large result sets. A next page token will be returned whenever the set of available results exceeds the current page size. The expiration period for this token is 15 minutes.
-            extra_headers: Headers to add to (or override in) this request.
-            timeout: Seconds, or an `httpx.Timeout`, for this request instead of the client's.
-            max_retries: Retries for this request instead of the client's.
-        """
-        return self._paginate(
-            self.dashboard_zoom_room,
-            {
-                "zoomroom_id": zoomroom_id,
-                "from_": from_,
-                "to": to,
-                "page_size": page_size,
-                "next_page_token": next_page_token,
-                "extra_headers": extra_headers,
-                "timeout": timeout,
-                "max_retries": max_retries,
-            },
-            _DASHBOARD_ZOOM_ROOM_PAGES,
         )
 
     async def list_call_logs_metrics(
