@@ -78,8 +78,12 @@ class LintConfig:
         `inline_suppressions`) silences findings at and below its nodes."""
         suppressed = suppressed or {}
         settled = set()
+        severities: dict[tuple[str, str], Severity | None] = {}  # working one out resolves paths
         for problem in problems:
-            severity = self.severity(problem.rule, problem.file)
+            key = (problem.rule, problem.file)
+            if key not in severities:
+                severities[key] = self.severity(*key)
+            severity = severities[key]
             if severity is not None and not _suppressed(problem, suppressed):
                 settled.add(replace(problem, severity=severity))
         return sorted(settled)

@@ -147,6 +147,8 @@ def literal(value: Any) -> Code:
 
 def _string(text: str) -> str:
     """A double-quoted literal; non-printable characters become escapes."""
+    if text.isprintable():  # the common case, without a loop over its characters
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     out = []
     for char in text:
         if char in '"\\':
@@ -170,8 +172,12 @@ def docstring(text: str | None, indent: int = 0, at: int | None = None) -> Code:
         return Code("")
     lines = []
     for line in markdown(text.replace("\r\n", "\n").replace("\r", "\n")).strip().split("\n"):
+        line = line.rstrip()
+        if line.replace("\t", "").isprintable():  # the common case, without a loop over its characters
+            lines.append(line.replace("\\", "\\\\").replace('"', '\\"'))
+            continue
         escaped = []
-        for char in line.rstrip():
+        for char in line:
             if char == "\\":
                 escaped.append("\\\\")
             elif char == '"':

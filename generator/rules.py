@@ -122,9 +122,14 @@ def _entries(value: Any) -> list[tuple[str, Any]]:
 
 
 @_shared
+def _path_items(document: Document) -> Iterator[PathItem]:
+    return path_items(document.data)
+
+
+@_shared
 def _operations(document: Document) -> Iterator[Operation]:
     """Every operation object, with its effective parameters."""
-    return (op for item in path_items(document.data) for op in _item_operations(item))
+    return (op for item in _path_items(document) for op in _item_operations(item))
 
 
 def _item_operations(item: PathItem) -> list[Operation]:
@@ -246,7 +251,7 @@ def _operation_id_unique(document: Document) -> Iterator[Finding]:
 
 @rule("parameter-unique", "No parameters list holds one parameter (name and in) twice.")
 def _parameter_unique(document: Document) -> Iterator[Finding]:
-    for item in path_items(document.data):
+    for item in _path_items(document):
         for pointer, owner in [(item.pointer, item.node)] + [(op.pointer, op.node) for op in item.operations]:
             first: dict[tuple[str, str], str] = {}
             for parameter in listed_parameters(document.data, pointer, owner):
@@ -291,7 +296,7 @@ def _operation_id_camel_case(document: Document) -> Iterator[Finding]:
 
 @rule("path-params-declared", "Every {name} of a path template is declared as an `in: path` parameter.")
 def _path_params_declared(document: Document) -> Iterator[Finding]:
-    for item in path_items(document.data):
+    for item in _path_items(document):
         if item.path is None:
             continue
         # Each operation must declare every name; a path item with none, itself.
@@ -305,7 +310,7 @@ def _path_params_declared(document: Document) -> Iterator[Finding]:
 
 @rule("path-params-in-template", "Every `in: path` parameter appears as {name} in its path template.")
 def _path_params_in_template(document: Document) -> Iterator[Finding]:
-    for item in path_items(document.data):
+    for item in _path_items(document):
         if item.path is None:
             continue
         names = set(TEMPLATE.findall(item.path))

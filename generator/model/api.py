@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -432,8 +433,13 @@ class Api:
         operations name (each imports the earlier parts it needs); none for `models.py`."""
         if len(self.model_parts) == 1:
             return []
-        used = model_names(resource.operations)
-        return [part.module for part in self.model_parts if used.intersection(part.names)]
+        found = {self._part_of[name] for name in model_names(resource.operations) if name in self._part_of}
+        return [self.model_parts[index].module for index in sorted(found)]
+
+    @functools.cached_property
+    def _part_of(self) -> dict[str, int]:
+        """The index of the model part defining each generated type, by its name."""
+        return {name: index for index, part in enumerate(self.model_parts) for name in part.names}
 
     def client_uses(self, module: str) -> bool:
         """Whether an annotation of the client module names `module` (`datetime`, `models`)."""

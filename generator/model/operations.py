@@ -169,7 +169,7 @@ class OperationParser:
             return answers
         successes, errors = answers
         success_type = next((r.type for r in successes if r.kind == "json"), None)
-        models = self.schemas.models
+        models = self.schemas.finished
         pagination = None
         if spec.get("x-pagination") is False:
             pass  # it does not page, whatever convention it seems to follow

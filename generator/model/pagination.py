@@ -17,6 +17,7 @@ list's next page is the `param` of the URL in its `Link: <URL>; rel="next"` head
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -49,7 +50,7 @@ def parse_pagination(
     pointer: str,
     response: PyType | None,
     parameters: list[Parameter],
-    models: list[Model],
+    models: Mapping[str, Model],
 ) -> Pagination | None:
     """How the operation pages; None, with a finding, when the extension is broken."""
     found = _pagination(raw, pointer, response, parameters, models)
@@ -60,7 +61,7 @@ def parse_pagination(
 
 
 def _pagination(
-    raw: Any, pointer: str, response: PyType | None, parameters: list[Parameter], models: list[Model]
+    raw: Any, pointer: str, response: PyType | None, parameters: list[Parameter], models: Mapping[str, Model]
 ) -> Pagination | Broken:
     if not isinstance(raw, dict) or raw.get("style") not in KEYS:
         return Broken(join(pointer, "style"), f"style must be one of {', '.join(KEYS)}")
@@ -71,11 +72,9 @@ def _pagination(
     for key in sorted(set(raw) - required - optional - {"style"}):
         return Broken(join(pointer, key), f"'{key}' does not belong to {style} pagination")
 
-    by_model: dict[str, Model] = {m.name: m for m in models}
-
     def path(key: str) -> tuple[str, ...] | Broken:
         """The attribute path a response pointer names (empty if not given)."""
-        found = _path(raw.get(key), response, by_model)
+        found = _path(raw.get(key), response, models)
         if found is None:
             return Broken(join(pointer, key), f"{raw.get(key)!r} is not a pointer to a field of the response body")
         return found
@@ -94,7 +93,7 @@ def _pagination(
     for result in (items, position, total, param, limit):
         if isinstance(result, Broken):
             return result
-    item_type = _list_item(_follow(cast(tuple[str, ...], items), response, by_model))
+    item_type = _list_item(_follow(cast(tuple[str, ...], items), response, models))
     if item_type is None:
         return Broken(join(pointer, "items"), f"{raw['items']!r} is not a list")
     wire = PagingWire(*(str(raw.get(key) or "") for key in ("items", "param", position_key, "limit", total_key)))
@@ -110,7 +109,7 @@ def _pagination(
     )
 
 
-def _path(pointer: object, response: PyType | None, models: dict[str, Model]) -> tuple[str, ...] | None:
+def _path(pointer: object, response: PyType | None, models: Mapping[str, Model]) -> tuple[str, ...] | None:
     """Attribute names along a wire-name pointer; () for no pointer (or "", the body
     itself), None if it breaks."""
     if pointer is None or pointer == "":
@@ -129,7 +128,7 @@ def _path(pointer: object, response: PyType | None, models: dict[str, Model]) ->
     return tuple(names)
 
 
-def _follow(path: tuple[str, ...], type_: PyType | None, models: dict[str, Model]) -> PyType | None:
+def _follow(path: tuple[str, ...], type_: PyType | None, models: Mapping[str, Model]) -> PyType | None:
     """The type at the end of an attribute path."""
     for name in path:
         model = models.get(_named(type_))

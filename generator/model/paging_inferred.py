@@ -22,7 +22,7 @@ page number: the token wins); the first that fits is taken, with a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..pointers import deref, escape, join
@@ -51,11 +51,11 @@ def infer_pagination(
     pointer: str,
     response: PyType | None,
     parameters: Sequence[Parameter],
-    models: Sequence[Model],
+    models: Mapping[str, Model],
 ) -> Pagination | None:
     """How a list operation pages by a convention it follows, with a finding; None if it follows none."""
     body = without_none(response) if response is not None else None
-    fields = list(_fields(body, {m.name: m for m in models}))
+    fields = list(_fields(body, models))
     lists = [(path, type_.item) for path, type_ in fields if isinstance(type_, ListOf)]
     if isinstance(body, ListOf):
         lists = [((), body.item)]
@@ -141,7 +141,7 @@ def _field(fields: list[tuple[Path, PyType]], names: tuple[str, ...], type_: PyT
     return found[0] if len(found) == 1 else None
 
 
-def _fields(type_: PyType | None, models: dict[str, Model], depth: int = 2) -> Iterator[tuple[Path, PyType]]:
+def _fields(type_: PyType | None, models: Mapping[str, Model], depth: int = 2) -> Iterator[tuple[Path, PyType]]:
     """Every field of a body of type `type_`, at most `depth` objects down, with its type (less None)."""
     model = models.get(type_.name) if isinstance(type_, Named) else None
     for field in model.fields if model and depth else ():

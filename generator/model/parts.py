@@ -129,18 +129,18 @@ def split(
     home = {str(d.name): index for index, (_, group) in enumerate(groups) for d in group}
     parts = []
     for index, (resource, group) in enumerate(groups):
-        used = set().union(*(references(d) for d in group)) & by_name.keys()
-        imports = [
-            (Code(f"_part{earlier + 1}"), sorted(Code(n) for n in used if home[n] == earlier))
-            for earlier in range(index)
-        ]
+        used: dict[int, list[Code]] = {}  # by the earlier part defining them
+        for name in set().union(*(references(d) for d in group)) & by_name.keys():
+            if home[name] < index:
+                used.setdefault(home[name], []).append(Code(name))
+        imports = [(Code(f"_part{earlier + 1}"), sorted(used[earlier])) for earlier in sorted(used)]
         parts.append(
             ModelPart(
                 Code(f"_part{index + 1}"),
                 [d for d in group if isinstance(d, Enum)],
                 [d for d in group if isinstance(d, Model)],
                 [d for d in group if isinstance(d, Alias)],
-                [(module, names) for module, names in imports if names],
+                imports,
                 resource,
             )
         )

@@ -32,7 +32,7 @@ class SchemaCore(abc.ABC):
         self.findings = findings  # what was typed loosely or left out, and why
         self.document = findings.document
         self.classes = classes
-        self.models: list[Model] = []
+        self.finished: dict[str, Model] = {}  # the models whose fields are parsed, by name, in order
         self.enums: list[Enum] = []
         self.aliases: list[Alias] = []
         self.cache: dict[str, PyType] = {}  # by `key`
@@ -46,6 +46,10 @@ class SchemaCore(abc.ABC):
         self._depth = 0
         self._context = "response"  # or "request": which of readOnly/writeOnly fields to leave out
         self._access_modes: dict[str, bool] = {}
+
+    @property
+    def models(self) -> list[Model]:
+        return list(self.finished.values())
 
     @abc.abstractmethod
     def typed(self, schema: dict[str, Any], pointer: str, hint: str) -> PyType | Problem:

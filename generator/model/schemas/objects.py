@@ -77,7 +77,7 @@ def object_type(
                 description=description(field_schema),
             )
         )
-    parser.models.append(model)
+    parser.finished[model.name] = model
     return named
 
 
