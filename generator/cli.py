@@ -15,15 +15,15 @@ import click
 
 from . import pipeline, sources
 from .cache import DEFAULT_DIR, Cache
-from .config import LintConfig, find_config, load_config
+from .config import LintConfig, find_config, load_config, load_dist
 from .format import FORMATTERS, Formatter
-from .problems import GENERATOR, GeneratorError, Problem
+from .problems import GENERATOR, INFORMATIONAL, GeneratorError, Problem
 from .reports import FORMATS, Report, plural
 from .write import diff
 
 SPECS = Path("specs")
 PROG = "clientgen"  # the command pyproject.toml installs
-DISTRIBUTION = "meeting-clientgen"  # the distribution pyproject.toml names
+DISTRIBUTION = sources.GENERATOR_NAME  # the distribution pyproject.toml names
 T = TypeVar("T")
 
 
@@ -61,9 +61,9 @@ def _config(path: Path | None) -> LintConfig:
     return load_config(path or find_config(Path.cwd()))
 
 
-def _fix(specs: tuple[Path, ...], out: Path, config_path: Path | None) -> str:
-    """The command that brings `out` up to date, as the user would type it."""
-    words = ["python", "-m", "generator", "generate", "--out", sources.display_path(out)]
+def _fix(specs: tuple[Path, ...], out: Path, config_path: Path | None, option: str = "--out") -> str:
+    """The command that brings `out` (given as `option`) up to date, as the user would type it."""
+    words = ["python", "-m", "generator", "generate", option, sources.display_path(out)]
     if config_path is not None:
         words += ["--config", sources.display_path(config_path)]
     return shlex.join(words + [spec.as_posix() for spec in specs])
@@ -74,9 +74,12 @@ SHOWN_WARNINGS = 5  # `generate` shows this many warnings; -v shows all
 
 def _importance(warning: Problem) -> int:
     """What a preview shows first: code that is looser than the spec (an unsupported
-    construct, a value left out), then the generator's other findings, then house style."""
+    construct, a value left out), then the generator's other findings, then house style,
+    then what it inferred."""
     if warning.rule == "unsupported" or warning.rule in pipeline.LEFT_OUT:
         return 0
+    if warning.rule in INFORMATIONAL:
+        return 3
     return 1 if warning.rule in GENERATOR else 2
 
 
@@ -210,6 +213,12 @@ def _explain_fake(paths: list[Path], config: LintConfig) -> None:
     show_default=True,
     help="Output folder.",
 )
+@click.option(
+    "--dist",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write each package as an installable distribution, DIST/<name>/ with its pyproject.toml,"
+    " instead of into --out (default: `dist` in [tool.clientgen], if set).",
+)
 @click.option("--check", is_flag=True, help="Write nothing; show a diff and exit 1 if anything would change.")
 @click.option(
     "--cache-dir",
@@ -236,6 +245,7 @@ def _explain_fake(paths: list[Path], config: LintConfig) -> None:
 def generate(
     specs: tuple[Path, ...],
     out: Path,
+    dist: Path | None,
     check: bool,
     cache_dir: Path,
     no_cache: bool,
@@ -246,17 +256,25 @@ def generate(
     """Generate a client package per spec (default: every file in specs/).
 
     Stops only on errors; warnings are reported and the code is written.
+    With --dist, each package is a distribution that `pip install DIST/<name>`
+    installs; the `meetings` package, which spans the vendors' packages, is not written.
     """
+    out_given = click.get_current_context().get_parameter_source("out") is not click.core.ParameterSource.DEFAULT
+    if dist is not None and out_given:
+        raise click.UsageError("--dist and --out each name the output folder: give one")
     try:
+        config_file = config_path or find_config(Path.cwd())
+        dist = dist or (None if out_given else load_dist(config_file))
         done = pipeline.generate(
             _specs(specs),
-            out,
+            out if dist is None else dist,
             all_specs=not specs,
             check=check,
-            config=_config(config_path),
+            config=load_config(config_file),
             cache=Cache(None if no_cache else cache_dir),
             progress=_progress,
             formatter=formatter,
+            dist=dist is not None,
         )
     except GeneratorError as error:
         _fail(error)
@@ -267,8 +285,9 @@ def generate(
     if check and changes:
         click.echo(diff(changes), nl=False)
         stale = plural(len(changes), "generated file")
+        fix = _fix(specs, out, config_path) if dist is None else _fix(specs, dist, config_path, "--dist")
         click.echo(
-            f"{stale} {'is' if len(changes) == 1 else 'are'} out of date; run '{_fix(specs, out, config_path)}'",
+            f"{stale} {'is' if len(changes) == 1 else 'are'} out of date; run '{fix}'",
             err=True,
         )
         sys.exit(1)

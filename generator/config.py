@@ -10,6 +10,9 @@
     [tool.clientgen.lint.per-file-overrides."specs/*"]
     severity = { ALL = "error" }        # select, ignore and severity, for matching files
 
+`[tool.clientgen]` itself may say `dist = "clients"`: `generate` then writes
+distributions there, as `--dist clients` does (`load_dist`).
+
 Layers apply in order, the top table first, then every matching override; in
 each, `ALL` first, then named rules. Fatal rules (`problems.FATAL`) are always
 errors and cannot be ignored.
@@ -151,6 +154,17 @@ def load_config(path: Path | None) -> LintConfig:
         overrides=tuple((str(pattern), _layer(source, layer)) for pattern, layer in overrides.items()),
         fail_on=fail_on,
     )
+
+
+def load_dist(path: Path | None) -> Path | None:
+    """`dist` in `[tool.clientgen]`: the folder `generate` writes distributions to
+    (`generate --dist`), relative to the file's folder; None when it is not set."""
+    raw = _table(path, TABLE[:2]) if path is not None else None
+    if path is None or raw is None or "dist" not in raw:
+        return None
+    if not isinstance(raw["dist"], str) or not raw["dist"]:
+        raise config_error(display_path(path), "dist must be a folder (a string)", "dist")
+    return path.parent / raw["dist"]
 
 
 def _table(path: Path, keys: tuple[str, ...]) -> dict[str, Any] | None:

@@ -1,4 +1,5 @@
-"""The only way spec text becomes Python source: names, literals, docstrings.
+"""The only way spec text becomes Python source: names, literals, docstrings
+(and TOML strings, for a distribution's pyproject.toml).
 
 Templates may only emit `Code` values (and ints/bools); a plain string that
 came from a spec must pass through one of the functions here first. The
@@ -182,3 +183,21 @@ def docstring(text: str | None, indent: int = 0) -> Code:
 def comment(text: str) -> Code:
     """A single-line comment body: line breaks and control characters dropped."""
     return Code("".join(c if c.isprintable() else " " for c in text))
+
+
+def toml(value: str | list[str]) -> Code:
+    """A TOML basic string, or an array of them: quotes, backslashes and non-printable
+    characters escaped; a lone surrogate (which TOML cannot hold) replaced."""
+    if isinstance(value, list):
+        return Code("[" + ", ".join(toml(item) for item in value) + "]")
+    out = []
+    for char in value:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif "\ud800" <= char <= "\udfff":
+            out.append("\\ufffd")
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+    return Code('"' + "".join(out) + '"')

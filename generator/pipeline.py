@@ -246,9 +246,12 @@ def generate(
     cache: Cache | None = None,
     progress: Progress[Any] = quiet,
     formatter: Formatter = "ruff",
+    dist: bool = False,
 ) -> Generated:
     """Bring `out` up to date with `paths`; with `check`, write nothing and only
-    say what would change.
+    say what would change. With `dist`, each package is written as a distribution
+    (`dist.py`), in `out/<name>/`, and the `meetings` package, which spans the
+    vendors' packages, is not.
 
     With `all_specs`, every generated file under `out` that no spec renders any
     more is stale; otherwise only those in the rendered packages are. The
@@ -258,13 +261,20 @@ def generate(
     With a `cache`, a run whose inputs and output are as a finished run left
     them is answered from its record, without loading a spec.
     """
-    run = Run.of(cache or Cache(None), paths, out, all_specs, f"{config!r} {formatter}")
+    run = Run.of(cache or Cache(None), paths, out, all_specs, f"{config!r} {formatter}" + " dist" * dist)
     recorded = run.unchanged()
     if recorded is not None:
         return Generated([], recorded, cached=True)
     _check_rules(config)  # not before a finished run is reused: that run checked the same configuration
     apis = build(paths, config, progress, cache)
-    files = render_all(apis, import_prefix(out), cache, progress, formatter, unified=all_specs)
+    files = render_all(
+        apis, "" if dist else import_prefix(out), cache, progress, formatter, unified=all_specs and not dist
+    )
+    if dist:
+        from .dist import distributions
+        from .render import environment
+
+        files = distributions(apis, files, environment())
     changes = plan(out, files, [f for f in run.owned if f.is_dir()])
     warnings = sorted(w for api in apis for w in api.warnings)
     if not check:

@@ -26,12 +26,15 @@ GENERATOR: dict[str, str] = {
     "invalid-default": "A default matches its schema; one that does not is left out.",
     "invalid-pattern": "A pattern compiles with Python's `re`; one that does not is left out.",
     "x-pagination": "An x-pagination extension names a known style, fields of the 2xx body and query parameters.",
+    "paging-inferred": "A list without x-pagination that follows a paging convention gets an auto-paging twin (informational).",
     "x-fake": "An x-fake extension names known actions, keys, collections and the operation's parameters.",
     "x-server": "An x-server extension has known keys, error statuses and values of the right types.",
     "x-resource": "An x-resource extension names the resource (client attribute) an operation belongs to.",
     "x-unified": "An x-unified extension names the spec's operations and fields of its meeting object that convert.",
     "swagger2-convert": "A Swagger 2.0 construct carries over to OpenAPI 3.0 exactly.",
 }
+# Findings that say what the generator inferred, rather than what is wrong: shown last.
+INFORMATIONAL = frozenset({"paging-inferred"})
 
 
 @dataclass(frozen=True, order=True)

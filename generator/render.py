@@ -17,10 +17,10 @@ from .identifiers import Code
 from .model import Api
 from .model.api import Argument
 from .runtime._unified_records import FIELDS
+from .shipped import GENERATOR, TEMPLATES
 from .sources import GENERATOR_NAME, MARKER
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-RUNTIME = Path(__file__).resolve().parent / "runtime"
+RUNTIME = GENERATOR / "runtime"
 
 
 def header(source: str) -> Code:
@@ -103,6 +103,7 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["text"] = identifiers.comment  # spec text in Markdown: one line, printable
     env.filters["constructor"] = constructor
     env.filters["parameter"] = argument_line
+    env.filters["toml"] = identifiers.toml  # spec text in a distribution's pyproject.toml
     env.globals.update(
         example=examples.example,
         paging_example=examples.paging_example,

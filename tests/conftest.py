@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import site
 import socket
+import subprocess
 import sys
 import textwrap
 import threading
@@ -95,3 +97,24 @@ def served(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def fresh_venv(folder: Path) -> tuple[Path, Path]:
+    """A venv in `folder` that sees this environment's packages, so that installing into
+    it needs no network: (its python, its site-packages). `--system-site-packages` would
+    show the base interpreter's packages, not this venv's."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", folder], check=True, timeout=120)
+    python = folder / "bin" / "python"
+    found = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], capture_output=True, text=True
+    )
+    purelib = Path(found.stdout.strip())
+    (purelib / "parent.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    return python, purelib
+
+
+def pip_install(python: Path, source: Path) -> None:
+    """`pip install source` (not editable) into `python`'s venv, offline: no dependencies,
+    and this environment's setuptools as the build backend."""
+    install: list[str | Path] = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps"]
+    subprocess.run([*install, "--no-build-isolation", source], check=True, timeout=300)

@@ -377,22 +377,39 @@ def async_raw_response_wrapper(
 
 @dataclasses.dataclass(frozen=True)
 class Pagination:
-    """How a list operation pages: attribute paths into a page, argument names."""
+    """How a list operation pages: attribute paths into a page, argument names.
 
-    style: str  # "cursor", "offset" or "page"
-    items: tuple[str, ...]
+    A `link` list's next page is named by the answer's RFC 8288 `Link: <URL>;
+    rel="next"` header: the argument `param` takes the value of the URL's query
+    parameter `wire`; no such header ends the list.
+    """
+
+    style: str  # "cursor", "offset", "page" or "link"
+    items: tuple[str, ...]  # () for the page itself
     param: str  # the argument that selects the page (cursor, offset or page number)
     # cursor: the next cursor; page: the current page number
     position: tuple[str, ...] = ()
     limit_param: str = ""  # offset: the page-size argument
     total: tuple[str, ...] = ()  # offset: the item count; page: the page count
+    wire: str = ""  # link: `param`'s name in the query
+
+    def items_of(self, page: object) -> list[typing.Any]:
+        """The items of a page (none where the page has no list)."""
+        found = _dig(page, self.items) if self.items else page
+        return found if isinstance(found, list) else []
 
     def next_arguments(
-        self, page: object, arguments: dict[str, typing.Any], count: int
+        self,
+        page: object,
+        arguments: dict[str, typing.Any],
+        count: int,
+        response: httpx.Response | None = None,
     ) -> dict[str, typing.Any] | None:
         """The arguments of the call that fetches the next page, or None at the end."""
         if count == 0:
             return None
+        if self.style == "link":
+            return self._linked(arguments, response)
         if self.style == "cursor":
             cursor = _dig(page, self.position)
             return {**arguments, self.param: cursor} if cursor else None
@@ -411,6 +428,21 @@ class Pagination:
             return None
         return {**arguments, self.param: number + 1}
 
+    def _linked(
+        self, arguments: dict[str, typing.Any], response: httpx.Response | None
+    ) -> dict[str, typing.Any] | None:
+        """The next arguments by the answer's `Link` header; None without a next link."""
+        link = response.links.get("next") if response is not None else None
+        if response is None or not link or not link.get("url"):
+            return None
+        value = httpx.URL(link["url"]).params.get(self.wire)
+        if value is None:
+            raise APIResponseValidationError(
+                response,
+                f'the Link rel="next" URL has no {self.wire} query parameter',
+            )
+        return {**arguments, self.param: value}
+
     def advance(
         self,
         page: object,
@@ -424,7 +456,8 @@ class Pagination:
         makes no progress would never end.
         """
         seen.add(repr(arguments.get(self.param)))
-        following = self.next_arguments(page, arguments, count)
+        last = responses[-1] if responses else None
+        following = self.next_arguments(page, arguments, count, last)
         if following is None:
             return None
         position = repr(following.get(self.param))
@@ -789,7 +822,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                 page = fetch(**next_arguments)
             finally:
                 _CAPTURE.reset(reset)
-            items = _dig(page, paging.items) or []
+            items = paging.items_of(page)
             yield from items
             next_arguments = paging.advance(
                 page, next_arguments, len(items), seen, captured
@@ -900,7 +933,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                 page = await fetch(**next_arguments)
             finally:
                 _CAPTURE.reset(reset)
-            items = _dig(page, paging.items) or []
+            items = paging.items_of(page)
             for item in items:
                 yield item
             next_arguments = paging.advance(

@@ -103,6 +103,16 @@ class Route:
     resource: str = ""
 
 
+@dataclasses.dataclass(frozen=True)
+class Linked:
+    """A handler's answer that has a next page: the server sends `value` with an
+    RFC 8288 `Link: <URL>; rel="next"` header, URL the request's own with the
+    query parameters of `next` (wire names) set."""
+
+    value: object
+    next: Mapping[str, str]
+
+
 BEARER = Scheme("bearer")
 _LOG = logging.getLogger(__name__)
 Handler = typing.Callable[..., typing.Any]  # sync or async; takes the route's arguments
@@ -290,6 +300,11 @@ class Server:
                 result = handler(**arguments)
                 if inspect.isawaitable(result):
                     result = await result
+                if isinstance(result, Linked):
+                    response = answer(route, result.value)
+                    following = request.url.include_query_params(**result.next)
+                    response.headers["Link"] = f'<{following}>; rel="next"'
+                    return response
                 return answer(route, result)
             except NotImplementedError as exc:
                 raise ServerError(501, self._unimplemented(route, exc)) from exc

@@ -18,7 +18,9 @@ Location = Literal["path", "query", "header", "cookie"]
 Encoding = Literal["json", "form", "multipart", "bytes", "text"]  # how a request body is sent
 Decoding = Literal["json", "bytes", "text"]  # how an answer is read
 Reading = Literal["empty", "json", "bytes", "text", "by_status"]  # how a method reads its answer
-Style = Literal["cursor", "offset", "page"]  # how an operation's pages link up (`x-pagination`)
+# How an operation's pages link up (`x-pagination`, or inferred): a cursor from the body,
+# an offset, a page number, or the URL of an RFC 8288 `Link: <...>; rel="next"` header.
+Style = Literal["cursor", "offset", "page", "link"]
 MODELS = "models."  # how the client's modules qualify the generated types
 
 
@@ -115,15 +117,29 @@ class Response:
 
 @dataclass(frozen=True)
 class Pagination:
-    """How an operation pages, from its `x-pagination` (read by `pagination.py`)."""
+    """How an operation pages: its `x-pagination` (read by `pagination.py`), else a
+    well-known convention it follows (`paging_inferred.py`). The paths and argument
+    names are the client's; `wire` has the same facts as the spec names them (the fake's)."""
 
     style: Style
-    items: tuple[str, ...]  # attribute path from a page to its list of items
+    items: tuple[str, ...]  # attribute path from a page to its list of items; () for the page itself
     item_type: PyType
     param: Code  # the argument that selects a page
     position: tuple[str, ...]  # cursor: the next cursor; page: the current page number
-    limit_param: Code | None
+    limit_param: Code | None  # the page-size argument
     total: tuple[str, ...]  # offset: the item count; page: the page count
+    wire: PagingWire
+
+
+@dataclass(frozen=True)
+class PagingWire:
+    """A `Pagination` in the spec's names: query parameters, JSON pointers into the 2xx body."""
+
+    items: str  # "" for the body itself
+    param: str
+    position: str = ""
+    limit: str = ""
+    total: str = ""
 
 
 @dataclass

@@ -41,7 +41,7 @@ from ..runtime._fake_records import (
     Parent,
     Window,
 )
-from .api import Parameter
+from .api import Pagination, Parameter
 from .extension import Findings, suggestion
 
 RULE = "x-fake"
@@ -126,6 +126,23 @@ def _constraint(findings: Findings, raw: Any, pointer: str) -> Constraint:
     return Constraint(str(rule), (first, second), message, days)
 
 
+def paged(action: FakeAction, pagination: Pagination | None) -> FakeAction:
+    """A list action that pages as its operation does (`x-pagination` or inferred): its
+    `Paging`, and its page-size parameter and items' place unless the action names them."""
+    if action.action != "list" or pagination is None:
+        return action
+    style, wire = pagination.style, pagination.wire
+    paging = Paging(
+        style,
+        wire.param,
+        cursor=wire.position if style == "cursor" else "",
+        page=wire.position if style == "page" else "",
+        pages=wire.total if style == "page" else "",
+        total=wire.total if style == "offset" else "",
+    )
+    return replace(action, limit=action.limit or wire.limit, output=action.output or wire.items, paging=paging)
+
+
 def _one_of(value: Any, choices: Iterable[str]) -> bool:
     return isinstance(value, str) and value in choices
 
@@ -146,11 +163,10 @@ def parse_action(
     pointer: str,
     parameters: Sequence[Parameter],
     collections: dict[str, Collection | None],
-    paging: Any,
+    pagination: Pagination | None,
 ) -> FakeAction | None:
     """The action an operation's `x-fake` describes (None when it has a finding of its
-    own or its collection was left out). `paging` is its `x-pagination`, if the
-    model follows it."""
+    own or its collection was left out); a list pages as the operation does."""
     findings = collector.under(RULE)
     raw = findings.mapping(raw, pointer, "x-fake")
     findings.keys(raw, pointer, KEYS, "x-fake")
@@ -175,22 +191,12 @@ def parse_action(
         return None
     if collections.get(read.get("collection", "")) is None and action != "static":
         return None  # its collection has a finding of its own
-    fake = with_paging(FakeAction(action=str(action), **read), paging)
+    fake = paged(FakeAction(action=str(action), **read), pagination)
     for parameter in parameters:
         if parameter.location == "query" and parameter.wire_name not in fake.reads():
             message = f"the action neither reads nor ignores query parameter {parameter.wire_name!r}: the fake answers 400 to it"
             findings.add(pointer, message)
     return fake
-
-
-def with_paging(fake: FakeAction, paging: Any) -> FakeAction:
-    """A list action that pages as its operation's `x-pagination` says (`paging`, if
-    the model follows it): the one place an action, declared or inferred, gets its paging."""
-    if fake.action != "list" or not isinstance(paging, dict):
-        return fake
-    limit, items = str(paging.get("limit") or ""), str(paging.get("items") or "")
-    text = {k: str(paging.get(k) or "") for k in ("style", "param", "cursor", "page", "pages", "total")}
-    return replace(fake, limit=fake.limit or limit, output=fake.output or items, paging=Paging(**text))
 
 
 class _Reader:

@@ -32,7 +32,7 @@ from typing import Any
 from ..pointers import deref, join, resolve
 from ..runtime._fake_records import Collection, FakeAction
 from .api import Operation, Parameter
-from .fake import with_paging
+from .fake import paged
 from .types import Scalar
 
 ENVELOPES = ("data", "item", "result", "resource")  # where an answer may wrap an item
@@ -325,8 +325,7 @@ class Inference:
                 totals=tuple(join("", n) for n in integers if normal(n) in TOTALS),
                 sizes=tuple(join("", n) for n in integers if normal(n) in SIZES),
             )
-            raw = _get(self.data, op.pointer)
-            action = with_paging(action, raw.get("x-pagination") if op.pagination else None)
+            action = paged(action, op.pagination)
         else:
             return None
         return replace(action, ignore=self._queries(op, action.reads()))

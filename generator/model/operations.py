@@ -14,6 +14,7 @@ from .api import Body, Decoding, Encoding, Location, Operation, Parameter, Requi
 from .extension import Findings
 from .fake import parse_action
 from .pagination import parse_pagination
+from .paging_inferred import infer_pagination
 from .resources import group
 from .schemas import SchemaParser
 from .types import Scalar
@@ -167,23 +168,20 @@ class OperationParser:
         if isinstance(answers, Problem):
             return answers
         successes, errors = answers
+        success_type = next((r.type for r in successes if r.kind == "json"), None)
+        models = self.schemas.models
         pagination = None
-        if "x-pagination" in spec:
-            success_type = next((r.type for r in successes if r.kind == "json"), None)
-            pagination = parse_pagination(
-                self.findings,
-                spec["x-pagination"],
-                join(pointer, "x-pagination"),
-                success_type,
-                parameters,
-                self.schemas.models,
-            )
+        if spec.get("x-pagination") is False:
+            pass  # it does not page, whatever convention it seems to follow
+        elif "x-pagination" in spec:
+            where = join(pointer, "x-pagination")
+            pagination = parse_pagination(self.findings, spec["x-pagination"], where, success_type, parameters, models)
+        elif method == "get":
+            pagination = infer_pagination(self.findings, spec, pointer, success_type, parameters, models)
         fake: FakeAction | None = None
         if "x-fake" in spec:
-            paging_raw = spec["x-pagination"] if pagination else None
-            fake = parse_action(
-                self.findings, spec["x-fake"], join(pointer, "x-fake"), parameters, self.collections, paging_raw
-            )
+            where = join(pointer, "x-fake")
+            fake = parse_action(self.findings, spec["x-fake"], where, parameters, self.collections, pagination)
         method_name = self.methods.claim(snake_case(operation_id))
         security = spec.get("security")
         resource, wrong = group(spec)

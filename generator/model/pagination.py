@@ -1,16 +1,18 @@
 """Read an operation's `x-pagination` extension: how its pages link up.
 
     x-pagination:
-      style: cursor | offset | page
-      items: /data/meetings        # pointer, in the 2xx body, to the page's items
+      style: cursor | offset | page | link
+      items: /data/meetings        # pointer, in the 2xx body, to the page's items ("": the body)
       param: nextPageToken         # the query parameter that selects a page
       cursor: /data/next_page_token  # cursor: where the next cursor is
-      limit: top                   # offset: the page-size parameter (optional)
+      limit: top                   # offset, page, link: the page-size parameter (optional)
       total: /count                # offset: the item count (optional)
       page: /paging/page           # page: the current page number (optional)
       pages: /paging/totalPages    # page: the page count (optional)
 
-Pointers use wire names; the model turns them into attribute paths.
+`x-pagination: false` says the operation does not page (no paging is inferred).
+Pointers use wire names; the model turns them into attribute paths. A `link`
+list's next page is the `param` of the URL in its `Link: <URL>; rel="next"` header.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, cast
 
 from ..identifiers import Code
 from ..pointers import join, split
-from .api import Pagination, Parameter, Style
+from .api import Pagination, PagingWire, Parameter, Style
 from .extension import Findings
 from .types import ListOf, Model, Named, PyType, UnionOf
 
@@ -28,7 +30,8 @@ RULE = "x-pagination"
 KEYS = {
     "cursor": ({"items", "param", "cursor"}, set()),
     "offset": ({"items", "param"}, {"limit", "total"}),
-    "page": ({"items", "param"}, {"page", "pages"}),
+    "page": ({"items", "param"}, {"page", "pages", "limit"}),
+    "link": ({"items", "param"}, {"limit"}),
 }
 
 
@@ -84,9 +87,9 @@ def _pagination(
         found = next((p.name for p in parameters if p.wire_name == wire and p.location == "query"), None)
         return found or Broken(join(pointer, key), f"{wire!r} is not a query parameter of this operation")
 
+    position_key, total_key = ("cursor" if style == "cursor" else "page"), ("total" if style == "offset" else "pages")
     items = path("items")
-    position = path("cursor" if style == "cursor" else "page")
-    total = path("total" if style == "offset" else "pages")
+    position, total = path(position_key), path(total_key)
     param, limit = argument("param"), argument("limit")
     for result in (items, position, total, param, limit):
         if isinstance(result, Broken):
@@ -94,6 +97,7 @@ def _pagination(
     item_type = _list_item(_follow(cast(tuple[str, ...], items), response, by_model))
     if item_type is None:
         return Broken(join(pointer, "items"), f"{raw['items']!r} is not a list")
+    wire = PagingWire(*(str(raw.get(key) or "") for key in ("items", "param", position_key, "limit", total_key)))
     return Pagination(
         style,
         cast(tuple[str, ...], items),
@@ -102,12 +106,14 @@ def _pagination(
         cast(tuple[str, ...], position),
         cast(Code | None, limit),
         cast(tuple[str, ...], total),
+        wire,
     )
 
 
 def _path(pointer: object, response: PyType | None, models: dict[str, Model]) -> tuple[str, ...] | None:
-    """Attribute names along a wire-name pointer; () for no pointer, None if it breaks."""
-    if pointer is None:
+    """Attribute names along a wire-name pointer; () for no pointer (or "", the body
+    itself), None if it breaks."""
+    if pointer is None or pointer == "":
         return ()
     if not isinstance(pointer, str) or not pointer.startswith("/"):
         return None

@@ -53,6 +53,7 @@ from ._server_records import JSON
 from ._server_runtime import (
     Handler,
     HandlerTable,
+    Linked,
     Route,
     ServerError,
     Spec,
@@ -194,15 +195,21 @@ class Fake(HandlerTable):
             )
             with self._lock:
                 data = self._run(Call(operation, action, params, body, scope))
-            if route.result_type is None or data is None:
-                return None
-            return adapter(route.result_type).validate_python(data)
+            if isinstance(data, Linked):
+                return Linked(self._typed(route, data.value), data.next)
+            return self._typed(route, data)
 
         return handle
 
+    def _typed(self, route: Route, data: object) -> typing.Any:
+        """An action's JSON answer as the handler's return type."""
+        if route.result_type is None or data is None:
+            return None
+        return adapter(route.result_type).validate_python(data)
+
     # --- the actions --------------------------------------------------------------------
 
-    def _run(self, call: Call) -> JSON:
+    def _run(self, call: Call) -> JSON | Linked:
         run = HANDLERS.get(call.action.action)
         if run is None:
             raise ServerError(501, f"x-fake action {call.action.action!r} is not known")
@@ -435,7 +442,7 @@ class Fake(HandlerTable):
 
     # --- lists and answers ----------------------------------------------------------------
 
-    def _list(self, call: Call) -> JSON:
+    def _list(self, call: Call) -> JSON | Linked:
         action, params, scope = call.action, call.params, call.scope
         self._parent(call)
         groups = self._data.get(action.collection, {})
@@ -469,8 +476,9 @@ class Fake(HandlerTable):
             items = sort(items, keys)
         return self._page(call, items)
 
-    def _page(self, call: Call, items: list[JSON]) -> JSON:
-        """The answer with the page of `items` the call asks for."""
+    def _page(self, call: Call, items: list[JSON]) -> JSON | Linked:
+        """The answer with the page of `items` the call asks for; a `link` list's, with
+        the next page's number when there is one."""
         action, params = call.action, call.params
         paging = action.paging
         size = params.get(action.limit)
@@ -481,7 +489,8 @@ class Fake(HandlerTable):
             raise ServerError(400, message, action.limit, "query")
         style = paging.style if paging else ""
         selector = params.get(paging.param) if paging else None
-        first = 1 if style == "page" else 0
+        numbered = style in ("page", "link")  # by page numbers, from 1
+        first = 1 if numbered else 0
         text = str(first if selector in (None, "") else selector)  # "": the first page
         # Only what this server writes: a count, from 1 for pages (never negative).
         if not _COUNT.fullmatch(text) or int(text) < first:
@@ -489,13 +498,9 @@ class Fake(HandlerTable):
             message = f"{name} is not a page this server issued"
             raise ServerError(400, message, name, "query")
         number = int(text)
-        if style in ("cursor", "offset"):
-            start = number
-        else:
-            start = (number - 1) * size if style == "page" else 0
+        start = (number - 1) * size if numbered else number
         page = items[start : start + size] if style else items
-        answer = self._skeleton(call)
-        answer = _put(answer, action.output, copy.deepcopy(page))
+        answer = _put(self._skeleton(call), action.output, copy.deepcopy(page))
         for pointer in action.totals:
             _put(answer, pointer, len(items))
         for pointer in action.sizes:
@@ -511,7 +516,10 @@ class Fake(HandlerTable):
         if paging and style == "offset" and paging.total:
             _put(answer, paging.total, len(items))
         schema = success_schema(call.operation, self._spec)
-        return completed(project(answer, schema, self._spec), schema, self._spec)
+        answer = completed(project(answer, schema, self._spec), schema, self._spec)
+        if paging and style == "link" and start + size < len(items):
+            return Linked(answer, {paging.param: str(number + 1)})
+        return answer
 
     def _answer(self, call: Call, item: JSON) -> JSON:
         schema = success_schema(call.operation, self._spec)
@@ -529,7 +537,7 @@ class Fake(HandlerTable):
         return answer
 
 
-ActionHandler = Callable[[Fake, Call], JSON]
+ActionHandler = Callable[[Fake, Call], JSON | Linked]
 # The fake's handler of each action; the generator accepts the actions of
 # `_fake_records.ACTIONS`, the same names.
 HANDLERS: Mapping[str, ActionHandler] = {

@@ -130,9 +130,11 @@ class Window:
 
 @dataclasses.dataclass(frozen=True)
 class Paging:
-    """How a list pages (its `x-pagination`): parameter wire names, body pointers."""
+    """How a list pages (its operation's `x-pagination`, or inferred; made by
+    `generator/model/fake.paged`): parameter wire names, body pointers. A `link`
+    list answers with `Link: <URL>; rel="next"` while there is a next page."""
 
-    style: str  # cursor, offset or page
+    style: str  # cursor, offset, page or link
     param: str  # the query parameter that selects a page
     cursor: str = ""
     page: str = ""
