@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..pointers import deref, join, resolve
+from ..pointers import deref, join, resolve, split
 from ..runtime._fake_records import Collection, FakeAction
 from .api import Operation, Parameter
 from .fake import paged
@@ -255,7 +255,7 @@ class Inference:
         actions: dict[str, FakeAction] = {}
         for op, s in members:
             action = self._action(op, s, name, id_field)
-            if action is not None:
+            if action is not None and self._agrees(op, action, id_field, kind):
                 actions[op.pointer] = action
         return collection, actions
 
@@ -329,6 +329,24 @@ class Inference:
         else:
             return None
         return replace(action, ignore=self._queries(op, action.reads()))
+
+    def _agrees(self, op: Operation, action: FakeAction, id_field: str, kind: str) -> bool:
+        """Whether the ids the operation answers are of the collection's type (integer
+        or string): a list whose items spell the id otherwise is another resource's."""
+        answer = self.answer(op)
+        if answer is None or action.action == "delete":
+            return True
+        node = answer
+        for token in [*split(action.output), *(["0"] if action.action == "list" else [])]:
+            pointer, schema = node
+            if self.kind(schema) == "array" and isinstance(schema, dict) and "items" in schema:
+                node = self.deref(join(pointer, "items"), schema["items"])
+            elif token in (inner := self.properties(pointer, schema)):
+                node = inner[token]
+            else:
+                return True
+        declared = next((v for n, (_, v) in self.properties(*node).items() if normal(n) == normal(id_field)), None)
+        return declared is None or (self._id(declared)[0] == "integer") == (kind == "integer")
 
     def _output(self, answer: tuple[str, Any] | None, id_field: str, noun: str) -> str | None:
         """Where the item goes in an answer ("" for no answer or the answer itself);
