@@ -114,11 +114,21 @@ def _normal(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "")
 
 
-def completed(value: JSON, schema: JSON, spec: Spec) -> JSON:
-    """An answer with the required fields it lacks (at its top level) filled in."""
+def completed(value: JSON, schema: JSON, spec: Spec, depth: int = 0) -> JSON:
+    """An answer with the required fields it lacks filled in, in every object of it
+    that its schema describes (an array's items, an envelope's item)."""
     schema = merged(schema, spec)
-    if isinstance(value, dict) and isinstance(schema, dict):
+    if depth > 8 or not isinstance(schema, dict):
+        return value
+    if isinstance(value, dict):
         complete(value, schema, spec)
+        properties = schema.get("properties") or {}
+        for name, field in value.items():
+            if name in properties:
+                completed(field, properties[name], spec, depth + 1)
+    elif isinstance(value, list) and "items" in schema:
+        for element in value:
+            completed(element, schema["items"], spec, depth + 1)
     return value
 
 
