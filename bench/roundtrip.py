@@ -19,7 +19,7 @@ from typing import Any
 
 import pydantic
 
-from generator.model import Api, Operation
+from generator.model import Api, Operation, Parameter
 from generator.runtime._fake import DEFAULT_PAGE_SIZE
 from generator.runtime._fake_samples import merged, sample
 from generator.runtime._server_runtime import Spec, pointer_get
@@ -34,9 +34,13 @@ class Failed(Exception):
 
 
 def groups(api: Api) -> dict[str, dict[str, Operation]]:
-    """Each inferred collection's operations by action (create, read, list, update, delete)."""
+    """Each inferred collection's operations by action (create, read, list, update,
+    delete): the first of each, but a list at the create's path first (a list under
+    another parent sees only the items made there)."""
     found: dict[str, dict[str, Operation]] = {}
-    for op in api.operations:
+    creates = {op.fake.collection: op.path for op in api.operations if op.fake and op.fake.action == "create"}
+    ordered = sorted(api.operations, key=lambda op: not (op.fake and creates.get(op.fake.collection) == op.path))
+    for op in ordered:
         if op.fake is not None and op.fake.collection:
             action = "update" if op.fake.action in ("merge", "replace") else op.fake.action
             found.setdefault(op.fake.collection, {}).setdefault(action, op)
@@ -109,8 +113,20 @@ class Package:
         return self.typed(op.body.type.annotation("models."), data)
 
     def arguments(self, op: Operation, params: dict[str, Any]) -> dict[str, Any]:
-        """The operation's path parameters from `params`, by name, typed."""
-        return {p.name: self.typed(p.type.annotation("models."), params[p.wire_name]) for p in op.path_parameters}
+        """The operation's path parameters from `params`, and a sample of each other
+        required parameter (a header the spec declares itself), by name, typed."""
+        found: dict[str, Any] = {
+            p.name: self.typed(p.type.annotation("models."), params[p.wire_name]) for p in op.path_parameters
+        }
+        for p in op.parameters:
+            if p.required and p.location != "path":
+                found[p.name] = self.typed(p.type.annotation("models."), self.sample(p))
+        return found
+
+    def sample(self, parameter: Parameter) -> Any:
+        """A value its schema accepts ("me" for a string with no example: a user id)."""
+        value = sample(self.spec.resolve(pointer_get(self.api.document, parameter.schema_pointer)), self.spec)
+        return "me" if value in (None, "") else value
 
     def call(self, client: Any, op: Operation, params: dict[str, Any], body: Any = None) -> Any:
         owner = getattr(client, op.resource) if op.resource else client
@@ -165,11 +181,7 @@ def round_trip(package: Package, client: Any, name: str, ops: dict[str, Operatio
 
     try:
         # other path parameters: a sample value each, the same in every call
-        params = {
-            p.wire_name: sample(package.spec.resolve(pointer_get(api.document, p.schema_pointer)), package.spec) or "me"
-            for op in ops.values()
-            for p in op.path_parameters
-        }
+        params = {p.wire_name: package.sample(p) for op in ops.values() for p in op.path_parameters}
 
         def create() -> Any:
             op = ops["create"]
