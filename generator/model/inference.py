@@ -255,7 +255,7 @@ class Inference:
         actions: dict[str, FakeAction] = {}
         for op, s in members:
             action = self._action(op, s, name, id_field)
-            if action is not None and self._agrees(op, action, id_field, kind):
+            if action is not None and self._agrees(op, action, id_field, kind) and self._writes(op, action, item):
                 actions[op.pointer] = action
         return collection, actions
 
@@ -347,6 +347,25 @@ class Inference:
                 return True
         declared = next((v for n, (_, v) in self.properties(*node).items() if normal(n) == normal(id_field)), None)
         return declared is None or (self._id(declared)[0] == "integer") == (kind == "integer")
+
+    def _writes(self, op: Operation, action: FakeAction, item: Mapping[str, Any]) -> bool:
+        """Whether a write's body shares a field with the collection's items: one that
+        shares none writes another resource of the same name (`/h323/devices` beside
+        `/phone/devices`)."""
+        body = self.request(op) if action.action in ("create", "replace", "merge") else None
+        if body is None:
+            return True
+        pointer, schema = body
+        for token in split(action.input):
+            inner = self.properties(pointer, schema)
+            if token not in inner:
+                return True
+            pointer, schema = inner[token]
+        properties = self.properties(pointer, schema)
+        fields = {normal(n) for n in properties}
+        for field in properties.values():  # and an envelope's (`{"action": …, "user_info": {…}}`)
+            fields |= {normal(n) for n in self.properties(*field)} if self.kind(field[1]) == "object" else set()
+        return not fields or bool(fields & {normal(n) for n in item})
 
     def _output(self, answer: tuple[str, Any] | None, id_field: str, noun: str) -> str | None:
         """Where the item goes in an answer ("" for no answer or the answer itself);
