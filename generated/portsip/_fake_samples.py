@@ -94,19 +94,28 @@ def project(value: JSON, schema: JSON, spec: Spec, depth: int = 0) -> JSON:
 
 def merged(schema: JSON, spec: Spec, depth: int = 0) -> JSON:
     """The schema `$ref`s lead to, its `allOf` members' properties and required
-    fields merged into it (an object)."""
+    fields merged into it (an object); members that describe no object, their
+    keywords (`allOf: [{$ref: a string enum}, {description: …}]` is that enum)."""
     schema = spec.resolve(schema)
     if not isinstance(schema, dict) or not schema.get("allOf") or depth > 8:
         return schema
+    members = [merged(m, spec, depth + 1) for m in schema["allOf"]]
+    members = [m for m in members if isinstance(m, dict)]
+    flat = {k: v for k, v in schema.items() if k != "allOf"}
+    if not any(
+        m.get("type") == "object" or "properties" in m for m in [flat, *members]
+    ):
+        for member in members:  # a string with a description: the string
+            for key, value in member.items():
+                flat.setdefault(key, value)
+        return flat
     properties: dict[str, JSON] = {}
     required: list[str] = []
-    for member in [schema, *schema["allOf"]]:
-        member = schema if member is schema else merged(member, spec, depth + 1)
+    for member in [schema, *members]:
         if isinstance(member, dict):
             for name, value in (member.get("properties") or {}).items():
                 properties.setdefault(name, value)
             required += [r for r in member.get("required") or [] if r not in required]
-    flat = {k: v for k, v in schema.items() if k != "allOf"}
     return {**flat, "type": "object", "properties": properties, "required": required}
 
 

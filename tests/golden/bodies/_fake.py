@@ -178,9 +178,13 @@ class Fake(HandlerTable):
             }
             body = arguments.get("body")
             if body is not None and not isinstance(body, (bytes, str)):
-                body = adapter(route.body_type).dump_python(
-                    body, mode="json", by_alias=True, exclude_unset=True
-                )
+                dump = adapter(route.body_type).dump_python
+                try:
+                    body = dump(body, mode="json", by_alias=True, exclude_unset=True)
+                except (
+                    UnicodeDecodeError
+                ):  # a file's bytes that are not text stay bytes
+                    body = dump(body, by_alias=True, exclude_unset=True)
             refused = unread & params.keys()
             if refused:
                 raise unsupported(min(refused))
