@@ -1,16 +1,21 @@
 """What the corpus showed the inferred fake got wrong: a list of another resource's
-items joined a collection whose ids are of another type, and a create answering an
-array of items the stored item does not complete answered 500."""
+items joined a collection whose ids are of another type, so did a create of another
+resource of the same name, a create answering an array of items the stored item does
+not complete answered 500, and so did a field that is a string enum in an `allOf`
+and an uploaded file that is not UTF-8."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import minimal_spec
+from bodies import BodiesClient
+from bodies.models import UploadFileRequest
+from bodies.server import SETTINGS, create_app
+from conftest import minimal_spec, served
 
 from generator import pipeline
-from generator.runtime._fake_samples import completed
+from generator.runtime._fake_samples import completed, sample
 from generator.runtime._server_runtime import Spec
 
 PATHS = """
@@ -73,3 +78,61 @@ def test_an_answer_is_completed_in_its_arrays_and_envelopes() -> None:
     schema = {"type": "object", "properties": {"meetings": {"type": "array", "items": item}}}
     answer = {"meetings": [{"meetingid": 1}]}
     assert completed(answer, schema, Spec({})) == {"meetings": [{"meetingid": 1, "joinURL": "x"}]}
+
+
+WRITES = """
+    /h323/widgets:
+      post:
+        operationId: createH323Widget
+        requestBody:
+          content:
+            application/json:
+              schema: {type: object, properties: {ip: {type: string}, protocol: {type: string}}}
+        responses: {'201': {description: made}}
+    /phone/widgets:
+      post:
+        operationId: createPhoneWidget
+        requestBody:
+          content:
+            application/json:
+              schema: {type: object, properties: {action: {type: string}, info: {$ref: '#/components/schemas/Widget'}}}
+        responses: {'201': {description: made}}
+    /phone/widgets/{widgetId}:
+      parameters: [{name: widgetId, in: path, required: true, schema: {type: string}}]
+      get:
+        operationId: getWidget
+        responses:
+          '200':
+            description: one
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Widget'}
+"""
+WIDGET = """
+schemas:
+  Widget:
+    type: object
+    properties:
+      id: {type: string}
+      display_name: {type: string}
+"""
+
+
+def test_a_write_whose_body_shares_no_field_with_the_items_is_another_resources(
+    write_spec: Callable[..., Path],
+) -> None:
+    api, findings = pipeline.check_spec(write_spec(minimal_spec(WRITES, WIDGET)))
+    assert api is not None, findings
+    kinds = {op.operation_id: op.fake.action if op.fake else None for op in api.operations}
+    assert kinds == {"createH323Widget": "static", "createPhoneWidget": "create", "getWidget": "read"}
+
+
+def test_an_all_of_of_a_string_enum_and_a_description_samples_the_enum() -> None:
+    spec = Spec({"components": {"schemas": {"Kind": {"type": "string", "enum": ["send", "receive"]}}}})
+    schema = {"allOf": [{"$ref": "#/components/schemas/Kind"}, {"description": "how"}]}
+    assert sample(schema, spec) == "send"
+
+
+def test_the_fake_takes_an_uploaded_file_that_is_not_text() -> None:
+    with served(create_app()) as root, BodiesClient(base_url=root + SETTINGS.base_path, max_retries=0) as client:
+        client.upload_file(body=UploadFileRequest(file=b"\x89PNG\x00\xff", title="t"))
