@@ -174,7 +174,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     (work / "results.json").write_text(json.dumps([asdict(r) for r in ordered], indent=1))
     target = cache / "only.md" if wanted else REPORT
     if wanted and args.update and not (cache / "run" / "results.json").exists():
-        fakes = {p: rows[p] if p in rows else None for p in inputs.listed_specs()}
+        kept = cache / "fake-results.json"  # the rows of earlier partial runs, for the fake section
+        earlier = {r.path: r for r in load_rows(kept)} if kept.exists() else {}
+        merged = earlier | rows
+        kept.write_text(json.dumps([asdict(r) for r in merged.values()], indent=1))
+        fakes = {p: merged.get(p) for p in inputs.listed_specs()}
         report = spliced(REPORT.read_text(), render_fakes(fakes, wall))
         REPORT.write_text(report)
         print(report)
