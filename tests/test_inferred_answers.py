@@ -136,3 +136,13 @@ def test_an_all_of_of_a_string_enum_and_a_description_samples_the_enum() -> None
 def test_the_fake_takes_an_uploaded_file_that_is_not_text() -> None:
     with served(create_app()) as root, BodiesClient(base_url=root + SETTINGS.base_path, max_retries=0) as client:
         client.upload_file(body=UploadFileRequest(file=b"\x89PNG\x00\xff", title="t"))
+
+
+def test_an_item_path_whose_key_is_one_of_a_fixed_list_is_no_collection(write_spec: Callable[..., Path]) -> None:
+    paths = PATHS.replace(
+        "name: meetingId, in: path, required: true, schema: {type: integer}",
+        "name: meetingId, in: path, required: true, schema: {type: integer, enum: [1, 2]}",
+    )
+    api, findings = pipeline.check_spec(write_spec(minimal_spec(paths, COMPONENTS)))
+    assert api is not None, findings
+    assert not api.collections

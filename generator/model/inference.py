@@ -244,6 +244,10 @@ class Inference:
         if read is None or answer is None:
             return None
         found = read[1]
+        key = next((p for p in read[0].path_parameters if p.wire_name == found.key), None)
+        schema = self.deref(key.schema_pointer, _get(self.data, key.schema_pointer))[1] if key else None
+        if isinstance(schema, dict) and "enum" in schema:
+            return None  # a key from a fixed list names fixed items, not a collection that grows
         candidates = (answer, *self._envelopes(answer, found.noun))
         id_field = next(filter(None, (self.id_field(c, found) for c in candidates)), "")
         located = self.locate(answer, id_field, found.noun) if id_field else None
