@@ -6,9 +6,12 @@ and an uploaded file that is not UTF-8."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 from bodies import BodiesClient
 from bodies.models import UploadFileRequest
 from bodies.server import SETTINGS, create_app
@@ -146,3 +149,58 @@ def test_an_item_path_whose_key_is_one_of_a_fixed_list_is_no_collection(write_sp
     api, findings = pipeline.check_spec(write_spec(minimal_spec(paths, COMPONENTS)))
     assert api is not None, findings
     assert not api.collections
+
+
+STORED = """
+    /gadgets:
+      post:
+        operationId: createGadget
+        requestBody:
+          content:
+            application/json:
+              schema: {type: object, properties: {name: {type: string}}}
+        responses:
+          '201':
+            description: made
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Gadget'}
+    /gadgets/{gadgetId}:
+      parameters: [{name: gadgetId, in: path, required: true, schema: {type: integer}}]
+      get:
+        operationId: getGadget
+        responses:
+          '200':
+            description: one
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/Gadget'}
+"""
+GADGET = """
+schemas:
+  Gadget:
+    type: object
+    properties:
+      id: {type: integer}
+      name: {type: string}
+      size: {type: integer}
+"""
+
+
+def test_the_fake_stores_only_the_fields_the_request_body_declares(
+    write_spec: Callable[..., Path], tmp_path: Path
+) -> None:
+    spec = write_spec(minimal_spec(STORED, GADGET), "gadgets.yaml")
+    pipeline.generate([spec], tmp_path / "out", all_specs=False)
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        server = importlib.import_module("gadgets.server")
+        with served(server.create_app()) as root:
+            base = root + server.SETTINGS.base_path
+            made = httpx.post(base + "/gadgets", json={"name": "a", "size": "not declared here"})
+            assert made.status_code == 201, made.text
+            got = httpx.get(f"{base}/gadgets/{made.json()['id']}")
+            assert got.status_code == 200, got.text
+            assert got.json()["name"] == "a" and got.json().get("size") != "not declared here"
+    finally:
+        sys.path.remove(str(tmp_path / "out"))

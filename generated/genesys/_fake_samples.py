@@ -56,13 +56,18 @@ def example(operation: JSON, spec: Spec) -> JSON:
     return sample(spec.resolve(media.get("schema", {})), spec)
 
 
-def defaults(operation: JSON, spec: Spec) -> dict[str, JSON]:
-    """The defaults the request body's schema gives its top-level fields."""
+def request_schema(operation: JSON, spec: Spec) -> JSON:
+    """The schema of the operation's request body (its first JSON media type's)."""
     content: JSON = (
         spec.resolve(operation.get("requestBody") or {}).get("content") or {}
     )
     media: JSON = json_first(content) or {}
-    schema = spec.resolve(media.get("schema", {}))
+    return spec.resolve(media.get("schema", {}))
+
+
+def defaults(operation: JSON, spec: Spec) -> dict[str, JSON]:
+    """The defaults the request body's schema gives its top-level fields."""
+    schema = request_schema(operation, spec)
     properties = schema.get("properties") or {} if isinstance(schema, dict) else {}
     return {
         k: spec.resolve(v)["default"]

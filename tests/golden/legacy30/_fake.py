@@ -47,6 +47,7 @@ from ._fake_samples import (
     merged,
     numbered,
     project,
+    request_schema,
     sample,
     success_schema,
 )
@@ -226,7 +227,7 @@ class Fake(HandlerTable):
     def _create(self, call: Call) -> JSON:
         action = call.action
         parent = self._parent(call)
-        item = self._input(action, call.body)
+        item = self._input(action, self._declared(call))
         for name, value in defaults(call.operation, self._spec).items():
             renamed = action.rename.get(name, name)
             if renamed is not None:
@@ -249,7 +250,7 @@ class Fake(HandlerTable):
                 *self._read_only(place.collection),  # the server's, as it set them
             ]
             new = {
-                **self._input(call.action, call.body),
+                **self._input(call.action, self._declared(call)),
                 **{f: item[f] for f in kept if f in item},
             }
             return self._store_at(place, new, call.scope)
@@ -258,7 +259,7 @@ class Fake(HandlerTable):
 
     def _merge(self, call: Call) -> JSON:
         def merge(place: Place, item: JSON) -> JSON:
-            merged = {**item, **self._input(call.action, call.body)}
+            merged = {**item, **self._input(call.action, self._declared(call))}
             return self._store_at(place, merged, call.scope)
 
         return self._keyed(call, merge)
@@ -362,6 +363,13 @@ class Fake(HandlerTable):
         if not matches(item, action.query, call.params):
             raise _missing(action.key)
         return item
+
+    def _declared(self, call: Call) -> JSON:
+        """The request body with only the fields its schema declares: a field the
+        client added beside them is not the vendor's to store."""
+        return project(
+            call.body, request_schema(call.operation, self._spec), self._spec
+        )
 
     def _input(self, action: FakeAction, body: JSON) -> dict[str, JSON]:
         source = (
