@@ -204,3 +204,30 @@ def test_the_fake_stores_only_the_fields_the_request_body_declares(
             assert got.json()["name"] == "a" and got.json().get("size") != "not declared here"
     finally:
         sys.path.remove(str(tmp_path / "out"))
+
+
+COUNT = """
+    /gadgets/$count:
+      get:
+        operationId: countGadgets
+        responses:
+          '200':
+            description: how many
+            content:
+              text/plain:
+                schema: {type: integer}
+"""
+
+
+def test_a_text_answer_of_a_number_is_its_text(write_spec: Callable[..., Path], tmp_path: Path) -> None:
+    spec = write_spec(minimal_spec(COUNT), "counted.yaml")
+    pipeline.generate([spec], tmp_path / "out", all_specs=False)
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        server = importlib.import_module("counted.server")
+        with served(server.create_app()) as root:
+            answer = httpx.get(root + server.SETTINGS.base_path + "/gadgets/$count")
+            assert answer.status_code == 200, answer.text
+            assert answer.text == "0"
+    finally:
+        sys.path.remove(str(tmp_path / "out"))

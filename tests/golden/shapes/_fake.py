@@ -18,6 +18,7 @@ import copy
 import dataclasses
 import datetime
 import itertools
+import json
 import re
 import threading
 import typing
@@ -211,6 +212,8 @@ class Fake(HandlerTable):
         """An action's JSON answer as the handler's return type."""
         if route.result_type is None or data is None:
             return None
+        if route.result_type is str and not isinstance(data, str):
+            data = json.dumps(data)  # a text answer of a number: `$count` answers "0"
         return adapter(route.result_type).validate_python(data)
 
     # --- the actions --------------------------------------------------------------------
