@@ -8,9 +8,15 @@ generates a client (timed), the client is imported in a fresh process, and
 against the project's .venv, which holds the runtime dependencies of both
 (httpx and pydantic; httpx and attrs), so neither needs --ignore-missing-imports.
 
+Ours then gets the fake columns (bench/corpus_fake.py, in a process of its own):
+the client built with one security alternative's credentials, the CRUD groups the
+fake infers, the round trips through it, and the 5xx it answers under schemathesis.
+
 The table goes to bench/corpus.md. With --only (or ONLY=a,b; substrings of the
 listed paths) only those specs run and the table goes to .cache/corpus/only.md.
-Every step's full output is kept in .cache/corpus/<run>/logs/.
+Every step's full output is kept in .cache/corpus/<run>/logs/. With --only,
+--update and no saved full run, only the fake section of bench/corpus.md is
+replaced, saying which specs were not re-run.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "bench" / "corpus.md"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 IMPORT_TIMEOUT = 180.0
+FAKE_SECTION = "## The fake inferred from each spec"
 OURS_FINDING = re.compile(r"^\S.*?:\d+: (?P<pointer>\S*): error \[(?P<rule>[\w-]+)\] (?P<message>.*)$")
 MYPY_ERROR = re.compile(r": error: ")
 PEER_ERROR = re.compile(r"^(\S.* failed|Unable to generate the client)$")
@@ -71,6 +78,24 @@ class Step:
 
 
 @dataclass
+class Fake:
+    """What bench/corpus_fake.py found (ours only); `ran` False when it did not finish."""
+
+    ran: bool = False
+    reason: str = ""  # why it did not finish
+    alternative: list[str] = field(default_factory=list)  # the security schemes the client was given
+    credentials: str = ""  # why the client did not build ("" when it did)
+    groups: int = 0
+    round_trips: int = 0
+    failures: dict[str, str] = field(default_factory=dict)  # collection -> why it did not round-trip
+    server_errors: int | None = None  # 5xx answers, round trips and schemathesis together
+    server_error_routes: list[str] = field(default_factory=list)
+    schemathesis: str = ""
+    schemathesis_seconds: float = 0.0
+    seconds: float = 0.0
+
+
+@dataclass
 class Outcome:
     """What one tool made of one spec."""
 
@@ -81,6 +106,7 @@ class Outcome:
     rules: list[str] = field(default_factory=list)  # rule ids of every error finding (ours)
     traceback: str = ""  # the last lines of a Python traceback in generate's output
     boilerplate_only: bool = False  # mypy failed only on the peer's fixed client.py
+    fake: Fake | None = None  # ours: None when not run
 
 
 @dataclass
@@ -100,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", default=os.environ.get("ONLY", ""), help="comma-separated substrings of spec paths")
     parser.add_argument("--jobs", type=int, default=2, help="specs run at once")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed for generate and for mypy")
+    parser.add_argument("--no-peer", action="store_true", help="leave openapi-python-client out")
+    parser.add_argument("--no-mypy", action="store_true", help="leave mypy --strict out")
+    parser.add_argument("--no-fake", action="store_true", help="leave the fake columns out")
+    parser.add_argument("--budget", type=float, default=300.0, help="seconds of schemathesis per spec")
     parser.add_argument(
         "--update", action="store_true", help="with --only: fold the re-run specs into the last full run's table"
     )
@@ -121,18 +151,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     for folder in ("in", "ours", "peer", "logs", "mypy-cache"):
         (work / folder).mkdir(parents=True)
     (work / "mypy.ini").write_text("[mypy]\n")  # no project configuration leaks in
-    peer = Path(inputs.peer()[0])  # openapi-python-client, installed into .bench-venv as `make bench` does it
+    # openapi-python-client, installed into .bench-venv as `make bench` does it
+    peer = Path("openapi-python-client") if args.no_peer else Path(inputs.peer()[0])
+    settings = Settings(args.timeout, not args.no_peer, not args.no_mypy, None if args.no_fake else args.budget)
 
     start = time.perf_counter()
     rows: dict[str, Row] = {}
     by_size = sorted(paths, key=lambda p: (api / p).stat().st_size, reverse=True)  # largest first: shorter tail
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {pool.submit(run_spec, api / p, p, work, peer, args.timeout): p for p in by_size}
+        futures = {pool.submit(run_spec, api / p, p, work, peer, settings): p for p in by_size}
         for done, future in enumerate(as_completed(futures), 1):
             row = future.result()
             rows[row.path] = row
             print(
-                f"[{done}/{len(paths)}] {row.path}: ours {marks(row.ours)}, peer {marks(row.peer)}",
+                f"[{done}/{len(paths)}] {row.path}: ours {marks(row.ours)}, peer {marks(row.peer)}{fake_marks(row.ours)}",
                 file=sys.stderr,
                 flush=True,
             )
@@ -141,6 +173,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ordered = [rows[p] for p in paths]
     (work / "results.json").write_text(json.dumps([asdict(r) for r in ordered], indent=1))
     target = cache / "only.md" if wanted else REPORT
+    if wanted and args.update and not (cache / "run" / "results.json").exists():
+        kept = cache / "fake-results.json"  # the rows of earlier partial runs, for the fake section
+        earlier = {r.path: r for r in load_rows(kept)} if kept.exists() else {}
+        merged = earlier | rows
+        kept.write_text(json.dumps([asdict(r) for r in merged.values()], indent=1))
+        fakes = {p: merged.get(p) for p in inputs.listed_specs()}
+        report = spliced(REPORT.read_text(), render_fakes(fakes, wall))
+        REPORT.write_text(report)
+        print(report)
+        print(f"the fake section of {REPORT.relative_to(ROOT)} replaced", file=sys.stderr)
+        return 0
     if wanted and args.update:  # the last full run, with these specs' rows replaced
         last = {r.path: r for r in load_rows(cache / "run" / "results.json")} | rows
         ordered = [last[p] for p in inputs.listed_specs() if p in last]
@@ -160,12 +203,23 @@ def load_rows(path: Path) -> list[Row]:
 
     def outcome(raw: dict[str, Any]) -> Outcome:
         steps = {k: Step(**raw[k]) for k in ("generate", "imported", "typed")}
-        return Outcome(**(raw | steps))
+        fake = {"fake": Fake(**raw["fake"]) if raw.get("fake") else None}
+        return Outcome(**(raw | steps | fake))
 
     return [Row(**(r | {"ours": outcome(r["ours"]), "peer": outcome(r["peer"])})) for r in json.loads(path.read_text())]
 
 
-def run_spec(spec: Path, path: str, work: Path, peer: Path, timeout: float) -> Row:
+@dataclass(frozen=True)
+class Settings:
+    """What a run does: its timeout, and which steps it takes."""
+
+    timeout: float
+    peer: bool = True
+    mypy: bool = True
+    budget: float | None = 300.0  # schemathesis seconds per spec; None: no fake columns
+
+
+def run_spec(spec: Path, path: str, work: Path, peer: Path, settings: Settings) -> Row:
     """Both tools on one spec, one after the other."""
     from bench.inputs import operation_count
 
@@ -173,13 +227,15 @@ def run_spec(spec: Path, path: str, work: Path, peer: Path, timeout: float) -> R
     slug = f"api_{slug}" if slug[0].isdigit() else slug
     copy = work / "in" / f"{slug}.json"
     shutil.copyfile(spec, copy)
-    ours = run_ours(copy, slug, work, timeout)
-    theirs = run_peer(copy, slug, work, peer, timeout)
+    ours = run_ours(copy, slug, work, settings)
+    theirs = run_peer(copy, slug, work, peer, settings.timeout) if settings.peer else Outcome()
     return Row(path, slug, spec.stat().st_size // 1024, operation_count(spec), ours, theirs)
 
 
-def run_ours(spec: Path, slug: str, work: Path, timeout: float) -> Outcome:
-    """Our generator: generate, import `pkg`, `pkg.models`, `pkg._client`, then mypy."""
+def run_ours(spec: Path, slug: str, work: Path, settings: Settings) -> Outcome:
+    """Our generator: generate, import `pkg`, `pkg.models`, `pkg._client`, then mypy,
+    then the fake columns."""
+    timeout = settings.timeout
     out = work / "ours" / slug
     command = [str(PYTHON), "-m", "generator", "generate", "--no-cache", "--out", str(out), str(spec)]
     outcome = Outcome()
@@ -203,8 +259,25 @@ def run_ours(spec: Path, slug: str, work: Path, timeout: float) -> Outcome:
         IMPORT_TIMEOUT,
         work / "logs" / f"{slug}.ours.import.log",
     )
-    typecheck(outcome, package, work, "ours", slug, timeout)
+    if settings.mypy:
+        typecheck(outcome, package, work, "ours", slug, timeout)
+    if settings.budget is not None and outcome.imported.ok:
+        outcome.fake = run_fake(spec, out, slug, work, settings.budget, timeout)
     return outcome
+
+
+def run_fake(spec: Path, out: Path, slug: str, work: Path, budget: float, timeout: float) -> Fake:
+    """bench/corpus_fake.py on the package in `out`: its JSON, or why there is none."""
+    folder = work / "fake" / slug
+    folder.mkdir(parents=True)
+    command = [str(PYTHON), str(ROOT / "bench" / "corpus_fake.py"), str(spec), str(out), str(folder)]
+    status, output, seconds = run([*command, "--budget", str(budget)], folder, budget + timeout, None)
+    (work / "logs" / f"{slug}.ours.fake.log").write_text(output)
+    last = output.strip().splitlines()[-1] if output.strip() else ""
+    if status == 0 and last.startswith("{"):
+        return Fake(ran=True, seconds=seconds, **json.loads(last))
+    reason = "timed out" if status is None else first_error(output) or f"exit status {status}"
+    return Fake(reason=reason, seconds=seconds)
 
 
 def run_peer(spec: Path, slug: str, work: Path, peer: Path, timeout: float) -> Outcome:
@@ -364,6 +437,14 @@ def marks(outcome: Outcome) -> str:
     )
 
 
+def fake_marks(outcome: Outcome) -> str:
+    fake = outcome.fake
+    if fake is None or not fake.ran:
+        return f", fake did not finish: {fake.reason}" if fake else ""
+    built = "no client: " + fake.credentials if fake.credentials else "client built"
+    return f", {built}, {fake.round_trips}/{fake.groups} groups round-trip, {fake.server_errors} 5xx"
+
+
 def cell(text: str, width: int = 120) -> str:
     """One table-safe line of at most `width` characters."""
     text = OBJECT_REPR.sub("<…>", " ".join(text.split())).replace("|", "\\|")
@@ -372,7 +453,10 @@ def cell(text: str, width: int = 120) -> str:
 
 def version(command: list[str]) -> str:
     """The first line `command` prints ("" for none), or "unknown" if it fails."""
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    except OSError:  # not installed (the peer, with --no-peer)
+        return "unknown"
     first = next(iter((done.stdout.strip() or done.stderr.strip()).splitlines()), "")
     return first if done.returncode == 0 else "unknown"
 
@@ -442,7 +526,71 @@ def render(rows: list[Row], wall: float, peer: Path, timeout: float) -> str:
     if rules:
         out += ["", "## Our error findings by rule", "", "Specs with at least one error finding of the rule.", ""]
         out += [f"- `{rule}`: {count}" for rule, count in rules.most_common()]
+    if any(r.ours.fake for r in rows):
+        out += ["", render_fakes({r.path: r for r in rows}, wall).rstrip("\n")]
     return "\n".join(out) + "\n"
+
+
+def render_fakes(rows: dict[str, Row | None], wall: float) -> str:
+    """The fake section: one line per listed spec (None, or no fake outcome: not re-run)."""
+    commit = version(["git", "rev-parse", "--short", "HEAD"])
+    ran = [r for r in rows.values() if r is not None and r.ours.fake is not None]
+    out = [
+        FAKE_SECTION,
+        "",
+        f"Ours at {commit}, {time.strftime('%Y-%m-%d %H:%M')}, {len(ran)} of {len(rows)} specs in {wall / 60:.1f} min"
+        " (`python bench/corpus.py --only ... --no-peer --no-mypy --jobs 1 --update` re-runs some).",
+        "The client is built with the credentials of one security alternative, the one most operations accept",
+        "(`creds`: ✓ it builds). `groups`: collections the fake infers with create, read, list, update and delete;",
+        "`trips`: how many of them round-trip through the generated client against the served fake (create, get,",
+        "list, update and read it back, delete and see a 404, then create more items than a page and iterate them",
+        "all where the list pages; `bench/roundtrip.py`). `5xx`: the fake's 5xx answers during the round trips and",
+        "`schemathesis --checks not_a_server_error` (examples, fuzzing and stateful phases, a few examples per",
+        "operation, within a time budget per spec: its summary in the last column).",
+        "",
+        "| spec | alternative | creds | groups | trips | 5xx | schemathesis |",
+        "|---|---|:-:|--:|--:|--:|---|",
+    ]
+    for path, row in rows.items():
+        fake = row.ours.fake if row is not None else None
+        if fake is None:
+            out.append(f"| {cell(path)} | not re-run | | | | | |")
+        elif not fake.ran:
+            out.append(f"| {cell(path)} | did not finish: {cell(fake.reason, 80)} | | | | | |")
+        else:
+            out.append(
+                f"| {cell(path)} | {cell(' + '.join(fake.alternative) or 'none needed', 40)}"
+                f" | {'✗' if fake.credentials else '✓'} | {fake.groups} | {fake.round_trips}"
+                f" | {'' if fake.server_errors is None else fake.server_errors} | {cell(fake.schemathesis, 90)} |"
+            )
+    finished = [r.ours.fake for r in ran if r.ours.fake and r.ours.fake.ran]
+    groups, trips = sum(f.groups for f in finished), sum(f.round_trips for f in finished)
+    errors = sum(f.server_errors or 0 for f in finished)
+    out += [
+        "",
+        f"Totals over the {len(finished)} specs that finished: clients built "
+        f"{sum(1 for f in finished if not f.credentials)}/{len(finished)}; groups round-tripped {trips}/{groups}; "
+        f"5xx answers {errors}.",
+    ]
+    why = [
+        f"- {cell(r.path, 60)}: {f.credentials and 'client: ' + cell(f.credentials)}"
+        + "; ".join(f"{cell(name, 40)}: {cell(reason)}" for name, reason in f.failures.items())
+        + (f" (5xx at {', '.join(f.server_error_routes)})" if f.server_errors else "")
+        for r in ran
+        if (f := r.ours.fake) and (f.credentials or f.failures or f.server_errors)
+    ]
+    if why:
+        out += ["", "Why not:", "", *why]
+    return "\n".join(out) + "\n"
+
+
+def spliced(report: str, section: str) -> str:
+    """`report` with its fake section (to the next `## ` heading) replaced by `section`, or it appended."""
+    start = report.find(FAKE_SECTION)
+    if start < 0:
+        return report.rstrip("\n") + "\n\n" + section
+    end = report.find("\n## ", start + len(FAKE_SECTION))
+    return report[:start] + section + (report[end:] if end >= 0 else "")
 
 
 def ops(outcome: Outcome) -> str:

@@ -1,33 +1,25 @@
 """Others' specs, without our extensions: the fake the generator infers from each
 public description in tests/fixtures/public/ keeps what the generated client
-creates, and gets, lists, updates and deletes it."""
+creates, and gets, lists, updates, deletes and pages through it; the client is
+built with the credentials of one security alternative only."""
 
 from __future__ import annotations
 
-import datetime
-import importlib
-import re
 import sys
-import typing
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pydantic
 import pytest
 from conftest import ROOT, served
 
+from bench.roundtrip import Package, crud_groups, round_trip
 from generator import pipeline
-from generator.model import Api, Operation
-from generator.runtime._fake_samples import merged, sample
-from generator.runtime._server_runtime import Spec, pointer_get
 
 pytestmark = pytest.mark.slow  # generates three packages and serves their fakes
 
 PUBLIC = sorted((ROOT / "tests" / "fixtures" / "public").glob("*.json"))
 # and ours: items in envelopes and arrays, ids a pattern shapes, items made under a parent
 FIXTURES = [*PUBLIC, *sorted((ROOT / "tests" / "fixtures" / "inferred").glob("*.yaml"))]
-CHANGED = "changed by the test"
 
 
 @pytest.fixture(scope="module")
@@ -40,112 +32,20 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     sys.path.remove(str(out))
 
 
-class Package:
-    """A generated package, the model it was made from, and its served fake."""
-
-    def __init__(self, api: Api) -> None:
-        self.api = api
-        self.spec = Spec(api.document)
-        self.client_module = importlib.import_module(api.package)
-        self.server = importlib.import_module(f"{api.package}.server")
-        models = importlib.import_module(f"{api.package}.models")
-        self.namespace = {"models": models, "datetime": datetime, "typing": typing}
-
-    def typed(self, annotation: str, data: Any) -> Any:
-        return pydantic.TypeAdapter(eval(annotation, self.namespace)).validate_python(data)
-
-    def client(self, root: str) -> Any:
-        """The client for the fake at `root`, with a token the fake accepts for each scheme."""
-        token = min(self.server.Credentials().tokens)
-        options: dict[str, Any] = {"base_url": root + self.server.SETTINGS.base_path, "max_retries": 0}
-        for scheme in self.api.security_schemes:
-            options[scheme.params[0]] = token
-        return getattr(self.client_module, self.api.client_name + "Client")(**options)
-
-    def body(self, op: Operation, change: bool = False) -> Any:
-        """A request body its schema accepts (required fields); with `change`, every
-        top-level string field it may hold set to CHANGED."""
-        assert op.body is not None
-        schema = merged(pointer_get(self.spec.document, op.body.schema_pointer), self.spec)
-        data = sample(schema, self.spec)
-        if change:
-            for name, declared in (schema.get("properties") or {}).items():
-                field = self.spec.resolve(declared)
-                if field.get("type") == "string" and not field.get("format") and not field.get("enum"):
-                    if not field.get("readOnly") and not field.get("pattern") and field.get("maxLength", 99) > 30:
-                        data[name] = CHANGED
-        return self.typed(op.body.type.annotation("models."), data)
-
-    def call(self, client: Any, op: Operation, params: dict[str, Any], body: Any = None) -> Any:
-        owner = getattr(client, op.resource) if op.resource else client
-        positional = [self.typed(p.type.annotation("models."), params[p.wire_name]) for p in op.path_parameters]
-        return getattr(owner, op.method_name)(*positional, **({"body": body} if body is not None else {}))
-
-
-def wire(value: Any) -> Any:
-    if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True)
-    if isinstance(value, list):
-        return [wire(v) for v in value]
-    return value
-
-
-def found(data: Any, pointer: str) -> Any:
-    for token in pointer.split("/")[1:] if pointer else ():
-        data = data[int(token)] if isinstance(data, list) else data[token]
-    return data
-
-
-def spelled(item: dict[str, Any], field: str) -> Any:
-    """The item's `field`, as its schema may spell it (`meetingid` for `meetingId`)."""
-    return next(v for k, v in item.items() if k.replace("_", "").lower() == field.replace("_", "").lower())
-
-
-def groups(api: Api) -> dict[str, dict[str, Operation]]:
-    """Each inferred collection's operations by action (create, read, list, update, delete)."""
-    found_groups: dict[str, dict[str, Operation]] = {}
-    for op in api.operations:
-        if op.fake is not None and op.fake.collection:
-            action = "update" if op.fake.action in ("merge", "replace") else op.fake.action
-            found_groups.setdefault(op.fake.collection, {}).setdefault(action, op)
-    return found_groups
-
-
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[p.stem for p in FIXTURES])
 def test_a_public_spec_round_trips_through_its_inferred_fake(fixture: Path, generated: Path) -> None:
     api, findings = pipeline.check_spec(fixture)
     assert api is not None, findings
     package = Package(api)
-    complete = {
-        name: ops for name, ops in groups(api).items() if {"create", "read", "list", "update", "delete"} <= ops.keys()
-    }
+    complete = crud_groups(api)
     assert complete, "no collection with create, read, list, update and delete was inferred"
     with served(package.server.create_app()) as root, package.client(root) as client:
         for name, ops in complete.items():
-            collection = api.collections[name]
-            create = ops["create"]
-            # other path parameters: a sample value each, the same in every call
-            params = {
-                p.wire_name: sample(package.spec.resolve(pointer_get(api.document, p.schema_pointer)), package.spec)
-                or "me"
-                for op in ops.values()
-                for p in op.path_parameters
-            }
-            made = wire(package.call(client, create, params, package.body(create) if create.body else None))
-            item = found(made, create.fake.output if create.fake else "")
-            key = spelled(item, collection.id_field)
-            assert key is not None
-            assert re.search(collection.id_pattern, str(key)), (collection.id_pattern, key)
-            params[ops["read"].fake.key] = key  # type: ignore[union-attr]
-            got = wire(package.call(client, ops["read"], params))
-            assert spelled(found(got, ops["read"].fake.output), collection.id_field) == key  # type: ignore[union-attr]
-            listed = found(wire(package.call(client, ops["list"], params)), ops["list"].fake.output)  # type: ignore[union-attr]
-            assert key in [spelled(i, collection.id_field) for i in listed]
-            update = ops["update"]
-            params[update.fake.key] = key  # type: ignore[union-attr]
-            package.call(client, update, params, package.body(update, change=True) if update.body else None)
-            again = found(wire(package.call(client, ops["read"], params)), ops["read"].fake.output)  # type: ignore[union-attr]
-            assert CHANGED in again.values()
-            package.call(client, ops["delete"], params)
-            with pytest.raises(package.client_module.NotFoundError):
-                package.call(client, ops["read"], params)
+            round_trip(package, client, name, ops)
+
+
+@pytest.mark.parametrize("fixture", PUBLIC, ids=[p.stem for p in PUBLIC])
+def test_a_public_spec_lists_page_without_our_extension(fixture: Path) -> None:
+    api, findings = pipeline.check_spec(fixture)
+    assert api is not None, findings
+    assert any(ops["list"].iter_method_name for ops in crud_groups(api).values()), "no list pages"

@@ -102,10 +102,6 @@ COLLECTIONS: dict[str, Collection] = {
     "tracking_fields": Collection(
         schema="/paths/~1tracking_fields~1{fieldId}/get/responses/200/content/application~1json/schema"
     ),
-    "tsp": Collection(
-        schema="/paths/~1users~1{userId}~1tsp~1{tspId}/get/responses/200/content/application~1json/schema",
-        id_kind="integer",
-    ),
 }
 """The fake's collections (`x-fake` at the top level, else inferred from the spec), by name."""
 
@@ -304,9 +300,9 @@ ACTIONS: dict[str, FakeAction] = {
         ),
         ignore=("page_number",),
     ),
-    "device_create": FakeAction(action="create", collection="devices"),
+    "device_create": FakeAction(action="static"),
     "device_delete": FakeAction(action="delete", collection="devices", key="deviceId"),
-    "device_update": FakeAction(action="merge", collection="devices", key="deviceId"),
+    "device_update": FakeAction(action="static"),
     "sendchatbot": FakeAction(action="static"),
     "edit_chatbot_message": FakeAction(action="static"),
     "delete_a_chatbot_message": FakeAction(action="static"),
@@ -395,9 +391,7 @@ ACTIONS: dict[str, FakeAction] = {
         ),
         ignore=("status", "page_number"),
     ),
-    "meeting_recording_registrant_create": FakeAction(
-        action="create", collection="registrants"
-    ),
+    "meeting_recording_registrant_create": FakeAction(action="static"),
     "recording_registrants_questions_get": FakeAction(action="static"),
     "recording_registrant_question_update": FakeAction(action="static"),
     "meeting_recording_registrant_status": FakeAction(action="static"),
@@ -420,7 +414,7 @@ ACTIONS: dict[str, FakeAction] = {
         ignore=("occurrence_id", "status", "page_number"),
     ),
     "meeting_registrant_create": FakeAction(
-        action="create", collection="registrants", ignore=("occurrence_ids",)
+        action="static", ignore=("occurrence_ids",)
     ),
     "meeting_registrants_questions_get": FakeAction(action="static"),
     "meeting_registrant_question_update": FakeAction(action="static"),
@@ -978,7 +972,7 @@ ACTIONS: dict[str, FakeAction] = {
     "trackingfield_update": FakeAction(
         action="merge", collection="tracking_fields", key="fieldId"
     ),
-    "tsp": FakeAction(action="list", collection="tsp", output="/dial_in_numbers"),
+    "tsp": FakeAction(action="static"),
     "tsp_update": FakeAction(action="static"),
     "users": FakeAction(
         action="list",
@@ -1064,12 +1058,12 @@ ACTIONS: dict[str, FakeAction] = {
     "user_status": FakeAction(action="static"),
     "user_token": FakeAction(action="static", ignore=("type", "ttl")),
     "user_sso_token_delete": FakeAction(action="static"),
-    "user_tsps": FakeAction(action="list", collection="tsp", output="/tsp_accounts"),
-    "user_tsp_create": FakeAction(action="create", collection="tsp"),
+    "user_tsps": FakeAction(action="static"),
+    "user_tsp_create": FakeAction(action="static"),
     "tsp_url_update": FakeAction(action="static"),
-    "user_tsp": FakeAction(action="read", collection="tsp", key="tspId"),
-    "user_tsp_delete": FakeAction(action="delete", collection="tsp", key="tspId"),
-    "user_tsp_update": FakeAction(action="merge", collection="tsp", key="tspId"),
+    "user_tsp": FakeAction(action="static"),
+    "user_tsp_delete": FakeAction(action="static"),
+    "user_tsp_update": FakeAction(action="static"),
     "list_webinar_templates": FakeAction(action="static"),
     "webinars": FakeAction(
         action="list",

@@ -24,11 +24,11 @@ Query parameters an inferred action does not read are ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..pointers import deref, join, resolve
+from ..pointers import deref, join, resolve, split
 from ..runtime._fake_records import Collection, FakeAction
 from .api import Operation, Parameter
 from .fake import paged
@@ -243,6 +243,10 @@ class Inference:
         if read is None or answer is None:
             return None
         found = read[1]
+        key = next((p for p in read[0].path_parameters if p.wire_name == found.key), None)
+        schema = self.deref(key.schema_pointer, _get(self.data, key.schema_pointer))[1] if key else None
+        if isinstance(schema, dict) and "enum" in schema:
+            return None  # a key from a fixed list names fixed items, not a collection that grows
         candidates = (answer, *self._envelopes(answer, found.noun))
         id_field = next(filter(None, (self.id_field(c, found) for c in candidates)), "")
         located = self.locate(answer, id_field, found.noun) if id_field else None
@@ -254,7 +258,7 @@ class Inference:
         actions: dict[str, FakeAction] = {}
         for op, s in members:
             action = self._action(op, s, name, id_field)
-            if action is not None:
+            if action is not None and self._agrees(op, action, id_field, kind) and self._writes(op, action, item):
                 actions[op.pointer] = action
         return collection, actions
 
@@ -328,6 +332,43 @@ class Inference:
         else:
             return None
         return replace(action, ignore=self._queries(op, action.reads()))
+
+    def _agrees(self, op: Operation, action: FakeAction, id_field: str, kind: str) -> bool:
+        """Whether the ids the operation answers are of the collection's type (integer
+        or string): a list whose items spell the id otherwise is another resource's."""
+        answer = self.answer(op)
+        if answer is None or action.action == "delete":
+            return True
+        node = answer
+        for token in [*split(action.output), *(["0"] if action.action == "list" else [])]:
+            pointer, schema = node
+            if self.kind(schema) == "array" and isinstance(schema, dict) and "items" in schema:
+                node = self.deref(join(pointer, "items"), schema["items"])
+            elif token in (inner := self.properties(pointer, schema)):
+                node = inner[token]
+            else:
+                return True
+        declared = next((v for n, (_, v) in self.properties(*node).items() if normal(n) == normal(id_field)), None)
+        return declared is None or (self._id(declared)[0] == "integer") == (kind == "integer")
+
+    def _writes(self, op: Operation, action: FakeAction, item: Mapping[str, Any]) -> bool:
+        """Whether a write's body shares a field with the collection's items: one that
+        shares none writes another resource of the same name (`/h323/devices` beside
+        `/phone/devices`)."""
+        body = self.request(op) if action.action in ("create", "replace", "merge") else None
+        if body is None:
+            return True
+        pointer, schema = body
+        for token in split(action.input):
+            inner = self.properties(pointer, schema)
+            if token not in inner:
+                return True
+            pointer, schema = inner[token]
+        properties = self.properties(pointer, schema)
+        fields = {normal(n) for n in properties}
+        for field in properties.values():  # and an envelope's (`{"action": …, "user_info": {…}}`)
+            fields |= {normal(n) for n in self.properties(*field)} if self.kind(field[1]) == "object" else set()
+        return not fields or bool(fields & {normal(n) for n in item})
 
     def _output(self, answer: tuple[str, Any] | None, id_field: str, noun: str) -> str | None:
         """Where the item goes in an answer ("" for no answer or the answer itself);

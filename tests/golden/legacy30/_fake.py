@@ -17,6 +17,7 @@ import copy
 import dataclasses
 import datetime
 import itertools
+import json
 import re
 import threading
 import typing
@@ -46,6 +47,7 @@ from ._fake_samples import (
     merged,
     numbered,
     project,
+    request_schema,
     sample,
     success_schema,
 )
@@ -177,9 +179,13 @@ class Fake(HandlerTable):
             }
             body = arguments.get("body")
             if body is not None and not isinstance(body, (bytes, str)):
-                body = adapter(route.body_type).dump_python(
-                    body, mode="json", by_alias=True, exclude_unset=True
-                )
+                dump = adapter(route.body_type).dump_python
+                try:
+                    body = dump(body, mode="json", by_alias=True, exclude_unset=True)
+                except (
+                    UnicodeDecodeError
+                ):  # a file's bytes that are not text stay bytes
+                    body = dump(body, by_alias=True, exclude_unset=True)
             refused = unread & params.keys()
             if refused:
                 raise unsupported(min(refused))
@@ -205,6 +211,8 @@ class Fake(HandlerTable):
         """An action's JSON answer as the handler's return type."""
         if route.result_type is None or data is None:
             return None
+        if route.result_type is str and not isinstance(data, str):
+            data = json.dumps(data)  # a text answer of a number: `$count` answers "0"
         return adapter(route.result_type).validate_python(data)
 
     # --- the actions --------------------------------------------------------------------
@@ -221,7 +229,7 @@ class Fake(HandlerTable):
     def _create(self, call: Call) -> JSON:
         action = call.action
         parent = self._parent(call)
-        item = self._input(action, call.body)
+        item = self._input(action, self._declared(call))
         for name, value in defaults(call.operation, self._spec).items():
             renamed = action.rename.get(name, name)
             if renamed is not None:
@@ -244,7 +252,7 @@ class Fake(HandlerTable):
                 *self._read_only(place.collection),  # the server's, as it set them
             ]
             new = {
-                **self._input(call.action, call.body),
+                **self._input(call.action, self._declared(call)),
                 **{f: item[f] for f in kept if f in item},
             }
             return self._store_at(place, new, call.scope)
@@ -253,7 +261,7 @@ class Fake(HandlerTable):
 
     def _merge(self, call: Call) -> JSON:
         def merge(place: Place, item: JSON) -> JSON:
-            merged = {**item, **self._input(call.action, call.body)}
+            merged = {**item, **self._input(call.action, self._declared(call))}
             return self._store_at(place, merged, call.scope)
 
         return self._keyed(call, merge)
@@ -357,6 +365,13 @@ class Fake(HandlerTable):
         if not matches(item, action.query, call.params):
             raise _missing(action.key)
         return item
+
+    def _declared(self, call: Call) -> JSON:
+        """The request body with only the fields its schema declares: a field the
+        client added beside them is not the vendor's to store."""
+        return project(
+            call.body, request_schema(call.operation, self._spec), self._spec
+        )
 
     def _input(self, action: FakeAction, body: JSON) -> dict[str, JSON]:
         source = (

@@ -56,13 +56,18 @@ def example(operation: JSON, spec: Spec) -> JSON:
     return sample(spec.resolve(media.get("schema", {})), spec)
 
 
-def defaults(operation: JSON, spec: Spec) -> dict[str, JSON]:
-    """The defaults the request body's schema gives its top-level fields."""
+def request_schema(operation: JSON, spec: Spec) -> JSON:
+    """The schema of the operation's request body (its first JSON media type's)."""
     content: JSON = (
         spec.resolve(operation.get("requestBody") or {}).get("content") or {}
     )
     media: JSON = json_first(content) or {}
-    schema = spec.resolve(media.get("schema", {}))
+    return spec.resolve(media.get("schema", {}))
+
+
+def defaults(operation: JSON, spec: Spec) -> dict[str, JSON]:
+    """The defaults the request body's schema gives its top-level fields."""
+    schema = request_schema(operation, spec)
     properties = schema.get("properties") or {} if isinstance(schema, dict) else {}
     return {
         k: spec.resolve(v)["default"]
@@ -94,19 +99,28 @@ def project(value: JSON, schema: JSON, spec: Spec, depth: int = 0) -> JSON:
 
 def merged(schema: JSON, spec: Spec, depth: int = 0) -> JSON:
     """The schema `$ref`s lead to, its `allOf` members' properties and required
-    fields merged into it (an object)."""
+    fields merged into it (an object); members that describe no object, their
+    keywords (`allOf: [{$ref: a string enum}, {description: …}]` is that enum)."""
     schema = spec.resolve(schema)
     if not isinstance(schema, dict) or not schema.get("allOf") or depth > 8:
         return schema
+    members = [merged(m, spec, depth + 1) for m in schema["allOf"]]
+    members = [m for m in members if isinstance(m, dict)]
+    flat = {k: v for k, v in schema.items() if k != "allOf"}
+    if not any(
+        m.get("type") == "object" or "properties" in m for m in [flat, *members]
+    ):
+        for member in members:  # a string with a description: the string
+            for key, value in member.items():
+                flat.setdefault(key, value)
+        return flat
     properties: dict[str, JSON] = {}
     required: list[str] = []
-    for member in [schema, *schema["allOf"]]:
-        member = schema if member is schema else merged(member, spec, depth + 1)
+    for member in [schema, *members]:
         if isinstance(member, dict):
             for name, value in (member.get("properties") or {}).items():
                 properties.setdefault(name, value)
             required += [r for r in member.get("required") or [] if r not in required]
-    flat = {k: v for k, v in schema.items() if k != "allOf"}
     return {**flat, "type": "object", "properties": properties, "required": required}
 
 
@@ -114,11 +128,21 @@ def _normal(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "")
 
 
-def completed(value: JSON, schema: JSON, spec: Spec) -> JSON:
-    """An answer with the required fields it lacks (at its top level) filled in."""
+def completed(value: JSON, schema: JSON, spec: Spec, depth: int = 0) -> JSON:
+    """An answer with the required fields it lacks filled in, in every object of it
+    that its schema describes (an array's items, an envelope's item)."""
     schema = merged(schema, spec)
-    if isinstance(value, dict) and isinstance(schema, dict):
+    if depth > 8 or not isinstance(schema, dict):
+        return value
+    if isinstance(value, dict):
         complete(value, schema, spec)
+        properties = schema.get("properties") or {}
+        for name, field in value.items():
+            if name in properties:
+                completed(field, properties[name], spec, depth + 1)
+    elif isinstance(value, list) and "items" in schema:
+        for element in value:
+            completed(element, schema["items"], spec, depth + 1)
     return value
 
 
