@@ -371,11 +371,14 @@ def _fits(registry: jsonschema_rs.Registry, example: tuple[str, str, Any]) -> bo
 
 
 def _registry(document: Document) -> jsonschema_rs.Registry | None:
-    """The document as jsonschema-rs resolves examples' schemas in it; None where a
-    pattern in it is not Python's (Python's failure to compile it is a finding that
-    jsonschema-rs, with a regex engine of its own, might not give)."""
+    """The document as jsonschema-rs resolves examples' schemas in it; None where
+    regular expressions are in doubt: a pattern Python cannot compile (a finding
+    that jsonschema-rs, with a regex engine of its own, might not give), or a
+    `format: regex`, whose examples each engine judges by its own syntax."""
     try:
         for node in nodes(document.data):
+            if _get(node, "format") == "regex":
+                return None
             for pattern in _patterns(node):
                 re.compile(pattern)
         return jsonschema_rs.Registry([(DOCUMENT_URI, document.data)])
@@ -384,7 +387,7 @@ def _registry(document: Document) -> jsonschema_rs.Registry | None:
 
 
 def _patterns(node: Any) -> list[str]:
-    """The regular expressions a schema node names (`pattern`, `patternProperties`, `format: regex` aside)."""
+    """The regular expressions a schema node names: `pattern`, `patternProperties`."""
     if not isinstance(node, dict):
         return []
     found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []

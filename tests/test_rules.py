@@ -290,3 +290,14 @@ def test_a_pattern_python_cannot_compile_is_still_a_finding(tmp_path: Path) -> N
     }
     [problem] = [p for p in check_rules(_write(tmp_path, data)) if p.rule == "example-valid"]
     assert problem.message.startswith("the example cannot be checked against its schema: bad escape \\p")
+
+
+def test_a_regex_example_is_judged_by_python(tmp_path: Path) -> None:
+    data = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Rule": {"type": "string", "format": "regex", "example": "(?<word>\\w+)"}}},
+    }
+    [problem] = [p for p in check_rules(_write(tmp_path, data)) if p.rule == "example-valid"]
+    assert problem.message == "the example does not match its schema: '(?<word>\\\\w+)' is not a 'regex'"
