@@ -6,6 +6,8 @@ from collections.abc import Container, Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
+DOCUMENT_URI = "urn:openapi-document"  # the base URI a document's `$ref`s resolve against, as a schema resource
+
 MAX_REF_CHAIN = 100  # a $ref to a $ref to a $ref...: longer chains are not followed
 
 

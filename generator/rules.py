@@ -15,18 +15,13 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import best_match
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+import jsonschema_rs
 
-from . import wording
 from .identifiers import snake_case
 from .load import Document
 from .paths import METHODS, Operation, Parameter, PathItem, listed_parameters, path_items
-from .pointers import deref, join, nodes, properties, refers_to, split
+from .pointers import DOCUMENT_URI, deref, join, nodes, properties, refers_to
 from .problems import FATAL, GENERATOR, Problem, Severity
-from .runtime._schemas import REQUEST, RESPONSE, directed
 
 COMPONENT_KINDS = (
     "schemas",
@@ -40,7 +35,6 @@ COMPONENT_KINDS = (
 CAMEL_CASE = re.compile(r"[a-z][a-zA-Z0-9]*")
 TEMPLATE = re.compile(r"\{([^{}]+)\}")
 SUCCESS = re.compile(r"2(\d\d|XX)", re.IGNORECASE)
-DOCUMENT_URI = "urn:openapi-document"  # the base URI examples' schemas resolve against
 
 Node = dict[str, Any]
 Finding = tuple[str, str]  # (pointer, message)
@@ -339,37 +333,6 @@ def _response_schema(document: Document) -> Iterator[Finding]:
                 yield site, f"response content {media_type!r} has no schema"
 
 
-def _allow_null(check: Any) -> Any:
-    """A keyword check that also accepts null when the schema says `nullable: true`."""
-
-    def nullable(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
-        if instance is None and _get(schema, "nullable") is True:
-            return
-        yield from check(validator, value, instance, schema)
-
-    return nullable
-
-
-_Validator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {k: _allow_null(Draft202012Validator.VALIDATORS[k]) for k in ("type", "enum")}
-)
-# By what an example's message leaves out: a schema's own example may be either.
-_VALIDATORS = {left_out: directed(_Validator, left_out) for left_out in (REQUEST, RESPONSE, REQUEST | RESPONSE)}
-
-
-def _left_out(pointer: str) -> frozenset[str]:
-    """What the message an example stands for leaves out: readOnly properties in a
-    request, writeOnly in a response, either in a schema's own example."""
-    for token in split(pointer):
-        if token in ("schema", "schemas"):
-            break
-        if token in ("requestBody", "requestBodies", "parameters"):
-            return REQUEST
-        if token in ("responses", "headers"):
-            return RESPONSE
-    return REQUEST | RESPONSE
-
-
 def _examples(document: Document) -> Iterator[tuple[str, str, Any]]:
     """(pointer of the example, pointer of its schema, value) of every example."""
     for kind, pointer, node in _objects(document):
@@ -391,25 +354,50 @@ def _examples(document: Document) -> Iterator[tuple[str, str, Any]]:
 
 @rule("example-valid", "Every example validates against its schema, formats included.")
 def _example_valid(document: Document) -> Iterator[Finding]:
-    resource = Resource.from_contents(document.data, default_specification=DRAFT202012)
-    registry: Registry[Any] = Registry().with_resource(DOCUMENT_URI, resource)
-    checker = FormatChecker()
-    for pointer, schema, value in _examples(document):
-        root = {"$ref": f"{DOCUMENT_URI}#{quote(schema)}"}
-        validator = _VALIDATORS[_left_out(pointer)](root, registry=registry, format_checker=checker)
-        try:
-            error = best_match(validator.iter_errors(value))
-        except Exception as exc:  # e.g. a pattern Python cannot compile
-            yield pointer, f"the example cannot be checked against its schema: {exc}"
-            continue
-        if error is not None:
-            where = join("", *error.absolute_path)
-            if error.validator == "type":
-                text = wording.type_mismatch(error.instance, _types(error.validator_value))
-            else:
-                text = " ".join(error.message.split())
-            text = text if len(text) <= 200 else text[:197] + "..."
-            yield pointer, f"the example does not match its schema{' at ' + where if where else ''}: {text}"
+    examples = list(_examples(document))
+    registry = _registry(document) if examples else None
+    doubtful = examples if registry is None else [e for e in examples if not _fits(registry, e)]
+    if doubtful:
+        from .example_schemas import mismatches  # jsonschema: imported only when needed
+
+        yield from mismatches(document.data, doubtful)
+
+
+def _fits(registry: jsonschema_rs.Registry, example: tuple[str, str, Any]) -> bool:
+    """Whether jsonschema-rs finds the example valid. It is stricter than the rule's
+    jsonschema check (it allows no `nullable` null, leaves no readOnly or writeOnly
+    property out, checks every format), so a pass is a pass there too; the rest
+    are checked, and worded, by `example_schemas`."""
+    root = {"$ref": f"{DOCUMENT_URI}#{quote(example[1])}"}
+    try:
+        return bool(jsonschema_rs.validator_for(root, registry=registry, validate_formats=True).is_valid(example[2]))
+    except Exception:  # a schema it cannot build, say: left to the jsonschema check
+        return False
+
+
+def _registry(document: Document) -> jsonschema_rs.Registry | None:
+    """The document as jsonschema-rs resolves examples' schemas in it; None where
+    regular expressions are in doubt: a pattern Python cannot compile (a finding
+    that jsonschema-rs, with a regex engine of its own, might not give), or a
+    `format: regex`, whose examples each engine judges by its own syntax."""
+    try:
+        for node in nodes(document.data):
+            if _get(node, "format") == "regex":
+                return None
+            for pattern in _patterns(node):
+                re.compile(pattern)
+        return jsonschema_rs.Registry([(DOCUMENT_URI, document.data)])
+    except Exception:  # re.error, or a document jsonschema-rs cannot take
+        return None
+
+
+def _patterns(node: Any) -> list[str]:
+    """The regular expressions a schema node names: `pattern`, `patternProperties`."""
+    if not isinstance(node, dict):
+        return []
+    found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+    keys = node.get("patternProperties")
+    return found + ([str(k) for k in keys] if isinstance(keys, dict) else [])
 
 
 @rule("component-unused", "Every component is referenced (security schemes: named in a requirement).")
@@ -473,8 +461,3 @@ def _python_name_clash(document: Document) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = tuple(_RULES)
-
-
-def _types(declared: Any) -> list[str]:
-    """A schema's `type`, one name or a list, as a list."""
-    return [declared] if isinstance(declared, str) else [str(name) for name in declared]

@@ -163,13 +163,13 @@ def test_a_replace_keeps_the_read_only_values_the_fake_set() -> None:
         method="PUT",
         path="/rooms/{id}",
         pointer="/paths/~1rooms~1{id}/put",
-        params=(Param("id", "id", "path", True, "/components/schemas/Room/properties/id", str),),
+        params=(Param("id", "id", "path", True, "/components/schemas/Room/properties/id", lambda: str),),
         body_schema="/components/schemas/Room",
         body_required=True,
-        body_type=dict[str, Any],
+        body_of=lambda: dict[str, Any],
         body_encoding="json",
-        results=(Result(200, "json", dict[str, Any], "application/json"),),
-        result_type=dict[str, Any],
+        results=(Result(200, "json", lambda: dict[str, Any], "application/json"),),
+        result_of=lambda: dict[str, Any],
         security=(),
     )
     collection = {"rooms": Collection(schema="/components/schemas/Room", id_field="id")}

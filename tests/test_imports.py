@@ -52,4 +52,5 @@ def test_the_import_graph_is_read_from_the_source() -> None:
     edges = graph()
     assert "generator.rules" in edges["generator.pipeline"]  # imported inside a function
     assert "generator.model" in edges["generator.render"]
-    assert "generator.runtime._schemas" in edges["generator.rules"]
+    assert "generator.example_schemas" in edges["generator.rules"]  # inside a function too
+    assert "generator.runtime._schemas" in edges["generator.example_schemas"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import json
 import re
 import subprocess
@@ -90,6 +91,36 @@ def test_a_large_spec_gives_small_modules_imported_on_first_use(tmp_path: Path, 
     assert resource9.__module__.startswith("big.models._part") and vars(models)["Resource9"] is resource9  # kept
     with pytest.raises(AttributeError, match="has no attribute 'NoSuchModel'"):
         models.NoSuchModel  # noqa: B018
+
+
+def test_the_server_starts_without_models_and_loads_a_routes_own_on_its_first_call(
+    tmp_path: Path, importable: Path
+) -> None:
+    document = synthetic(300)
+    for item in document["paths"].values():  # an enum default in every handler interface
+        for parameter in item.get("get", {}).get("parameters", []):
+            if parameter.get("name") == "state":
+                parameter["schema"] = {"type": "string", "enum": ["draft", "live"], "default": "live"}
+    api, _ = generate(tmp_path, "big", document)
+    server = importlib.import_module("big.server")
+    app = server.create_app()
+    loaded = [name for name in sys.modules if name.startswith("big.models.")]
+    assert loaded == ["big.models._base"] or not loaded, loaded
+    signature = inspect.signature(server.Resource7Handlers.list_resource7)
+    assert signature.parameters["state"].default == "live"  # its value, not the enum's member
+
+    async def calls() -> tuple[httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        headers = {"Authorization": "Bearer test-token"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://test/v1", headers=headers) as http:
+            made = await http.post("/resources7", json={"title": "T", "state": "live"})
+            return made, await http.get("/resources7", params={"state": "live"})
+
+    made, listed = asyncio.run(calls())
+    assert made.status_code == 200 and made.json()["title"] == "T", made.text
+    assert listed.status_code == 200 and [r["title"] for r in listed.json()["items"]] == ["T"], listed.text
+    owners = {part.resource for part in api.model_parts if f"big.models.{part.module}" in sys.modules}
+    assert owners == {"resource7", None}  # its own and shared ones, no other's
 
 
 @pytest.mark.slow  # mypy

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +241,63 @@ def test_nullable_allows_null_in_openapi_30(tmp_path: Path) -> None:
 )
 def test_odd_shapes_do_not_raise(data: Any) -> None:
     check_rules(Document(Path("odd.yaml"), "odd.yaml", data))
+
+
+def _example_findings(document: Document) -> list[tuple[str, str]]:
+    rule = next(r for r in RULES if r.id == "example-valid")
+    return [(p.pointer, p.message) for p in rule.check(document)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        [*ROOT.glob("specs/*.yaml"), *ROOT.glob("tests/fixtures/**/*.yaml"), *ROOT.glob("tests/fixtures/**/*.json")]
+    ),
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
+)
+def test_examples_jsonschema_rs_passes_have_the_findings_jsonschema_alone_gives(path: Path) -> None:
+    from generator.example_schemas import mismatches
+    from generator.rules import _examples
+
+    document = load(path)
+    if not isinstance(document, Document):
+        pytest.skip("not a loadable spec")
+    try:
+        examples = list(_examples(document))
+    except Exception:  # a fixture of an odd shape: the rules are not run on it
+        pytest.skip("not a document the rules read")
+    assert _example_findings(document) == list(mismatches(document.data, examples))
+
+
+def test_examples_that_fit_are_checked_without_importing_jsonschema() -> None:
+    code = (
+        "import sys; from pathlib import Path; from generator.load import load; from generator.rules import RULES;"
+        "rule = next(r for r in RULES if r.id == 'example-valid');"
+        "assert not list(rule.check(load(Path('specs/joinme.yaml'))));"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] in ('jsonschema', 'referencing')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_pattern_python_cannot_compile_is_still_a_finding(tmp_path: Path) -> None:
+    schema = {"type": "string", "pattern": r"^\p{L}+$"}  # Unicode classes: Rust's regex has them, Python's not
+    data = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Name": {**schema, "example": "Zoë"}}},
+    }
+    [problem] = [p for p in check_rules(_write(tmp_path, data)) if p.rule == "example-valid"]
+    assert problem.message.startswith("the example cannot be checked against its schema: bad escape \\p")
+
+
+def test_a_regex_example_is_judged_by_python(tmp_path: Path) -> None:
+    data = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Rule": {"type": "string", "format": "regex", "example": "(?<word>\\w+)"}}},
+    }
+    [problem] = [p for p in check_rules(_write(tmp_path, data)) if p.rule == "example-valid"]
+    assert problem.message == "the example does not match its schema: '(?<word>\\\\w+)' is not a 'regex'"

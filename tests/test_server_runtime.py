@@ -43,7 +43,7 @@ DOCUMENT: dict[str, Any] = {
         }
     },
 }
-ID = Param("id", "id", "path", True, "/components/schemas/Id", str)
+ID = Param("id", "id", "path", True, "/components/schemas/Id", lambda: str)
 
 
 def route(name: str, method: str, path: str, status: int, **fields: Any) -> Route:
@@ -53,7 +53,7 @@ def route(name: str, method: str, path: str, status: int, **fields: Any) -> Rout
         "params": (),
         "body_schema": None,
         "body_required": False,
-        "body_type": None,
+        "body_of": lambda: None,
         "body_encoding": "json",
     }
     return Route(
@@ -62,8 +62,8 @@ def route(name: str, method: str, path: str, status: int, **fields: Any) -> Rout
         method=method,
         path=path,
         pointer=pointer,
-        results=(Result(status, kind, type_, "application/json"),),
-        result_type=type_,
+        results=(Result(status, kind, lambda: type_, "application/json"),),
+        result_of=lambda: type_,
         security=(("key",),),
         **{**defaults, **fields},
     )
@@ -76,7 +76,7 @@ ROUTES = (
         "/things",
         201,
         body_schema="/components/schemas/New",
-        body_type=Thing,
+        body_of=lambda: Thing,
         body_required=True,
     ),
     route("get_thing", "GET", "/things/{id}", 200, params=(ID,)),

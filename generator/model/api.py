@@ -46,6 +46,10 @@ class Parameter:
     description: str | None
     schema_pointer: str = ""  # where its schema is in the spec
     json: bool = False  # a `content` parameter of a JSON media type: sent as JSON text
+    # The default as its JSON value, which the annotation accepts (an enum's value,
+    # not its member): the server's handler interface shows it, so that importing
+    # the interface loads no model.
+    plain_default: Code | None = None
 
     @property
     def annotation(self) -> Code:
@@ -199,11 +203,21 @@ class Operation:
     @property
     def keywords(self) -> list[Argument]:
         """The method's keyword-only arguments from the spec: the body, then the rest; with defaults."""
+        return self._keywords(plain=False)
+
+    @property
+    def handler_keywords(self) -> list[Argument]:
+        """The keyword-only arguments of its server handler: as `keywords`, with
+        plain defaults (an enum's value) that need no model at import."""
+        return self._keywords(plain=True)
+
+    def _keywords(self, plain: bool) -> list[Argument]:
         arguments = []
         if self.body is not None:
             arguments.append(Argument(Code("body"), self.body.annotation, None if self.body.required else Code("None")))
         for p in self.keyword_parameters:
-            arguments.append(Argument(p.name, p.annotation, p.default or (None if p.required else Code("None"))))
+            default = p.plain_default if plain else p.default
+            arguments.append(Argument(p.name, p.annotation, default or (None if p.required else Code("None"))))
         return arguments
 
     @property

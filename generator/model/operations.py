@@ -6,7 +6,7 @@ import re
 from typing import Any, cast
 
 from .. import paths
-from ..identifiers import RESERVED_PARAMETERS, NameScope, class_name, snake_case
+from ..identifiers import RESERVED_PARAMETERS, NameScope, class_name, literal, snake_case
 from ..pointers import deref, join
 from ..problems import Problem
 from ..runtime._fake_records import Collection, FakeAction
@@ -17,7 +17,7 @@ from .pagination import parse_pagination
 from .paging_inferred import infer_pagination
 from .resources import group
 from .schemas import SchemaParser
-from .types import Scalar
+from .types import Scalar, spells_enums
 
 LOCATIONS = ("path", "query", "header", "cookie")
 ENCODINGS: dict[str, Encoding] = {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}
@@ -256,6 +256,7 @@ class OperationParser:
             return type_
         schema = raw_schema if isinstance(raw_schema, dict) else {}
         default = self.schemas.default(type_, schema, schema_pointer, "models.")
+        plain = literal(schema["default"]) if default is not None and spells_enums(type_) else default
         return Parameter(
             name=scope.claim(snake_case(wire_name)),
             wire_name=wire_name,
@@ -266,6 +267,7 @@ class OperationParser:
             description=text_or_none(raw.get("description")),
             schema_pointer=schema_pointer,
             json=as_json,
+            plain_default=plain,
         )
 
     def _parameter_schema(self, raw: dict[str, Any], pointer: str) -> tuple[str, Any, bool]:

@@ -118,13 +118,24 @@ PyType = Scalar | LiteralOf | ListOf | MapOf | Named | UnionOf
 
 def names_enum(type_: PyType) -> bool:
     """Whether `type_` is, or holds, an enum."""
+    return bool(_enums(type_))
+
+
+def spells_enums(type_: PyType) -> bool:
+    """Whether `type_` holds an enum and, as an argument, admits every enum's values
+    as literals (see `Named`)."""
+    enums = _enums(type_)
+    return bool(enums) and all(e.values for e in enums)
+
+
+def _enums(type_: PyType) -> list[Named]:
     if isinstance(type_, Named):
-        return type_.is_enum
+        return [type_] if type_.is_enum else []
     if isinstance(type_, ListOf):
-        return names_enum(type_.item)
+        return _enums(type_.item)
     if isinstance(type_, MapOf):
-        return names_enum(type_.value)
-    return isinstance(type_, UnionOf) and any(names_enum(o) for o in type_.options)
+        return _enums(type_.value)
+    return [e for o in type_.options for e in _enums(o)] if isinstance(type_, UnionOf) else []
 
 
 ANY = Scalar("typing.Any")

@@ -140,7 +140,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/components/parameters/Filter/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "search",
@@ -148,7 +148,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/components/parameters/Search/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "orderby",
@@ -156,7 +156,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/components/parameters/OrderBy/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "skip",
@@ -164,18 +164,23 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/components/parameters/Skip/schema",
-                int,
+                lambda: int,
             ),
             Param(
-                "top", "top", "query", False, "/components/parameters/Top/schema", int
+                "top",
+                "top",
+                "query",
+                False,
+                "/components/parameters/Top/schema",
+                lambda: int,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.MeetingList, "application/json"),),
-        result_type=models.MeetingList,
+        results=(Result(200, "json", lambda: models.MeetingList, "application/json"),),
+        result_of=lambda: models.MeetingList,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -187,12 +192,14 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1user~1meetings/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.CreateMeetingRequest,
+        body_of=lambda: models.CreateMeetingRequest,
         body_encoding="json",
         results=(
-            Result(201, "json", models.CreateMeetingResponse, "application/json"),
+            Result(
+                201, "json", lambda: models.CreateMeetingResponse, "application/json"
+            ),
         ),
-        result_type=models.CreateMeetingResponse,
+        result_of=lambda: models.CreateMeetingResponse,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -203,15 +210,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}/get",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.Meeting, "application/json"),),
-        result_type=models.Meeting,
+        results=(Result(200, "json", lambda: models.Meeting, "application/json"),),
+        result_of=lambda: models.Meeting,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -222,15 +234,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1user~1meetings~1{id}/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.UpdateMeetingRequest,
+        body_of=lambda: models.UpdateMeetingRequest,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -241,15 +258,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1destroy/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -260,15 +282,22 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1status/get",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.MeetingStatus, "application/json"),),
-        result_type=models.MeetingStatus,
+        results=(
+            Result(200, "json", lambda: models.MeetingStatus, "application/json"),
+        ),
+        result_of=lambda: models.MeetingStatus,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -279,15 +308,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1mute/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -298,15 +332,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1unmute/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -317,15 +356,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1lock/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -336,15 +380,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1unlock/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -355,15 +404,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1start/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -374,15 +428,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1stop/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -393,15 +452,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1start_recording/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -412,15 +476,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1stop_recording/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
 )

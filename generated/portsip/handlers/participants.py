@@ -104,17 +104,24 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1participants/get",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.MeetingParticipantList, "application/json"),
+            Result(
+                200, "json", lambda: models.MeetingParticipantList, "application/json"
+            ),
         ),
-        result_type=models.MeetingParticipantList,
+        result_of=lambda: models.MeetingParticipantList,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -125,15 +132,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1participants~1layout/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1user~1meetings~1{id}~1participants~1layout/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.MeetingParticipantsLayout,
+        body_of=lambda: models.MeetingParticipantsLayout,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -144,15 +156,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1participants~1invite/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1user~1meetings~1{id}~1participants~1invite/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.InviteMeetingParticipantRequest,
+        body_of=lambda: models.InviteMeetingParticipantRequest,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -163,7 +180,12 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1participants~1{participant_id}/get",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
             Param(
                 "participant_id",
@@ -171,15 +193,17 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/components/parameters/ParticipantId/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.MeetingParticipant, "application/json"),),
-        result_type=models.MeetingParticipant,
+        results=(
+            Result(200, "json", lambda: models.MeetingParticipant, "application/json"),
+        ),
+        result_of=lambda: models.MeetingParticipant,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -190,7 +214,12 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1participants~1{participant_id}~1mute/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
             Param(
                 "participant_id",
@@ -198,15 +227,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/components/parameters/ParticipantId/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -217,7 +246,12 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1participants~1{participant_id}~1unmute/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
             Param(
                 "participant_id",
@@ -225,15 +259,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/components/parameters/ParticipantId/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -244,7 +278,12 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1participants~1{participant_id}~1chairman/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
             Param(
                 "participant_id",
@@ -252,15 +291,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/components/parameters/ParticipantId/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -271,7 +310,12 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1participants~1{participant_id}~1position/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
             Param(
                 "participant_id",
@@ -279,15 +323,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/components/parameters/ParticipantId/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1user~1meetings~1{id}~1participants~1{participant_id}~1position/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.MeetingParticipantPosition,
+        body_of=lambda: models.MeetingParticipantPosition,
         body_encoding="json",
-        results=(Result(200, "empty", None, ""),),
-        result_type=None,
+        results=(Result(200, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
     Route(
@@ -298,7 +342,12 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1user~1meetings~1{id}~1participants~1{participant_id}~1destroy/post",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/MeetingId/schema", str
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/MeetingId/schema",
+                lambda: str,
             ),
             Param(
                 "participant_id",
@@ -306,15 +355,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/components/parameters/ParticipantId/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("bearerAuth",),),
     ),
 )

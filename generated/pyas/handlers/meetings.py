@@ -93,7 +93,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/components/parameters/accountIdQuery/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "startDate",
@@ -101,7 +101,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1zoom~1meetings/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "endDate",
@@ -109,7 +109,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1zoom~1meetings/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "nextPageToken",
@@ -117,7 +117,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1zoom~1meetings/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "maxResults",
@@ -125,7 +125,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1zoom~1meetings/get/parameters/4/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "type",
@@ -133,7 +133,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1zoom~1meetings/get/parameters/5/schema",
-                models.MeetingListType,
+                lambda: models.MeetingListType,
             ),
             Param(
                 "pageNumber",
@@ -141,15 +141,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1zoom~1meetings/get/parameters/6/schema",
-                int,
+                lambda: int,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.ListMeetingsResponse, "application/json"),),
-        result_type=models.ListMeetingsResponse,
+        results=(
+            Result(
+                200, "json", lambda: models.ListMeetingsResponse, "application/json"
+            ),
+        ),
+        result_of=lambda: models.ListMeetingsResponse,
         security=(("apiKeyAuth",),),
     ),
     Route(
@@ -161,12 +165,14 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1zoom~1meetings/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.CreateMeetingRequest,
+        body_of=lambda: models.CreateMeetingRequest,
         body_encoding="json",
         results=(
-            Result(200, "json", models.CreateMeetingResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.CreateMeetingResponse, "application/json"
+            ),
         ),
-        result_type=models.CreateMeetingResponse,
+        result_of=lambda: models.CreateMeetingResponse,
         security=(("apiKeyAuth",),),
     ),
     Route(
@@ -177,7 +183,12 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1zoom~1meetings~1{id}/get",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", int
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/meetingId/schema",
+                lambda: int,
             ),
             Param(
                 "accountId",
@@ -185,15 +196,17 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/components/parameters/accountIdQuery/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.GetMeetingResponse, "application/json"),),
-        result_type=models.GetMeetingResponse,
+        results=(
+            Result(200, "json", lambda: models.GetMeetingResponse, "application/json"),
+        ),
+        result_of=lambda: models.GetMeetingResponse,
         security=(("apiKeyAuth",),),
     ),
     Route(
@@ -204,7 +217,12 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1zoom~1meetings~1{id}/delete",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", int
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/meetingId/schema",
+                lambda: int,
             ),
             Param(
                 "accountId",
@@ -212,15 +230,15 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/components/parameters/accountIdQuery/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("apiKeyAuth",),),
     ),
     Route(
@@ -231,15 +249,20 @@ ROUTES: tuple[Route, ...] = (
         pointer="/paths/~1zoom~1meetings~1{id}/patch",
         params=(
             Param(
-                "id", "id", "path", True, "/components/parameters/meetingId/schema", int
+                "id",
+                "id",
+                "path",
+                True,
+                "/components/parameters/meetingId/schema",
+                lambda: int,
             ),
         ),
         body_schema="/paths/~1zoom~1meetings~1{id}/patch/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.UpdateMeetingRequest,
+        body_of=lambda: models.UpdateMeetingRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("apiKeyAuth",),),
     ),
 )

@@ -48,12 +48,8 @@ class Handlers:
     async def get_legacy(
         self,
         *,
-        color: (
-            models.GetLegacyColor | typing.Literal["red", "green"] | None
-        ) = models.GetLegacyColor.RED,
-        shade: (
-            models.Color | typing.Literal["red", "green", "blue"] | None
-        ) = models.Color.GREEN,
+        color: models.GetLegacyColor | typing.Literal["red", "green"] | None = "red",
+        shade: models.Color | typing.Literal["red", "green", "blue"] | None = "green",
     ) -> models.Legacy:
         """Nullable enums, allOf wrappers and $refs with defaults"""
         raise NotImplementedError("getLegacy")
@@ -80,7 +76,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1legacy/get/parameters/0/schema",
-                models.GetLegacyColor | None,
+                lambda: models.GetLegacyColor | None,
             ),
             Param(
                 "shade",
@@ -88,15 +84,15 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1legacy/get/parameters/1/schema",
-                models.Color | None,
+                lambda: models.Color | None,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.Legacy, "application/json"),),
-        result_type=models.Legacy,
+        results=(Result(200, "json", lambda: models.Legacy, "application/json"),),
+        result_of=lambda: models.Legacy,
         security=(),
     ),
     Route(
@@ -107,10 +103,10 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1legacy/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.Legacy,
+        body_of=lambda: models.Legacy,
         body_encoding="json",
-        results=(Result(200, "json", models.Legacy, "application/json"),),
-        result_type=models.Legacy,
+        results=(Result(200, "json", lambda: models.Legacy, "application/json"),),
+        result_of=lambda: models.Legacy,
         security=(),
     ),
 )
