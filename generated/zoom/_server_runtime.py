@@ -13,6 +13,7 @@ import abc
 import base64
 import binascii
 import dataclasses
+import functools
 import inspect
 import json
 import logging
@@ -62,6 +63,11 @@ class ServerError(Exception):
         )
 
 
+# A Python type, looked up when a route is first called: the generated routes
+# name models as `lambda: models.Meeting`, so serving loads no model at start-up.
+TypeOf = typing.Callable[[], typing.Any]
+
+
 @dataclasses.dataclass(frozen=True)
 class Param:
     wire_name: str
@@ -69,8 +75,12 @@ class Param:
     location: str  # path, query or header
     required: bool
     schema: str  # JSON pointer of its schema in the spec
-    type: typing.Any  # the Python type the handler receives
+    type_of: TypeOf  # the Python type the handler receives
     json: bool = False  # its value is JSON text (a `content` parameter)
+
+    @functools.cached_property
+    def type(self) -> typing.Any:
+        return self.type_of()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,8 +89,12 @@ class Result:
 
     status: int
     kind: str  # empty, json, bytes or text
-    type: typing.Any  # the Python type of its body; None when empty
+    type_of: TypeOf  # the Python type of its body; None when empty
     media: str  # its media type
+
+    @functools.cached_property
+    def type(self) -> typing.Any:
+        return self.type_of()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,15 +106,23 @@ class Route:
     params: tuple[Param, ...]
     body_schema: str | None  # JSON pointer of the body's schema; None: not checked
     body_required: bool
-    body_type: typing.Any  # None: the operation takes no body
+    body_of: TypeOf  # the body's Python type; None: the operation takes no body
     body_encoding: str  # json, form, multipart, bytes or text
     results: tuple[Result, ...]  # the success answers, in the spec's order
-    result_type: typing.Any  # the handler's return type: their union (None: no body)
+    result_of: TypeOf  # the handler's return type: their union (None: no body)
     security: tuple[
         tuple[str, ...], ...
     ]  # alternatives, each the schemes needed together
     # The handlers' attribute that has the method; "" for the handlers themselves.
     resource: str = ""
+
+    @functools.cached_property
+    def body_type(self) -> typing.Any:
+        return self.body_of()
+
+    @functools.cached_property
+    def result_type(self) -> typing.Any:
+        return self.result_of()
 
 
 @dataclasses.dataclass(frozen=True)

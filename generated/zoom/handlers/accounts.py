@@ -186,7 +186,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts/get/parameters/0/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "page_number",
@@ -194,7 +194,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts/get/parameters/1/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -202,15 +202,17 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.AccountsResponse, "application/json"),),
-        result_type=models.AccountsResponse,
+        results=(
+            Result(200, "json", lambda: models.AccountsResponse, "application/json"),
+        ),
+        result_of=lambda: models.AccountsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -222,12 +224,14 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1accounts/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.AccountCreateRequest,
+        body_of=lambda: models.AccountCreateRequest,
         body_encoding="json",
         results=(
-            Result(201, "json", models.AccountCreateResponse, "application/json"),
+            Result(
+                201, "json", lambda: models.AccountCreateResponse, "application/json"
+            ),
         ),
-        result_type=models.AccountCreateResponse,
+        result_of=lambda: models.AccountCreateResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -243,15 +247,17 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.AccountResponse, "application/json"),),
-        result_type=models.AccountResponse,
+        results=(
+            Result(200, "json", lambda: models.AccountResponse, "application/json"),
+        ),
+        result_of=lambda: models.AccountResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -267,15 +273,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}/delete/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -291,7 +297,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1lock_settings/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "option",
@@ -299,7 +305,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts~1{accountId}~1lock_settings/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "custom_query_fields",
@@ -307,24 +313,28 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts~1{accountId}~1lock_settings/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.GetAccountLockSettingsResponseOption1
-                | models.GetAccountLockSettingsResponseMeetingWebinarSecuritySettings,
+                lambda: (
+                    models.GetAccountLockSettingsResponseOption1
+                    | models.GetAccountLockSettingsResponseMeetingWebinarSecuritySettings
+                ),
                 "application/json",
             ),
         ),
-        result_type=models.GetAccountLockSettingsResponseOption1
-        | models.GetAccountLockSettingsResponseMeetingWebinarSecuritySettings,
+        result_of=lambda: (
+            models.GetAccountLockSettingsResponseOption1
+            | models.GetAccountLockSettingsResponseMeetingWebinarSecuritySettings
+        ),
         security=(("OAuth",),),
     ),
     Route(
@@ -340,19 +350,21 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1lock_settings/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1accounts~1{accountId}~1lock_settings/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateAccountLockSettingsRequestOption1
-        | models.UpdateAccountLockSettingsRequestMeetingWebinarSecuritySettings,
+        body_of=lambda: (
+            models.UpdateAccountLockSettingsRequestOption1
+            | models.UpdateAccountLockSettingsRequestMeetingWebinarSecuritySettings
+        ),
         body_encoding="json",
         results=(
-            Result(200, "json", typing.Any, "application/json"),
-            Result(204, "empty", None, ""),
+            Result(200, "json", lambda: typing.Any, "application/json"),
+            Result(204, "empty", lambda: None, ""),
         ),
-        result_type=typing.Any,
+        result_of=lambda: typing.Any,
         security=(("OAuth",),),
     ),
     Route(
@@ -368,19 +380,22 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1managed_domains/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.AccountManagedDomainResponse, "application/json"
+                200,
+                "json",
+                lambda: models.AccountManagedDomainResponse,
+                "application/json",
             ),
         ),
-        result_type=models.AccountManagedDomainResponse,
+        result_of=lambda: models.AccountManagedDomainResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -396,18 +411,18 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1options/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1accounts~1{accountId}~1options/patch/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.AccountOptionsUpdateRequest,
+        body_of=lambda: models.AccountOptionsUpdateRequest,
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
-            Result(204, "empty", None, ""),
+            Result(200, "empty", lambda: None, ""),
+            Result(204, "empty", lambda: None, ""),
         ),
-        result_type=None,
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -423,15 +438,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1owner/put/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1accounts~1{accountId}~1owner/put/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateAccountOwnerRequest,
+        body_of=lambda: models.UpdateAccountOwnerRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -447,7 +462,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1settings/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "option",
@@ -455,7 +470,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts~1{accountId}~1settings/get/parameters/1/schema",
-                models.AccountSettingsOption,
+                lambda: models.AccountSettingsOption,
             ),
             Param(
                 "custom_query_fields",
@@ -463,30 +478,34 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts~1{accountId}~1settings/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.AccountSettingsResponseAccountSettings
-                | models.AccountSettingsResponseAccountSettingsAuthenticationOption1
-                | models.AccountSettingsResponseAccountSettingsAuthenticationOption2
-                | models.AccountSettingsResponseOption3
-                | models.AccountSettingsResponseMeetingWebinarSecuritySettings,
+                lambda: (
+                    models.AccountSettingsResponseAccountSettings
+                    | models.AccountSettingsResponseAccountSettingsAuthenticationOption1
+                    | models.AccountSettingsResponseAccountSettingsAuthenticationOption2
+                    | models.AccountSettingsResponseOption3
+                    | models.AccountSettingsResponseMeetingWebinarSecuritySettings
+                ),
                 "application/json",
             ),
         ),
-        result_type=models.AccountSettingsResponseAccountSettings
-        | models.AccountSettingsResponseAccountSettingsAuthenticationOption1
-        | models.AccountSettingsResponseAccountSettingsAuthenticationOption2
-        | models.AccountSettingsResponseOption3
-        | models.AccountSettingsResponseMeetingWebinarSecuritySettings,
+        result_of=lambda: (
+            models.AccountSettingsResponseAccountSettings
+            | models.AccountSettingsResponseAccountSettingsAuthenticationOption1
+            | models.AccountSettingsResponseAccountSettingsAuthenticationOption2
+            | models.AccountSettingsResponseOption3
+            | models.AccountSettingsResponseMeetingWebinarSecuritySettings
+        ),
         security=(("OAuth",),),
     ),
     Route(
@@ -502,7 +521,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1settings/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "option",
@@ -510,21 +529,23 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts~1{accountId}~1settings/patch/parameters/1/schema",
-                models.AccountSettingsUpdateOption,
+                lambda: models.AccountSettingsUpdateOption,
             ),
         ),
         body_schema="/paths/~1accounts~1{accountId}~1settings/patch/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.AccountSettingsUpdateRequestUpdateAccountSettings
-        | models.AccountSettingsUpdateRequestAccountSettingsAuthenticationUpdateOption1
-        | models.AccountSettingsUpdateRequestAccountSettingsAuthenticationUpdateOption2
-        | models.AccountSettingsUpdateRequestMeetingWebinarSecuritySettings,
+        body_of=lambda: (
+            models.AccountSettingsUpdateRequestUpdateAccountSettings
+            | models.AccountSettingsUpdateRequestAccountSettingsAuthenticationUpdateOption1
+            | models.AccountSettingsUpdateRequestAccountSettingsAuthenticationUpdateOption2
+            | models.AccountSettingsUpdateRequestMeetingWebinarSecuritySettings
+        ),
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
-            Result(204, "empty", None, ""),
+            Result(200, "empty", lambda: None, ""),
+            Result(204, "empty", lambda: None, ""),
         ),
-        result_type=None,
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -540,15 +561,17 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1settings~1virtual_backgrounds/post/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/components/requestBodies/uploadVB/content/multipart~1form-data/schema",
         body_required=False,
-        body_type=models.UploadVBRequest,
+        body_of=lambda: models.UploadVBRequest,
         body_encoding="multipart",
-        results=(Result(201, "json", models.UploadVBResponse, "application/json"),),
-        result_type=models.UploadVBResponse,
+        results=(
+            Result(201, "json", lambda: models.UploadVBResponse, "application/json"),
+        ),
+        result_of=lambda: models.UploadVBResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -564,7 +587,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1settings~1virtual_backgrounds/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "file_ids",
@@ -572,15 +595,15 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts~1{accountId}~1settings~1virtual_backgrounds/delete/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -596,19 +619,22 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1trusted_domains/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.AccountTrustedDomainResponse, "application/json"
+                200,
+                "json",
+                lambda: models.AccountTrustedDomainResponse,
+                "application/json",
             ),
         ),
-        result_type=models.AccountTrustedDomainResponse,
+        result_of=lambda: models.AccountTrustedDomainResponse,
         security=(("OAuth",),),
     ),
 )

@@ -42,7 +42,7 @@ class CloudRecordingHandlers:
         query_data_type: (
             models.ListArchivedFilesQueryDataType
             | typing.Literal["meeting_start_time", "archive_complete_time"]
-        ) = models.ListArchivedFilesQueryDataType.MEETING_START_TIME,
+        ) = "meeting_start_time",
     ) -> models.ListArchivedFilesResponse:
         """List archived files"""
         raise NotImplementedError("listArchivedFiles")
@@ -63,7 +63,7 @@ class CloudRecordingHandlers:
         *,
         action: (
             models.RecordingDeleteAction | typing.Literal["trash", "delete"]
-        ) = models.RecordingDeleteAction.TRASH,
+        ) = "trash",
     ) -> None:
         """Delete meeting recordings"""
         raise NotImplementedError("recordingDelete")
@@ -75,7 +75,7 @@ class CloudRecordingHandlers:
         status: (
             models.MeetingRecordingRegistrantsStatus
             | typing.Literal["pending", "approved", "denied"]
-        ) = models.MeetingRecordingRegistrantsStatus.APPROVED,
+        ) = "approved",
         page_size: int = 30,
         page_number: int = 1,
         next_page_token: str | None = None,
@@ -149,7 +149,7 @@ class CloudRecordingHandlers:
         *,
         action: (
             models.RecordingDeleteOneAction | typing.Literal["trash", "delete"]
-        ) = models.RecordingDeleteOneAction.TRASH,
+        ) = "trash",
     ) -> None:
         """Delete a meeting recording file"""
         raise NotImplementedError("recordingDeleteOne")
@@ -194,7 +194,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1accounts~1{accountId}~1recordings/get/parameters/4/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -202,7 +202,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts~1{accountId}~1recordings/get/parameters/0/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -210,7 +210,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts~1{accountId}~1recordings/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "from",
@@ -218,7 +218,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts~1{accountId}~1recordings/get/parameters/2/schema",
-                datetime.datetime,
+                lambda: datetime.datetime,
             ),
             Param(
                 "to",
@@ -226,19 +226,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1accounts~1{accountId}~1recordings/get/parameters/3/schema",
-                datetime.datetime,
+                lambda: datetime.datetime,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.GetAccountCloudRecordingResponse, "application/json"
+                200,
+                "json",
+                lambda: models.GetAccountCloudRecordingResponse,
+                "application/json",
             ),
         ),
-        result_type=models.GetAccountCloudRecordingResponse,
+        result_of=lambda: models.GetAccountCloudRecordingResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -254,7 +257,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1archive_files/get/parameters/0/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -262,7 +265,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1archive_files/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "from",
@@ -270,7 +273,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1archive_files/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "to",
@@ -278,7 +281,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1archive_files/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "query_data_type",
@@ -286,17 +289,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1archive_files/get/parameters/4/schema",
-                models.ListArchivedFilesQueryDataType,
+                lambda: models.ListArchivedFilesQueryDataType,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.ListArchivedFilesResponse, "application/json"),
+            Result(
+                200,
+                "json",
+                lambda: models.ListArchivedFilesResponse,
+                "application/json",
+            ),
         ),
-        result_type=models.ListArchivedFilesResponse,
+        result_of=lambda: models.ListArchivedFilesResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -312,7 +320,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "include_fields",
@@ -320,7 +328,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1meetings~1{meetingId}~1recordings/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "ttl",
@@ -328,15 +336,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1meetings~1{meetingId}~1recordings/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.RecordingGetResponse, "application/json"),),
-        result_type=models.RecordingGetResponse,
+        results=(
+            Result(
+                200, "json", lambda: models.RecordingGetResponse, "application/json"
+            ),
+        ),
+        result_of=lambda: models.RecordingGetResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -352,7 +364,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings/delete/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "action",
@@ -360,18 +372,18 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1meetings~1{meetingId}~1recordings/delete/parameters/1/schema",
-                models.RecordingDeleteAction,
+                lambda: models.RecordingDeleteAction,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
-            Result(204, "empty", None, ""),
+            Result(200, "empty", lambda: None, ""),
+            Result(204, "empty", lambda: None, ""),
         ),
-        result_type=None,
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -387,7 +399,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1registrants/get/parameters/0/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "status",
@@ -395,7 +407,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1meetings~1{meetingId}~1recordings~1registrants/get/parameters/1/schema",
-                models.MeetingRecordingRegistrantsStatus,
+                lambda: models.MeetingRecordingRegistrantsStatus,
             ),
             Param(
                 "page_size",
@@ -403,7 +415,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1meetings~1{meetingId}~1recordings~1registrants/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "page_number",
@@ -411,7 +423,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1meetings~1{meetingId}~1recordings~1registrants/get/parameters/3/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -419,22 +431,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1meetings~1{meetingId}~1recordings~1registrants/get/parameters/4/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.MeetingRecordingRegistrantsResponse,
+                lambda: models.MeetingRecordingRegistrantsResponse,
                 "application/json",
             ),
         ),
-        result_type=models.MeetingRecordingRegistrantsResponse,
+        result_of=lambda: models.MeetingRecordingRegistrantsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -450,22 +462,22 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1registrants/post/parameters/0/schema",
-                int,
+                lambda: int,
             ),
         ),
         body_schema="/paths/~1meetings~1{meetingId}~1recordings~1registrants/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.MeetingRecordingRegistrantCreateRequest,
+        body_of=lambda: models.MeetingRecordingRegistrantCreateRequest,
         body_encoding="json",
         results=(
             Result(
                 201,
                 "json",
-                models.MeetingRecordingRegistrantCreateResponse,
+                lambda: models.MeetingRecordingRegistrantCreateResponse,
                 "application/json",
             ),
         ),
-        result_type=models.MeetingRecordingRegistrantCreateResponse,
+        result_of=lambda: models.MeetingRecordingRegistrantCreateResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -481,22 +493,22 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1registrants~1questions/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.RecordingRegistrantsQuestionsGetResponse,
+                lambda: models.RecordingRegistrantsQuestionsGetResponse,
                 "application/json",
             ),
         ),
-        result_type=models.RecordingRegistrantsQuestionsGetResponse,
+        result_of=lambda: models.RecordingRegistrantsQuestionsGetResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -512,15 +524,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1registrants~1questions/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1meetings~1{meetingId}~1recordings~1registrants~1questions/patch/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.RecordingRegistrantQuestionUpdateRequest,
+        body_of=lambda: models.RecordingRegistrantQuestionUpdateRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -536,15 +548,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1registrants~1status/put/parameters/0/schema",
-                int,
+                lambda: int,
             ),
         ),
         body_schema="/paths/~1meetings~1{meetingId}~1recordings~1registrants~1status/put/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.MeetingRecordingRegistrantStatusRequest,
+        body_of=lambda: models.MeetingRecordingRegistrantStatusRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -560,19 +572,22 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1settings/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.RecordingSettingUpdateResponse, "application/json"
+                200,
+                "json",
+                lambda: models.RecordingSettingUpdateResponse,
+                "application/json",
             ),
         ),
-        result_type=models.RecordingSettingUpdateResponse,
+        result_of=lambda: models.RecordingSettingUpdateResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -588,15 +603,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1settings/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1meetings~1{meetingId}~1recordings~1settings/patch/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.RecordingSettingsUpdateRequest,
+        body_of=lambda: models.RecordingSettingsUpdateRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -612,18 +627,18 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1status/put/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/components/requestBodies/recordingStatusUpdateBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.RecordingStatusUpdateRequest,
+        body_of=lambda: models.RecordingStatusUpdateRequest,
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
-            Result(204, "empty", None, ""),
+            Result(200, "empty", lambda: None, ""),
+            Result(204, "empty", lambda: None, ""),
         ),
-        result_type=None,
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -639,7 +654,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1{recordingId}/delete/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "recordingId",
@@ -647,7 +662,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1{recordingId}/delete/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "action",
@@ -655,18 +670,18 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1meetings~1{meetingId}~1recordings~1{recordingId}/delete/parameters/2/schema",
-                models.RecordingDeleteOneAction,
+                lambda: models.RecordingDeleteOneAction,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
-            Result(204, "empty", None, ""),
+            Result(200, "empty", lambda: None, ""),
+            Result(204, "empty", lambda: None, ""),
         ),
-        result_type=None,
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -682,7 +697,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1{recordingId}~1status/put/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "recordingId",
@@ -690,15 +705,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1meetings~1{meetingId}~1recordings~1{recordingId}~1status/put/parameters/1/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/components/requestBodies/recordingStatusUpdateBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.RecordingStatusUpdateRequest,
+        body_of=lambda: models.RecordingStatusUpdateRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -714,7 +729,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1users~1{userId}~1recordings/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -722,7 +737,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1users~1{userId}~1recordings/get/parameters/1/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -730,7 +745,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1users~1{userId}~1recordings/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "mc",
@@ -738,7 +753,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1users~1{userId}~1recordings/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "trash",
@@ -746,7 +761,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1users~1{userId}~1recordings/get/parameters/4/schema",
-                bool,
+                lambda: bool,
             ),
             Param(
                 "from",
@@ -754,7 +769,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1users~1{userId}~1recordings/get/parameters/5/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -762,7 +777,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1users~1{userId}~1recordings/get/parameters/6/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "trash_type",
@@ -770,17 +785,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1users~1{userId}~1recordings/get/parameters/7/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.RecordingsListResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.RecordingsListResponse, "application/json"
+            ),
         ),
-        result_type=models.RecordingsListResponse,
+        result_of=lambda: models.RecordingsListResponse,
         security=(("OAuth",),),
     ),
 )

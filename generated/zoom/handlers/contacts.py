@@ -64,7 +64,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1chat~1users~1me~1contacts/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -72,7 +72,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1chat~1users~1me~1contacts/get/parameters/1/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -80,17 +80,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1chat~1users~1me~1contacts/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.GetUserContactsResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.GetUserContactsResponse, "application/json"
+            ),
         ),
-        result_type=models.GetUserContactsResponse,
+        result_of=lambda: models.GetUserContactsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -106,7 +108,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1chat~1users~1me~1contacts~1{contactId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "query_presence_status",
@@ -114,17 +116,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1chat~1users~1me~1contacts~1{contactId}/get/parameters/1/schema",
-                bool,
+                lambda: bool,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.GetUserContactResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.GetUserContactResponse, "application/json"
+            ),
         ),
-        result_type=models.GetUserContactResponse,
+        result_of=lambda: models.GetUserContactResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -140,7 +144,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1contacts/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "query_presence_status",
@@ -148,7 +152,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1contacts/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -156,7 +160,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1contacts/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -164,19 +168,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1contacts/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.SearchCompanyContactsResponse, "application/json"
+                200,
+                "json",
+                lambda: models.SearchCompanyContactsResponse,
+                "application/json",
             ),
         ),
-        result_type=models.SearchCompanyContactsResponse,
+        result_of=lambda: models.SearchCompanyContactsResponse,
         security=(("OAuth",),),
     ),
 )

@@ -98,7 +98,7 @@ class DashboardsHandlers:
         to: datetime.date,
         type: (
             models.DashboardMeetingsType | typing.Literal["past", "pastOne", "live"]
-        ) = models.DashboardMeetingsType.LIVE,
+        ) = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
         include_fields: (
@@ -117,7 +117,7 @@ class DashboardsHandlers:
         type: (
             models.DashboardMeetingDetailType
             | typing.Literal["past", "pastOne", "live"]
-        ) = models.DashboardMeetingDetailType.LIVE,
+        ) = "live",
     ) -> models.DashboardMeetingDetailResponse:
         """Get meeting details"""
         raise NotImplementedError("dashboardMeetingDetail")
@@ -129,7 +129,7 @@ class DashboardsHandlers:
         type: (
             models.DashboardMeetingParticipantsType
             | typing.Literal["past", "pastOne", "live"]
-        ) = models.DashboardMeetingParticipantsType.LIVE,
+        ) = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
         include_fields: (
@@ -148,7 +148,7 @@ class DashboardsHandlers:
         type: (
             models.DashboardMeetingParticipantsQOSType
             | typing.Literal["past", "pastOne", "live"]
-        ) = models.DashboardMeetingParticipantsQOSType.LIVE,
+        ) = "live",
         page_size: int = 1,
         next_page_token: str | None = None,
     ) -> models.DashboardMeetingParticipantsQOSResponse:
@@ -161,7 +161,7 @@ class DashboardsHandlers:
         *,
         type: (
             models.ParticipantFeedbackType | typing.Literal["past", "pastOne", "live"]
-        ) = models.ParticipantFeedbackType.LIVE,
+        ) = "live",
         next_page_token: str | None = None,
         page_size: int = 30,
     ) -> models.ParticipantFeedbackResponse:
@@ -175,7 +175,7 @@ class DashboardsHandlers:
         type: (
             models.DashboardMeetingParticipantShareType
             | typing.Literal["past", "pastOne", "live"]
-        ) = models.DashboardMeetingParticipantShareType.LIVE,
+        ) = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> models.DashboardMeetingParticipantShareResponse:
@@ -190,7 +190,7 @@ class DashboardsHandlers:
         type: (
             models.DashboardMeetingParticipantQOSType
             | typing.Literal["past", "pastOne", "live"]
-        ) = models.DashboardMeetingParticipantQOSType.LIVE,
+        ) = "live",
     ) -> models.DashboardMeetingParticipantQOSResponse:
         """Get meeting participant QoS"""
         raise NotImplementedError("dashboardMeetingParticipantQOS")
@@ -200,9 +200,7 @@ class DashboardsHandlers:
         *,
         from_: datetime.date,
         to: datetime.date,
-        type: (
-            models.DashboardWebinarsType | typing.Literal["past", "live"]
-        ) = models.DashboardWebinarsType.LIVE,
+        type: models.DashboardWebinarsType | typing.Literal["past", "live"] = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> models.DashboardWebinarsResponse:
@@ -215,7 +213,7 @@ class DashboardsHandlers:
         *,
         type: (
             models.DashboardWebinarDetailType | typing.Literal["past", "live"]
-        ) = models.DashboardWebinarDetailType.LIVE,
+        ) = "live",
     ) -> models.DashboardWebinarDetailResponse:
         """Get webinar details"""
         raise NotImplementedError("dashboardWebinarDetail")
@@ -226,7 +224,7 @@ class DashboardsHandlers:
         *,
         type: (
             models.DashboardWebinarParticipantsType | typing.Literal["past", "live"]
-        ) = models.DashboardWebinarParticipantsType.LIVE,
+        ) = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
         include_fields: (
@@ -244,7 +242,7 @@ class DashboardsHandlers:
         *,
         type: (
             models.DashboardWebinarParticipantsQOSType | typing.Literal["past", "live"]
-        ) = models.DashboardWebinarParticipantsQOSType.LIVE,
+        ) = "live",
         page_size: int = 1,
         next_page_token: str | None = None,
     ) -> models.DashboardWebinarParticipantsQOSResponse:
@@ -258,7 +256,7 @@ class DashboardsHandlers:
         type: (
             models.ParticipantWebinarFeedbackType
             | typing.Literal["past", "pastOne", "live"]
-        ) = models.ParticipantWebinarFeedbackType.LIVE,
+        ) = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> models.ParticipantWebinarFeedbackResponse:
@@ -271,7 +269,7 @@ class DashboardsHandlers:
         *,
         type: (
             models.DashboardWebinarParticipantShareType | typing.Literal["past", "live"]
-        ) = models.DashboardWebinarParticipantShareType.LIVE,
+        ) = "live",
         page_size: int = 30,
         next_page_token: str | None = None,
     ) -> models.DashboardWebinarParticipantShareResponse:
@@ -285,7 +283,7 @@ class DashboardsHandlers:
         *,
         type: (
             models.DashboardWebinarParticipantQOSType | typing.Literal["past", "live"]
-        ) = models.DashboardWebinarParticipantQOSType.LIVE,
+        ) = "live",
     ) -> models.DashboardWebinarParticipantQOSResponse:
         """Get webinar participant QoS"""
         raise NotImplementedError("dashboardWebinarParticipantQOS")
@@ -363,7 +361,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1client~1feedback/get/parameters/0/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -371,19 +369,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1client~1feedback/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.DashboardClientFeedbackResponse, "application/json"
+                200,
+                "json",
+                lambda: models.DashboardClientFeedbackResponse,
+                "application/json",
             ),
         ),
-        result_type=models.DashboardClientFeedbackResponse,
+        result_of=lambda: models.DashboardClientFeedbackResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -399,7 +400,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1client~1feedback~1{feedbackId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "from",
@@ -407,7 +408,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1client~1feedback~1{feedbackId}/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -415,7 +416,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1client~1feedback~1{feedbackId}/get/parameters/2/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "page_size",
@@ -423,7 +424,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1client~1feedback~1{feedbackId}/get/parameters/3/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -431,22 +432,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1client~1feedback~1{feedbackId}/get/parameters/4/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.DashboardClientFeedbackDetailResponse,
+                lambda: models.DashboardClientFeedbackDetailResponse,
                 "application/json",
             ),
         ),
-        result_type=models.DashboardClientFeedbackDetailResponse,
+        result_of=lambda: models.DashboardClientFeedbackDetailResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -462,7 +463,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1client~1satisfaction/get/parameters/0/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -470,19 +471,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1client~1satisfaction/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.ListMeetingSatisfactionResponse, "application/json"
+                200,
+                "json",
+                lambda: models.ListMeetingSatisfactionResponse,
+                "application/json",
             ),
         ),
-        result_type=models.ListMeetingSatisfactionResponse,
+        result_of=lambda: models.ListMeetingSatisfactionResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -498,7 +502,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1crc/get/parameters/0/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -506,15 +510,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1crc/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.DashboardCRCResponse, "application/json"),),
-        result_type=models.DashboardCRCResponse,
+        results=(
+            Result(
+                200, "json", lambda: models.DashboardCRCResponse, "application/json"
+            ),
+        ),
+        result_of=lambda: models.DashboardCRCResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -530,7 +538,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1im/get/parameters/0/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -538,7 +546,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1im/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "page_size",
@@ -546,7 +554,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1im/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -554,15 +562,17 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1im/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.DashboardIMResponse, "application/json"),),
-        result_type=models.DashboardIMResponse,
+        results=(
+            Result(200, "json", lambda: models.DashboardIMResponse, "application/json"),
+        ),
+        result_of=lambda: models.DashboardIMResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -578,7 +588,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1issues~1zoomrooms/get/parameters/0/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -586,19 +596,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1issues~1zoomrooms/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.DashboardIssueZoomRoomResponse, "application/json"
+                200,
+                "json",
+                lambda: models.DashboardIssueZoomRoomResponse,
+                "application/json",
             ),
         ),
-        result_type=models.DashboardIssueZoomRoomResponse,
+        result_of=lambda: models.DashboardIssueZoomRoomResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -614,7 +627,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1issues~1zoomrooms~1{zoomroomId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "from",
@@ -622,7 +635,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1issues~1zoomrooms~1{zoomroomId}/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -630,7 +643,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1issues~1zoomrooms~1{zoomroomId}/get/parameters/2/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "page_size",
@@ -638,7 +651,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1issues~1zoomrooms~1{zoomroomId}/get/parameters/3/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -646,22 +659,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1issues~1zoomrooms~1{zoomroomId}/get/parameters/4/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.DashboardIssueDetailZoomRoomResponse,
+                lambda: models.DashboardIssueDetailZoomRoomResponse,
                 "application/json",
             ),
         ),
-        result_type=models.DashboardIssueDetailZoomRoomResponse,
+        result_of=lambda: models.DashboardIssueDetailZoomRoomResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -677,7 +690,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings/get/parameters/0/schema",
-                models.DashboardMeetingsType,
+                lambda: models.DashboardMeetingsType,
             ),
             Param(
                 "from",
@@ -685,7 +698,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1meetings/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -693,7 +706,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1meetings/get/parameters/2/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "page_size",
@@ -701,7 +714,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings/get/parameters/3/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -709,7 +722,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings/get/parameters/4/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "include_fields",
@@ -717,17 +730,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings/get/parameters/5/schema",
-                models.DashboardMeetingsIncludeFields,
+                lambda: models.DashboardMeetingsIncludeFields,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.DashboardMeetingsResponse, "application/json"),
+            Result(
+                200,
+                "json",
+                lambda: models.DashboardMeetingsResponse,
+                "application/json",
+            ),
         ),
-        result_type=models.DashboardMeetingsResponse,
+        result_of=lambda: models.DashboardMeetingsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -743,7 +761,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1meetings~1{meetingId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -751,19 +769,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}/get/parameters/1/schema",
-                models.DashboardMeetingDetailType,
+                lambda: models.DashboardMeetingDetailType,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.DashboardMeetingDetailResponse, "application/json"
+                200,
+                "json",
+                lambda: models.DashboardMeetingDetailResponse,
+                "application/json",
             ),
         ),
-        result_type=models.DashboardMeetingDetailResponse,
+        result_of=lambda: models.DashboardMeetingDetailResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -779,7 +800,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -787,7 +808,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants/get/parameters/1/schema",
-                models.DashboardMeetingParticipantsType,
+                lambda: models.DashboardMeetingParticipantsType,
             ),
             Param(
                 "page_size",
@@ -795,7 +816,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -803,7 +824,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "include_fields",
@@ -811,22 +832,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants/get/parameters/4/schema",
-                models.DashboardMeetingParticipantsIncludeFields,
+                lambda: models.DashboardMeetingParticipantsIncludeFields,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.DashboardMeetingParticipantsResponse,
+                lambda: models.DashboardMeetingParticipantsResponse,
                 "application/json",
             ),
         ),
-        result_type=models.DashboardMeetingParticipantsResponse,
+        result_of=lambda: models.DashboardMeetingParticipantsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -842,7 +863,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1qos/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -850,7 +871,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1qos/get/parameters/1/schema",
-                models.DashboardMeetingParticipantsQOSType,
+                lambda: models.DashboardMeetingParticipantsQOSType,
             ),
             Param(
                 "page_size",
@@ -858,7 +879,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1qos/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -866,22 +887,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1qos/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.DashboardMeetingParticipantsQOSResponse,
+                lambda: models.DashboardMeetingParticipantsQOSResponse,
                 "application/json",
             ),
         ),
-        result_type=models.DashboardMeetingParticipantsQOSResponse,
+        result_of=lambda: models.DashboardMeetingParticipantsQOSResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -897,7 +918,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1satisfaction/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -905,7 +926,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1satisfaction/get/parameters/1/schema",
-                models.ParticipantFeedbackType,
+                lambda: models.ParticipantFeedbackType,
             ),
             Param(
                 "next_page_token",
@@ -913,7 +934,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1satisfaction/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -921,17 +942,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1satisfaction/get/parameters/3/schema",
-                int,
+                lambda: int,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.ParticipantFeedbackResponse, "application/json"),
+            Result(
+                200,
+                "json",
+                lambda: models.ParticipantFeedbackResponse,
+                "application/json",
+            ),
         ),
-        result_type=models.ParticipantFeedbackResponse,
+        result_of=lambda: models.ParticipantFeedbackResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -947,7 +973,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1sharing/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -955,7 +981,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1sharing/get/parameters/1/schema",
-                models.DashboardMeetingParticipantShareType,
+                lambda: models.DashboardMeetingParticipantShareType,
             ),
             Param(
                 "page_size",
@@ -963,7 +989,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1sharing/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -971,22 +997,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1sharing/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.DashboardMeetingParticipantShareResponse,
+                lambda: models.DashboardMeetingParticipantShareResponse,
                 "application/json",
             ),
         ),
-        result_type=models.DashboardMeetingParticipantShareResponse,
+        result_of=lambda: models.DashboardMeetingParticipantShareResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1002,7 +1028,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1{participantId}~1qos/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "participantId",
@@ -1010,7 +1036,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1{participantId}~1qos/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -1018,22 +1044,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1meetings~1{meetingId}~1participants~1{participantId}~1qos/get/parameters/2/schema",
-                models.DashboardMeetingParticipantQOSType,
+                lambda: models.DashboardMeetingParticipantQOSType,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.DashboardMeetingParticipantQOSResponse,
+                lambda: models.DashboardMeetingParticipantQOSResponse,
                 "application/json",
             ),
         ),
-        result_type=models.DashboardMeetingParticipantQOSResponse,
+        result_of=lambda: models.DashboardMeetingParticipantQOSResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1049,7 +1075,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars/get/parameters/0/schema",
-                models.DashboardWebinarsType,
+                lambda: models.DashboardWebinarsType,
             ),
             Param(
                 "from",
@@ -1057,7 +1083,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1webinars/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -1065,7 +1091,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1webinars/get/parameters/2/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "page_size",
@@ -1073,7 +1099,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars/get/parameters/3/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -1081,17 +1107,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars/get/parameters/4/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.DashboardWebinarsResponse, "application/json"),
+            Result(
+                200,
+                "json",
+                lambda: models.DashboardWebinarsResponse,
+                "application/json",
+            ),
         ),
-        result_type=models.DashboardWebinarsResponse,
+        result_of=lambda: models.DashboardWebinarsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1107,7 +1138,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1webinars~1{webinarId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -1115,19 +1146,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}/get/parameters/1/schema",
-                models.DashboardWebinarDetailType,
+                lambda: models.DashboardWebinarDetailType,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.DashboardWebinarDetailResponse, "application/json"
+                200,
+                "json",
+                lambda: models.DashboardWebinarDetailResponse,
+                "application/json",
             ),
         ),
-        result_type=models.DashboardWebinarDetailResponse,
+        result_of=lambda: models.DashboardWebinarDetailResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1143,7 +1177,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -1151,7 +1185,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants/get/parameters/1/schema",
-                models.DashboardWebinarParticipantsType,
+                lambda: models.DashboardWebinarParticipantsType,
             ),
             Param(
                 "page_size",
@@ -1159,7 +1193,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -1167,7 +1201,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "include_fields",
@@ -1175,22 +1209,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants/get/parameters/4/schema",
-                models.DashboardWebinarParticipantsIncludeFields,
+                lambda: models.DashboardWebinarParticipantsIncludeFields,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.DashboardWebinarParticipantsResponse,
+                lambda: models.DashboardWebinarParticipantsResponse,
                 "application/json",
             ),
         ),
-        result_type=models.DashboardWebinarParticipantsResponse,
+        result_of=lambda: models.DashboardWebinarParticipantsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1206,7 +1240,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1qos/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -1214,7 +1248,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1qos/get/parameters/1/schema",
-                models.DashboardWebinarParticipantsQOSType,
+                lambda: models.DashboardWebinarParticipantsQOSType,
             ),
             Param(
                 "page_size",
@@ -1222,7 +1256,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1qos/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -1230,22 +1264,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1qos/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.DashboardWebinarParticipantsQOSResponse,
+                lambda: models.DashboardWebinarParticipantsQOSResponse,
                 "application/json",
             ),
         ),
-        result_type=models.DashboardWebinarParticipantsQOSResponse,
+        result_of=lambda: models.DashboardWebinarParticipantsQOSResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1261,7 +1295,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1satisfaction/get/parameters/0/schema",
-                models.ParticipantWebinarFeedbackType,
+                lambda: models.ParticipantWebinarFeedbackType,
             ),
             Param(
                 "page_size",
@@ -1269,7 +1303,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1satisfaction/get/parameters/1/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -1277,7 +1311,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1satisfaction/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "webinarId",
@@ -1285,22 +1319,22 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1satisfaction/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.ParticipantWebinarFeedbackResponse,
+                lambda: models.ParticipantWebinarFeedbackResponse,
                 "application/json",
             ),
         ),
-        result_type=models.ParticipantWebinarFeedbackResponse,
+        result_of=lambda: models.ParticipantWebinarFeedbackResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1316,7 +1350,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1sharing/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -1324,7 +1358,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1sharing/get/parameters/1/schema",
-                models.DashboardWebinarParticipantShareType,
+                lambda: models.DashboardWebinarParticipantShareType,
             ),
             Param(
                 "page_size",
@@ -1332,7 +1366,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1sharing/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -1340,22 +1374,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1sharing/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.DashboardWebinarParticipantShareResponse,
+                lambda: models.DashboardWebinarParticipantShareResponse,
                 "application/json",
             ),
         ),
-        result_type=models.DashboardWebinarParticipantShareResponse,
+        result_of=lambda: models.DashboardWebinarParticipantShareResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1371,7 +1405,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1{participantId}~1qos/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "participantId",
@@ -1379,7 +1413,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1{participantId}~1qos/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -1387,22 +1421,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1webinars~1{webinarId}~1participants~1{participantId}~1qos/get/parameters/2/schema",
-                models.DashboardWebinarParticipantQOSType,
+                lambda: models.DashboardWebinarParticipantQOSType,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.DashboardWebinarParticipantQOSResponse,
+                lambda: models.DashboardWebinarParticipantQOSResponse,
                 "application/json",
             ),
         ),
-        result_type=models.DashboardWebinarParticipantQOSResponse,
+        result_of=lambda: models.DashboardWebinarParticipantQOSResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1418,7 +1452,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1zoomrooms/get/parameters/0/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "page_number",
@@ -1426,7 +1460,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1zoomrooms/get/parameters/1/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -1434,17 +1468,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1zoomrooms/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.DashboardZoomRoomsResponse, "application/json"),
+            Result(
+                200,
+                "json",
+                lambda: models.DashboardZoomRoomsResponse,
+                "application/json",
+            ),
         ),
-        result_type=models.DashboardZoomRoomsResponse,
+        result_of=lambda: models.DashboardZoomRoomsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1460,7 +1499,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1zoomrooms~1issues/get/parameters/0/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -1468,19 +1507,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1zoomrooms~1issues/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.DashboardZoomRoomIssueResponse, "application/json"
+                200,
+                "json",
+                lambda: models.DashboardZoomRoomIssueResponse,
+                "application/json",
             ),
         ),
-        result_type=models.DashboardZoomRoomIssueResponse,
+        result_of=lambda: models.DashboardZoomRoomIssueResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1496,7 +1538,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1metrics~1zoomrooms~1{zoomroomId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "from",
@@ -1504,7 +1546,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1zoomrooms~1{zoomroomId}/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -1512,7 +1554,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1metrics~1zoomrooms~1{zoomroomId}/get/parameters/2/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "page_size",
@@ -1520,7 +1562,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1zoomrooms~1{zoomroomId}/get/parameters/3/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -1528,17 +1570,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1metrics~1zoomrooms~1{zoomroomId}/get/parameters/4/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.DashboardZoomRoomResponse, "application/json"),
+            Result(
+                200,
+                "json",
+                lambda: models.DashboardZoomRoomResponse,
+                "application/json",
+            ),
         ),
-        result_type=models.DashboardZoomRoomResponse,
+        result_of=lambda: models.DashboardZoomRoomResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1554,7 +1601,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1metrics~1call_logs/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "to",
@@ -1562,7 +1609,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1metrics~1call_logs/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "site_id",
@@ -1570,7 +1617,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1metrics~1call_logs/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "quality_type",
@@ -1578,7 +1625,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1metrics~1call_logs/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -1586,7 +1633,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1metrics~1call_logs/get/parameters/4/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -1594,17 +1641,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1metrics~1call_logs/get/parameters/5/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.ListCallLogsMetricsResponse, "application/json"),
+            Result(
+                200,
+                "json",
+                lambda: models.ListCallLogsMetricsResponse,
+                "application/json",
+            ),
         ),
-        result_type=models.ListCallLogsMetricsResponse,
+        result_of=lambda: models.ListCallLogsMetricsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1620,15 +1672,17 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1phone~1metrics~1call_logs~1{callId}~1qos/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.GetCallQoSResponse, "application/json"),),
-        result_type=models.GetCallQoSResponse,
+        results=(
+            Result(200, "json", lambda: models.GetCallQoSResponse, "application/json"),
+        ),
+        result_of=lambda: models.GetCallQoSResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -1644,19 +1698,22 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1phone~1metrics~1call_logs~1{call_id}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.GetCallLogMetricsDetailsResponse, "application/json"
+                200,
+                "json",
+                lambda: models.GetCallLogMetricsDetailsResponse,
+                "application/json",
             ),
         ),
-        result_type=models.GetCallLogMetricsDetailsResponse,
+        result_of=lambda: models.GetCallLogMetricsDetailsResponse,
         security=(("OAuth",),),
     ),
 )

@@ -48,19 +48,22 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1past_meetings~1{meetingId}~1files/get/parameters/0/schema",
-                int,
+                lambda: int,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.ListPastMeetingFilesResponse, "application/json"
+                200,
+                "json",
+                lambda: models.ListPastMeetingFilesResponse,
+                "application/json",
             ),
         ),
-        result_type=models.ListPastMeetingFilesResponse,
+        result_of=lambda: models.ListPastMeetingFilesResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -76,19 +79,22 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1past_webinars~1{webinarId}~1files/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.ListPastWebinarFilesResponse, "application/json"
+                200,
+                "json",
+                lambda: models.ListPastWebinarFilesResponse,
+                "application/json",
             ),
         ),
-        result_type=models.ListPastWebinarFilesResponse,
+        result_of=lambda: models.ListPastWebinarFilesResponse,
         security=(("OAuth",),),
     ),
 )

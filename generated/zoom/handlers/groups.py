@@ -194,10 +194,12 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.GroupsResponse, "application/json"),),
-        result_type=models.GroupsResponse,
+        results=(
+            Result(200, "json", lambda: models.GroupsResponse, "application/json"),
+        ),
+        result_of=lambda: models.GroupsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -209,13 +211,15 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1groups/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.GroupCreateRequest,
+        body_of=lambda: models.GroupCreateRequest,
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
-            Result(201, "json", models.GroupCreateResponse201, "application/json"),
+            Result(200, "empty", lambda: None, ""),
+            Result(
+                201, "json", lambda: models.GroupCreateResponse201, "application/json"
+            ),
         ),
-        result_type=models.GroupCreateResponse201 | None,
+        result_of=lambda: models.GroupCreateResponse201 | None,
         security=(("OAuth",),),
     ),
     Route(
@@ -231,15 +235,17 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.GroupResponse, "application/json"),),
-        result_type=models.GroupResponse,
+        results=(
+            Result(200, "json", lambda: models.GroupResponse, "application/json"),
+        ),
+        result_of=lambda: models.GroupResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -255,18 +261,18 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}/delete/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
-            Result(204, "empty", None, ""),
+            Result(200, "empty", lambda: None, ""),
+            Result(204, "empty", lambda: None, ""),
         ),
-        result_type=None,
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -282,18 +288,18 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1groups~1{groupId}/patch/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.GroupUpdateRequest,
+        body_of=lambda: models.GroupUpdateRequest,
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
-            Result(204, "empty", None, ""),
+            Result(200, "empty", lambda: None, ""),
+            Result(204, "empty", lambda: None, ""),
         ),
-        result_type=None,
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -309,7 +315,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1lock_settings/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "custom_query_fields",
@@ -317,7 +323,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1lock_settings/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "option",
@@ -325,24 +331,28 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1lock_settings/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.GetGroupLockSettingsResponseOption1
-                | models.GetGroupLockSettingsResponseMeetingWebinarSecuritySettings,
+                lambda: (
+                    models.GetGroupLockSettingsResponseOption1
+                    | models.GetGroupLockSettingsResponseMeetingWebinarSecuritySettings
+                ),
                 "application/json",
             ),
         ),
-        result_type=models.GetGroupLockSettingsResponseOption1
-        | models.GetGroupLockSettingsResponseMeetingWebinarSecuritySettings,
+        result_of=lambda: (
+            models.GetGroupLockSettingsResponseOption1
+            | models.GetGroupLockSettingsResponseMeetingWebinarSecuritySettings
+        ),
         security=(("OAuth",),),
     ),
     Route(
@@ -358,7 +368,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1lock_settings/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "custom_query_fields",
@@ -366,7 +376,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1lock_settings/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "option",
@@ -374,16 +384,18 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1lock_settings/patch/parameters/1/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1groups~1{groupId}~1lock_settings/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.GroupLockedSettingsRequestOption1
-        | models.GroupLockedSettingsRequestMeetingWebinarSecuritySettings,
+        body_of=lambda: (
+            models.GroupLockedSettingsRequestOption1
+            | models.GroupLockedSettingsRequestMeetingWebinarSecuritySettings
+        ),
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -399,7 +411,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1members/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -407,7 +419,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1members/get/parameters/1/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "page_number",
@@ -415,7 +427,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1members/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -423,15 +435,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1members/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.GroupMembersResponse, "application/json"),),
-        result_type=models.GroupMembersResponse,
+        results=(
+            Result(
+                200, "json", lambda: models.GroupMembersResponse, "application/json"
+            ),
+        ),
+        result_of=lambda: models.GroupMembersResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -447,20 +463,23 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1members/post/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1groups~1{groupId}~1members/post/requestBody/content/application~1json/schema",
         body_required=True,
-        body_type=models.GroupMembersCreateRequest,
+        body_of=lambda: models.GroupMembersCreateRequest,
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
+            Result(200, "empty", lambda: None, ""),
             Result(
-                201, "json", models.GroupMembersCreateResponse201, "application/json"
+                201,
+                "json",
+                lambda: models.GroupMembersCreateResponse201,
+                "application/json",
             ),
         ),
-        result_type=models.GroupMembersCreateResponse201 | None,
+        result_of=lambda: models.GroupMembersCreateResponse201 | None,
         security=(("OAuth",),),
     ),
     Route(
@@ -476,7 +495,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1members~1{memberId}/delete/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "memberId",
@@ -484,18 +503,18 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1members~1{memberId}/delete/parameters/1/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
-            Result(204, "empty", None, ""),
+            Result(200, "empty", lambda: None, ""),
+            Result(204, "empty", lambda: None, ""),
         ),
-        result_type=None,
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -511,7 +530,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1members~1{memberId}/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "memberId",
@@ -519,15 +538,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1members~1{memberId}/patch/parameters/1/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1groups~1{groupId}~1members~1{memberId}/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateAGroupMemberRequest,
+        body_of=lambda: models.UpdateAGroupMemberRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -543,7 +562,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1settings/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "custom_query_fields",
@@ -551,7 +570,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1settings/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "option",
@@ -559,28 +578,32 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1settings/get/parameters/0/schema",
-                models.GetGroupSettingsOption,
+                lambda: models.GetGroupSettingsOption,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.GetGroupSettingsResponseOption1
-                | models.GetGroupSettingsResponseOption2Option1
-                | models.GetGroupSettingsResponseOption2Option2
-                | models.GetGroupSettingsResponseMeetingWebinarSecuritySettings,
+                lambda: (
+                    models.GetGroupSettingsResponseOption1
+                    | models.GetGroupSettingsResponseOption2Option1
+                    | models.GetGroupSettingsResponseOption2Option2
+                    | models.GetGroupSettingsResponseMeetingWebinarSecuritySettings
+                ),
                 "application/json",
             ),
         ),
-        result_type=models.GetGroupSettingsResponseOption1
-        | models.GetGroupSettingsResponseOption2Option1
-        | models.GetGroupSettingsResponseOption2Option2
-        | models.GetGroupSettingsResponseMeetingWebinarSecuritySettings,
+        result_of=lambda: (
+            models.GetGroupSettingsResponseOption1
+            | models.GetGroupSettingsResponseOption2Option1
+            | models.GetGroupSettingsResponseOption2Option2
+            | models.GetGroupSettingsResponseMeetingWebinarSecuritySettings
+        ),
         security=(("OAuth",),),
     ),
     Route(
@@ -596,7 +619,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1settings/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "custom_query_fields",
@@ -604,7 +627,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1settings/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "option",
@@ -612,21 +635,23 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1settings/patch/parameters/1/schema",
-                models.UpdateGroupSettingsOption,
+                lambda: models.UpdateGroupSettingsOption,
             ),
         ),
         body_schema="/paths/~1groups~1{groupId}~1settings/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateGroupSettingsRequestOption1
-        | models.UpdateGroupSettingsRequestGroupSettingsAuthenticationUpdateOption1
-        | models.UpdateGroupSettingsRequestGroupSettingsAuthenticationUpdateOption2
-        | models.UpdateGroupSettingsRequestMeetingWebinarSecuritySettings,
+        body_of=lambda: (
+            models.UpdateGroupSettingsRequestOption1
+            | models.UpdateGroupSettingsRequestGroupSettingsAuthenticationUpdateOption1
+            | models.UpdateGroupSettingsRequestGroupSettingsAuthenticationUpdateOption2
+            | models.UpdateGroupSettingsRequestMeetingWebinarSecuritySettings
+        ),
         body_encoding="json",
         results=(
-            Result(200, "empty", None, ""),
-            Result(204, "empty", None, ""),
+            Result(200, "empty", lambda: None, ""),
+            Result(204, "empty", lambda: None, ""),
         ),
-        result_type=None,
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -642,7 +667,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1settings~1virtual_backgrounds/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "groupId",
@@ -650,17 +675,19 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1settings~1virtual_backgrounds/post/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/components/requestBodies/uploadVB/content/multipart~1form-data/schema",
         body_required=False,
-        body_type=models.UploadVBRequest,
+        body_of=lambda: models.UploadVBRequest,
         body_encoding="multipart",
         results=(
-            Result(201, "json", models.UploadGroupVBResponse, "application/json"),
+            Result(
+                201, "json", lambda: models.UploadGroupVBResponse, "application/json"
+            ),
         ),
-        result_type=models.UploadGroupVBResponse,
+        result_of=lambda: models.UploadGroupVBResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -676,7 +703,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1groups~1{groupId}~1settings~1virtual_backgrounds/delete/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "groupId",
@@ -684,15 +711,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1groups~1{groupId}~1settings~1virtual_backgrounds/delete/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
 )

@@ -80,7 +80,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1im~1chat~1sessions/get/parameters/0/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -88,7 +88,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1im~1chat~1sessions/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "page_size",
@@ -96,7 +96,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1im~1chat~1sessions/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -104,17 +104,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1im~1chat~1sessions/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.ImChatSessionsResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.ImChatSessionsResponse, "application/json"
+            ),
         ),
-        result_type=models.ImChatSessionsResponse,
+        result_of=lambda: models.ImChatSessionsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -130,7 +132,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1im~1chat~1sessions~1{sessionId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "from",
@@ -138,7 +140,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1im~1chat~1sessions~1{sessionId}/get/parameters/1/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "to",
@@ -146,7 +148,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1im~1chat~1sessions~1{sessionId}/get/parameters/2/schema",
-                datetime.date,
+                lambda: datetime.date,
             ),
             Param(
                 "page_size",
@@ -154,7 +156,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1im~1chat~1sessions~1{sessionId}/get/parameters/3/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -162,17 +164,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1im~1chat~1sessions~1{sessionId}/get/parameters/4/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.ImChatMessagesResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.ImChatMessagesResponse, "application/json"
+            ),
         ),
-        result_type=models.ImChatMessagesResponse,
+        result_of=lambda: models.ImChatMessagesResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -188,17 +192,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1im~1users~1me~1chat~1messages/post/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1im~1users~1me~1chat~1messages/post/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.SendimmessagesRequest,
+        body_of=lambda: models.SendimmessagesRequest,
         body_encoding="json",
         results=(
-            Result(201, "json", models.SendimmessagesResponse, "application/json"),
+            Result(
+                201, "json", lambda: models.SendimmessagesResponse, "application/json"
+            ),
         ),
-        result_type=models.SendimmessagesResponse,
+        result_of=lambda: models.SendimmessagesResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -214,7 +220,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1im~1users~1{userId}~1chat~1messages/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "chat_user",
@@ -222,7 +228,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1im~1users~1{userId}~1chat~1messages/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "channel",
@@ -230,7 +236,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1im~1users~1{userId}~1chat~1messages/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "date",
@@ -238,7 +244,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1im~1users~1{userId}~1chat~1messages/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -246,7 +252,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1im~1users~1{userId}~1chat~1messages/get/parameters/4/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -254,17 +260,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1im~1users~1{userId}~1chat~1messages/get/parameters/5/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.ListimmessagesResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.ListimmessagesResponse, "application/json"
+            ),
         ),
-        result_type=models.ListimmessagesResponse,
+        result_of=lambda: models.ListimmessagesResponse,
         security=(("OAuth",),),
     ),
 )

@@ -46,7 +46,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1reports~1operationlogs/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "to",
@@ -54,7 +54,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1reports~1operationlogs/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "category_type",
@@ -62,7 +62,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1reports~1operationlogs/get/parameters/2/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -70,7 +70,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1reports~1operationlogs/get/parameters/3/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -78,17 +78,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1phone~1reports~1operationlogs/get/parameters/4/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.GetPSOperationLogsResponse, "application/json"),
+            Result(
+                200,
+                "json",
+                lambda: models.GetPSOperationLogsResponse,
+                "application/json",
+            ),
         ),
-        result_type=models.GetPSOperationLogsResponse,
+        result_of=lambda: models.GetPSOperationLogsResponse,
         security=(("OAuth",),),
     ),
 )

@@ -157,7 +157,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms/get/parameters/0/schema",
-                models.ListZoomRoomsStatus,
+                lambda: models.ListZoomRoomsStatus,
             ),
             Param(
                 "type",
@@ -165,7 +165,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms/get/parameters/1/schema",
-                models.ListZoomRoomsType,
+                lambda: models.ListZoomRoomsType,
             ),
             Param(
                 "unassigned_rooms",
@@ -173,7 +173,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms/get/parameters/2/schema",
-                bool,
+                lambda: bool,
             ),
             Param(
                 "page_size",
@@ -181,7 +181,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms/get/parameters/3/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -189,7 +189,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms/get/parameters/4/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "location_id",
@@ -197,17 +197,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms/get/parameters/5/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.ListZoomRoomsResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.ListZoomRoomsResponse, "application/json"
+            ),
         ),
-        result_type=models.ListZoomRoomsResponse,
+        result_of=lambda: models.ListZoomRoomsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -219,10 +221,12 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1rooms/post/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.AddARoomRequest,
+        body_of=lambda: models.AddARoomRequest,
         body_encoding="json",
-        results=(Result(201, "json", models.AddARoomResponse, "application/json"),),
-        result_type=models.AddARoomResponse,
+        results=(
+            Result(201, "json", lambda: models.AddARoomResponse, "application/json"),
+        ),
+        result_of=lambda: models.AddARoomResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -238,7 +242,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms~1digital_signage/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "folder_id",
@@ -246,7 +250,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms~1digital_signage/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -254,7 +258,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms~1digital_signage/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -262,22 +266,22 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms~1digital_signage/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.ListDigitalSignageContentResponse,
+                lambda: models.ListDigitalSignageContentResponse,
                 "application/json",
             ),
         ),
-        result_type=models.ListDigitalSignageContentResponse,
+        result_of=lambda: models.ListDigitalSignageContentResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -289,13 +293,20 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1rooms~1events/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.ManageE911signageRequestOption1
-        | models.ManageE911signageRequestOption2,
+        body_of=lambda: (
+            models.ManageE911signageRequestOption1
+            | models.ManageE911signageRequestOption2
+        ),
         body_encoding="json",
         results=(
-            Result(202, "json", models.ManageE911signageResponse, "application/json"),
+            Result(
+                202,
+                "json",
+                lambda: models.ManageE911signageResponse,
+                "application/json",
+            ),
         ),
-        result_type=models.ManageE911signageResponse,
+        result_of=lambda: models.ManageE911signageResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -311,15 +322,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1{id}~1events/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1rooms~1{id}~1events/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.CheckInRoomsRequest,
+        body_of=lambda: models.CheckInRoomsRequest,
         body_encoding="json",
-        results=(Result(202, "json", typing.Any, "application/json"),),
-        result_type=typing.Any,
+        results=(Result(202, "json", lambda: typing.Any, "application/json"),),
+        result_of=lambda: typing.Any,
         security=(("OAuth",),),
     ),
     Route(
@@ -335,15 +346,19 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1{roomId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(200, "json", models.GetZRProfileResponse, "application/json"),),
-        result_type=models.GetZRProfileResponse,
+        results=(
+            Result(
+                200, "json", lambda: models.GetZRProfileResponse, "application/json"
+            ),
+        ),
+        result_of=lambda: models.GetZRProfileResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -359,15 +374,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1{roomId}/delete/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -383,15 +398,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1{roomId}/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1rooms~1{roomId}/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateRoomProfileRequest,
+        body_of=lambda: models.UpdateRoomProfileRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -407,17 +422,19 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1{roomId}~1devices/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.ListZRDevicesResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.ListZRDevicesResponse, "application/json"
+            ),
         ),
-        result_type=models.ListZRDevicesResponse,
+        result_of=lambda: models.ListZRDevicesResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -433,15 +450,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1{roomId}~1location/put/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1rooms~1{roomId}~1location/put/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.ChangeZRLocationRequest,
+        body_of=lambda: models.ChangeZRLocationRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -457,7 +474,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1{roomId}~1settings/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "setting_type",
@@ -465,24 +482,27 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1rooms~1{roomId}~1settings/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.GetZRSettingsResponseOption1
-                | models.GetZRSettingsResponseOption2,
+                lambda: (
+                    models.GetZRSettingsResponseOption1
+                    | models.GetZRSettingsResponseOption2
+                ),
                 "application/json",
             ),
         ),
-        result_type=models.GetZRSettingsResponseOption1
-        | models.GetZRSettingsResponseOption2,
+        result_of=lambda: (
+            models.GetZRSettingsResponseOption1 | models.GetZRSettingsResponseOption2
+        ),
         security=(("OAuth",),),
     ),
     Route(
@@ -498,7 +518,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1{roomId}~1settings/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "setting_type",
@@ -506,16 +526,18 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms~1{roomId}~1settings/patch/parameters/1/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1rooms~1{roomId}~1settings/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateZRSettingsRequestOption1
-        | models.UpdateZRSettingsRequestOption2,
+        body_of=lambda: (
+            models.UpdateZRSettingsRequestOption1
+            | models.UpdateZRSettingsRequestOption2
+        ),
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
 )

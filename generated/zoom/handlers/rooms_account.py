@@ -38,7 +38,7 @@ class RoomsAccountHandlers:
         *,
         setting_type: (
             models.GetZRAccountSettingsSettingType | typing.Literal["meeting", "alert"]
-        ) = models.GetZRAccountSettingsSettingType.MEETING,
+        ) = "meeting",
     ) -> (
         models.GetZRAccountSettingsResponseOption1
         | models.GetZRAccountSettingsResponseOption2
@@ -70,12 +70,17 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.GetZRAccountProfileResponse, "application/json"),
+            Result(
+                200,
+                "json",
+                lambda: models.GetZRAccountProfileResponse,
+                "application/json",
+            ),
         ),
-        result_type=models.GetZRAccountProfileResponse,
+        result_of=lambda: models.GetZRAccountProfileResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -87,10 +92,10 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1rooms~1account_profile/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateZRAccProfileRequest,
+        body_of=lambda: models.UpdateZRAccProfileRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -106,24 +111,28 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1rooms~1account_settings/get/parameters/0/schema",
-                models.GetZRAccountSettingsSettingType,
+                lambda: models.GetZRAccountSettingsSettingType,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.GetZRAccountSettingsResponseOption1
-                | models.GetZRAccountSettingsResponseOption2,
+                lambda: (
+                    models.GetZRAccountSettingsResponseOption1
+                    | models.GetZRAccountSettingsResponseOption2
+                ),
                 "application/json",
             ),
         ),
-        result_type=models.GetZRAccountSettingsResponseOption1
-        | models.GetZRAccountSettingsResponseOption2,
+        result_of=lambda: (
+            models.GetZRAccountSettingsResponseOption1
+            | models.GetZRAccountSettingsResponseOption2
+        ),
         security=(("OAuth",),),
     ),
     Route(
@@ -139,16 +148,18 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1rooms~1account_settings/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1rooms~1account_settings/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateZoomRoomAccSettingsRequestOption1
-        | models.UpdateZoomRoomAccSettingsRequestOption2,
+        body_of=lambda: (
+            models.UpdateZoomRoomAccSettingsRequestOption1
+            | models.UpdateZoomRoomAccSettingsRequestOption2
+        ),
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
 )

@@ -118,7 +118,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms~1locations/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "type",
@@ -126,7 +126,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms~1locations/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "page_size",
@@ -134,7 +134,7 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms~1locations/get/parameters/2/schema",
-                int,
+                lambda: int,
             ),
             Param(
                 "next_page_token",
@@ -142,17 +142,19 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 False,
                 "/paths/~1rooms~1locations/get/parameters/3/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
-            Result(200, "json", models.ListZRLocationsResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.ListZRLocationsResponse, "application/json"
+            ),
         ),
-        result_type=models.ListZRLocationsResponse,
+        result_of=lambda: models.ListZRLocationsResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -164,12 +166,14 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1rooms~1locations/post/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.AddAZRLocationRequest,
+        body_of=lambda: models.AddAZRLocationRequest,
         body_encoding="json",
         results=(
-            Result(200, "json", models.AddAZRLocationResponse, "application/json"),
+            Result(
+                200, "json", lambda: models.AddAZRLocationResponse, "application/json"
+            ),
         ),
-        result_type=models.AddAZRLocationResponse,
+        result_of=lambda: models.AddAZRLocationResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -181,14 +185,17 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.GetZRLocationStructureResponse, "application/json"
+                200,
+                "json",
+                lambda: models.GetZRLocationStructureResponse,
+                "application/json",
             ),
         ),
-        result_type=models.GetZRLocationStructureResponse,
+        result_of=lambda: models.GetZRLocationStructureResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -200,10 +207,10 @@ ROUTES: tuple[Route, ...] = (
         params=(),
         body_schema="/paths/~1rooms~1locations~1structure/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateZoomRoomsLocationStructureRequest,
+        body_of=lambda: models.UpdateZoomRoomsLocationStructureRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -219,19 +226,22 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1locations~1{locationId}/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
-                200, "json", models.GetZRLocationProfileResponse, "application/json"
+                200,
+                "json",
+                lambda: models.GetZRLocationProfileResponse,
+                "application/json",
             ),
         ),
-        result_type=models.GetZRLocationProfileResponse,
+        result_of=lambda: models.GetZRLocationProfileResponse,
         security=(("OAuth",),),
     ),
     Route(
@@ -247,15 +257,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1locations~1{locationId}/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1rooms~1locations~1{locationId}/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateZRLocationProfileRequest,
+        body_of=lambda: models.UpdateZRLocationProfileRequest,
         body_encoding="json",
-        results=(Result(200, "json", typing.Any, "application/json"),),
-        result_type=typing.Any,
+        results=(Result(200, "json", lambda: typing.Any, "application/json"),),
+        result_of=lambda: typing.Any,
         security=(("OAuth",),),
     ),
     Route(
@@ -271,15 +281,15 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1locations~1{locationId}~1location/put/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1rooms~1locations~1{locationId}~1location/put/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.ChangeParentLocationRequest,
+        body_of=lambda: models.ChangeParentLocationRequest,
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
     Route(
@@ -295,7 +305,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1locations~1{locationId}~1settings/get/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "setting_type",
@@ -303,24 +313,28 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1rooms~1locations~1{locationId}~1settings/get/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema=None,
         body_required=False,
-        body_type=None,
+        body_of=lambda: None,
         body_encoding="json",
         results=(
             Result(
                 200,
                 "json",
-                models.GetZRLocationSettingsResponseOption1
-                | models.GetZRLocationSettingsResponseOption2,
+                lambda: (
+                    models.GetZRLocationSettingsResponseOption1
+                    | models.GetZRLocationSettingsResponseOption2
+                ),
                 "application/json",
             ),
         ),
-        result_type=models.GetZRLocationSettingsResponseOption1
-        | models.GetZRLocationSettingsResponseOption2,
+        result_of=lambda: (
+            models.GetZRLocationSettingsResponseOption1
+            | models.GetZRLocationSettingsResponseOption2
+        ),
         security=(("OAuth",),),
     ),
     Route(
@@ -336,7 +350,7 @@ ROUTES: tuple[Route, ...] = (
                 "path",
                 True,
                 "/paths/~1rooms~1locations~1{locationId}~1settings/patch/parameters/1/schema",
-                str,
+                lambda: str,
             ),
             Param(
                 "setting_type",
@@ -344,16 +358,18 @@ ROUTES: tuple[Route, ...] = (
                 "query",
                 True,
                 "/paths/~1rooms~1locations~1{locationId}~1settings/patch/parameters/0/schema",
-                str,
+                lambda: str,
             ),
         ),
         body_schema="/paths/~1rooms~1locations~1{locationId}~1settings/patch/requestBody/content/application~1json/schema",
         body_required=False,
-        body_type=models.UpdateZRLocationSettingsRequestOption1
-        | models.UpdateZRLocationSettingsRequestOption2,
+        body_of=lambda: (
+            models.UpdateZRLocationSettingsRequestOption1
+            | models.UpdateZRLocationSettingsRequestOption2
+        ),
         body_encoding="json",
-        results=(Result(204, "empty", None, ""),),
-        result_type=None,
+        results=(Result(204, "empty", lambda: None, ""),),
+        result_of=lambda: None,
         security=(("OAuth",),),
     ),
 )
