@@ -248,8 +248,12 @@ class Inference:
         located = self.locate(answer, id_field, found.noun) if id_field else None
         if located is None:
             return None
-        item = self.properties(located[1], _get(self.data, located[1]))
-        kind, pattern = self._id(next((v for n, (_, v) in item.items() if normal(n) == normal(id_field)), {}))
+        kind, pattern = self._id(self._id_schema(located[1], id_field))
+        answers = (self.answer(op) for op, _ in members)
+        items = (self.locate(a, id_field, found.noun) for a in answers if a is not None)
+        kinds = {self._id(self._id_schema(i[1], id_field))[0] for i in items if i is not None} | {kind}
+        if "integer" in kinds and len(kinds) > 1:  # an integer here, a string there: digits fit both
+            kind, pattern = "digits", ""
         collection = Collection(located[1], id_field, kind, id_pattern=pattern)
         actions: dict[str, FakeAction] = {}
         for op, s in members:
@@ -257,6 +261,11 @@ class Inference:
             if action is not None:
                 actions[op.pointer] = action
         return collection, actions
+
+    def _id_schema(self, pointer: str, id_field: str) -> Any:
+        """The schema of the item's id property (spelled in any case)."""
+        item = self.properties(pointer, _get(self.data, pointer))
+        return next((v for n, (_, v) in item.items() if normal(n) == normal(id_field)), {})
 
     def _envelopes(self, schema: tuple[str, Any], noun: str) -> list[tuple[str, Any]]:
         """Where an answer may hold its item: its array's items, or a property named so."""
