@@ -151,6 +151,25 @@ def test_an_id_declared_a_string_in_one_answer_and_an_integer_in_another_is_digi
     assert api.collections["gadgets"].id_kind == "digits"
 
 
+def test_an_id_with_an_enum_makes_no_collection(write_spec: Callable[..., Path]) -> None:
+    """Ids it issued would leave the enum: what names one of a few fixed things answers statically."""
+    paths = """
+    /slots/{slotId}:
+      parameters: [{name: slotId, in: path, required: true, schema: {type: integer}}]
+      get:
+        operationId: getSlot
+        responses:
+          '200':
+            description: one
+            content:
+              application/json:
+                schema: {type: object, properties: {id: {type: integer, enum: [1, 2]}, name: {type: string}}}
+    """
+    api = model(write_spec, paths)
+    assert not api.collections
+    assert actions(api)["getSlot"].action == "static"  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("pattern", [r"^RM[0-9a-fA-F]{32}$", r"^\d+$", r"^[a-z]{3}$", r"^[A-Z]{2}-[0-9]{4}$"])
 def test_ids_made_for_a_pattern_match_it_and_differ(pattern: str) -> None:
     made = [numbered(pattern, n) for n in range(1, 40)]

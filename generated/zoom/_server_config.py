@@ -104,10 +104,6 @@ COLLECTIONS: dict[str, Collection] = {
     "tracking_fields": Collection(
         schema="/paths/~1tracking_fields~1{fieldId}/get/responses/200/content/application~1json/schema"
     ),
-    "tsp": Collection(
-        schema="/paths/~1users~1{userId}~1tsp~1{tspId}/get/responses/200/content/application~1json/schema",
-        id_kind="integer",
-    ),
 }
 """The fake's collections (`x-fake` at the top level, else inferred from the spec), by name."""
 
@@ -980,7 +976,7 @@ ACTIONS: dict[str, FakeAction] = {
     "trackingfield_update": FakeAction(
         action="merge", collection="tracking_fields", key="fieldId"
     ),
-    "tsp": FakeAction(action="list", collection="tsp", output="/dial_in_numbers"),
+    "tsp": FakeAction(action="static"),
     "tsp_update": FakeAction(action="static"),
     "users": FakeAction(
         action="list",
@@ -1066,12 +1062,12 @@ ACTIONS: dict[str, FakeAction] = {
     "user_status": FakeAction(action="static"),
     "user_token": FakeAction(action="static", ignore=("type", "ttl")),
     "user_sso_token_delete": FakeAction(action="static"),
-    "user_tsps": FakeAction(action="list", collection="tsp", output="/tsp_accounts"),
-    "user_tsp_create": FakeAction(action="create", collection="tsp"),
+    "user_tsps": FakeAction(action="static"),
+    "user_tsp_create": FakeAction(action="static"),
     "tsp_url_update": FakeAction(action="static"),
-    "user_tsp": FakeAction(action="read", collection="tsp", key="tspId"),
-    "user_tsp_delete": FakeAction(action="delete", collection="tsp", key="tspId"),
-    "user_tsp_update": FakeAction(action="merge", collection="tsp", key="tspId"),
+    "user_tsp": FakeAction(action="static"),
+    "user_tsp_delete": FakeAction(action="static"),
+    "user_tsp_update": FakeAction(action="static"),
     "list_webinar_templates": FakeAction(action="static"),
     "webinars": FakeAction(
         action="list",

@@ -248,12 +248,16 @@ class Inference:
         located = self.locate(answer, id_field, found.noun) if id_field else None
         if located is None:
             return None
-        kind, pattern = self._id(self._id_schema(located[1], id_field))
         answers = (self.answer(op) for op, _ in members)
         items = (self.locate(a, id_field, found.noun) for a in answers if a is not None)
-        kinds = {self._id(self._id_schema(i[1], id_field))[0] for i in items if i is not None} | {kind}
-        if "integer" in kinds and len(kinds) > 1:  # an integer here, a string there: digits fit both
-            kind, pattern = "digits", ""
+        ids = [self._id_schema(located[1], id_field), *(self._id_schema(i[1], id_field) for i in items if i)]
+        if any(
+            isinstance(schema, dict) and "enum" in schema for schema in ids
+        ):  # a choice among fixed values, not an identity
+            return None
+        kind, pattern = self._id(ids[0])
+        if "integer" in (kinds := {self._id(schema)[0] for schema in ids}) and len(kinds) > 1:
+            kind, pattern = "digits", ""  # an integer here, a string there: digits fit both
         collection = Collection(located[1], id_field, kind, id_pattern=pattern)
         actions: dict[str, FakeAction] = {}
         for op, s in members:
