@@ -258,7 +258,8 @@ def lists(vendor: str) -> list[tuple[str, dict[str, str], Any]]:
             if param.location == "query" and param.required:
                 schema = module.SPEC
                 for token in param.schema.split("/")[1:]:
-                    schema = schema[token.replace("~1", "/").replace("~0", "~")]
+                    name = token.replace("~1", "/").replace("~0", "~")
+                    schema = schema[int(name)] if isinstance(schema, list) else schema[name]
                 query[param.wire_name] = str(schema.get("example", "x1"))
         found.append((module.SETTINGS.base_path + concrete(route.path), query, action))
     return found
