@@ -87,12 +87,13 @@ def options(api: Api, server: Any, root: str, keys: tuple[str, ...]) -> dict[str
 class Package:
     """A generated package (importable), the model it was made from, and its fake."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, prefix: str = "") -> None:
+        """`prefix`: where the package is imported from (`generated.` for a committed one)."""
         self.api = api
         self.spec = Spec(api.document)
-        self.client_module = importlib.import_module(api.package)
-        self.server = importlib.import_module(f"{api.package}.server")
-        models = importlib.import_module(f"{api.package}.models")
+        self.client_module = importlib.import_module(prefix + api.package)
+        self.server = importlib.import_module(f"{prefix}{api.package}.server")
+        models = importlib.import_module(f"{prefix}{api.package}.models")
         self.namespace = {"models": models, "datetime": datetime, "typing": typing}
 
     def typed(self, annotation: str, data: Any) -> Any:

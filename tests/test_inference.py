@@ -121,6 +121,55 @@ def test_one_name_with_two_item_schemas_makes_two_collections(write_spec: Callab
     assert api.collections["widgets_Other"].id_kind == "integer"
 
 
+def test_an_id_declared_a_string_in_one_answer_and_an_integer_in_another_is_digits(
+    write_spec: Callable[..., Path],
+) -> None:
+    """Digits fit both: the create's answer (an integer id) and the read's (a string)."""
+    paths = """
+    /gadgets:
+      post:
+        operationId: createGadget
+        requestBody: {content: {application/json: {schema: {type: object, properties: {name: {type: string}}}}}}
+        responses:
+          '201':
+            description: made
+            content:
+              application/json:
+                schema: {type: object, properties: {id: {type: integer}, name: {type: string}}}
+    /gadgets/{gadgetId}:
+      parameters: [{name: gadgetId, in: path, required: true, schema: {type: string}}]
+      get:
+        operationId: getGadget
+        responses:
+          '200':
+            description: one
+            content:
+              application/json:
+                schema: {type: object, properties: {id: {type: string}, name: {type: string}}}
+    """
+    api = model(write_spec, paths)
+    assert api.collections["gadgets"].id_kind == "digits"
+
+
+def test_an_id_with_an_enum_makes_no_collection(write_spec: Callable[..., Path]) -> None:
+    """Ids it issued would leave the enum: what names one of a few fixed things answers statically."""
+    paths = """
+    /slots/{slotId}:
+      parameters: [{name: slotId, in: path, required: true, schema: {type: integer}}]
+      get:
+        operationId: getSlot
+        responses:
+          '200':
+            description: one
+            content:
+              application/json:
+                schema: {type: object, properties: {id: {type: integer, enum: [1, 2]}, name: {type: string}}}
+    """
+    api = model(write_spec, paths)
+    assert not api.collections
+    assert actions(api)["getSlot"].action == "static"  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("pattern", [r"^RM[0-9a-fA-F]{32}$", r"^\d+$", r"^[a-z]{3}$", r"^[A-Z]{2}-[0-9]{4}$"])
 def test_ids_made_for_a_pattern_match_it_and_differ(pattern: str) -> None:
     made = [numbered(pattern, n) for n in range(1, 40)]

@@ -96,19 +96,13 @@ def test_create_get_list_update_delete_keep_every_field_the_vendor_keeps(vendor:
 def set_by_the_vendor(vendor: Vendor) -> list[str]:
     """The interface's fields the vendor sets itself: read-only where its fake keeps
     them (the schema of the collection its create stores in), or under a read-only object."""
-    document = vendor.spec
-    unified = document["x-unified"]
-    create = unified["operations"]["create"]["operation"]
-    operation = next(
-        op
-        for item in document["paths"].values()
-        for op in item.values()
-        if isinstance(op, dict) and op.get("operationId") == create
-    )
-    collection = document["x-fake"]["collections"][operation["x-fake"]["collection"]]
+    unified = vendor.spec["x-unified"]
+    create = next(op for op in vendor.api.operations if op.operation_id == unified["operations"]["create"]["operation"])
+    assert create.fake is not None  # its x-fake, or what the fake inferred
+    collection = vendor.api.collections[create.fake.collection]
     found = []
     for name, field in unified["fields"].items():
-        node, read_only = vendor.deref({"$ref": "#" + collection["schema"]}), False
+        node, read_only = vendor.deref({"$ref": "#" + collection.schema}), False
         for token in field["at"].split("/")[1:]:
             declared = (node.get("properties") or {}).get(token, {})
             node = vendor.deref(declared)

@@ -24,6 +24,8 @@ import typing
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 
+import pydantic_core
+
 from ._fake_query import (
     holds,
     instant,
@@ -179,13 +181,12 @@ class Fake(HandlerTable):
             }
             body = arguments.get("body")
             if body is not None and not isinstance(body, (bytes, str)):
-                dump = adapter(route.body_type).dump_python
-                try:
-                    body = dump(body, mode="json", by_alias=True, exclude_unset=True)
-                except (
-                    UnicodeDecodeError
-                ):  # a file's bytes that are not text stay bytes
-                    body = dump(body, by_alias=True, exclude_unset=True)
+                body = pydantic_core.to_jsonable_python(  # a file's bytes as base64
+                    adapter(route.body_type).dump_python(
+                        body, by_alias=True, exclude_unset=True
+                    ),
+                    bytes_mode="base64",
+                )
             refused = unread & params.keys()
             if refused:
                 raise unsupported(min(refused))

@@ -55,10 +55,12 @@ COLLECTIONS: dict[str, Collection] = {
         id_kind="integer",
     ),
     "polls": Collection(
-        schema="/paths/~1meetings~1{meetingId}~1polls~1{pollId}/get/responses/200/content/application~1json/schema"
+        schema="/paths/~1meetings~1{meetingId}~1polls~1{pollId}/get/responses/200/content/application~1json/schema",
+        id_kind="digits",
     ),
     "registrants": Collection(
-        schema="/paths/~1webinars~1{webinarId}~1registrants~1{registrantId}/get/responses/200/content/application~1json/schema"
+        schema="/paths/~1webinars~1{webinarId}~1registrants~1{registrantId}/get/responses/200/content/application~1json/schema",
+        id_kind="digits",
     ),
     "zoomrooms": Collection(
         schema="/paths/~1metrics~1zoomrooms~1{zoomroomId}/get/responses/200/content/application~1json/schema"

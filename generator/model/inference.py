@@ -252,15 +252,29 @@ class Inference:
         located = self.locate(answer, id_field, found.noun) if id_field else None
         if located is None:
             return None
-        item = self.properties(located[1], _get(self.data, located[1]))
-        kind, pattern = self._id(next((v for n, (_, v) in item.items() if normal(n) == normal(id_field)), {}))
+        answers = (self.answer(op) for op, _ in members)
+        items = (self.locate(a, id_field, found.noun) for a in answers if a is not None)
+        ids = [self._id_schema(located[1], id_field), *(self._id_schema(i[1], id_field) for i in items if i)]
+        if any(
+            isinstance(schema, dict) and "enum" in schema for schema in ids
+        ):  # a choice among fixed values, not an identity
+            return None
+        kind, pattern = self._id(ids[0])
+        if "integer" in (kinds := {self._id(schema)[0] for schema in ids}) and len(kinds) > 1:
+            kind, pattern = "digits", ""  # an integer here, a string there: digits fit both
         collection = Collection(located[1], id_field, kind, id_pattern=pattern)
+        item = self.properties(located[1], _get(self.data, located[1]))
         actions: dict[str, FakeAction] = {}
         for op, s in members:
             action = self._action(op, s, name, id_field)
             if action is not None and self._agrees(op, action, id_field, kind) and self._writes(op, action, item):
                 actions[op.pointer] = action
         return collection, actions
+
+    def _id_schema(self, pointer: str, id_field: str) -> Any:
+        """The schema of the item's id property (spelled in any case)."""
+        item = self.properties(pointer, _get(self.data, pointer))
+        return next((v for n, (_, v) in item.items() if normal(n) == normal(id_field)), {})
 
     def _envelopes(self, schema: tuple[str, Any], noun: str) -> list[tuple[str, Any]]:
         """Where an answer may hold its item: its array's items, or a property named so."""
