@@ -24,6 +24,7 @@ from generator.model import parts as model_parts
 from generator.model.api import model_names
 from generator.model.parts import split
 from generator.model.types import Field
+from generator.sources import discover
 from generator.write import apply, plan
 
 
@@ -257,7 +258,7 @@ def test_tags_x_resource_and_untagged_operations(tmp_path: Path, importable: Pat
 
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = sorted((ROOT / "specs").glob("*.yaml")) + sorted(
+SPECS = discover(ROOT / "specs") + sorted(
     p for p in (ROOT / "tests" / "fixtures").iterdir() if p.suffix in (".yaml", ".json")
 )
 LOADED = """

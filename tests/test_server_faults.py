@@ -8,16 +8,19 @@ import importlib
 import re
 import time
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import ROOT, served
+from conftest import ROOT, hand_written, served
 from spec_driven import VENDORS
 from test_server import client
 
 from generator.pointers import resolve
 from generator.runtime._fake import Fake
+from generator.runtime._fake_samples import sample
 from generator.runtime._server_runtime import Spec, build_app
+from generator.sources import discover, package_name
 
 pytestmark = pytest.mark.slow  # servers on loopback
 
@@ -101,12 +104,28 @@ def vendor_shaped(vendor: str, response: httpx.Response, status: int) -> None:
         assert set(response.json()) == set(template), response.text[:300]
 
 
+def fitting(module: Any, route: Any) -> str:
+    """The route's path with each parameter a value its schema takes."""
+    path = route.path
+    for param in route.params:
+        if param.location == "path":
+            path = path.replace("{" + param.wire_name + "}", quote(value_of(module, param), safe=""))
+    return path
+
+
+def value_of(module: Any, param: Any) -> str:
+    """A value the parameter's schema takes, as sent: its example, else a sample."""
+    schema = resolve(module.SPEC, param.schema)
+    value = schema["example"] if "example" in schema else sample(schema, Spec(module.SPEC))
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def creates(vendor: str) -> list[tuple[str, str]]:
     """The method and concrete path of every operation the vendor's fake creates with."""
     module = server(vendor)
     actions = importlib.import_module(f"generated.{vendor}._server_config").ACTIONS
     return [
-        (r.method, module.SETTINGS.base_path + concrete(r.path))
+        (r.method, module.SETTINGS.base_path + fitting(module, r))
         for r in module.ROUTES
         if r.name in actions and actions[r.name].action == "create" and r.body_type is not None
     ]
@@ -257,9 +276,8 @@ def lists(vendor: str) -> list[tuple[str, dict[str, str], Any]]:
         query = {}
         for param in route.params:
             if param.location == "query" and param.required:
-                schema = resolve(module.SPEC, param.schema)
-                query[param.wire_name] = str(schema.get("example", "x1"))
-        found.append((module.SETTINGS.base_path + concrete(route.path), query, action))
+                query[param.wire_name] = value_of(module, param)
+        found.append((module.SETTINGS.base_path + fitting(module, route), query, action))
     return found
 
 
@@ -298,9 +316,13 @@ def test_an_empty_cursor_is_the_first_page(vendor: str) -> None:
                 assert (again.status_code, again.json()) == (200, first.json()), path
 
 
-@pytest.mark.parametrize("vendor", PAGED)
+# Our own specs (a vendor's description, kept as published, says what it says).
+OURS = {package_name(p) for p in discover(ROOT / "specs") if hand_written(p)}
+
+
+@pytest.mark.parametrize("vendor", [v for v in PAGED if v in OURS])
 def test_the_page_sizes_the_fake_refuses_are_the_ones_its_schema_refuses(vendor: str) -> None:
-    """A schema-valid page size is never a 400: the size parameter says `minimum: 1`."""
+    """A schema-valid page size is never a 400: our size parameters say `minimum: 1`."""
     module = server(vendor)
     spec = Spec(module.SPEC)
     for route in module.ROUTES:
@@ -375,13 +397,14 @@ def test_a_query_parameter_the_action_does_not_read_is_a_400_not_ignored(vendor:
         fake = importlib.import_module(f"generated.{vendor}._fake").Fake(
             module.SPEC, module.ROUTES, actions, settings.COLLECTIONS
         )
-        path = module.SETTINGS.base_path + concrete(route.path)
-        query = {p.wire_name: "1" for p in route.params if p.location == "query" and p.required}
+        path = module.SETTINGS.base_path + fitting(module, route)
+        query = {p.wire_name: value_of(module, p) for p in route.params if p.location == "query" and p.required}
         with served(module.create_app(fake)) as root, httpx.Client(base_url=root, headers=auth(vendor)) as http:
             for param in action.ignore:
                 response = http.request(route.method, path, params={**query, param: "1"})
                 vendor_shaped(vendor, response, 400)
-                assert f"the fake does not support parameter '{param}'" in response.text
+                if response.content:  # a spec that declares no error body gets none
+                    assert f"the fake does not support parameter '{param}'" in response.text
 
 
 def query_pattern(vendor: str, name: str, param: str) -> str:
@@ -637,7 +660,7 @@ def listing(vendor: str) -> tuple[Any, str]:
     lists = (r for r in module.ROUTES if r.name in actions and actions[r.name].action == "list")
     gets = (r for r in module.ROUTES if r.method == "GET" and all(p.location == "path" for p in r.params if p.required))
     route = next(lists, None) or next(gets)
-    return route, module.SETTINGS.base_path + concrete(route.path)
+    return route, module.SETTINGS.base_path + fitting(module, route)
 
 
 @pytest.mark.parametrize("vendor", PACKAGES)
