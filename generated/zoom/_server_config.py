@@ -55,8 +55,7 @@ COLLECTIONS: dict[str, Collection] = {
         id_kind="integer",
     ),
     "polls": Collection(
-        schema="/paths/~1meetings~1{meetingId}~1polls~1{pollId}/get/responses/200/content/application~1json/schema",
-        id_kind="digits",
+        schema="/paths/~1meetings~1{meetingId}~1polls~1{pollId}/get/responses/200/content/application~1json/schema"
     ),
     "registrants": Collection(
         schema="/paths/~1webinars~1{webinarId}~1registrants~1{registrantId}/get/responses/200/content/application~1json/schema",
@@ -393,7 +392,9 @@ ACTIONS: dict[str, FakeAction] = {
         ),
         ignore=("status", "page_number"),
     ),
-    "meeting_recording_registrant_create": FakeAction(action="static"),
+    "meeting_recording_registrant_create": FakeAction(
+        action="create", collection="registrants"
+    ),
     "recording_registrants_questions_get": FakeAction(action="static"),
     "recording_registrant_question_update": FakeAction(action="static"),
     "meeting_recording_registrant_status": FakeAction(action="static"),
@@ -416,7 +417,7 @@ ACTIONS: dict[str, FakeAction] = {
         ignore=("occurrence_id", "status", "page_number"),
     ),
     "meeting_registrant_create": FakeAction(
-        action="static", ignore=("occurrence_ids",)
+        action="create", collection="registrants", ignore=("occurrence_ids",)
     ),
     "meeting_registrants_questions_get": FakeAction(action="static"),
     "meeting_registrant_question_update": FakeAction(action="static"),

@@ -252,7 +252,8 @@ class Inference:
         located = self.locate(answer, id_field, found.noun) if id_field else None
         if located is None:
             return None
-        answers = (self.answer(op) for op, _ in members)
+        # the item's own answers (reads and writes; a list may be a report of another kind)
+        answers = (self.answer(op) for op, s in members if s.key or op.http_method != "GET")
         items = (self.locate(a, id_field, found.noun) for a in answers if a is not None)
         ids = [self._id_schema(located[1], id_field), *(self._id_schema(i[1], id_field) for i in items if i)]
         if any(
@@ -363,7 +364,8 @@ class Inference:
             else:
                 return True
         declared = next((v for n, (_, v) in self.properties(*node).items() if normal(n) == normal(id_field)), None)
-        return declared is None or (self._id(declared)[0] == "integer") == (kind == "integer")
+        fits_both = kind == "digits"  # the item's own answers disagree: digits are either
+        return declared is None or fits_both or (self._id(declared)[0] == "integer") == (kind == "integer")
 
     def _writes(self, op: Operation, action: FakeAction, item: Mapping[str, Any]) -> bool:
         """Whether a write's body shares a field with the collection's items: one that

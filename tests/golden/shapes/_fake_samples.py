@@ -77,7 +77,9 @@ def defaults(operation: JSON, spec: Spec) -> dict[str, JSON]:
 
 
 def project(value: JSON, schema: JSON, spec: Spec, depth: int = 0) -> JSON:
-    """Only what the schema declares: stored extras never leak into an answer."""
+    """Only what the schema declares: stored extras never leak into an answer, nor a
+    field of another type (an item another operation stored with a number where this
+    answer has text: `completed` fills it in)."""
     schema = merged(schema, spec)
     if depth > 8 or not isinstance(schema, dict):
         return value
@@ -85,16 +87,35 @@ def project(value: JSON, schema: JSON, spec: Spec, depth: int = 0) -> JSON:
         properties = schema["properties"]
         # a field the schema spells otherwise (`meetingid` for `meetingId`) answers as it spells it
         spelled = {_normal(k): k for k in properties if k not in value}
+        named = {k: spelled.get(_normal(k), k) for k in value}
         return {
-            spelled.get(_normal(k), k): project(
-                v, properties[spelled.get(_normal(k), k)], spec, depth + 1
-            )
+            named[k]: project(v, properties[named[k]], spec, depth + 1)
             for k, v in value.items()
-            if k in properties or _normal(k) in spelled
+            if named[k] in properties and _fits(v, merged(properties[named[k]], spec))
         }
     if isinstance(value, list) and "items" in schema:
         return [project(v, schema["items"], spec, depth + 1) for v in value]
     return value
+
+
+_TYPES: Mapping[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _fits(value: JSON, schema: JSON) -> bool:
+    """Whether a value is of the JSON type its schema names (any, if it names none)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if value is None or not isinstance(kind, str) or kind not in _TYPES:
+        return True
+    if isinstance(value, bool) and kind != "boolean":
+        return False
+    return isinstance(value, _TYPES[kind])
 
 
 def merged(schema: JSON, spec: Spec, depth: int = 0) -> JSON:
