@@ -18,7 +18,7 @@ from bodies.server import SETTINGS, create_app
 from conftest import minimal_spec, served
 
 from generator import pipeline
-from generator.runtime._fake_samples import completed, sample
+from generator.runtime._fake_samples import completed, project, sample
 from generator.runtime._server_runtime import Spec
 
 PATHS = """
@@ -231,3 +231,17 @@ def test_a_text_answer_of_a_number_is_its_text(write_spec: Callable[..., Path], 
             assert answer.text == "0"
     finally:
         sys.path.remove(str(tmp_path / "out"))
+
+
+def test_an_answer_leaves_out_a_stored_field_its_schema_types_otherwise() -> None:
+    """An item another operation stored (a number, a value of a wider enum) is
+    answered without that field, which `completed` then fills in as the schema says."""
+    schema = {
+        "type": "object",
+        "required": ["duration", "type"],
+        "properties": {"duration": {"type": "string"}, "type": {"type": "string", "enum": ["user", "group"]}},
+    }
+    stored = {"duration": 60, "type": "commonarea", "extra": 1}
+    assert project(stored, schema, Spec({})) == {}
+    assert completed(project(stored, schema, Spec({})), schema, Spec({})) == {"duration": "x", "type": "user"}
+    assert project({"duration": "1h", "type": "group"}, schema, Spec({})) == {"duration": "1h", "type": "group"}

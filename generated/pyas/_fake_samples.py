@@ -109,8 +109,12 @@ _TYPES: Mapping[str, tuple[type, ...]] = {
 
 
 def _fits(value: JSON, schema: JSON) -> bool:
-    """Whether a value is of the JSON type its schema names (any, if it names none)."""
+    """Whether a value is of the JSON type its schema names (any, if it names none)
+    and one of its enum's values, if it has one."""
     kind = schema.get("type") if isinstance(schema, dict) else None
+    choices = schema.get("enum") if isinstance(schema, dict) else None
+    if value is not None and isinstance(choices, list) and value not in choices:
+        return False
     if value is None or not isinstance(kind, str) or kind not in _TYPES:
         return True
     if isinstance(value, bool) and kind != "boolean":
