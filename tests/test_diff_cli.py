@@ -17,6 +17,7 @@ from test_reports import SARIF_SCHEMA
 
 from generator.cli import main
 from generator.diff.changes import RULES
+from generator.sources import discover
 
 ROW = re.compile(r"^\| `(?P<rule>[a-z0-9-]+)` \| (?P<severity>breaking|warning|info) \| (?P<summary>.*) \|$")
 OLD = """
@@ -238,7 +239,7 @@ def test_markdown_shows_spec_text_literally(cli: Callable[..., Result], write_sp
 
 
 @pytest.mark.slow  # git in a subprocess
-@pytest.mark.parametrize("spec", sorted((ROOT / "specs").glob("*")), ids=lambda p: p.name)
+@pytest.mark.parametrize("spec", discover(ROOT / "specs"), ids=lambda p: p.name)
 def test_each_spec_against_its_previous_version_in_history(spec: Path, tmp_path: Path) -> None:
     """Every change between a spec and its version before the last commit that touched it
     is a located change of a known rule (this checkout's history; skipped without one)."""
