@@ -19,9 +19,10 @@ from generator import pipeline
 from generator.cache import Cache
 from generator.compiled import TemplateCode, template_code
 from generator.render import environment
+from generator.sources import discover
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = sorted((ROOT / "specs").glob("*.yaml"))[0]
+SPEC = discover(ROOT / "specs")[0]
 
 
 def _templates(tmp_path: Path, text: str) -> Path:
